@@ -1,0 +1,87 @@
+"""Agenda queries by the conference clock: what is on now, next, on a given day.
+
+Plain functions over the loaded sessions, shared by the matcher's time questions
+("what's on now"), the /now, /next and /agenda commands and the reminders. Breaks and
+prayer times are sessions too, so "now" between two talks honestly says "lunch".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from bot.content.models import Content, Session, Speaker
+from bot.matching.normalize import fold
+
+
+@dataclass(frozen=True, slots=True)
+class AgendaView:
+    """Sessions to show and a one-line context ("Now, Tuesday 16 February")."""
+
+    heading: str
+    sessions: tuple[Session, ...]
+    note: str | None = None
+
+
+def running_at(content: Content, moment: datetime) -> list[Session]:
+    return [s for s in content.sessions if s.start <= moment < s.end]
+
+
+def upcoming(content: Content, moment: datetime, limit: int = 6) -> list[Session]:
+    """The next start time's sessions (all parallel ones), then later ones up to limit."""
+    later = [s for s in content.sessions if s.start > moment]
+    return later[:limit]
+
+
+def on_day(content: Content, day: date) -> list[Session]:
+    return [s for s in content.sessions if s.day == day]
+
+
+def day_number(content: Content, day: date) -> int | None:
+    days = content.days
+    return days.index(day) + 1 if day in days else None
+
+
+def now_view(content: Content, moment: datetime) -> AgendaView:
+    days = content.days
+    running = running_at(content, moment)
+    if running:
+        return AgendaView(f"On now ({moment:%H:%M})", tuple(running))
+    if not days:
+        return AgendaView("Nothing is scheduled.", ())
+    if moment.date() < days[0]:
+        first = on_day(content, days[0])[:3]
+        note = f"The conference starts on {days[0]:%A %d %B} at {first[0].start:%H:%M}."
+        return AgendaView("Nothing is on yet.", tuple(first), note)
+    if moment.date() > days[-1] or moment >= content.sessions[-1].end:
+        return AgendaView("The conference is over.", (), "Thank you for joining us!")
+    following = upcoming(content, moment, limit=4)
+    nxt = following[0]
+    when = f"{nxt.start:%H:%M}" if nxt.day == moment.date() else f"{nxt.start:%A %H:%M}"
+    return AgendaView("Nothing is on right now.", tuple(following), f"Next up at {when}.")
+
+
+def next_view(content: Content, moment: datetime) -> AgendaView:
+    following = upcoming(content, moment, limit=20)
+    if not following:
+        return AgendaView("The conference is over.", (), "Thank you for joining us!")
+    first_start = following[0].start
+    batch = [s for s in following if s.start == first_start]
+    return AgendaView(f"Next, at {first_start:%A %H:%M}", tuple(batch))
+
+
+def find_speakers(content: Content, name: str, limit: int = 3) -> list[Speaker]:
+    """Speakers whose name or role contains the words asked for, best first."""
+    from rapidfuzz import fuzz, process
+
+    wanted = fold(name)
+    if not wanted:
+        return []
+    choices = {s.id: fold(f"{s.name} {s.title or ''}") for s in content.speakers}
+    found = process.extract(
+        wanted, choices, scorer=fuzz.partial_token_set_ratio, limit=limit, score_cutoff=80,
+    )
+    by_id = {s.id: s for s in content.speakers}
+    if found and found[0][1] == 100:
+        found = [f for f in found if f[1] == 100]
+    return [by_id[key] for _, _, key in found]

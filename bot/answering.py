@@ -1,0 +1,110 @@
+"""Answering one question: the matcher, time questions and the answer text together.
+
+`Answerer` is what both the command line and the Telegram handlers call. It owns one
+content snapshot and its index; a reload builds a new Answerer and swaps it in whole, so a
+question is always answered from one consistent version of the FAQ and agenda.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from bot import agenda
+from bot.answers import PLAIN, Markup, session_list, target_text
+from bot.clock import Clock
+from bot.content.models import Content
+from bot.matching.analyzer import Analyzer
+from bot.matching.documents import documents_for
+from bot.matching.index import Target
+from bot.matching.matcher import Candidate, Decision, Matcher, MatchResult, MatchSettings
+
+# Terms (after analysis) that only say "a programme question"; with "now", "next" or a
+# day and nothing else, the question is about time, not about a particular entry.
+_AGENDA_WORDS = frozenset({
+    "session", "talk", "happen", "go", "agenda", "schedul", "programm", "program", "event",
+    "when", "where", "what", "which", "current", "upcom", "come", "chal", "conferenc", "time",
+    "plan", "list", "show", "full", "whole", "on", "start", "hall", "room",
+})
+_NOW, _NEXT = "now", "next"
+_DAY_TERMS = {"today", "tomorrow", "day1", "day2", "day3"}
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    question: str
+    decision: Decision
+    candidates: tuple[Candidate, ...]
+    suggestions: tuple[Candidate, ...] = ()
+    agenda_view: agenda.AgendaView | None = None
+
+    @property
+    def best(self) -> Candidate | None:
+        return self.candidates[0] if self.candidates else None
+
+
+class Answerer:
+    def __init__(
+        self, content: Content, clock: Clock, settings: MatchSettings | None = None,
+    ) -> None:
+        self.content = content
+        self.clock = clock
+        self.analyzer = Analyzer(content.synonyms)
+        self.matcher = Matcher(documents_for(content), self.analyzer, settings)
+
+    def ask(self, question: str) -> Reply:
+        view = self._time_question(question)
+        if view is not None:
+            candidates = tuple(
+                Candidate(Target("session", s.id, s.title), 1.0) for s in view.sessions[:5]
+            )
+            return Reply(question, "answer", candidates, (), view)
+        result: MatchResult = self.matcher.match(question)
+        return Reply(question, result.decision, result.candidates, result.suggestions)
+
+    def _time_question(self, question: str) -> agenda.AgendaView | None:
+        terms = set(self.analyzer.terms(question))
+        asked = terms & ({_NOW, _NEXT} | _DAY_TERMS)
+        if not asked or not terms - asked <= _AGENDA_WORDS:
+            return None
+        moment = self.clock.now()
+        if _NOW in asked:
+            return agenda.now_view(self.content, moment)
+        if _NEXT in asked:
+            return agenda.next_view(self.content, moment)
+        day = self._day_asked(asked, moment.date())
+        if day is None:
+            return None
+        sessions = agenda.on_day(self.content, day)
+        if not sessions:
+            return agenda.AgendaView(f"Nothing is scheduled on {day:%A %d %B}.", ())
+        number = agenda.day_number(self.content, day)
+        return agenda.AgendaView(f"Day {number}, {day:%A %d %B}", tuple(sessions))
+
+    def _day_asked(self, asked: set[str], today: date) -> date | None:
+        days = self.content.days
+        for term in asked:
+            if term.startswith("day") and term[3:].isdigit():
+                index = int(term[3:]) - 1
+                return days[index] if 0 <= index < len(days) else None
+        if "today" in asked:
+            return today
+        if "tomorrow" in asked:
+            return date.fromordinal(today.toordinal() + 1)
+        return None
+
+    def answer_text(self, reply: Reply, m: Markup = PLAIN, language: str = "en") -> str | None:
+        """The full text an attendee gets for an `answer` decision."""
+        if reply.agenda_view is not None:
+            view = reply.agenda_view
+            return session_list(self.content, view.heading, view.sessions, m, view.note)
+        if reply.decision != "answer" or reply.best is None:
+            return None
+        return target_text(self.content, reply.best.target.key, m, language)
+
+    def text_for(self, key: str, m: Markup = PLAIN, language: str = "en") -> str | None:
+        return target_text(self.content, key, m, language)
+
+    def grouping_key(self, question: str) -> str:
+        """Near-identical questions share this key, so organisers answer them once."""
+        return " ".join(sorted(set(self.analyzer.terms(question)))) or question.strip().lower()

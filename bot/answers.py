@@ -1,0 +1,134 @@
+"""The text of an answer: FAQ answers, sessions, speakers and agenda lists.
+
+One set of formatting functions serves the command line (plain text) and Telegram (HTML),
+so what organisers see in `python -m bot ask` is exactly what attendees get. The `Markup`
+decides escaping and emphasis; nothing here knows about Telegram.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+
+from bot.content.models import Content, FaqEntry, Session, Speaker
+
+
+class Markup(Protocol):
+    def text(self, raw: str) -> str: ...
+    def bold(self, raw: str) -> str: ...
+    def link(self, label: str, url: str) -> str: ...
+
+
+class PlainText:
+    def text(self, raw: str) -> str:
+        return raw
+
+    def bold(self, raw: str) -> str:
+        return raw
+
+    def link(self, label: str, url: str) -> str:
+        return f"{label}: {url}"
+
+
+class Html:
+    """Telegram HTML: every organiser or attendee string is escaped, always."""
+
+    def text(self, raw: str) -> str:
+        return html.escape(raw, quote=False)
+
+    def bold(self, raw: str) -> str:
+        return f"<b>{html.escape(raw, quote=False)}</b>"
+
+    def link(self, label: str, url: str) -> str:
+        return f'<a href="{html.escape(url, quote=True)}">{html.escape(label, quote=False)}</a>'
+
+
+PLAIN = PlainText()
+HTML = Html()
+
+
+def day_label(content: Content, moment: datetime) -> str:
+    days = content.days
+    prefix = f"Day {days.index(moment.date()) + 1}, " if moment.date() in days else ""
+    return f"{prefix}{moment:%A %d %B}"
+
+
+def time_range(session: Session) -> str:
+    return f"{session.start:%H:%M}–{session.end:%H:%M}"
+
+
+def faq_text(entry: FaqEntry, m: Markup = PLAIN, language: str = "en") -> str:
+    answer = entry.answer_ur if language == "ur" and entry.answer_ur else entry.answer
+    return m.text(answer)
+
+
+def session_text(content: Content, session: Session, m: Markup = PLAIN) -> str:
+    lines = [m.bold(session.title)]
+    where = f"{day_label(content, session.start)}, {time_range(session)}"
+    if session.room:
+        where += f" · {session.room.label}"
+    lines.append(m.text(where))
+    if session.speakers:
+        names = "; ".join(s.label for s in session.speakers)
+        lines.append(m.text(f"Speakers: {names}"))
+    details = [d for d in (session.kind, session.track) if d]
+    if details:
+        lines.append(m.text(" · ".join(d.capitalize() if d.islower() else d for d in details)))
+    if session.description:
+        lines.append("")
+        lines.append(m.text(session.description))
+    return "\n".join(lines)
+
+
+def session_line(content: Content, session: Session, m: Markup = PLAIN, *,
+                 with_day: bool = False) -> str:
+    """One compact line for lists: time · title · room."""
+    when = time_range(session)
+    if with_day:
+        when = f"{session.start:%a %d %b} {when}"
+    parts = [m.text(when), m.bold(session.title)]
+    if session.room:
+        parts.append(m.text(session.room.name))
+    return "• " + " · ".join(parts)
+
+
+def speaker_text(content: Content, speaker: Speaker, m: Markup = PLAIN) -> str:
+    lines = [m.bold(speaker.name)]
+    if speaker.title:
+        lines.append(m.text(speaker.title))
+    if speaker.bio:
+        lines.append(m.text(speaker.bio))
+    sessions = content.sessions_of(speaker)
+    if sessions:
+        lines.append("")
+        lines.append(m.text("Speaking at:"))
+        lines.extend(session_line(content, s, m, with_day=True) for s in sessions)
+    else:
+        lines.append(m.text("Not on the programme for a session at the moment."))
+    return "\n".join(lines)
+
+
+def session_list(
+    content: Content, heading: str, sessions: Sequence[Session], m: Markup = PLAIN,
+    note: str | None = None,
+) -> str:
+    lines = [m.bold(heading)]
+    with_day = len({s.day for s in sessions}) > 1
+    lines.extend(session_line(content, s, m, with_day=with_day) for s in sessions)
+    if note:
+        lines.append(m.text(note))
+    return "\n".join(lines)
+
+
+def target_text(content: Content, key: str, m: Markup = PLAIN, language: str = "en") -> str | None:
+    """The full answer for a candidate key such as 'faq:wifi' or 'session:opening-keynote'."""
+    kind, _, ident = key.partition(":")
+    if kind == "faq" and (entry := content.faq_entry(ident)):
+        return faq_text(entry, m, language)
+    if kind == "session" and (session := content.session(ident)):
+        return session_text(content, session, m)
+    if kind == "speaker" and (speaker := content.speaker(ident)):
+        return speaker_text(content, speaker, m)
+    return None

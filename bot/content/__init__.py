@@ -1,0 +1,19 @@
+"""The organisers' files: data model, YAML loading and validation."""
+
+from bot.content.loader import MAX_ANSWER_CHARS, load_content
+from bot.content.models import Conference, Content, FaqEntry, Room, Session, Speaker, Venue
+from bot.content.problems import ContentError, Problem
+
+__all__ = [
+    "MAX_ANSWER_CHARS",
+    "Conference",
+    "Content",
+    "ContentError",
+    "FaqEntry",
+    "Problem",
+    "Room",
+    "Session",
+    "Speaker",
+    "Venue",
+    "load_content",
+]

@@ -1,0 +1,99 @@
+"""From raw text to the terms the index compares.
+
+One analyzer serves both sides, the organisers' phrasings when the index is built and the
+attendee's question at match time, so every variant spelling ends up as the same term:
+fold script variants, translate Roman Urdu / Urdu words, join multi-word concepts
+("wi fi" → wifi), stem English word forms, collapse doubled letters of free-form Roman
+Urdu spelling, apply the organisers' synonym groups, and drop filler.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import snowballstemmer
+
+from bot.matching.lexicon import LEXICON, PHRASES, STOPWORDS
+from bot.matching.normalize import fold, is_urdu_script, squash
+
+_MAX_PHRASE = 3
+
+
+def _fold_word(word: str) -> str:
+    return " ".join(fold(word).split())
+
+
+class Analyzer:
+    def __init__(self, synonym_groups: Iterable[Sequence[str]] = ()) -> None:
+        self._stemmer = snowballstemmer.stemmer("english")
+        self._lexicon: dict[str, str] = {}
+        for key, value in LEXICON.items():
+            folded = _fold_word(key)
+            self._lexicon[folded] = value
+            self._lexicon.setdefault(squash(folded), value)
+        self._stop = {_fold_word(w) for w in STOPWORDS}
+        self._stop |= {squash(w) for w in self._stop}
+        self._phrases = {tuple(_fold_word(w) for w in k): v for k, v in PHRASES.items()}
+        self._word_cache: dict[str, tuple[str, bool]] = {}
+        self._synonyms: dict[tuple[str, ...], str] = {}
+        for group in synonym_groups:
+            forms = [tuple(self._stem_sequence(member)) for member in group]
+            forms = [f for f in forms if f]
+            if not forms:
+                continue
+            canonical = "_".join(forms[0])
+            for form in forms:
+                # The first group that claims a word wins, so one word has one meaning.
+                self._synonyms.setdefault(form, canonical)
+
+    def _translate(self, word: str) -> str:
+        return self._lexicon.get(word) or self._lexicon.get(squash(word)) or word
+
+    def _stem(self, word: str) -> tuple[str, bool]:
+        """The term for one translated word, and whether it is filler."""
+        cached = self._word_cache.get(word)
+        if cached is not None:
+            return cached
+        stop = word in self._stop or squash(word) in self._stop
+        plain = is_urdu_script(word) or word.isdigit()
+        term = word if plain else self._stemmer.stemWord(word)
+        result = (term, stop)
+        if len(self._word_cache) < 200_000:
+            self._word_cache[word] = result
+        return result
+
+    @staticmethod
+    def _join(
+        items: list[tuple[str, bool]], table: dict[tuple[str, ...], str],
+    ) -> list[tuple[str, bool]]:
+        """Replace known multi-word spellings by one term (a joined term is never filler)."""
+        if not table:
+            return items
+        out: list[tuple[str, bool]] = []
+        i = 0
+        while i < len(items):
+            for size in range(min(_MAX_PHRASE, len(items) - i), 1, -1):
+                joined = table.get(tuple(word for word, _ in items[i : i + size]))
+                if joined is not None:
+                    out.append((joined, False))
+                    i += size
+                    break
+            else:
+                word, stop = items[i]
+                single = table.get((word,))
+                out.append((single, False) if single is not None else (word, stop))
+                i += 1
+        return out
+
+    def analyse(self, text: str) -> list[tuple[str, bool]]:
+        """Every term in order, each with whether it is filler."""
+        translated = [(self._translate(w), False) for w in fold(text).split()]
+        phrased = self._join(translated, self._phrases)
+        return self._join([self._stem(word) for word, _ in phrased], self._synonyms)
+
+    def _stem_sequence(self, text: str) -> list[str]:
+        return [term for term, _ in self.analyse(text)]
+
+    def terms(self, text: str) -> list[str]:
+        """Content terms in order, filler removed, synonyms merged."""
+        return [term for term, stop in self.analyse(text) if not stop]

@@ -1,0 +1,204 @@
+"""The search index: every FAQ entry, session and speaker as one pooled document.
+
+Each document keeps its fields' terms with a field weight (a session's title counts more
+than its description) and its phrasings (an FAQ entry's question and variants, a
+session's title) for judging how much of the *entry* a question covers. Term weights are
+inverse document frequencies over entries, so a word that appears in every entry ("when",
+"conference") explains little and a word only one entry uses ("wifi") explains a lot.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
+
+from bot.matching.analyzer import Analyzer
+from bot.matching.normalize import is_urdu_script, squash
+
+TargetKind = Literal["faq", "session", "speaker"]
+
+# Below this length a one-letter change makes a different word ("park" → "part"), so
+# unknown short words are left alone rather than "repaired" into the wrong entry.
+_MIN_REPAIR_LENGTH = 4
+CONSENSUS_FLOOR = 0.5
+# Filler words ("what", "you", "my") still count, faintly: alone they separate "who made
+# you" from "what can you do", but they never outweigh one content word.
+FILLER_WEIGHT = 0.35
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What a candidate points at: the key the rest of the bot uses to render it."""
+
+    kind: TargetKind
+    id: str
+    label: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    text: str
+    weight: float = 1.0
+    phrasing: bool = False  # a complete way of asking for this entry
+
+
+@dataclass(slots=True)
+class Document:
+    target: Target
+    fields: Sequence[Field]
+    related: frozenset[str] = frozenset()  # target keys answered together with this one
+    # True when the phrasings are rewordings of one question (an FAQ entry), so a word
+    # most of them share is central; False when they are facets (a session's title, room).
+    rephrasings: bool = True
+
+
+@dataclass(slots=True)
+class _Phrasing:
+    terms: frozenset[str]
+    text: str  # the terms in order, for character-level similarity
+    mass: float = 0.0
+
+
+@dataclass(slots=True)
+class IndexedDocument:
+    target: Target
+    related: frozenset[str]
+    term_weight: dict[str, float] = field(default_factory=dict)
+    phrasings: list[_Phrasing] = field(default_factory=list)
+
+
+class Index:
+    def __init__(self, documents: Iterable[Document], analyzer: Analyzer) -> None:
+        self.analyzer = analyzer
+        self.documents: list[IndexedDocument] = []
+        self.filler: set[str] = set()
+        analysed: list[tuple[IndexedDocument, list[list[str]]]] = []
+        facets: list[list[list[str]]] = []
+        for doc in documents:
+            indexed = IndexedDocument(doc.target, doc.related)
+            phrasing_terms: list[list[str]] = []
+            for fld in doc.fields:
+                analysed_field = analyzer.analyse(fld.text)
+                terms = [term for term, _ in analysed_field]
+                self.filler.update(term for term, stop in analysed_field if stop)
+                for term in terms:
+                    if indexed.term_weight.get(term, 0.0) < fld.weight:
+                        indexed.term_weight[term] = fld.weight
+                if fld.phrasing and terms:
+                    phrasing_terms.append(terms)
+            analysed.append((indexed, phrasing_terms if doc.rephrasings else []))
+            facets.append(phrasing_terms)
+            self.documents.append(indexed)
+
+        self.aliases = self._word_form_aliases({t for d in self.documents for t in d.term_weight})
+        document_frequency: dict[str, int] = defaultdict(int)
+        for (indexed, phrasing_terms), all_phrasings in zip(analysed, facets, strict=True):
+            merged: dict[str, float] = {}
+            for term, weight in indexed.term_weight.items():
+                term = self.aliases.get(term, term)
+                merged[term] = max(weight, merged.get(term, 0.0))
+            if len(phrasing_terms) > 1:
+                # A word in every phrasing is what the entry is about; a word in one of
+                # five is incidental. Scale phrasing words by how many phrasings use them.
+                counts: dict[str, int] = defaultdict(int)
+                for terms in phrasing_terms:
+                    for term in {self.aliases.get(t, t) for t in terms}:
+                        counts[term] += 1
+                n = len(phrasing_terms)
+                for term, c in counts.items():
+                    merged[term] *= CONSENSUS_FLOOR + (1.0 - CONSENSUS_FLOOR) * c / n
+            indexed.term_weight = merged
+            for term in merged:
+                document_frequency[term] += 1
+            for terms in all_phrasings:
+                canon = [self.aliases.get(t, t) for t in terms]
+                indexed.phrasings.append(_Phrasing(frozenset(canon), " ".join(canon)))
+
+        count = max(len(self.documents), 1)
+        self.idf: dict[str, float] = {
+            term: math.log(1.0 + (count - df + 0.5) / (df + 0.5))
+            * (FILLER_WEIGHT if term in self.filler else 1.0)
+            for term, df in document_frequency.items()
+        }
+        self.unknown_idf = math.log(1.0 + (count + 0.5) / 0.5)
+        for indexed in self.documents:
+            for phrasing in indexed.phrasings:
+                phrasing.mass = sum(self.idf[t] for t in phrasing.terms)
+        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for number, indexed in enumerate(self.documents):
+            for term, weight in indexed.term_weight.items():
+                self.postings[term].append((number, weight))
+        self.vocabulary = sorted(self.idf)
+        self._latin_vocabulary = [t for t in self.vocabulary if not is_urdu_script(t)]
+        self._urdu_vocabulary = [t for t in self.vocabulary if is_urdu_script(t)]
+        self._repairs: dict[str, str | None] = {}
+        self._squashed: dict[str, str] = {}
+        for term in self.vocabulary:
+            self._squashed.setdefault(squash(term), term)
+        self.related: dict[str, frozenset[str]] = {
+            d.target.key: d.related | {d.target.key} for d in self.documents
+        }
+
+    @staticmethod
+    def _word_form_aliases(vocabulary: set[str]) -> dict[str, str]:
+        """Merge stems one letter apart at the end ("registr" / "regist")."""
+        aliases: dict[str, str] = {}
+        for term in sorted(vocabulary, key=len):
+            if len(term) >= 6 and term[:-1] in vocabulary:
+                base = term[:-1]
+                aliases[term] = aliases.get(base, base)
+        return aliases
+
+    def resolve(self, term: str) -> str | None:
+        """The indexed term an attendee's word stands for, or None when it is unknown."""
+        term = self.aliases.get(term, term)
+        if term in self.idf:
+            return term
+        cached = self._repairs.get(term, "")
+        if cached != "":
+            return cached
+        repaired = self._repair(term)
+        if len(self._repairs) < 100_000:
+            self._repairs[term] = repaired
+        return repaired
+
+    def _repair(self, term: str) -> str | None:
+        """Map a misspelt word onto the vocabulary, conservatively.
+
+        Doubled letters first (Roman Urdu "kahaan" / "kahan", "acccount"), then a stem one
+        letter longer than a known one, then edit distance: one edit from 6 letters, two
+        from 9; words of four or five letters only by a swapped or replaced letter, since
+        dropping one turns a real word into another ("found" → "fund").
+        """
+        if len(term) < _MIN_REPAIR_LENGTH or term.isdigit():
+            return None
+        squashed = self._squashed.get(squash(term))
+        if squashed is not None:
+            return squashed
+        if len(term) >= 6 and term[:-1] in self.idf:
+            return term[:-1]
+        vocabulary = self._urdu_vocabulary if is_urdu_script(term) else self._latin_vocabulary
+        max_edits = 1 if len(term) < 9 else 2
+        found = process.extractOne(
+            term, vocabulary, scorer=DamerauLevenshtein.distance, score_cutoff=max_edits,
+        )
+        if found is None:
+            return None
+        candidate = found[0]
+        if candidate[0] != term[0]:  # typos rarely hit the first letter
+            return None
+        if len(term) <= 5 and len(candidate) != len(term):
+            return None
+        if abs(len(candidate) - len(term)) > max_edits:
+            return None
+        return candidate

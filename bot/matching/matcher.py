@@ -1,0 +1,159 @@
+"""Score a question against the index and decide: answer, suggest, or leave it alone.
+
+The score of an entry fuses three views of the same question:
+- question coverage: the IDF-weighted share of the question's terms the entry explains,
+  with each term counted at the weight of the field it was found in. Unknown words count
+  against every entry, so "is there a bowling alley" explains nothing and is left alone.
+- entry coverage: the share of the entry's best phrasing the question covers, so sharing
+  one generic word with a long phrasing is not enough.
+- character similarity of the term strings (rapidfuzz), which rewards near-identical
+  wording and softens stemming misses.
+The decision then looks at the best score *and* its lead over the next unrelated entry: a
+wrong answer is worse than none, so a close call becomes buttons, not an answer.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from rapidfuzz import fuzz
+
+from bot.matching.analyzer import Analyzer
+from bot.matching.index import Document, Index, IndexedDocument, Target
+
+Decision = Literal["answer", "suggest", "none"]
+
+
+@dataclass(frozen=True, slots=True)
+class MatchSettings:
+    """Tuned defaults; every one can be overridden from the environment (see config)."""
+
+    answer_threshold: float = 0.62
+    answer_margin: float = 0.12
+    suggest_threshold: float = 0.40
+    suggest_window: float = 0.25
+    max_suggestions: int = 3
+    question_weight: float = 0.7  # exponent share of question vs entry coverage
+    char_weight: float = 0.2
+    candidates_considered: int = 12
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    target: Target
+    score: float
+
+    def as_dict(self) -> dict[str, object]:
+        t = self.target
+        return {"kind": t.kind, "id": t.id, "label": t.label, "score": round(self.score, 4)}
+
+
+@dataclass(frozen=True, slots=True)
+class MatchResult:
+    question: str
+    decision: Decision
+    candidates: tuple[Candidate, ...]  # best first
+    suggestions: tuple[Candidate, ...] = ()
+
+    @property
+    def best(self) -> Candidate | None:
+        return self.candidates[0] if self.candidates else None
+
+
+class Matcher:
+    def __init__(
+        self, documents: Iterable[Document], analyzer: Analyzer,
+        settings: MatchSettings | None = None,
+    ) -> None:
+        self.settings = settings or MatchSettings()
+        self.index = Index(documents, analyzer)
+        self.analyzer = analyzer
+
+    def _query_terms(self, question: str) -> tuple[list[tuple[str, float, bool]], str]:
+        """Unique terms with weight and whether the index knows them; the term string."""
+        seen: set[str] = set()
+        terms: list[tuple[str, float, bool]] = []
+        for raw, filler in self.analyzer.analyse(question):
+            resolved = raw if filler and raw in self.index.idf else None
+            if not filler:
+                resolved = self.index.resolve(raw)
+            term = resolved or raw
+            if term in seen:
+                continue
+            seen.add(term)
+            if resolved is not None:
+                terms.append((term, self.index.idf[term], True))
+            elif not filler:
+                terms.append((term, self.index.unknown_idf, False))
+        return terms, " ".join(t for t, _, _ in terms)
+
+    def score(self, question: str) -> list[Candidate]:
+        """Every entry sharing a term with the question, best first."""
+        settings = self.settings
+        terms, text = self._query_terms(question)
+        total = sum(weight for _, weight, _ in terms)
+        if not terms or total <= 0:
+            return []
+        accumulated: dict[int, float] = {}
+        postings = self.index.postings
+        for term, weight, known in terms:
+            if known:
+                for number, field_weight in postings[term]:
+                    accumulated[number] = accumulated.get(number, 0.0) + weight * field_weight
+        if not accumulated:
+            return []
+        shortlist = heapq.nlargest(
+            settings.candidates_considered, accumulated.items(), key=lambda item: item[1],
+        )
+        query_terms = {t: w for t, w, known in terms if known}
+        results: list[Candidate] = []
+        for number, mass in shortlist:
+            document = self.index.documents[number]
+            question_cover = mass / total
+            entry_cover, similarity = self._best_phrasing(document, query_terms, text)
+            alpha = settings.question_weight
+            lexical = (question_cover ** alpha) * (entry_cover ** (1.0 - alpha))
+            fused = (1.0 - settings.char_weight) * lexical + settings.char_weight * similarity
+            results.append(Candidate(document.target, min(1.0, fused)))
+        results.sort(key=lambda c: (-c.score, c.target.key))
+        return results
+
+    @staticmethod
+    def _best_phrasing(
+        document: IndexedDocument, query_terms: dict[str, float], text: str,
+    ) -> tuple[float, float]:
+        best_cover = 0.0
+        best_similarity = 0.0
+        for phrasing in document.phrasings:
+            if phrasing.mass > 0:
+                shared = sum(w for t, w in query_terms.items() if t in phrasing.terms)
+                best_cover = max(best_cover, shared / phrasing.mass)
+            best_similarity = max(best_similarity, fuzz.token_sort_ratio(text, phrasing.text))
+        return min(best_cover, 1.0), best_similarity / 100.0
+
+    def decide(self, question: str, candidates: list[Candidate]) -> MatchResult:
+        settings = self.settings
+        if not candidates or candidates[0].score < settings.suggest_threshold:
+            return MatchResult(question, "none", tuple(candidates[:5]))
+        best = candidates[0]
+        related = self._related(best.target)
+        rivals = [c for c in candidates[1:] if c.target.key not in related]
+        runner_up = rivals[0].score if rivals else 0.0
+        lead = best.score - runner_up
+        if best.score >= settings.answer_threshold and lead >= settings.answer_margin:
+            return MatchResult(question, "answer", tuple(candidates[:5]))
+        floor = max(settings.suggest_threshold, best.score - settings.suggest_window)
+        suggestions = [best, *(c for c in rivals if c.score >= floor)]
+        return MatchResult(
+            question, "suggest", tuple(candidates[:5]),
+            tuple(suggestions[: settings.max_suggestions]),
+        )
+
+    def _related(self, target: Target) -> frozenset[str]:
+        return self.index.related.get(target.key, frozenset({target.key}))
+
+    def match(self, question: str) -> MatchResult:
+        return self.decide(question, self.score(question))
