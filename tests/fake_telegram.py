@@ -24,6 +24,7 @@ several can run in one process (and one event loop) at the same time.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 import itertools
 import json
@@ -963,10 +964,8 @@ async def _wait_event(event: asyncio.Event, timeout: float) -> None:
     """Wait for ``event`` for at most ``timeout`` seconds, treating the timeout as normal."""
     if timeout <= 0:
         return
-    try:
+    with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(event.wait(), timeout)
-    except TimeoutError:
-        pass
 
 
 def _client_gone(request: web.Request) -> bool:
@@ -1757,7 +1756,7 @@ class FakeTelegram:
             "id": query_id,
             "from": user,
             "message": stored,
-            "chat_instance": str(-abs(hash((stored["chat"]["id"], self.token))) % 10**18),
+            "chat_instance": f"{abs(stored['chat']['id'])}{self.bot_user['id']}",
             "data": callback_data,
         }
         return self._queue("callback_query", query)
@@ -2438,7 +2437,9 @@ class FakeTelegram:
         seen.add(result_id)
         kind = result.get("type")
         if not isinstance(kind, str):
-            raise bad_request("can't parse InlineQueryResult: Field \"type\" must be of type String")
+            raise bad_request(
+                'can\'t parse InlineQueryResult: Field "type" must be of type String'
+            )
         if "reply_markup" in result:
             self._reply_markup({"reply_markup": result["reply_markup"]}, inline_only=True)
         parsed: JSON = {"id": result_id, "type": kind}
@@ -2692,7 +2693,9 @@ def _validate_inline_keyboard(keyboard: Any) -> None:
 def _validate_reply_keyboard(keyboard: Any) -> None:
     """Reply keyboard rules: rows of strings or objects with a non-empty text."""
     if not isinstance(keyboard, list) or not all(isinstance(row, list) for row in keyboard):
-        raise bad_request('field "keyboard" of the ReplyKeyboardMarkup should be an Array of Arrays')
+        raise bad_request(
+            'field "keyboard" of the ReplyKeyboardMarkup should be an Array of Arrays'
+        )
     for row in keyboard:
         for button in row:
             text = button if isinstance(button, str) else (

@@ -40,7 +40,7 @@ class Room:
 
     @property
     def label(self) -> str:
-        return f"{self.name} ({self.floor})" if self.floor else self.name
+        return f"{self.name}, {self.floor}" if self.floor else self.name
 
 
 @dataclass(frozen=True, slots=True)

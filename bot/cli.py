@@ -1,0 +1,140 @@
+"""The organisers' command line: `python -m bot <command>`.
+
+`check` and `ask` let organisers validate their files and try their FAQ before the event
+without a Telegram token; `run` (the default) starts the bot. Exit codes: 0 success,
+1 content problems, 2 configuration or usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from bot.answering import Answerer, Reply
+from bot.clock import Clock
+from bot.config import ConfigError, Settings, load_settings
+from bot.content import Content, ContentError, load_content
+
+EXIT_OK, EXIT_CONTENT, EXIT_CONFIG = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Conference Q&A bot for Telegram: FAQ and agenda answers.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="command")
+    commands.add_parser("run", help="start the bot (the default; needs BOT_TOKEN)")
+    commands.add_parser("check", help="validate agenda.yaml and faq/*.yaml")
+    ask = commands.add_parser("ask", help="ask the bundled FAQ and agenda a question")
+    ask.add_argument("question", nargs="*", help="the question, as an attendee would type it")
+    ask.add_argument(
+        "--json", action="store_true",
+        help="read questions from standard input, one per line; write one JSON object per line",
+    )
+    unanswered = commands.add_parser(
+        "unanswered", help="export the unanswered-question log (works while the bot runs)",
+    )
+    unanswered.add_argument("--format", choices=("csv", "json"), default="csv")
+    unanswered.add_argument("--status", choices=("open", "all"), default="open")
+    return parser
+
+
+def _load(settings: Settings, err: TextIO) -> Content | None:
+    try:
+        return load_content(settings.agenda_path, settings.faq_dir)
+    except ContentError as exc:
+        print(exc.report(), file=err)
+        return None
+
+
+def _answerer(settings: Settings, content: Content) -> Answerer:
+    clock = Clock(content.conference.timezone, settings.bot_now)
+    return Answerer(content, clock, settings.match)
+
+
+def reply_json(answerer: Answerer, reply: Reply) -> dict[str, object]:
+    return {
+        "question": reply.question,
+        "decision": reply.decision,
+        "answer": answerer.answer_text(reply),
+        "suggestions": [c.target.label for c in reply.suggestions],
+        "candidates": [c.as_dict() for c in reply.candidates],
+    }
+
+
+def _ask_json(answerer: Answerer, stdin: TextIO, out: TextIO) -> int:
+    for line in stdin:
+        question = line.rstrip("\r\n")
+        reply = answerer.ask(question)
+        out.write(json.dumps(reply_json(answerer, reply), ensure_ascii=False) + "\n")
+    out.flush()
+    return EXIT_OK
+
+
+def _ask_text(answerer: Answerer, question: str, out: TextIO) -> int:
+    reply = answerer.ask(question)
+    best = reply.best
+    score = f" (best score {best.score:.2f})" if best else ""
+    print(f"Question: {question}", file=out)
+    print(f"Decision: {reply.decision}{score}", file=out)
+    print("", file=out)
+    if reply.decision == "answer":
+        print("Answer the attendee gets:", file=out)
+        print(_indent(answerer.answer_text(reply) or ""), file=out)
+    elif reply.decision == "suggest":
+        print("Did you mean… (buttons):", file=out)
+        for candidate in reply.suggestions:
+            print(f"  [{candidate.target.label}]", file=out)
+    else:
+        print("No confident match: the attendee is told the organisers will get back to them,",
+              file=out)
+        print("and the question goes to the unanswered log.", file=out)
+    if reply.candidates:
+        print("\nTop candidates:", file=out)
+        for c in reply.candidates:
+            print(f"  {c.score:.2f}  {c.target.kind:<8} {c.target.id:<28} {c.target.label}",
+                  file=out)
+    return EXIT_OK
+
+
+def _indent(text: str) -> str:
+    return "\n".join(f"  {line}" if line else "" for line in text.splitlines())
+
+
+def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None,
+         out: TextIO | None = None, err: TextIO | None = None) -> int:
+    stdin, out, err = stdin or sys.stdin, out or sys.stdout, err or sys.stderr
+    args = _parser().parse_args(argv)
+    command = args.command or "run"
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"Configuration problem: {exc}", file=err)
+        return EXIT_CONFIG
+    if command == "unanswered":
+        from bot.export import export_unanswered
+
+        return export_unanswered(settings, args.format, args.status, out, err)
+    content = _load(settings, err)
+    if content is None:
+        return EXIT_CONTENT
+    if command == "check":
+        print(f"OK: {content.summary()}", file=out)
+        return EXIT_OK
+    if command == "ask":
+        answerer = _answerer(settings, content)
+        if args.json:
+            return _ask_json(answerer, stdin, out)
+        question = " ".join(args.question).strip()
+        if not question:
+            print('Usage: python -m bot ask "when does registration close?"  '
+                  "(or --json with questions on standard input)", file=err)
+            return EXIT_CONFIG
+        return _ask_text(answerer, question, out)
+    from bot.run import run_bot
+
+    return run_bot(settings, content, err)

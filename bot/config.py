@@ -1,0 +1,153 @@
+"""Settings from the environment (and a `.env` file), validated once at start-up.
+
+Every value is checked before anything starts, with a message that says which variable
+is wrong and what a right value looks like, so a misconfigured deployment fails loudly at
+boot instead of quietly at the first attendee's question.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from pathlib import Path
+
+from bot.matching.matcher import MatchSettings
+
+DEFAULT_API_URL = "https://api.telegram.org/bot"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+# Matcher thresholds can be tuned per event without touching code.
+MATCH_ENV = {
+    "MATCH_ANSWER_THRESHOLD": "answer_threshold",
+    "MATCH_ANSWER_MARGIN": "answer_margin",
+    "MATCH_SUGGEST_THRESHOLD": "suggest_threshold",
+    "MATCH_SUGGEST_WINDOW": "suggest_window",
+}
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message names it and says how to fix it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    agenda_path: Path = Path("agenda.yaml")
+    faq_dir: Path = Path("faq")
+    bot_now: datetime | None = None
+    match: MatchSettings = field(default_factory=MatchSettings)
+    token: str | None = field(default=None, repr=False)
+    api_url: str = DEFAULT_API_URL
+    organiser_ids: frozenset[int] = frozenset()
+    organiser_chat_id: int | None = None
+    database_path: Path = Path("data/bot.sqlite3")
+    log_level: str = "INFO"
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """KEY=value lines; '#' comments, optional quotes and `export`. No interpolation."""
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.removeprefix("export ").partition("=")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[key.strip()] = value
+    return values
+
+
+def environment(dotenv: Path | None = Path(".env")) -> dict[str, str]:
+    """The process environment over `.env`: a real environment variable always wins."""
+    merged = read_dotenv(dotenv) if dotenv else {}
+    merged.update(os.environ)
+    return merged
+
+
+def _int_list(name: str, raw: str) -> frozenset[int]:
+    ids = set()
+    for part in raw.replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            ids.add(int(part))
+        except ValueError:
+            raise ConfigError(
+                f"{name}: '{part}' is not a numeric Telegram user id "
+                "(comma-separated numbers, e.g. 11111111,22222222; ask @userinfobot for yours)"
+            ) from None
+    return frozenset(ids)
+
+
+def _match_settings(env: Mapping[str, str]) -> MatchSettings:
+    overrides: dict[str, float] = {}
+    for name, attribute in MATCH_ENV.items():
+        raw = env.get(name, "").strip()
+        if not raw:
+            continue
+        try:
+            value = float(raw)
+        except ValueError:
+            raise ConfigError(f"{name}: '{raw}' is not a number between 0 and 1") from None
+        if not 0.0 <= value <= 1.0:
+            raise ConfigError(f"{name}: {value} is outside 0..1")
+        overrides[attribute] = value
+    defaults = MatchSettings()
+    values = {f.name: getattr(defaults, f.name) for f in fields(MatchSettings)}
+    values.update(overrides)
+    return MatchSettings(**values)
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Validate everything; raise ConfigError naming the first bad variable."""
+    env = environment() if env is None else env
+    bot_now = None
+    raw_now = env.get("BOT_NOW", "").strip()
+    if raw_now:
+        try:
+            bot_now = datetime.fromisoformat(raw_now)
+        except ValueError:
+            raise ConfigError(
+                f"BOT_NOW: '{raw_now}' is not an ISO-8601 date and time "
+                "(e.g. 2027-02-16T10:30, conference local time, or with an offset)"
+            ) from None
+    organiser_chat_id = None
+    raw_chat = env.get("ORGANISER_CHAT_ID", "").strip()
+    if raw_chat:
+        try:
+            organiser_chat_id = int(raw_chat)
+        except ValueError:
+            raise ConfigError(
+                f"ORGANISER_CHAT_ID: '{raw_chat}' is not a numeric chat id "
+                "(group ids are negative, e.g. -1001234567890)"
+            ) from None
+    log_level = env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
+    if log_level not in LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL: '{log_level}' is not one of {', '.join(LOG_LEVELS)}")
+    api_url = env.get("BOT_API_URL", "").strip() or DEFAULT_API_URL
+    if not api_url.startswith(("http://", "https://")):
+        raise ConfigError(f"BOT_API_URL: '{api_url}' must start with http:// or https://")
+    token = env.get("BOT_TOKEN", "").strip() or None
+    if token is not None and (":" not in token or not token.split(":", 1)[0].isdigit()):
+        raise ConfigError(
+            "BOT_TOKEN: this does not look like a bot token (it should look like "
+            "123456789:AA...; @BotFather gives it to you)"
+        )
+    return Settings(
+        agenda_path=Path(env.get("AGENDA_PATH", "").strip() or "agenda.yaml"),
+        faq_dir=Path(env.get("FAQ_DIR", "").strip() or "faq"),
+        bot_now=bot_now,
+        match=_match_settings(env),
+        token=token,
+        api_url=api_url,
+        organiser_ids=_int_list("ORGANISER_IDS", env.get("ORGANISER_IDS", "")),
+        organiser_chat_id=organiser_chat_id,
+        database_path=Path(env.get("DATABASE_PATH", "").strip() or "data/bot.sqlite3"),
+        log_level=log_level,
+    )
