@@ -351,9 +351,7 @@ def parse_html(text: str, *, strict_ampersand: bool = True) -> tuple[str, list[J
         else:
             i = _html_start_tag(text, begin, stack, out)
     if stack:
-        raise EntityParseError(
-            f'Can\'t find end tag corresponding to start tag "{stack[-1].kind}"'
-        )
+        raise EntityParseError(f'Can\'t find end tag corresponding to start tag "{stack[-1].kind}"')
     return out.text(), _finish_entities(entities)
 
 
@@ -386,6 +384,16 @@ def _html_start_tag(text: str, begin: int, stack: list[_OpenEntity], out: _TextB
         attr_name = text[attr_begin:i]
         while i < n and text[i] in _HTML_SPACES:
             i += 1
+        if not attr_name:
+            raise EntityParseError(
+                f'Empty attribute name in the tag "{tag}" at byte offset '
+                f"{_byte_offset(text, begin)}"
+            )
+        if i < n and text[i] != "=" and (text[i] == ">" or text[i - 1] in _HTML_SPACES):
+            # A value-less attribute such as <blockquote expandable>.
+            if tag == "blockquote" and attr_name == "expandable":
+                argument = "1"
+            continue
         if i >= n or text[i] != "=":
             raise EntityParseError(
                 f'Expected equal sign in declaration of an attribute of the tag "{tag}" at '
@@ -465,7 +473,7 @@ def _html_end_tag(
     opened = stack.pop()
     if end_name and end_name != opened.kind:
         raise EntityParseError(
-            f'Unmatched end tag at byte offset {_byte_offset(text, begin)}, expected '
+            f"Unmatched end tag at byte offset {_byte_offset(text, begin)}, expected "
             f'"</{opened.kind}>", found "</{end_name}>"'
         )
     length = out.utf16 - opened.offset
@@ -529,8 +537,7 @@ def _finish_entities(entities: list[JSON]) -> list[JSON]:
         for e in entities
         if e["type"] in ("code", "pre")
         or not any(
-            start <= e["offset"] and e["offset"] + e["length"] <= end
-            for start, end in code_ranges
+            start <= e["offset"] and e["offset"] + e["length"] <= end for start, end in code_ranges
         )
     ]
     return sorted(kept, key=lambda e: (e["offset"], -e["length"]))
@@ -575,8 +582,9 @@ def parse_markdown_v2(text: str) -> tuple[str, list[JSON]]:
             if char == ">" or text.startswith("**>", i):
                 if quote is None:
                     expandable = char != ">"
-                    quote = _OpenEntity("expandable_blockquote" if expandable else "blockquote",
-                                        out.utf16, i)
+                    quote = _OpenEntity(
+                        "expandable_blockquote" if expandable else "blockquote", out.utf16, i
+                    )
                 i += 1 if char == ">" else 3
                 continue
         if char == "\\" and i + 1 < n and 0 < ord(text[i + 1]) <= 126:
@@ -1677,8 +1685,9 @@ class FakeTelegram:
             for key in ("message", "edited_message", "channel_post", "callback_query"):
                 if key in obj:
                     inner = obj[key]
-                    return self._locate(inner.get("message", inner) if key == "callback_query"
-                                        else inner)
+                    return self._locate(
+                        inner.get("message", inner) if key == "callback_query" else inner
+                    )
             raise ValueError("update does not contain a message")
         if "chat" in obj and isinstance(obj["chat"], dict):
             return obj["chat"]["id"], obj["message_id"]
@@ -2198,6 +2207,13 @@ class FakeTelegram:
         while True:
             event = self._update_signal.current
             if generation != self._poll_generation:
+                # PTB cancels its poll and immediately sends a final getUpdates on shutdown;
+                # give the old connection a moment to be seen as closed, so that 409 is
+                # recorded as undelivered instead of as an error the bot received.
+                for _ in range(5):
+                    if _client_gone(call.request):
+                        break
+                    await asyncio.sleep(0.01)
                 raise ApiError(
                     409,
                     "Conflict: terminated by other getUpdates request; make sure that only one "
@@ -2437,9 +2453,7 @@ class FakeTelegram:
         seen.add(result_id)
         kind = result.get("type")
         if not isinstance(kind, str):
-            raise bad_request(
-                'can\'t parse InlineQueryResult: Field "type" must be of type String'
-            )
+            raise bad_request('can\'t parse InlineQueryResult: Field "type" must be of type String')
         if "reply_markup" in result:
             self._reply_markup({"reply_markup": result["reply_markup"]}, inline_only=True)
         parsed: JSON = {"id": result_id, "type": kind}
@@ -2451,7 +2465,7 @@ class FakeTelegram:
             content = result.get("input_message_content")
             if not isinstance(content, dict):
                 raise bad_request(
-                    "can't parse InlineQueryResult: Field \"input_message_content\" must be of "
+                    'can\'t parse InlineQueryResult: Field "input_message_content" must be of '
                     "type Object"
                 )
         content = result.get("input_message_content")
@@ -2643,7 +2657,7 @@ def _uploaded(value: Any, files: dict[str, UploadedFile], name: str) -> Uploaded
     if isinstance(value, str) and value.startswith("attach://"):
         upload = files.get(value[len("attach://") :])
         if upload is None:
-            raise bad_request(f"can't find attached file \"{value[len('attach://'):]}\"")
+            raise bad_request(f'can\'t find attached file "{value[len("attach://") :]}"')
         return upload
     return files.get(name)
 
@@ -2659,8 +2673,9 @@ def _validate_inline_keyboard(keyboard: Any) -> None:
         raise bad_request("reply markup is too long")
     for button in buttons:
         if not isinstance(button, dict):
-            raise bad_request("can't parse inline keyboard button: InlineKeyboardButton must be "
-                              "an Object")
+            raise bad_request(
+                "can't parse inline keyboard button: InlineKeyboardButton must be an Object"
+            )
         if not isinstance(button.get("text"), str):
             raise bad_request(
                 'can\'t parse inline keyboard button: Field "text" must be of type String'
@@ -2698,8 +2713,10 @@ def _validate_reply_keyboard(keyboard: Any) -> None:
         )
     for row in keyboard:
         for button in row:
-            text = button if isinstance(button, str) else (
-                button.get("text") if isinstance(button, dict) else None
+            text = (
+                button
+                if isinstance(button, str)
+                else (button.get("text") if isinstance(button, dict) else None)
             )
             if not isinstance(text, str) or not text:
                 raise bad_request(
