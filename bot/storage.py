@@ -1,0 +1,995 @@
+"""Persistence for attendees, questions, votes and (later) announcements.
+
+This is the only module that speaks SQL, so the schema, its migrations and every query live
+in one place and the rest of the bot deals in frozen dataclasses. It never imports
+`telegram`: the storage layer must be testable, and usable from admin scripts, without the
+bot framework.
+
+Design choices, and why:
+- One aiosqlite connection in autocommit mode with explicit `BEGIN IMMEDIATE` transactions.
+  Every write commits before its method returns, so a question the bot has just replied to
+  survives a crash right after the reply.
+- An `asyncio.Lock` serialises all access to that connection. Many handler tasks share it;
+  without the lock one task's statements could land inside another task's transaction (or
+  read its uncommitted rows).
+- WAL mode and a busy timeout, so an export script or a second process can read while the
+  bot writes, and short write contention waits instead of failing.
+- Timestamps are UTC ISO-8601 strings of a fixed width, so they sort correctly as text and
+  read unambiguously in a plain `sqlite3` shell. Callers pass aware datetimes (usually from
+  the conference clock), which lets tests inject time.
+- The schema version lives in `PRAGMA user_version`; `MIGRATIONS[n]` takes the schema from
+  version n to n + 1 inside one transaction, so a failed migration leaves nothing behind.
+- Tables keyed by an attendee deliberately carry no foreign key to `users`: an update may be
+  handled before (or without) `upsert_user`, and a stale button after `forget_user` must not
+  crash a handler with an integrity error. `forget_user` deletes those rows explicitly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Literal, Self
+
+import aiosqlite
+
+Decision = Literal["answer", "suggest", "none"]
+QuestionStatus = Literal["answered_by_bot", "suggested", "open", "answered", "dismissed"]
+ExportStatus = Literal["open", "all"]
+
+BUSY_TIMEOUT_MS = 5000
+TOP_TARGETS = 10
+
+# Status a freshly recorded question gets from the matcher's decision: an answer is done, a
+# suggestion waits for the attendee's button, and no match goes straight to the organisers.
+_STATUS_FOR_DECISION: dict[str, QuestionStatus] = {
+    "answer": "answered_by_bot",
+    "suggest": "suggested",
+    "none": "open",
+}
+
+_SCHEMA_V1 = """
+CREATE TABLE users (
+    user_id       INTEGER PRIMARY KEY,
+    first_name    TEXT,
+    username      TEXT,
+    language_code TEXT,              -- what Telegram reports for the client
+    lang          TEXT,              -- UI language the attendee chose; NULL = auto
+    subscribed    INTEGER NOT NULL DEFAULT 1 CHECK (subscribed IN (0, 1)),
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL,
+    blocked_at    TEXT               -- set when Telegram says the bot was blocked
+);
+
+CREATE TABLE questions (
+    id                        INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id                   INTEGER NOT NULL,
+    chat_id                   INTEGER NOT NULL,
+    message_id                INTEGER NOT NULL,
+    text                      TEXT NOT NULL,
+    normalized                TEXT NOT NULL,  -- grouping key supplied by the caller
+    asked_at                  TEXT NOT NULL,
+    decision                  TEXT NOT NULL CHECK (decision IN ('answer', 'suggest', 'none')),
+    best_kind                 TEXT,
+    best_id                   TEXT,
+    best_label                TEXT,
+    score                     REAL,
+    status                    TEXT NOT NULL CHECK (status IN
+                                  ('answered_by_bot', 'suggested', 'open', 'answered',
+                                   'dismissed')),
+    chosen_key                TEXT,           -- suggestion the attendee pressed, 'faq:wifi'
+    organiser_post_chat_id    INTEGER,
+    organiser_post_message_id INTEGER,
+    answer_text               TEXT,
+    answered_at               TEXT,
+    answered_by               INTEGER
+);
+CREATE INDEX questions_status_normalized ON questions (status, normalized, asked_at);
+CREATE INDEX questions_user ON questions (user_id);
+CREATE INDEX questions_organiser_post
+    ON questions (organiser_post_chat_id, organiser_post_message_id);
+
+CREATE TABLE votes (
+    question_id INTEGER NOT NULL REFERENCES questions (id) ON DELETE CASCADE,
+    user_id     INTEGER NOT NULL,
+    target_key  TEXT NOT NULL,
+    value       INTEGER NOT NULL CHECK (value IN (-1, 1)),
+    voted_at    TEXT NOT NULL,
+    PRIMARY KEY (question_id, user_id)
+);
+CREATE INDEX votes_user ON votes (user_id);
+CREATE INDEX votes_target ON votes (target_key);
+
+CREATE TABLE broadcasts (
+    id                  INTEGER PRIMARY KEY AUTOINCREMENT,
+    created_by          INTEGER NOT NULL,
+    created_at          TEXT NOT NULL,
+    text                TEXT NOT NULL,
+    parse_mode          TEXT,
+    audience            TEXT NOT NULL DEFAULT 'all',  -- 'all' or 'session:ID'
+    status              TEXT NOT NULL DEFAULT 'draft' CHECK (status IN
+                            ('draft', 'scheduled', 'sending', 'done', 'cancelled')),
+    scheduled_for       TEXT,
+    started_at          TEXT,
+    finished_at         TEXT,
+    progress_chat_id    INTEGER,
+    progress_message_id INTEGER
+);
+CREATE INDEX broadcasts_status ON broadcasts (status, scheduled_for);
+
+CREATE TABLE deliveries (
+    broadcast_id        INTEGER NOT NULL REFERENCES broadcasts (id) ON DELETE CASCADE,
+    user_id             INTEGER NOT NULL,
+    status              TEXT NOT NULL DEFAULT 'pending' CHECK (status IN
+                            ('pending', 'sent', 'blocked', 'failed')),
+    attempts            INTEGER NOT NULL DEFAULT 0,
+    telegram_message_id INTEGER,
+    last_error          TEXT,
+    updated_at          TEXT NOT NULL,
+    PRIMARY KEY (broadcast_id, user_id)
+);
+CREATE INDEX deliveries_status ON deliveries (broadcast_id, status);
+CREATE INDEX deliveries_user ON deliveries (user_id);
+
+CREATE TABLE stars (
+    user_id    INTEGER NOT NULL,
+    session_id TEXT NOT NULL,
+    starred_at TEXT NOT NULL,
+    PRIMARY KEY (user_id, session_id)
+);
+CREATE INDEX stars_session ON stars (session_id);
+
+CREATE TABLE reminder_prefs (
+    user_id        INTEGER PRIMARY KEY,
+    minutes_before INTEGER CHECK (minutes_before IS NULL OR minutes_before >= 0)  -- NULL = off
+);
+
+CREATE TABLE reminders_sent (
+    user_id    INTEGER NOT NULL,
+    session_id TEXT NOT NULL,
+    sent_at    TEXT NOT NULL,
+    PRIMARY KEY (user_id, session_id)
+);
+
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
+# MIGRATIONS[n] upgrades a database at user_version n to n + 1. Append only; never edit a
+# released entry, because databases in the field have already run it.
+MIGRATIONS: list[str] = [_SCHEMA_V1]
+
+
+# --- returned rows ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """An attendee as last seen by the bot."""
+
+    user_id: int
+    first_name: str | None
+    username: str | None
+    language_code: str | None
+    lang: str | None
+    subscribed: bool
+    created_at: datetime
+    updated_at: datetime
+    blocked_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """One question an attendee sent, with what the bot and the organisers did about it."""
+
+    id: int
+    user_id: int
+    chat_id: int
+    message_id: int
+    text: str
+    normalized: str
+    asked_at: datetime
+    decision: Decision
+    best_kind: str | None
+    best_id: str | None
+    best_label: str | None
+    score: float | None
+    status: QuestionStatus
+    chosen_key: str | None
+    organiser_post_chat_id: int | None
+    organiser_post_message_id: int | None
+    answer_text: str | None
+    answered_at: datetime | None
+    answered_by: int | None
+
+    @property
+    def best_key(self) -> str | None:
+        """The matcher's best target as the 'kind:id' key the rest of the bot uses."""
+        if self.best_kind is None or self.best_id is None:
+            return None
+        return f"{self.best_kind}:{self.best_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionGroup:
+    """Open questions sharing a normalized key, so organisers answer a repeat only once."""
+
+    normalized: str
+    representative_id: int  # the newest member
+    text: str  # the newest member's wording
+    count: int  # number of open questions in the group
+    question_ids: tuple[int, ...]  # newest first
+    user_ids: tuple[int, ...]  # distinct askers, newest first
+    newest_asked_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TargetCount:
+    """How often one FAQ/agenda target was the answer an attendee got."""
+
+    key: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class VoteTally:
+    """Helpful / not helpful votes on one target."""
+
+    key: str
+    up: int
+    down: int
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """Numbers for the organisers' /stats view."""
+
+    attendees: int
+    subscribers: int
+    questions: int
+    decision_answer: int
+    decision_suggest: int
+    decision_none: int
+    open: int
+    top_targets: tuple[TargetCount, ...]  # most asked first, at most TOP_TARGETS
+    votes: tuple[VoteTally, ...]  # most voted first
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def _ts(moment: datetime) -> str:
+    """Aware datetime -> fixed-width UTC ISO-8601, so text order is time order."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"naive datetime {moment!r}: pass an aware datetime")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _dt(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into single statements (sqlite3 runs one per execute).
+
+    `executescript` would be simpler but commits first, which would break the
+    one-transaction-per-migration guarantee. `complete_statement` keeps semicolons inside
+    string literals or trigger bodies from splitting a statement.
+    """
+    statements: list[str] = []
+    pending = ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if _has_code(pending):
+                statements.append(pending.strip())
+            pending = ""
+    if _has_code(pending):
+        raise ValueError(f"incomplete SQL statement in migration: {pending.strip()[:80]!r}")
+    return statements
+
+
+def _has_code(sql: str) -> bool:
+    """False for chunks that are only whitespace, `--` comment lines and semicolons."""
+    lines = (line.strip() for line in sql.splitlines())
+    return any(line.strip(";").strip() for line in lines if not line.startswith("--"))
+
+
+def _user(row: sqlite3.Row) -> User:
+    return User(
+        user_id=row["user_id"],
+        first_name=row["first_name"],
+        username=row["username"],
+        language_code=row["language_code"],
+        lang=row["lang"],
+        subscribed=bool(row["subscribed"]),
+        created_at=datetime.fromisoformat(row["created_at"]),
+        updated_at=datetime.fromisoformat(row["updated_at"]),
+        blocked_at=_dt(row["blocked_at"]),
+    )
+
+
+def _question(row: sqlite3.Row) -> Question:
+    return Question(
+        id=row["id"],
+        user_id=row["user_id"],
+        chat_id=row["chat_id"],
+        message_id=row["message_id"],
+        text=row["text"],
+        normalized=row["normalized"],
+        asked_at=datetime.fromisoformat(row["asked_at"]),
+        decision=row["decision"],
+        best_kind=row["best_kind"],
+        best_id=row["best_id"],
+        best_label=row["best_label"],
+        score=row["score"],
+        status=row["status"],
+        chosen_key=row["chosen_key"],
+        organiser_post_chat_id=row["organiser_post_chat_id"],
+        organiser_post_message_id=row["organiser_post_message_id"],
+        answer_text=row["answer_text"],
+        answered_at=_dt(row["answered_at"]),
+        answered_by=row["answered_by"],
+    )
+
+
+# --- the store --------------------------------------------------------------------------
+
+
+class Store:
+    """The bot's database. Open with `await Store.open(path)`; close it (or `async with`)."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        """Wrap an open connection; use `Store.open`, which also configures and migrates."""
+        self._db = db
+        self._lock = asyncio.Lock()
+        self._closed = False
+
+    @classmethod
+    async def open(cls, path: str | Path) -> Store:
+        """Open (creating folders and file as needed), configure and migrate the database."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: autocommit, so transactions are exactly the explicit
+        # BEGIN/COMMIT pairs below and Python's sqlite3 never opens one behind our back.
+        db = await aiosqlite.connect(path, isolation_level=None)
+        try:
+            db.row_factory = sqlite3.Row
+            await db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
+            await db.execute("PRAGMA journal_mode = WAL")
+            await db.execute("PRAGMA foreign_keys = ON")
+            store = cls(db)
+            await store._migrate()
+        except BaseException:
+            await db.close()
+            raise
+        return store
+
+    async def close(self) -> None:
+        """Close the connection; safe to call twice (shutdown paths often overlap)."""
+        if self._closed:
+            return
+        self._closed = True
+        async with self._lock:
+            await self._db.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    # -- plumbing -----------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def _write(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One write transaction, serialised against every other use of the connection.
+
+        IMMEDIATE takes SQLite's write lock up front, so a second process makes us wait
+        (busy_timeout) at BEGIN rather than fail half-way through.
+        """
+        async with self._lock:
+            try:
+                # BEGIN inside the try: if the task is cancelled while BEGIN is queued, the
+                # rollback below is queued after it and the connection is left clean.
+                await self._db.execute("BEGIN IMMEDIATE")
+                yield self._db
+                await self._db.execute("COMMIT")
+            except BaseException:
+                # rollback() is a no-op when no transaction is open (e.g. BEGIN failed).
+                await self._db.rollback()
+                raise
+
+    @asynccontextmanager
+    async def _read(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A consistent read: one snapshot even across several SELECTs."""
+        async with self._lock:
+            try:
+                await self._db.execute("BEGIN")
+                yield self._db
+            finally:
+                await self._db.rollback()
+
+    async def _all(
+        self, db: aiosqlite.Connection, sql: str, params: Sequence[object] = ()
+    ) -> list[sqlite3.Row]:
+        async with db.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    async def _one(
+        self, db: aiosqlite.Connection, sql: str, params: Sequence[object] = ()
+    ) -> sqlite3.Row | None:
+        async with db.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    async def _scalar(
+        self, db: aiosqlite.Connection, sql: str, params: Sequence[object] = ()
+    ) -> int:
+        row = await self._one(db, sql, params)
+        return 0 if row is None or row[0] is None else int(row[0])
+
+    async def _rowcount(
+        self, db: aiosqlite.Connection, sql: str, params: Sequence[object] = ()
+    ) -> int:
+        async with db.execute(sql, params) as cursor:
+            return cursor.rowcount
+
+    # -- schema -------------------------------------------------------------------------
+
+    async def _migrate(self) -> None:
+        """Bring the schema to len(MIGRATIONS), one transaction per version.
+
+        The version is re-read after taking the write lock, so two processes starting at
+        once don't both run the same migration.
+        """
+        target = len(MIGRATIONS)
+        async with self._lock:
+            current = await self._scalar(self._db, "PRAGMA user_version")
+            if current > target:
+                raise RuntimeError(
+                    f"database schema version {current} is newer than this code ({target})"
+                )
+            for version in range(current + 1, target + 1):
+                try:
+                    await self._db.execute("BEGIN IMMEDIATE")
+                    if await self._scalar(self._db, "PRAGMA user_version") < version:
+                        for statement in _statements(MIGRATIONS[version - 1]):
+                            await self._db.execute(statement)
+                        # PRAGMA takes no parameters; `version` is an int we computed.
+                        await self._db.execute(f"PRAGMA user_version = {int(version)}")
+                    await self._db.execute("COMMIT")
+                except BaseException:
+                    await self._db.rollback()
+                    raise
+
+    async def schema_version(self) -> int:
+        """The migration level of the open database (PRAGMA user_version)."""
+        async with self._lock:
+            return await self._scalar(self._db, "PRAGMA user_version")
+
+    # -- attendees ----------------------------------------------------------------------
+
+    async def upsert_user(
+        self,
+        user_id: int,
+        first_name: str | None,
+        username: str | None,
+        language_code: str | None,
+        now: datetime,
+        *,
+        subscribe_new: bool = True,
+    ) -> bool:
+        """Create the attendee or refresh their names; return True if newly created.
+
+        Subscription is left alone for known attendees (only they change it). New ones are
+        subscribed by default because event announcements (room changes, delays) are what
+        attendees start a conference bot for. A returning attendee has evidently unblocked
+        the bot, so `blocked_at` is cleared; they stay unsubscribed until they opt back in.
+        """
+        stamp = _ts(now)
+        async with self._write() as db:
+            existed = await self._one(db, "SELECT 1 FROM users WHERE user_id = ?", (user_id,))
+            await db.execute(
+                """
+                INSERT INTO users (user_id, first_name, username, language_code, subscribed,
+                                   created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (user_id) DO UPDATE SET
+                    first_name = excluded.first_name,
+                    username = excluded.username,
+                    language_code = excluded.language_code,
+                    updated_at = excluded.updated_at,
+                    blocked_at = NULL
+                """,
+                (user_id, first_name, username, language_code, int(subscribe_new), stamp, stamp),
+            )
+        return existed is None
+
+    async def set_subscribed(self, user_id: int, subscribed: bool, now: datetime) -> bool:
+        """Opt in or out of announcements; False if the attendee is unknown.
+
+        Subscribing clears `blocked_at`: the attendee is talking to the bot again.
+        """
+        async with self._write() as db:
+            changed = await self._rowcount(
+                db,
+                """
+                UPDATE users
+                SET subscribed = ?, updated_at = ?,
+                    blocked_at = CASE WHEN ? THEN NULL ELSE blocked_at END
+                WHERE user_id = ?
+                """,
+                (int(subscribed), _ts(now), int(subscribed), user_id),
+            )
+        return changed > 0
+
+    async def mark_blocked(self, user_id: int, now: datetime) -> bool:
+        """Record that the attendee blocked the bot and stop sending them announcements."""
+        stamp = _ts(now)
+        async with self._write() as db:
+            changed = await self._rowcount(
+                db,
+                "UPDATE users SET subscribed = 0, blocked_at = ?, updated_at = ? "
+                "WHERE user_id = ?",
+                (stamp, stamp, user_id),
+            )
+        return changed > 0
+
+    async def get_user(self, user_id: int) -> User | None:
+        """The attendee's row, or None if the bot has never seen them (or forgot them)."""
+        async with self._lock:
+            row = await self._one(self._db, "SELECT * FROM users WHERE user_id = ?", (user_id,))
+        return None if row is None else _user(row)
+
+    async def set_language(self, user_id: int, lang: str | None) -> bool:
+        """Store the chosen UI language; None returns to following the Telegram client."""
+        async with self._write() as db:
+            changed = await self._rowcount(
+                db, "UPDATE users SET lang = ? WHERE user_id = ?", (lang, user_id)
+            )
+        return changed > 0
+
+    async def subscriber_ids(self) -> list[int]:
+        """Who gets an 'all' announcement: subscribed and not known to have blocked us."""
+        async with self._lock:
+            rows = await self._all(
+                self._db,
+                "SELECT user_id FROM users WHERE subscribed = 1 AND blocked_at IS NULL "
+                "ORDER BY user_id",
+            )
+        return [row[0] for row in rows]
+
+    async def count_users(self) -> int:
+        """Everyone the bot knows, subscribed or not."""
+        async with self._lock:
+            return await self._scalar(self._db, "SELECT COUNT(*) FROM users")
+
+    async def count_subscribers(self) -> int:
+        """The size of an 'all' announcement (same filter as `subscriber_ids`)."""
+        async with self._lock:
+            return await self._scalar(
+                self._db,
+                "SELECT COUNT(*) FROM users WHERE subscribed = 1 AND blocked_at IS NULL",
+            )
+
+    # -- questions ----------------------------------------------------------------------
+
+    async def record_question(
+        self,
+        *,
+        user_id: int,
+        chat_id: int,
+        message_id: int,
+        text: str,
+        normalized: str,
+        decision: Decision,
+        now: datetime,
+        best_kind: str | None = None,
+        best_id: str | None = None,
+        best_label: str | None = None,
+        score: float | None = None,
+        status: QuestionStatus | None = None,
+    ) -> int:
+        """Store a question and return its id; it is committed when this returns.
+
+        The status follows from the decision unless given: 'answer' -> 'answered_by_bot',
+        'suggest' -> 'suggested', 'none' -> 'open' (the organisers' queue).
+        """
+        if decision not in _STATUS_FOR_DECISION:
+            raise ValueError(f"unknown decision {decision!r}")
+        resolved = status or _STATUS_FOR_DECISION[decision]
+        async with self._write() as db:
+            cursor = await db.execute(
+                """
+                INSERT INTO questions (user_id, chat_id, message_id, text, normalized, asked_at,
+                                       decision, best_kind, best_id, best_label, score, status)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                (user_id, chat_id, message_id, text, normalized, _ts(now), decision,
+                 best_kind, best_id, best_label, score, resolved),
+            )
+            question_id = cursor.lastrowid
+            await cursor.close()
+        assert question_id is not None
+        return question_id
+
+    async def get_question(self, question_id: int) -> Question | None:
+        """One question by id (None after `forget_user` removed it: buttons can be stale)."""
+        async with self._lock:
+            row = await self._one(
+                self._db, "SELECT * FROM questions WHERE id = ?", (question_id,)
+            )
+        return None if row is None else _question(row)
+
+    async def set_chosen(
+        self, question_id: int, key: str, status: QuestionStatus = "answered_by_bot"
+    ) -> bool:
+        """Record which suggestion the attendee pressed.
+
+        An organiser's answer or dismissal is final, so those questions are left alone;
+        returns False then (or if the question is gone).
+        """
+        async with self._write() as db:
+            changed = await self._rowcount(
+                db,
+                "UPDATE questions SET chosen_key = ?, status = ? "
+                "WHERE id = ? AND status NOT IN ('answered', 'dismissed')",
+                (key, status, question_id),
+            )
+        return changed > 0
+
+    async def mark_unanswered(self, question_id: int) -> bool:
+        """The attendee pressed "None of these": send the question to the organisers.
+
+        Returns True only on the transition into 'open', so a double press does not post
+        the question to the organisers twice.
+        """
+        async with self._write() as db:
+            changed = await self._rowcount(
+                db,
+                "UPDATE questions SET status = 'open', decision = 'none', chosen_key = NULL "
+                "WHERE id = ? AND status IN ('suggested', 'answered_by_bot')",
+                (question_id,),
+            )
+        return changed > 0
+
+    async def set_organiser_post(self, question_id: int, chat_id: int, message_id: int) -> bool:
+        """Remember the organiser-chat message for a question, so a reply to it finds it."""
+        async with self._write() as db:
+            changed = await self._rowcount(
+                db,
+                "UPDATE questions SET organiser_post_chat_id = ?, organiser_post_message_id = ? "
+                "WHERE id = ?",
+                (chat_id, message_id, question_id),
+            )
+        return changed > 0
+
+    async def question_by_organiser_post(self, chat_id: int, message_id: int) -> Question | None:
+        """The question an organiser is replying to, found by the post they replied to."""
+        async with self._lock:
+            row = await self._one(
+                self._db,
+                "SELECT * FROM questions "
+                "WHERE organiser_post_chat_id = ? AND organiser_post_message_id = ? "
+                "ORDER BY id DESC LIMIT 1",
+                (chat_id, message_id),
+            )
+        return None if row is None else _question(row)
+
+    async def open_groups(self, limit: int = 10, offset: int = 0) -> list[QuestionGroup]:
+        """A page of open questions grouped by normalized key, most recently asked first.
+
+        Grouping lets organisers answer ten copies of "where is lunch" once.
+        """
+        if limit < 0 or offset < 0:
+            raise ValueError("limit and offset must be non-negative")
+        async with self._read() as db:
+            heads = await self._all(
+                db,
+                """
+                WITH ranked AS (
+                    SELECT id, normalized, text, asked_at,
+                           ROW_NUMBER() OVER (PARTITION BY normalized
+                                              ORDER BY asked_at DESC, id DESC) AS position
+                    FROM questions
+                    WHERE status = 'open'
+                )
+                SELECT id, normalized, text, asked_at FROM ranked
+                WHERE position = 1
+                ORDER BY asked_at DESC, id DESC
+                LIMIT ? OFFSET ?
+                """,
+                (limit, offset),
+            )
+            members: dict[str, list[sqlite3.Row]] = {head["normalized"]: [] for head in heads}
+            for head in heads:
+                members[head["normalized"]] = await self._all(
+                    db,
+                    "SELECT id, user_id FROM questions "
+                    "WHERE status = 'open' AND normalized = ? ORDER BY asked_at DESC, id DESC",
+                    (head["normalized"],),
+                )
+        groups: list[QuestionGroup] = []
+        for head in heads:
+            rows = members[head["normalized"]]
+            groups.append(
+                QuestionGroup(
+                    normalized=head["normalized"],
+                    representative_id=head["id"],
+                    text=head["text"],
+                    count=len(rows),
+                    question_ids=tuple(row["id"] for row in rows),
+                    user_ids=tuple(dict.fromkeys(row["user_id"] for row in rows)),
+                    newest_asked_at=datetime.fromisoformat(head["asked_at"]),
+                )
+            )
+        return groups
+
+    async def count_open_groups(self) -> int:
+        """How many groups `open_groups` pages through."""
+        async with self._lock:
+            return await self._scalar(
+                self._db,
+                "SELECT COUNT(DISTINCT normalized) FROM questions WHERE status = 'open'",
+            )
+
+    async def group_members(self, question_id: int) -> list[Question]:
+        """All open questions sharing this question's key, newest first (may be empty)."""
+        async with self._lock:
+            rows = await self._all(
+                self._db,
+                """
+                SELECT * FROM questions
+                WHERE status = 'open'
+                  AND normalized = (SELECT normalized FROM questions WHERE id = ?)
+                ORDER BY asked_at DESC, id DESC
+                """,
+                (question_id,),
+            )
+        return [_question(row) for row in rows]
+
+    async def _resolve(
+        self,
+        question_ids: Sequence[int],
+        status: QuestionStatus,
+        answer_text: str | None,
+        organiser_id: int,
+        now: datetime,
+    ) -> list[int]:
+        """Close open questions; return the ids that were still open.
+
+        Only open ones change, so when two organisers answer the same group at once the
+        second learns (empty list) that the attendees already have an answer.
+        """
+        stamp = _ts(now)
+        resolved: list[int] = []
+        async with self._write() as db:
+            for question_id in dict.fromkeys(question_ids):
+                changed = await self._rowcount(
+                    db,
+                    "UPDATE questions "
+                    "SET status = ?, answer_text = ?, answered_at = ?, answered_by = ? "
+                    "WHERE id = ? AND status = 'open'",
+                    (status, answer_text, stamp, organiser_id, question_id),
+                )
+                if changed:
+                    resolved.append(question_id)
+        return resolved
+
+    async def mark_answered(
+        self, question_ids: Sequence[int], answer_text: str, organiser_id: int, now: datetime
+    ) -> list[int]:
+        """Store an organiser's answer on open questions; return the ids it applied to."""
+        return await self._resolve(question_ids, "answered", answer_text, organiser_id, now)
+
+    async def dismiss(
+        self, question_ids: Sequence[int], organiser_id: int, now: datetime
+    ) -> list[int]:
+        """Take open questions off the queue without an answer; return the ids dismissed."""
+        return await self._resolve(question_ids, "dismissed", None, organiser_id, now)
+
+    async def export_questions(self, status: ExportStatus = "all") -> list[Question]:
+        """Questions for a CSV export, oldest first; 'open' gives the organisers' backlog."""
+        if status not in ("open", "all"):
+            raise ValueError(f"unknown export status {status!r}")
+        async with self._lock:
+            rows = await self._all(
+                self._db,
+                "SELECT * FROM questions WHERE (? = 'all' OR status = ?) ORDER BY id",
+                (status, status),
+            )
+        return [_question(row) for row in rows]
+
+    # -- votes --------------------------------------------------------------------------
+
+    async def record_vote(
+        self, question_id: int, user_id: int, target_key: str, value: int, now: datetime
+    ) -> bool:
+        """Store a helpful (+1) / not helpful (-1) vote; a later vote replaces the earlier.
+
+        Returns False (instead of raising) if the question no longer exists, because the
+        vote button outlives `forget_user`.
+        """
+        if value not in (1, -1):
+            raise ValueError(f"vote value must be +1 or -1, not {value!r}")
+        async with self._write() as db:
+            changed = await self._rowcount(
+                db,
+                """
+                INSERT INTO votes (question_id, user_id, target_key, value, voted_at)
+                SELECT ?, ?, ?, ?, ?
+                WHERE EXISTS (SELECT 1 FROM questions WHERE id = ?)
+                ON CONFLICT (question_id, user_id) DO UPDATE SET
+                    target_key = excluded.target_key,
+                    value = excluded.value,
+                    voted_at = excluded.voted_at
+                """,
+                (question_id, user_id, target_key, value, _ts(now), question_id),
+            )
+        return changed > 0
+
+    # -- stats --------------------------------------------------------------------------
+
+    async def stats(self) -> Stats:
+        """Everything /stats shows, read from one snapshot so the numbers agree."""
+        async with self._read() as db:
+            attendees = await self._scalar(db, "SELECT COUNT(*) FROM users")
+            subscribers = await self._scalar(
+                db, "SELECT COUNT(*) FROM users WHERE subscribed = 1 AND blocked_at IS NULL"
+            )
+            totals = await self._one(
+                db,
+                """
+                SELECT COUNT(*) AS total,
+                       SUM(decision = 'answer') AS answer,
+                       SUM(decision = 'suggest') AS suggest,
+                       SUM(decision = 'none') AS none,
+                       SUM(status = 'open') AS open
+                FROM questions
+                """,
+            )
+            # What the attendee ended up with: the suggestion they pressed, else the bot's
+            # direct answer. Labels come from the newest question that had it as best match.
+            targets = await self._all(
+                db,
+                """
+                WITH hits AS (
+                    SELECT COALESCE(
+                        chosen_key,
+                        CASE WHEN decision = 'answer' AND best_kind IS NOT NULL
+                                  AND best_id IS NOT NULL
+                             THEN best_kind || ':' || best_id END
+                    ) AS key
+                    FROM questions
+                )
+                SELECT key, COUNT(*) AS n,
+                       (SELECT q.best_label FROM questions AS q
+                        WHERE q.best_kind || ':' || q.best_id = hits.key
+                          AND q.best_label IS NOT NULL
+                        ORDER BY q.id DESC LIMIT 1) AS label
+                FROM hits
+                WHERE key IS NOT NULL
+                GROUP BY key
+                ORDER BY n DESC, key
+                LIMIT ?
+                """,
+                (TOP_TARGETS,),
+            )
+            votes = await self._all(
+                db,
+                """
+                SELECT target_key, SUM(value > 0) AS up, SUM(value < 0) AS down
+                FROM votes
+                GROUP BY target_key
+                ORDER BY COUNT(*) DESC, target_key
+                """,
+            )
+        assert totals is not None
+        return Stats(
+            attendees=attendees,
+            subscribers=subscribers,
+            questions=totals["total"] or 0,
+            decision_answer=totals["answer"] or 0,
+            decision_suggest=totals["suggest"] or 0,
+            decision_none=totals["none"] or 0,
+            open=totals["open"] or 0,
+            top_targets=tuple(
+                TargetCount(key=row["key"], label=row["label"] or row["key"], count=row["n"])
+                for row in targets
+            ),
+            votes=tuple(
+                VoteTally(key=row["target_key"], up=row["up"], down=row["down"]) for row in votes
+            ),
+        )
+
+    # -- forget -------------------------------------------------------------------------
+
+    async def forget_user(self, user_id: int) -> bool:
+        """Delete everything held about an attendee, all or nothing; True if anything was.
+
+        Sent/failed delivery rows stay (they are the broadcast's own record and hold no
+        content from the attendee); pending ones go so the attendee is not messaged again.
+        """
+        statements = (
+            "DELETE FROM votes WHERE user_id = ?",
+            "DELETE FROM votes WHERE question_id IN (SELECT id FROM questions WHERE user_id = ?)",
+            "DELETE FROM questions WHERE user_id = ?",
+            "DELETE FROM stars WHERE user_id = ?",
+            "DELETE FROM reminder_prefs WHERE user_id = ?",
+            "DELETE FROM reminders_sent WHERE user_id = ?",
+            "DELETE FROM deliveries WHERE user_id = ? AND status = 'pending'",
+            "DELETE FROM users WHERE user_id = ?",
+        )
+        removed = 0
+        async with self._write() as db:
+            for statement in statements:
+                removed += await self._rowcount(db, statement, (user_id,))
+        return removed > 0
+
+    # -- stars --------------------------------------------------------------------------
+
+    async def toggle_star(self, user_id: int, session_id: str, now: datetime) -> bool:
+        """Star a session, or unstar it if already starred; return whether it is starred."""
+        async with self._write() as db:
+            removed = await self._rowcount(
+                db,
+                "DELETE FROM stars WHERE user_id = ? AND session_id = ?",
+                (user_id, session_id),
+            )
+            if removed:
+                return False
+            await db.execute(
+                "INSERT INTO stars (user_id, session_id, starred_at) VALUES (?, ?, ?)",
+                (user_id, session_id, _ts(now)),
+            )
+        return True
+
+    async def starred_sessions(self, user_id: int) -> list[str]:
+        """Session ids the attendee starred, in the order they starred them."""
+        async with self._lock:
+            rows = await self._all(
+                self._db,
+                "SELECT session_id FROM stars WHERE user_id = ? ORDER BY starred_at, session_id",
+                (user_id,),
+            )
+        return [row[0] for row in rows]
+
+    async def stargazers(self, session_id: str) -> list[int]:
+        """Attendees who starred a session (reminders and 'session:ID' announcements)."""
+        async with self._lock:
+            rows = await self._all(
+                self._db,
+                "SELECT user_id FROM stars WHERE session_id = ? ORDER BY user_id",
+                (session_id,),
+            )
+        return [row[0] for row in rows]
+
+    # -- settings -----------------------------------------------------------------------
+
+    async def get_setting(self, key: str) -> str | None:
+        """A persisted bot setting (e.g. the generated webhook secret), or None."""
+        async with self._lock:
+            row = await self._one(self._db, "SELECT value FROM settings WHERE key = ?", (key,))
+        return None if row is None else row[0]
+
+    async def set_setting(self, key: str, value: str) -> None:
+        """Create or replace a persisted bot setting."""
+        async with self._write() as db:
+            await db.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
