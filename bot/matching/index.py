@@ -30,6 +30,7 @@ CONSENSUS_FLOOR = 0.5
 # Filler words ("what", "you", "my") still count, faintly: alone they separate "who made
 # you" from "what can you do", but they never outweigh one content word.
 FILLER_WEIGHT = 0.35
+FILLER_CONSENSUS = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +66,7 @@ class Document:
 @dataclass(slots=True)
 class _Phrasing:
     terms: frozenset[str]
-    text: str  # the terms in order, for character-level similarity
+    sorted_text: str  # the terms sorted, for order-free character-level similarity
     mass: float = 0.0
 
 
@@ -75,6 +76,7 @@ class IndexedDocument:
     related: frozenset[str]
     term_weight: dict[str, float] = field(default_factory=dict)
     phrasings: list[_Phrasing] = field(default_factory=list)
+    phrasing_texts: list[str] = field(default_factory=list)
 
 
 class Index:
@@ -116,13 +118,18 @@ class Index:
                         counts[term] += 1
                 n = len(phrasing_terms)
                 for term, c in counts.items():
+                    if term in self.filler and c / n < FILLER_CONSENSUS:
+                        # Filler in one phrasing of five is noise, not a trait of the entry.
+                        del merged[term]
+                        continue
                     merged[term] *= CONSENSUS_FLOOR + (1.0 - CONSENSUS_FLOOR) * c / n
             indexed.term_weight = merged
             for term in merged:
                 document_frequency[term] += 1
             for terms in all_phrasings:
                 canon = [self.aliases.get(t, t) for t in terms]
-                indexed.phrasings.append(_Phrasing(frozenset(canon), " ".join(canon)))
+                indexed.phrasings.append(_Phrasing(frozenset(canon), " ".join(sorted(canon))))
+            indexed.phrasing_texts = [p.sorted_text for p in indexed.phrasings]
 
         count = max(len(self.documents), 1)
         self.idf: dict[str, float] = {
@@ -133,11 +140,24 @@ class Index:
         self.unknown_idf = math.log(1.0 + (count + 0.5) / 0.5)
         for indexed in self.documents:
             for phrasing in indexed.phrasings:
-                phrasing.mass = sum(self.idf[t] for t in phrasing.terms)
+                phrasing.mass = sum(
+                    self.idf.get(t, self.unknown_idf * FILLER_WEIGHT) for t in phrasing.terms
+                )
         self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for number, indexed in enumerate(self.documents):
             for term, weight in indexed.term_weight.items():
-                self.postings[term].append((number, weight))
+                self.postings[term].append((number, weight * self.idf[term]))
+        # Filler words sit in a large share of entries; as dense vectors their sums run in
+        # C (map/add) instead of a Python loop over thousands of postings per question.
+        self.dense: dict[str, list[float]] = {}
+        dense_from = max(len(self.documents) // 8, 32)
+        for term in self.filler:
+            entries = self.postings.get(term)
+            if entries and len(entries) >= dense_from:
+                vector = [0.0] * len(self.documents)
+                for number, contribution in entries:
+                    vector[number] = contribution
+                self.dense[term] = vector
         self.vocabulary = sorted(self.idf)
         self._latin_vocabulary = [t for t in self.vocabulary if not is_urdu_script(t)]
         self._urdu_vocabulary = [t for t in self.vocabulary if is_urdu_script(t)]

@@ -17,9 +17,10 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import add, itemgetter
 from typing import Literal
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from bot.matching.analyzer import Analyzer
 from bot.matching.index import Document, Index, IndexedDocument, Target
@@ -38,7 +39,7 @@ class MatchSettings:
     max_suggestions: int = 3
     question_weight: float = 0.7  # exponent share of question vs entry coverage
     char_weight: float = 0.2
-    candidates_considered: int = 12
+    candidates_considered: int = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +74,7 @@ class Matcher:
         self.analyzer = analyzer
 
     def _query_terms(self, question: str) -> tuple[list[tuple[str, float, bool]], str]:
-        """Unique terms with weight and whether the index knows them; the term string."""
+        """Unique terms with weight and whether the index knows them; the sorted term string."""
         seen: set[str] = set()
         terms: list[tuple[str, float, bool]] = []
         for raw, filler in self.analyzer.analyse(question):
@@ -88,7 +89,7 @@ class Matcher:
                 terms.append((term, self.index.idf[term], True))
             elif not filler:
                 terms.append((term, self.index.unknown_idf, False))
-        return terms, " ".join(t for t, _, _ in terms)
+        return terms, " ".join(sorted(t for t, _, _ in terms))
 
     def score(self, question: str) -> list[Candidate]:
         """Every entry sharing a term with the question, best first."""
@@ -97,16 +98,11 @@ class Matcher:
         total = sum(weight for _, weight, _ in terms)
         if not terms or total <= 0:
             return []
-        accumulated: dict[int, float] = {}
-        postings = self.index.postings
-        for term, weight, known in terms:
-            if known:
-                for number, field_weight in postings[term]:
-                    accumulated[number] = accumulated.get(number, 0.0) + weight * field_weight
+        accumulated = self._accumulate(terms)
         if not accumulated:
             return []
         shortlist = heapq.nlargest(
-            settings.candidates_considered, accumulated.items(), key=lambda item: item[1],
+            settings.candidates_considered, accumulated.items(), key=itemgetter(1),
         )
         query_terms = {t: w for t, w, known in terms if known}
         results: list[Candidate] = []
@@ -121,18 +117,60 @@ class Matcher:
         results.sort(key=lambda c: (-c.score, c.target.key))
         return results
 
+    def _accumulate(self, terms: list[tuple[str, float, bool]]) -> dict[int, float]:
+        """IDF-weighted term mass each entry explains.
+
+        Content words walk their (short) postings. Common filler words are added from
+        dense vectors to the entries found so far, plus the entry filler alone favours
+        most, which stays in the running as a rival: without it a question sharing one
+        weak content word with one entry would look like a clear win.
+        """
+        index = self.index
+        accumulated: dict[int, float] = {}
+        get = accumulated.get
+        vectors: list[list[float]] = []
+        for term, _, known in terms:
+            if not known:
+                continue
+            vector = index.dense.get(term)
+            if vector is not None:
+                vectors.append(vector)
+                continue
+            for number, contribution in index.postings[term]:
+                accumulated[number] = get(number, 0.0) + contribution
+        if not vectors:
+            return accumulated
+        filler = vectors[0]
+        for vector in vectors[1:]:
+            filler = list(map(add, filler, vector))
+        for number in accumulated:
+            accumulated[number] += filler[number]
+        if accumulated:
+            strongest = max(filler)
+            if strongest > 0:
+                accumulated.setdefault(filler.index(strongest), strongest)
+            return accumulated
+        best = heapq.nlargest(
+            self.settings.candidates_considered, range(len(filler)), key=filler.__getitem__,
+        )
+        return {number: filler[number] for number in best if filler[number] > 0}
+
     @staticmethod
     def _best_phrasing(
-        document: IndexedDocument, query_terms: dict[str, float], text: str,
+        document: IndexedDocument, query_terms: dict[str, float], sorted_text: str,
     ) -> tuple[float, float]:
+        """Best entry coverage and best character similarity over the entry's phrasings."""
         best_cover = 0.0
-        best_similarity = 0.0
+        asked = query_terms.keys()
         for phrasing in document.phrasings:
-            if phrasing.mass > 0:
-                shared = sum(w for t, w in query_terms.items() if t in phrasing.terms)
-                best_cover = max(best_cover, shared / phrasing.mass)
-            best_similarity = max(best_similarity, fuzz.token_sort_ratio(text, phrasing.text))
-        return min(best_cover, 1.0), best_similarity / 100.0
+            shared = phrasing.terms & asked
+            if shared and phrasing.mass > 0:
+                cover = sum(query_terms[t] for t in shared) / phrasing.mass
+                if cover > best_cover:
+                    best_cover = cover
+        closest = process.extractOne(sorted_text, document.phrasing_texts, scorer=fuzz.ratio)
+        similarity = closest[1] / 100.0 if closest else 0.0
+        return min(best_cover, 1.0), similarity
 
     def decide(self, question: str, candidates: list[Candidate]) -> MatchResult:
         settings = self.settings

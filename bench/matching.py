@@ -1,0 +1,287 @@
+"""Matching quality and speed, side by side with naive rapidfuzz, in one run.
+
+    python bench/matching.py            # everything
+    python bench/matching.py --quick    # skip the 1,000-entry speed test
+
+1. The project's labelled attendee questions (tests/data/questions.yaml) against the
+   bundled sample content, reported on the held-out `test` half (thresholds were tuned
+   on the `dev` half only).
+2. CLINC150 from ../shared/data/clinc150: the first K=5 training utterances of each intent
+   are one FAQ entry; the validation split is the attendees' questions.
+3. Speed: questions per second on one core and index build time with 1,000 entries.
+
+The naive baseline is `rapidfuzz.process.extractOne(question, phrasings, scorer=WRatio)`
+answering when the score reaches a threshold; its threshold is the best one on the
+tuning questions (dev half / CLINC training utterances past K), never on the test set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from rapidfuzz import fuzz, process
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.answering import Answerer  # noqa: E402
+from bot.clock import Clock  # noqa: E402
+from bot.content import load_content  # noqa: E402
+from bot.matching.analyzer import Analyzer  # noqa: E402
+from bot.matching.index import Document, Field, Target  # noqa: E402
+from bot.matching.matcher import Matcher  # noqa: E402
+
+CLINC = ROOT.parent / "shared" / "data" / "clinc150" / "data_dev.json"
+QUESTIONS = ROOT / "tests" / "data" / "questions.yaml"
+BENCH_NOW = "2027-02-16T11:10"  # time questions in the labelled set assume this moment
+K = 5
+
+# A system under test maps a question to (decision, answered key or None, suggested keys).
+Outcome = tuple[str, str | None, tuple[str, ...]]
+
+
+@dataclass
+class Labelled:
+    question: str
+    expected: frozenset[str]  # acceptable target keys; empty means out of scope
+
+
+@dataclass
+class Scores:
+    right: float
+    wrong: float
+    right_or_suggested: float
+    oos_not_answered: float
+    oos_no_suggestion: float
+    in_scope: int
+    out_of_scope: int
+
+    def row(self, name: str) -> str:
+        return (
+            f"  {name:<26} {self.right:>6.1%} {self.wrong:>7.1%} {self.right_or_suggested:>10.1%}"
+            f" {self.oos_not_answered:>10.1%} {self.oos_no_suggestion:>10.1%}"
+        )
+
+
+HEADER = (
+    f"  {'':<26} {'right':>6} {'wrong':>7} {'right/sugg':>10} {'oos unans.':>10}"
+    f" {'oos no-btn':>10}"
+)
+
+
+def evaluate(items: Sequence[Labelled], system: Callable[[str], Outcome]) -> Scores:
+    right = wrong = offered = oos_unanswered = oos_silent = 0
+    in_scope = [i for i in items if i.expected]
+    out_scope = [i for i in items if not i.expected]
+    for item in items:
+        decision, answered, suggested = system(item.question)
+        if item.expected:
+            if decision == "answer":
+                if answered in item.expected:
+                    right += 1
+                else:
+                    wrong += 1
+            elif decision == "suggest" and item.expected & set(suggested):
+                offered += 1
+        else:
+            if decision != "answer":
+                oos_unanswered += 1
+            if decision == "none":
+                oos_silent += 1
+    n_in, n_out = max(len(in_scope), 1), max(len(out_scope), 1)
+    return Scores(
+        right / n_in, wrong / n_in, (right + offered) / n_in, oos_unanswered / n_out,
+        oos_silent / n_out, len(in_scope), len(out_scope),
+    )
+
+
+class NaiveWRatio:
+    """The obvious bot: best WRatio over every phrasing, answer above a threshold."""
+
+    def __init__(self, phrasings: Sequence[tuple[str, str]]) -> None:
+        self.texts = [text for text, _ in phrasings]
+        self.keys = [key for _, key in phrasings]
+        self.threshold = 0.0
+
+    def best(self, question: str) -> tuple[str | None, float]:
+        found = process.extractOne(question, self.texts, scorer=fuzz.WRatio)
+        if found is None:
+            return None, 0.0
+        return self.keys[found[2]], found[1]
+
+    def tune(self, items: Sequence[Labelled]) -> None:
+        """Pick the threshold that maximises right answers + correctly silent questions."""
+        scored = [(self.best(i.question), i) for i in items]
+        best_threshold, best_value = 100.0, -1
+        for threshold in range(40, 101):
+            value = 0
+            for (key, score), item in scored:
+                answers = score >= threshold
+                value += (answers and key in item.expected) or (not answers and not item.expected)
+            if value > best_value:
+                best_threshold, best_value = float(threshold), value
+        self.threshold = best_threshold
+
+    def __call__(self, question: str) -> Outcome:
+        key, score = self.best(question)
+        if key is not None and score >= self.threshold:
+            return "answer", key, ()
+        return "none", None, ()
+
+
+def matcher_system(answerer_or_matcher: Answerer | Matcher) -> Callable[[str], Outcome]:
+    def run(question: str) -> Outcome:
+        if isinstance(answerer_or_matcher, Answerer):
+            reply = answerer_or_matcher.ask(question)
+            if reply.agenda_view is not None:
+                return reply.decision, "agenda:time", ()
+        else:
+            reply = answerer_or_matcher.match(question)
+        answered = reply.best.target.key if reply.decision == "answer" and reply.best else None
+        return reply.decision, answered, tuple(c.target.key for c in reply.suggestions)
+
+    return run
+
+
+def load_labelled(split: str) -> list[Labelled]:
+    raw = yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))
+    items = []
+    for entry in raw["questions"]:
+        if entry["split"] != split:
+            continue
+        expect = entry["expect"]
+        keys = [expect] if isinstance(expect, str) else list(expect)
+        items.append(Labelled(str(entry["q"]), frozenset(k for k in keys if k != "none")))
+    return items
+
+
+def own_questions() -> None:
+    from bot.clock import parse_bot_now
+
+    content = load_content(ROOT / "agenda.yaml", ROOT / "faq")
+    clock = Clock(content.conference.timezone, parse_bot_now(BENCH_NOW))
+    answerer = Answerer(content, clock)
+    phrasings = [(p, f"faq:{e.id}") for e in content.faq for p in e.phrasings]
+    phrasings += [(s.title, f"session:{s.id}") for s in content.sessions]
+    phrasings += [(s.name, f"speaker:{s.id}") for s in content.speakers]
+    naive = NaiveWRatio(phrasings)
+    dev, test = load_labelled("dev"), load_labelled("test")
+    naive.tune(dev)
+    print(f"\n1. Own labelled attendee questions ({QUESTIONS.relative_to(ROOT)}), "
+          f"clock at {BENCH_NOW}")
+    for name, items in (("test half (held out)", test), ("dev half (tuned on)", dev)):
+        ours = evaluate(items, matcher_system(answerer))
+        base = evaluate(items, naive)
+        print(f" {name}: {ours.in_scope} in scope, {ours.out_of_scope} out of scope")
+        print(HEADER)
+        print(ours.row("this matcher"))
+        print(base.row(f"naive WRatio >= {naive.threshold:.0f}"))
+
+
+def clinc_entries(data: dict, k: int) -> dict[str, list[str]]:
+    by_intent: dict[str, list[str]] = defaultdict(list)
+    for text, intent in data["train"]:
+        by_intent[intent].append(text)
+    return {intent: texts[:k] for intent, texts in by_intent.items()}
+
+
+def clinc() -> None:
+    data = json.loads(CLINC.read_text(encoding="utf-8"))
+    entries = clinc_entries(data, K)
+    docs = [
+        Document(Target("faq", intent, texts[0]), [Field(t, 1.0, phrasing=True) for t in texts])
+        for intent, texts in entries.items()
+    ]
+    matcher = Matcher(docs, Analyzer())
+    naive = NaiveWRatio([(t, f"faq:{i}") for i, texts in entries.items() for t in texts])
+    tuning = [
+        Labelled(t, frozenset({f"faq:{i}"}))
+        for i, texts in clinc_entries(data, K + 10).items() for t in texts[K:]
+    ] + [Labelled(t, frozenset()) for t, _ in data["oos_train"]]
+    naive.tune(tuning)
+    val = [Labelled(t, frozenset({f"faq:{i}"})) for t, i in data["val"]]
+    val += [Labelled(t, frozenset()) for t, _ in data["oos_val"]]
+    ours = evaluate(val, matcher_system(matcher))
+    base = evaluate(val, naive)
+    print(f"\n2. CLINC150, K={K} phrasings per entry, validation split: "
+          f"{ours.in_scope} in scope, {ours.out_of_scope} out of scope")
+    print(HEADER)
+    print(ours.row("this matcher"))
+    print(base.row(f"naive WRatio >= {naive.threshold:.0f}"))
+
+
+def speed() -> None:
+    data = json.loads(CLINC.read_text(encoding="utf-8"))
+    by_intent: dict[str, list[str]] = defaultdict(list)
+    for text, intent in data["train"]:
+        by_intent[intent].append(text)
+    groups: list[tuple[str, list[str]]] = []
+    for chunk in range(20):
+        for intent, texts in by_intent.items():
+            part = texts[chunk * K:(chunk + 1) * K]
+            if len(part) == K:
+                groups.append((f"{intent}-{chunk}", part))
+    groups = groups[:1000]
+    docs = [
+        Document(Target("faq", key, texts[0]), [Field(t, 1.0, phrasing=True) for t in texts])
+        for key, texts in groups
+    ]
+    builds = []
+    for _ in range(3):
+        started = time.perf_counter()
+        matcher = Matcher(docs, Analyzer())
+        builds.append(time.perf_counter() - started)
+    questions = [t for t, _ in data["val"]]
+    started = time.perf_counter()
+    for q in questions:
+        matcher.match(q)
+    cold_qps = len(questions) / (time.perf_counter() - started)
+    passes = []
+    for _ in range(3):
+        started = time.perf_counter()
+        for q in questions:
+            matcher.match(q)
+        passes.append(len(questions) / (time.perf_counter() - started))
+    ours_qps = statistics.median(passes)
+    naive = NaiveWRatio([(t, k) for k, texts in groups for t in texts])
+    sample = questions[:500]
+    started = time.perf_counter()
+    for q in sample:
+        naive(q)
+    naive_qps = len(sample) / (time.perf_counter() - started)
+    print(f"\n3. Speed with {len(docs):,} entries ({len(docs) * K:,} phrasings), one core")
+    print(f"  index build: {statistics.median(builds):.3f} s (median of 3)")
+    print(f"  this matcher: {ours_qps:,.0f} questions/s steady state (median of 3 passes over "
+          f"{len(questions):,} questions); first pass, cold word caches: {cold_qps:,.0f}/s")
+    print(f"  naive WRatio: {naive_qps:,.0f} questions/s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="skip the speed test")
+    args = parser.parse_args()
+    print("Shares: in-scope answered right / answered wrong / right entry answered or "
+          "suggested; out-of-scope not answered / given no buttons either.")
+    if QUESTIONS.is_file():
+        own_questions()
+    else:
+        print(f"\n1. skipped: {QUESTIONS} not found")
+    if CLINC.is_file():
+        clinc()
+        if not args.quick:
+            speed()
+    else:
+        print(f"\n2./3. skipped: {CLINC} not found")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,146 @@
+"""The matcher on small, hand-made content: each kind of question and each decision."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from bot.answering import Answerer
+from bot.clock import Clock
+from bot.content import load_content
+from bot.matching.analyzer import Analyzer
+from bot.matching.index import Document, Field, Target
+from bot.matching.matcher import Candidate, Matcher, MatchSettings
+from tests.content_builder import write_content
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def answerer(tmp_path) -> Answerer:
+    content = load_content(*write_content(tmp_path))
+    clock = Clock(content.conference.timezone, datetime(2027, 2, 16, 9, 10))
+    return Answerer(content, clock)
+
+
+@pytest.fixture(scope="module")
+def sample() -> Answerer:
+    content = load_content(ROOT / "agenda.yaml", ROOT / "faq")
+    return Answerer(content, Clock(content.conference.timezone, datetime(2027, 2, 16, 11, 30)))
+
+
+def best_key(answerer: Answerer, question: str) -> str | None:
+    reply = answerer.ask(question)
+    return reply.best.target.key if reply.decision == "answer" and reply.best else None
+
+
+@pytest.mark.parametrize("question", [
+    "wifi",
+    "WIFI PASSWORD???",
+    "what's the wifi pasword",
+    "password for the wi-fi",
+    "internet kaise chalega",
+    "Hi, quick question: can you please tell me the wifi password? thanks",
+])
+def test_wifi_in_many_forms(answerer, question):
+    assert best_key(answerer, question) == "faq:wifi"
+
+
+@pytest.mark.parametrize("question", [
+    "registration kab band hogi",
+    "registration kb band hogi",
+    "رجسٹریشن کب بند ہوگی",
+    "رجسٹريشن كب بند هوگی",
+    "when does registration close",
+    "close registration when",
+])
+def test_registration_deadline_in_three_scripts(answerer, question):
+    assert best_key(answerer, question) == "faq:registration-deadline"
+
+
+def test_agenda_questions_by_topic_place_and_person(answerer):
+    assert best_key(answerer, "where's the forensics lab") == "session:forensics"
+    assert best_key(answerer, "when is the opening keynote") == "session:opening"
+    reply = answerer.ask("is anyone from the election commission speaking")
+    assert reply.decision == "answer"
+    assert reply.best.target.key in {"speaker:ecp", "session:elections"}
+
+
+def test_unrelated_questions_are_left_alone(answerer):
+    for question in ("is there a bowling alley", "tell me a joke", "what is the capital of peru",
+                     "", "   ", "🙂🙂", "?!"):
+        assert answerer.ask(question).decision == "none", question
+
+
+def test_long_rambling_question_still_finds_the_entry(answerer):
+    question = (
+        "Hello! I am coming from Rawalpindi with two colleagues from our bank's security "
+        "team. We will drive there early in the morning. I was wondering where we can park "
+        "the car once we arrive, because last year it was a problem. Thank you so much."
+    )
+    assert best_key(answerer, question) == "faq:parking"
+
+
+def test_now_and_next_use_the_conference_clock(answerer):
+    reply = answerer.ask("what's on now")
+    assert reply.decision == "answer" and reply.agenda_view is not None
+    assert [c.target.id for c in reply.candidates] == ["opening"]
+    assert answerer.ask("abhi kya ho raha hai").agenda_view.sessions[0].id == "opening"
+    nxt = answerer.ask("what is next").agenda_view
+    assert [s.id for s in nxt.sessions] == ["forensics"]
+
+
+def test_session_answer_has_title_day_time_room_and_speakers(answerer):
+    reply = answerer.ask("when is the opening keynote")
+    text = answerer.answer_text(reply)
+    assert "Opening keynote on national cyber policy" in text
+    assert "Day 1, Tuesday 16 February, 09:00–09:45" in text
+    assert "Hall A, Ground floor" in text
+    assert "Dr. Sana Rehman, Conference Chair" in text
+
+
+def documents(*entries: tuple[str, list[str]]) -> list[Document]:
+    return [
+        Document(Target("faq", key, phrasings[0]), [Field(p, 1.0, phrasing=True) for p in phrasings])
+        for key, phrasings in entries
+    ]
+
+
+def test_decisions_at_the_thresholds():
+    matcher = Matcher(documents(("a", ["x"]), ("b", ["y"])), Analyzer(), MatchSettings(
+        answer_threshold=0.6, answer_margin=0.1, suggest_threshold=0.4, suggest_window=0.25,
+    ))
+    a, b, c = (Target("faq", k, k) for k in "abc")
+    assert matcher.decide("q", [Candidate(a, 0.6), Candidate(b, 0.49)]).decision == "answer"
+    assert matcher.decide("q", [Candidate(a, 0.6), Candidate(b, 0.51)]).decision == "suggest"
+    assert matcher.decide("q", [Candidate(a, 0.59)]).decision == "suggest"
+    assert matcher.decide("q", [Candidate(a, 0.4)]).decision == "suggest"
+    assert matcher.decide("q", [Candidate(a, 0.39)]).decision == "none"
+    close_call = matcher.decide("q", [Candidate(a, 0.7), Candidate(b, 0.65), Candidate(c, 0.3)])
+    assert close_call.decision == "suggest"
+    assert [s.target.id for s in close_call.suggestions] == ["a", "b"]
+
+
+def test_suggests_when_two_entries_tie():
+    matcher = Matcher(documents(
+        ("ctf-rules", ["What are the CTF rules?"]),
+        ("ctf-prizes", ["What are the CTF prizes?"]),
+    ), Analyzer())
+    result = matcher.match("ctf")
+    assert result.decision == "suggest"
+    assert {s.target.id for s in result.suggestions} == {"ctf-rules", "ctf-prizes"}
+
+
+def test_scores_are_between_zero_and_one(sample):
+    for question in ("wifi", "registration kab band hogi", "x" * 5000, "the the the"):
+        for candidate in sample.ask(question).candidates:
+            assert 0.0 <= candidate.score <= 1.0
+
+
+def test_sample_content_spot_checks(sample):
+    assert best_key(sample, "namaz kahan parhein") == "faq:prayer-room"
+    assert best_key(sample, "parking kahan hai") == "faq:parking"
+    assert best_key(sample, "certificate kab milega") == "faq:certificate-attendance"
+    assert sample.ask("can I bring my pet tiger").decision != "answer"

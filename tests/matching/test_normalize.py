@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from bot.matching.analyzer import Analyzer
+from bot.matching.normalize import fold, squash
+
+
+def test_arabic_keyboard_letters_fold_to_urdu():
+    assert fold("رجسٹريشن كب بند هوگی") == fold("رجسٹریشن کب بند ہوگی")
+
+
+def test_diacritics_tatweel_and_urdu_digits_are_removed():
+    assert fold("نَماز") == fold("نماز")
+    assert fold("نمـــاز") == fold("نماز")
+    assert fold("۱۶ فروری") == "16 فروری"
+
+
+def test_case_punctuation_and_accents():
+    assert fold("What's   the WI-FI password?? Café") == "whats the wi fi password cafe"
+
+
+def test_doubled_letters_collapse_for_roman_urdu_spellings():
+    assert squash("kahaan") == squash("kahan") == "kahan"
+
+
+def test_roman_urdu_and_urdu_question_words_map_to_english():
+    analyzer = Analyzer()
+    english = analyzer.terms("when does registration close")
+    assert analyzer.terms("registration kab band hogi") == ["registr", "when", "close"]
+    assert analyzer.terms("رجسٹریشن کب بند ہوگی") == ["registr", "when", "close"]
+    assert set(analyzer.terms("registration kb band hogi")) == set(english)
+    assert analyzer.terms("kahaan") == analyzer.terms("kidhar") == ["where"]
+    assert analyzer.terms("kaun") == analyzer.terms("kon") == ["who"]
+
+
+def test_filler_is_dropped_but_question_words_kept():
+    analyzer = Analyzer()
+    assert analyzer.terms("Hi, quick question: can you tell me where the prayer room is please?") \
+        == ["where", "prayer", "room"]
+
+
+def test_word_forms_share_a_stem():
+    analyzer = Analyzer()
+    assert analyzer.terms("workshops") == analyzer.terms("workshop")
+    assert analyzer.terms("speakers") == analyzer.terms("speaker")
+
+
+def test_organiser_synonyms_including_phrases():
+    analyzer = Analyzer([["wifi", "wi-fi", "internet"], ["prayer room", "namaz ki jagah"]])
+    assert analyzer.terms("internet") == analyzer.terms("Wi-Fi") == analyzer.terms("wifi")
+    assert analyzer.terms("prayer room") == analyzer.terms("namaz ki jagah")
