@@ -14,17 +14,19 @@ from bot import agenda
 from bot.answers import PLAIN, Markup, session_list, target_text
 from bot.clock import Clock
 from bot.content.models import Content
+from bot.matching import slots
 from bot.matching.analyzer import Analyzer
 from bot.matching.documents import documents_for
 from bot.matching.index import Target
 from bot.matching.matcher import Candidate, Decision, Matcher, MatchResult, MatchSettings
+from bot.matching.normalize import fold
 
 # Terms (after analysis) that only say "a programme question"; with "now", "next" or a
 # day and nothing else, the question is about time, not about a particular entry.
 _AGENDA_WORDS = frozenset({
     "session", "talk", "happen", "go", "agenda", "schedul", "programm", "program", "event",
     "when", "where", "what", "which", "current", "upcom", "come", "chal", "conferenc", "time",
-    "plan", "list", "show", "full", "whole", "on", "start", "hall", "room",
+    "plan", "list", "show", "full", "whole", "on", "start", "hall", "room", "right",
 })
 _NOW, _NEXT = "now", "next"
 _DAY_TERMS = {"today", "tomorrow", "day1", "day2", "day3"}
@@ -53,6 +55,9 @@ class Answerer:
         self.matcher = Matcher(documents_for(content), self.analyzer, settings)
 
     def ask(self, question: str) -> Reply:
+        slot_reply = self._slot_question(question)
+        if slot_reply is not None:
+            return slot_reply
         view = self._time_question(question)
         if view is not None:
             candidates = tuple(
@@ -61,6 +66,38 @@ class Answerer:
             return Reply(question, "answer", candidates, (), view)
         result: MatchResult = self.matcher.match(question)
         return Reply(question, result.decision, result.candidates, result.suggestions)
+
+    def _slot_question(self, question: str) -> Reply | None:
+        """ "what's in hall b at 3pm on day 2": filter the agenda by room, day and time."""
+        moment = self.clock.now()
+        found = slots.read_slots(self.content, question, moment.date())
+        leftover = set(self.analyzer.terms(found.leftover))
+        at = found.at
+        if "now" in leftover and found.room is not None and at is None:
+            leftover.discard("now")
+            at = moment.time()
+            found = slots.Slots(found.room, found.day or moment.date(), at, None, found.leftover)
+        said = set(fold(found.leftover).split()) | leftover
+        if "lunch" in leftover and said & {"after", "baad", "بعد"} and at is None:
+            lunch = next((s for s in self.content.sessions if "lunch" in s.title.lower()
+                          and (found.day is None or s.day == found.day)), None)
+            if lunch is not None:
+                leftover -= {"after", "lunch"}
+                found = slots.Slots(found.room, lunch.day, lunch.end.time(), None, "")
+        if found.at is None and found.span is None and (found.room is None or found.day is None):
+            return None  # a room alone ("where's the forensics lab") is for the matcher
+        if not leftover <= _AGENDA_WORDS | {"who", "speak"}:
+            return None
+        sessions = slots.sessions_for(self.content, found)
+        candidates = tuple(
+            Candidate(Target("session", s.id, s.title), 1.0) for s in sessions[:5]
+        )
+        if len(sessions) == 1:
+            return Reply(question, "answer", candidates)
+        heading = slots.moment_label(found)
+        note = None if sessions else "Nothing is scheduled there and then."
+        return Reply(question, "answer", candidates, (),
+                     agenda.AgendaView(heading, tuple(sessions), note))
 
     def _time_question(self, question: str) -> agenda.AgendaView | None:
         terms = set(self.analyzer.terms(question))

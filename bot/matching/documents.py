@@ -28,18 +28,20 @@ def _session_document(content: Content, session: Session) -> Document:
     fields = [Field(session.title, TITLE, phrasing=True)]
     if session.description:
         fields.append(Field(session.description, DESCRIPTION))
+    # Room, kind, track and tags help find a session but are not ways of asking for it:
+    # "workshops" alone must not look like a perfect match for every workshop.
     fields.extend(
-        Field(text, FACET, phrasing=True)
-        for text in (session.track, session.kind, *session.tags)
-        if text
+        Field(text, FACET) for text in (session.track, session.kind, *session.tags) if text
     )
     if session.room:
-        fields.append(Field(session.room.name, PERSON, phrasing=True))
+        fields.append(Field(session.room.name, PERSON))
     for speaker in session.speakers:
         fields.append(Field(speaker.name, PERSON, phrasing=True))
         if speaker.title:
-            fields.append(Field(speaker.title, ROLE, phrasing=True))
+            fields.append(Field(speaker.title, ROLE))
     fields.append(Field(_day_words(content, session), DAY))
+    # Attendees ask about sessions with these words; an FAQ entry carries its own.
+    fields.append(Field("when where what time", DAY))
     related = frozenset(f"speaker:{s.id}" for s in session.speakers)
     return Document(
         Target("session", session.id, session.title), fields, related, rephrasings=False,
@@ -52,6 +54,7 @@ def _speaker_document(content: Content, speaker: Speaker) -> Document:
         fields.append(Field(speaker.title, PERSON, phrasing=True))
     if speaker.bio:
         fields.append(Field(speaker.bio, DESCRIPTION * 0.6))
+    fields.append(Field("who speak when", DAY))
     related = frozenset(f"session:{s.id}" for s in content.sessions_of(speaker))
     return Document(Target("speaker", speaker.id, speaker.name), fields, related, rephrasings=False)
 

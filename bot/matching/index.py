@@ -171,11 +171,15 @@ class Index:
 
     @staticmethod
     def _word_form_aliases(vocabulary: set[str]) -> dict[str, str]:
-        """Merge stems one letter apart at the end ("registr" / "regist")."""
+        """Merge stems that differ only at the end ("registr" / "regist", "prayer" / "pray")."""
         aliases: dict[str, str] = {}
         for term in sorted(vocabulary, key=len):
+            base = None
             if len(term) >= 6 and term[:-1] in vocabulary:
                 base = term[:-1]
+            elif len(term) >= 6 and term.endswith(("er", "or")) and term[:-2] in vocabulary:
+                base = term[:-2]  # "prayer" / "pray", "speaker" / "speak"
+            if base is not None:
                 aliases[term] = aliases.get(base, base)
         return aliases
 
@@ -205,8 +209,12 @@ class Index:
         squashed = self._squashed.get(squash(term))
         if squashed is not None:
             return squashed
-        if len(term) >= 6 and term[:-1] in self.idf:
-            return term[:-1]
+        for suffix in ("er", "or", "e"):  # "pray" for "prayer", "speak" for "speaker"
+            if term + suffix in self.idf:
+                return term + suffix
+        for cut in (1, 2):  # a dropped or garbled ending: "parkng" → park, "availbl" → avail
+            if len(term) - cut >= 4 and term[:-cut] in self.idf:
+                return term[:-cut]
         vocabulary = self._urdu_vocabulary if is_urdu_script(term) else self._latin_vocabulary
         max_edits = 1 if len(term) < 9 else 2
         found = process.extractOne(

@@ -15,6 +15,7 @@ wrong answer is worse than none, so a close call becomes buttons, not an answer.
 from __future__ import annotations
 
 import heapq
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from operator import add, itemgetter
@@ -26,16 +27,19 @@ from bot.matching.analyzer import Analyzer
 from bot.matching.index import Document, Index, IndexedDocument, Target
 
 Decision = Literal["answer", "suggest", "none"]
+LONG_QUESTION_TERMS = 6
+MIN_SENTENCE_TERMS = 3  # "Thank you so much." is not a question of its own
+_SENTENCE_END = re.compile(r"[.!?؟۔\n]+")
 
 
 @dataclass(frozen=True, slots=True)
 class MatchSettings:
     """Tuned defaults; every one can be overridden from the environment (see config)."""
 
-    answer_threshold: float = 0.62
+    answer_threshold: float = 0.5
     answer_margin: float = 0.12
-    suggest_threshold: float = 0.40
-    suggest_window: float = 0.25
+    suggest_threshold: float = 0.3
+    suggest_window: float = 0.2
     max_suggestions: int = 3
     question_weight: float = 0.7  # exponent share of question vs entry coverage
     char_weight: float = 0.2
@@ -92,9 +96,34 @@ class Matcher:
         return terms, " ".join(sorted(t for t, _, _ in terms))
 
     def score(self, question: str) -> list[Candidate]:
-        """Every entry sharing a term with the question, best first."""
+        """Entries sharing terms with the question, best first.
+
+        A long message is also scored sentence by sentence, keeping each entry's best:
+        "We drive from Rawalpindi with colleagues... Where can we park?" is a parking
+        question wrapped in context, and the context should not dilute it.
+        """
+        candidates = self._score_text(question)
+        sentences = [
+            s for s in _SENTENCE_END.split(question)
+            if len(self.analyzer.terms(s)) >= MIN_SENTENCE_TERMS
+        ]
+        if len(sentences) > 1:
+            best = {c.target.key: c for c in candidates}
+            for sentence in sentences:
+                for candidate in self._score_text(sentence):
+                    key = candidate.target.key
+                    if key not in best or candidate.score > best[key].score:
+                        best[key] = candidate
+            candidates = sorted(best.values(), key=lambda c: (-c.score, c.target.key))
+        return candidates
+
+    def _score_text(self, question: str) -> list[Candidate]:
         settings = self.settings
         terms, text = self._query_terms(question)
+        if len(terms) > LONG_QUESTION_TERMS:
+            # Long messages carry incidental words; they count less against every entry.
+            damp = LONG_QUESTION_TERMS / len(terms)
+            terms = [(t, w if known else w * damp, known) for t, w, known in terms]
         total = sum(weight for _, weight, _ in terms)
         if not terms or total <= 0:
             return []

@@ -10,7 +10,9 @@ from tests.content_builder import AGENDA, FAQ, write_content
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def problems_for(tmp_path: Path, agenda: str = AGENDA, faq: dict[str, str] | None = None) -> list[str]:
+def problems_for(
+    tmp_path: Path, agenda: str = AGENDA, faq: dict[str, str] | None = None
+) -> list[str]:
     agenda_path, faq_dir = write_content(tmp_path, agenda, faq)
     with pytest.raises(ContentError) as caught:
         load_content(agenda_path, faq_dir)
@@ -52,11 +54,15 @@ def test_syntax_error_names_file_and_line(tmp_path):
 def test_missing_required_field_names_entry_and_field(tmp_path):
     faq = FAQ.replace("    answer: Parking is free in the east car park.\n", "")
     problems = problems_for(tmp_path, faq={"venue.yaml": faq})
-    assert any("entry 'parking'" in p and "field 'answer'" in p and "missing" in p for p in problems)
+    assert any(
+        "entry 'parking'" in p and "field 'answer'" in p and "missing" in p for p in problems
+    )
 
 
 def test_unknown_key_suggests_the_close_one(tmp_path):
-    faq = FAQ.replace("    variants:\n      - Where can I park", "    varients:\n      - Where can I park")
+    faq = FAQ.replace(
+        "    variants:\n      - Where can I park", "    varients:\n      - Where can I park"
+    )
     problems = problems_for(tmp_path, faq={"venue.yaml": faq})
     assert any("unknown key 'varients'" in p and "did you mean 'variants'" in p for p in problems)
     assert any("venue.yaml:13," in p for p in problems)  # the line of the key
@@ -65,8 +71,9 @@ def test_unknown_key_suggests_the_close_one(tmp_path):
 def test_duplicate_ids_across_files_point_at_the_first(tmp_path):
     other = "entries:\n  - id: wifi\n    question: Wifi again\n    answer: Yes.\n"
     problems = problems_for(tmp_path, faq={"venue.yaml": FAQ, "zz-more.yaml": other})
-    assert any("zz-more.yaml:2" in p and "duplicate FAQ id" in p and "venue.yaml:" in p
-               for p in problems)
+    assert any(
+        "zz-more.yaml:2" in p and "duplicate FAQ id" in p and "venue.yaml:" in p for p in problems
+    )
 
 
 def test_every_agenda_problem_is_reported_at_once(tmp_path):
@@ -104,8 +111,13 @@ def test_missing_files_say_which_variable_to_set(tmp_path):
 
 
 def test_free_text_rooms_without_a_rooms_list(tmp_path):
-    agenda = AGENDA.split("rooms:")[0] + "speakers: []\nsessions:\n" + (
-        "  - {id: a, title: Talk, start: 2027-02-16 09:00, end: 2027-02-16 10:00, room: Main hall}\n"
+    agenda = (
+        AGENDA.split("rooms:")[0]
+        + "speakers: []\nsessions:\n"
+        + (
+            "  - {id: a, title: Talk, start: 2027-02-16 09:00,\n"
+            "     end: 2027-02-16 10:00, room: Main hall}\n"
+        )
     )
     content = load_content(*write_content(tmp_path, agenda=agenda))
     assert content.session("a").room.name == "Main hall"

@@ -1,0 +1,139 @@
+"""Agenda questions by place and time: "what's in hall b at 3pm on day 2".
+
+Such questions name no topic, so word matching cannot answer them; instead the room, day
+and time of day are read out of the question and the agenda is filtered. Only questions
+made of nothing but those slots (and generic programme words) are handled here; anything
+with a topic goes to the matcher.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from bot.content.models import Content, Room, Session
+from bot.matching.normalize import fold
+
+_TIME = re.compile(
+    r"\b(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<ampm>am|pm|baje|bajay|bje|بجے|بجی)?\b"
+)
+_WEEKDAYS = {
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
+    "sunday": 6, "peer": 0, "somwar": 0, "mangal": 1, "budh": 2, "jumerat": 3, "juma": 4,
+    "hafta": 5, "itwar": 6, "منگل": 1, "بدہ": 2, "پیر": 0, "جمعرات": 3, "جمعہ": 4,
+}
+_PARTS_OF_DAY = {
+    "morning": (time(7), time(12)), "subah": (time(7), time(12)), "صبح": (time(7), time(12)),
+    "afternoon": (time(12), time(17)), "dopahar": (time(12), time(17)),
+    "dopehar": (time(12), time(17)), "evening": (time(16), time(21)),
+    "shaam": (time(16), time(21)), "sham": (time(16), time(21)), "شام": (time(16), time(21)),
+}
+_GENERIC_ROOM_WORDS = {"room", "the", "hall", "lab"}
+
+
+@dataclass(frozen=True, slots=True)
+class Slots:
+    room: Room | None
+    day: date | None
+    at: time | None
+    span: tuple[time, time] | None
+    leftover: str  # the question with every recognised slot removed
+
+
+def _room_aliases(room: Room) -> list[str]:
+    names = {fold(room.id.replace("-", " ")), fold(re.sub(r"\(.*?\)", "", room.name))}
+    names.update(fold(inner) for inner in re.findall(r"\((.*?)\)", room.name))
+    return sorted((n for n in names if n and n not in _GENERIC_ROOM_WORDS), key=len, reverse=True)
+
+
+def read_slots(content: Content, question: str, today: date) -> Slots:
+    at, question = _read_time(question.casefold())
+    text = f" {fold(question)} "
+    room = None
+    for candidate in content.rooms:
+        for alias in _room_aliases(candidate):
+            if f" {alias} " in text:
+                room = candidate
+                text = text.replace(f" {alias} ", " ", 1)
+                break
+        if room:
+            break
+    day, text = _read_day(content, text, today)
+    span = None
+    for word, part in _PARTS_OF_DAY.items():
+        if f" {word} " in text:
+            span = part
+            text = text.replace(f" {word} ", " ", 1)
+    return Slots(room, day, at, span, " ".join(text.split()))
+
+
+def _read_time(text: str) -> tuple[time | None, str]:
+    """A clock time ("3pm", "15:30", "3 baje"), and the text without it."""
+    for match in _TIME.finditer(text):
+        hour = int(match["hour"])
+        if match["ampm"] is None and not match["minute"]:
+            continue  # a bare number ("day 2", "lab 1") is not a time
+        minute = int(match["minute"] or 0)
+        if match["ampm"] == "pm" and hour < 12:
+            hour += 12
+        elif match["ampm"] != "am" and 1 <= hour <= 7:
+            hour += 12  # "3 baje" during a conference day means 15:00
+        if hour < 24 and minute < 60:
+            return time(hour, minute), text[: match.start()] + " " + text[match.end():]
+    return None, text
+
+
+def _read_day(content: Content, text: str, today: date) -> tuple[date | None, str]:
+    """The day asked for, and the text without the words that said it."""
+    days = content.days
+    if not days:
+        return None, text
+    for number, words in ((1, ("day 1", "day one", "first day", "pehla din", "pehle din",
+                               "پہلے دن", "پہلا دن")),
+                          (2, ("day 2", "day two", "second day", "dusra din", "doosre din",
+                               "dusre din", "doosra din", "دوسرے دن", "دوسرا دن")),
+                          (3, ("day 3", "day three", "third day"))):
+        for word in words:
+            if f" {fold(word)} " in text:
+                day = days[number - 1] if number <= len(days) else None
+                return day, text.replace(f" {fold(word)} ", " ", 1)
+    for word, weekday in _WEEKDAYS.items():
+        if f" {fold(word)} " in text:
+            day = next((d for d in days if d.weekday() == weekday), None)
+            return day, text.replace(f" {fold(word)} ", " ", 1)
+    for word, offset in (("today", 0), ("aaj", 0), ("آج", 0), ("tomorrow", 1)):
+        if f" {fold(word)} " in text:
+            return today + timedelta(days=offset), text.replace(f" {fold(word)} ", " ", 1)
+    return None, text
+
+
+def sessions_for(content: Content, slots: Slots) -> list[Session]:
+    """Sessions in the room / on the day / at the time asked for (all that were given)."""
+    sessions = list(content.sessions)
+    if slots.room is not None:
+        sessions = [s for s in sessions if s.room == slots.room]
+    if slots.day is not None:
+        sessions = [s for s in sessions if s.day == slots.day]
+    if slots.at is not None:
+        running = [s for s in sessions if s.start.time() <= slots.at < s.end.time()]
+        if not running:  # "at 3pm" when a talk starts at 15:00 or a break runs till then
+            later = [s for s in sessions if s.start.time() >= slots.at]
+            first = min((s.start.time() for s in later), default=None)
+            running = [s for s in later if s.start.time() == first]
+        sessions = running
+    elif slots.span is not None:
+        start, end = slots.span
+        sessions = [s for s in sessions if s.start.time() < end and s.end.time() > start]
+    return sessions
+
+
+def moment_label(slots: Slots, when: datetime | None = None) -> str:
+    parts = []
+    if slots.room is not None:
+        parts.append(slots.room.name)
+    if slots.day is not None:
+        parts.append(f"{slots.day:%A %d %B}")
+    if slots.at is not None:
+        parts.append(f"at {slots.at:%H:%M}")
+    return ", ".join(parts) or (f"{when:%H:%M}" if when else "Programme")

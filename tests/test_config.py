@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from bot.config import DEFAULT_API_URL, ConfigError, load_settings, read_dotenv
+
+
+def test_defaults():
+    settings = load_settings({})
+    assert settings.agenda_path == Path("agenda.yaml")
+    assert settings.faq_dir == Path("faq")
+    assert settings.api_url == DEFAULT_API_URL
+    assert settings.database_path == Path("data/bot.sqlite3")
+    assert settings.token is None and settings.organiser_ids == frozenset()
+
+
+def test_values_are_parsed():
+    settings = load_settings({
+        "BOT_TOKEN": "123:abc", "ORGANISER_IDS": "1, 2,3", "ORGANISER_CHAT_ID": "-100123",
+        "BOT_NOW": "2027-02-16T10:30", "LOG_LEVEL": "debug", "MATCH_ANSWER_THRESHOLD": "0.7",
+    })
+    assert settings.organiser_ids == frozenset({1, 2, 3})
+    assert settings.organiser_chat_id == -100123
+    assert settings.bot_now == datetime(2027, 2, 16, 10, 30)
+    assert settings.log_level == "DEBUG"
+    assert settings.match.answer_threshold == 0.7
+
+
+def test_token_is_not_in_repr():
+    assert "123:secret" not in repr(load_settings({"BOT_TOKEN": "123:secret"}))
+
+
+@pytest.mark.parametrize(("env", "named"), [
+    ({"ORGANISER_IDS": "alice"}, "ORGANISER_IDS"),
+    ({"ORGANISER_CHAT_ID": "group"}, "ORGANISER_CHAT_ID"),
+    ({"BOT_NOW": "tomorrow"}, "BOT_NOW"),
+    ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
+    ({"BOT_API_URL": "ftp://x"}, "BOT_API_URL"),
+    ({"BOT_TOKEN": "not-a-token"}, "BOT_TOKEN"),
+    ({"MATCH_SUGGEST_THRESHOLD": "2"}, "MATCH_SUGGEST_THRESHOLD"),
+])
+def test_bad_values_name_the_variable(env, named):
+    with pytest.raises(ConfigError, match=named):
+        load_settings(env)
+
+
+def test_dotenv_file(tmp_path):
+    path = tmp_path / ".env"
+    path.write_text("# comment\nexport BOT_TOKEN='123:abc'\nFAQ_DIR=\"my faq\"\n\nJUNK\n")
+    assert read_dotenv(path) == {"BOT_TOKEN": "123:abc", "FAQ_DIR": "my faq"}
