@@ -7,6 +7,7 @@ prayer times are sessions too, so "now" between two talks honestly says "lunch".
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -68,6 +69,20 @@ def next_view(content: Content, moment: datetime) -> AgendaView:
     first_start = following[0].start
     batch = [s for s in following if s.start == first_start]
     return AgendaView(f"Next, at {first_start:%A %H:%M}", tuple(batch))
+
+
+_DAY_MARK = re.compile(r"\bday\s*(\d+|one|two|three)\b")
+
+
+def series_key(session: Session) -> str:
+    """Sessions that repeat each day ("Lunch", "Registration (Day 1)") share this key."""
+    return " ".join(_DAY_MARK.sub(" ", fold(session.title)).split())
+
+
+def series(content: Content, session: Session) -> list[Session]:
+    """The other sessions of the same series, in time order (empty for a one-off)."""
+    key = series_key(session)
+    return [s for s in content.sessions if s is not session and series_key(s) == key]
 
 
 def find_speakers(content: Content, name: str, limit: int = 3) -> list[Speaker]:

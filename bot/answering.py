@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 from bot import agenda
 from bot.answers import PLAIN, Markup, session_list, target_text
@@ -39,6 +40,9 @@ class Reply:
     candidates: tuple[Candidate, ...]
     suggestions: tuple[Candidate, ...] = ()
     agenda_view: agenda.AgendaView | None = None
+    # "matcher" for FAQ/agenda matching; "clock" for now/next/day questions and "slots"
+    # for room/time questions, whose answers depend on the conference clock.
+    source: Literal["matcher", "clock", "slots"] = "matcher"
 
     @property
     def best(self) -> Candidate | None:
@@ -63,7 +67,7 @@ class Answerer:
             candidates = tuple(
                 Candidate(Target("session", s.id, s.title), 1.0) for s in view.sessions[:5]
             )
-            return Reply(question, "answer", candidates, (), view)
+            return Reply(question, "answer", candidates, (), view, source="clock")
         result: MatchResult = self.matcher.match(question)
         return Reply(question, result.decision, result.candidates, result.suggestions)
 
@@ -93,11 +97,11 @@ class Answerer:
             Candidate(Target("session", s.id, s.title), 1.0) for s in sessions[:5]
         )
         if len(sessions) == 1:
-            return Reply(question, "answer", candidates)
+            return Reply(question, "answer", candidates, source="slots")
         heading = slots.moment_label(found)
         note = None if sessions else "Nothing is scheduled there and then."
-        return Reply(question, "answer", candidates, (),
-                     agenda.AgendaView(heading, tuple(sessions), note))
+        view = agenda.AgendaView(heading, tuple(sessions), note)
+        return Reply(question, "answer", candidates, (), view, source="slots")
 
     def _time_question(self, question: str) -> agenda.AgendaView | None:
         terms = set(self.analyzer.terms(question))

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
+from bot.agenda import series
 from bot.content.models import Content, FaqEntry, Session, Speaker
 
 
@@ -79,6 +80,11 @@ def session_text(content: Content, session: Session, m: Markup = PLAIN) -> str:
     if session.description:
         lines.append("")
         lines.append(m.text(session.description))
+    repeats = series(content, session)
+    if repeats:
+        lines.append("")
+        lines.append(m.text("Also:"))
+        lines.extend(session_line(content, s, m, with_day=True) for s in repeats)
     return "\n".join(lines)
 
 

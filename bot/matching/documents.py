@@ -3,14 +3,16 @@
 This is where the weights of the content fields are decided: an FAQ entry is asked
 through its question and variants; a session is found by its title first, then by room,
 speakers, track and tags, and only weakly by its description; a speaker by name and role.
-Speakers and their sessions are "related" so that a question matching both is not treated
-as a close call between two different answers.
+Speakers and their sessions, and the days of a repeating session (lunch on day 1 and day
+2), are "related", so a question matching both is not treated as a close call between two
+different answers: the answer shows them together.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from bot import agenda
 from bot.content.models import Content, Session, Speaker
 from bot.matching.index import Document, Field, Target
 
@@ -42,7 +44,9 @@ def _session_document(content: Content, session: Session) -> Document:
     fields.append(Field(_day_words(content, session), DAY))
     # Attendees ask about sessions with these words; an FAQ entry carries its own.
     fields.append(Field("when where what time", DAY))
-    related = frozenset(f"speaker:{s.id}" for s in session.speakers)
+    related = frozenset(f"speaker:{s.id}" for s in session.speakers) | frozenset(
+        f"session:{s.id}" for s in agenda.series(content, session)
+    )
     return Document(
         Target("session", session.id, session.title), fields, related, rephrasings=False,
     )

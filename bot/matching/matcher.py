@@ -37,10 +37,12 @@ class MatchSettings:
     """Tuned defaults; every one can be overridden from the environment (see config)."""
 
     answer_threshold: float = 0.5
-    answer_margin: float = 0.12
-    suggest_threshold: float = 0.3
+    answer_margin: float = 0.1
+    suggest_threshold: float = 0.35
     suggest_window: float = 0.2
     max_suggestions: int = 3
+    standout_floor: float = 0.25
+    standout_ratio: float = 1.5
     question_weight: float = 0.7  # exponent share of question vs entry coverage
     char_weight: float = 0.2
     candidates_considered: int = 8
@@ -203,17 +205,31 @@ class Matcher:
 
     def decide(self, question: str, candidates: list[Candidate]) -> MatchResult:
         settings = self.settings
-        if not candidates or candidates[0].score < settings.suggest_threshold:
-            return MatchResult(question, "none", tuple(candidates[:5]))
+        if not candidates:
+            return MatchResult(question, "none", ())
         best = candidates[0]
         related = self._related(best.target)
         rivals = [c for c in candidates[1:] if c.target.key not in related]
         runner_up = rivals[0].score if rivals else 0.0
+        if best.score < settings.suggest_threshold:
+            # A weak score far ahead of everything else is still worth one button.
+            standout = (
+                best.score >= settings.standout_floor
+                and best.score >= settings.standout_ratio * runner_up
+            )
+            if not standout:
+                return MatchResult(question, "none", tuple(candidates[:5]))
+            return MatchResult(question, "suggest", tuple(candidates[:5]), (best,))
         lead = best.score - runner_up
         if best.score >= settings.answer_threshold and lead >= settings.answer_margin:
             return MatchResult(question, "answer", tuple(candidates[:5]))
         floor = max(settings.suggest_threshold, best.score - settings.suggest_window)
-        suggestions = [best, *(c for c in rivals if c.score >= floor)]
+        suggestions = [best]
+        covered = set(related)
+        for rival in rivals:
+            if rival.score >= floor and rival.target.key not in covered:
+                suggestions.append(rival)  # one button per answer: lunch day 1 stands for both
+                covered |= self._related(rival.target)
         return MatchResult(
             question, "suggest", tuple(candidates[:5]),
             tuple(suggestions[: settings.max_suggestions]),

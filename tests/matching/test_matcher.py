@@ -134,6 +134,8 @@ def test_decisions_at_the_thresholds():
             answer_margin=0.1,
             suggest_threshold=0.4,
             suggest_window=0.25,
+            standout_floor=0.25,
+            standout_ratio=1.5,
         ),
     )
     a, b, c = (Target("faq", k, k) for k in "abc")
@@ -141,10 +143,24 @@ def test_decisions_at_the_thresholds():
     assert matcher.decide("q", [Candidate(a, 0.6), Candidate(b, 0.51)]).decision == "suggest"
     assert matcher.decide("q", [Candidate(a, 0.59)]).decision == "suggest"
     assert matcher.decide("q", [Candidate(a, 0.4)]).decision == "suggest"
-    assert matcher.decide("q", [Candidate(a, 0.39)]).decision == "none"
+    assert matcher.decide("q", [Candidate(a, 0.39), Candidate(b, 0.27)]).decision == "none"
+    assert matcher.decide("q", [Candidate(a, 0.24)]).decision == "none"
     close_call = matcher.decide("q", [Candidate(a, 0.7), Candidate(b, 0.65), Candidate(c, 0.3)])
     assert close_call.decision == "suggest"
     assert [s.target.id for s in close_call.suggestions] == ["a", "b"]
+
+
+def test_a_weak_match_far_ahead_of_the_rest_gets_one_button():
+    matcher = Matcher(
+        documents(("a", ["x"])),
+        Analyzer(),
+        MatchSettings(suggest_threshold=0.4, standout_floor=0.25, standout_ratio=1.5),
+    )
+    a, b = (Target("faq", k, k) for k in "ab")
+    standout = matcher.decide("q", [Candidate(a, 0.31), Candidate(b, 0.2)])
+    assert standout.decision == "suggest"
+    assert [s.target.id for s in standout.suggestions] == ["a"]
+    assert matcher.decide("q", [Candidate(a, 0.31), Candidate(b, 0.22)]).decision == "none"
 
 
 def test_suggests_when_two_entries_tie():
