@@ -181,6 +181,7 @@ def own_questions() -> None:
     naive = NaiveWRatio(phrasings)
     dev, test = load_labelled("dev"), load_labelled("test")
     naive.tune(dev)
+    always = NaiveWRatio(phrasings)  # threshold 0: the bot that always answers
     print(f"\n1. Own labelled attendee questions ({QUESTIONS.relative_to(ROOT)}), "
           f"clock at {BENCH_NOW}")
     for name, items in (("test half (held out)", test), ("dev half (tuned on)", dev)):
@@ -190,6 +191,7 @@ def own_questions() -> None:
         print(HEADER)
         print(ours.row("this matcher"))
         print(base.row(f"naive WRatio >= {naive.threshold:.0f}"))
+        print(evaluate(items, always).row("naive WRatio, always"))
 
 
 def clinc_entries(data: dict, k: int) -> dict[str, list[str]]:
@@ -222,6 +224,8 @@ def clinc() -> None:
     print(HEADER)
     print(ours.row("this matcher"))
     print(base.row(f"naive WRatio >= {naive.threshold:.0f}"))
+    always = NaiveWRatio(naive.texts and list(zip(naive.texts, naive.keys, strict=True)))
+    print(evaluate(val, always).row("naive WRatio, always"))
 
 
 def speed() -> None:

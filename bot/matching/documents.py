@@ -17,6 +17,7 @@ from bot.content.models import Content, Session, Speaker
 from bot.matching.index import Document, Field, Target
 
 TITLE, FACET, PERSON, ROLE, DAY, DESCRIPTION = 1.0, 0.7, 0.8, 0.6, 0.4, 0.5
+ANSWER = 0.5
 
 
 def _day_words(content: Content, session: Session) -> str:
@@ -67,6 +68,9 @@ def documents_for(content: Content) -> Iterator[Document]:
     for entry in content.faq:
         fields = [Field(text, 1.0, phrasing=True) for text in entry.phrasings]
         fields.extend(Field(tag, 0.3) for tag in entry.tags)
+        # Attendees often ask with words only the answer uses ("can I pay with JazzCash"):
+        # the answer counts, faintly, so it can tip a match but never make one alone.
+        fields.append(Field(entry.answer, ANSWER))
         yield Document(Target("faq", entry.id, entry.question), fields)
     for session in content.sessions:
         yield _session_document(content, session)

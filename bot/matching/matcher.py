@@ -37,8 +37,8 @@ class MatchSettings:
     """Tuned defaults; every one can be overridden from the environment (see config)."""
 
     answer_threshold: float = 0.5
-    answer_margin: float = 0.1
-    suggest_threshold: float = 0.35
+    answer_margin: float = 0.05
+    suggest_threshold: float = 0.3
     suggest_window: float = 0.2
     max_suggestions: int = 3
     standout_floor: float = 0.25
