@@ -1,0 +1,61 @@
+"""Agenda questions by room, day and time, on the bundled sample programme."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from pathlib import Path
+
+import pytest
+
+from bot.answering import Answerer
+from bot.clock import Clock
+from bot.content import load_content
+from bot.matching.slots import read_slots
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def sample() -> Answerer:
+    content = load_content(ROOT / "agenda.yaml", ROOT / "faq")
+    return Answerer(content, Clock(content.conference.timezone, datetime(2027, 2, 16, 11, 30)))
+
+
+@pytest.mark.parametrize(("question", "session"), [
+    ("hall b wednesday 3pm", "supply-chain-talk"),
+    ("what's in Hall C at 15:00 on day 1", "threat-intel-talk"),
+    ("hall c 3 baje day 1 kya hai", "threat-intel-talk"),
+    ("lab 1 mein day 2 subah kya hai", "ot-ics-workshop"),
+    ("what's in hall b right after lunch on day 2", "cloud-attacks-talk"),
+])
+def test_room_and_time_questions_name_the_session(sample, question, session):
+    reply = sample.ask(question)
+    assert reply.decision == "answer" and reply.source == "slots"
+    assert reply.best.target.id == session
+
+
+def test_room_now_uses_the_clock(sample):
+    reply = sample.ask("what is on in hall a right now")
+    assert reply.source == "slots"
+    assert reply.best.target.id == "policy-panel"  # 11:15-12:15 in Hall A
+
+
+def test_a_room_alone_is_left_to_the_matcher(sample):
+    assert sample.ask("where is the forensics lab").source == "matcher"
+
+
+def test_reading_slots():
+    content = load_content(ROOT / "agenda.yaml", ROOT / "faq")
+    found = read_slots(content, "Hall B, Wednesday at 3pm please", date(2027, 2, 16))
+    assert found.room.id == "hall-b"
+    assert found.day == date(2027, 2, 17)
+    assert found.at == time(15, 0)
+    assert read_slots(content, "day 2 lab 1", date(2027, 2, 16)).at is None
+
+
+def test_repeating_sessions_are_answered_together(sample):
+    reply = sample.ask("lunch kab hai")
+    keys = [c.target.key for c in reply.suggestions] or [reply.best.target.key]
+    assert "session:d2-lunch" not in keys or "session:d1-lunch" not in keys
+    text = sample.text_for("session:d1-lunch")
+    assert "Also:" in text and "Wed 17 Feb 13:00–14:00" in text
