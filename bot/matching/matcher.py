@@ -36,8 +36,8 @@ _SENTENCE_END = re.compile(r"[.!?؟۔\n]+")
 class MatchSettings:
     """Tuned defaults; every one can be overridden from the environment (see config)."""
 
-    answer_threshold: float = 0.5
-    answer_margin: float = 0.05
+    answer_threshold: float = 0.48
+    answer_margin: float = 0.07
     suggest_threshold: float = 0.3
     suggest_window: float = 0.2
     max_suggestions: int = 3
