@@ -38,6 +38,8 @@ class MatchSettings:
 
     answer_threshold: float = 0.48
     answer_margin: float = 0.07
+    clear_threshold: float = 0.33
+    clear_margin: float = 0.2
     suggest_threshold: float = 0.3
     suggest_window: float = 0.2
     max_suggestions: int = 3
@@ -221,7 +223,10 @@ class Matcher:
                 return MatchResult(question, "none", tuple(candidates[:5]))
             return MatchResult(question, "suggest", tuple(candidates[:5]), (best,))
         lead = best.score - runner_up
-        if best.score >= settings.answer_threshold and lead >= settings.answer_margin:
+        confident = best.score >= settings.answer_threshold and lead >= settings.answer_margin
+        # A lower score still answers when nothing else comes close ("stdnt discount??").
+        clear_winner = best.score >= settings.clear_threshold and lead >= settings.clear_margin
+        if confident or clear_winner:
             return MatchResult(question, "answer", tuple(candidates[:5]))
         floor = max(settings.suggest_threshold, best.score - settings.suggest_window)
         suggestions = [best]

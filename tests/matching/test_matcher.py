@@ -136,13 +136,19 @@ def test_decisions_at_the_thresholds():
             suggest_window=0.25,
             standout_floor=0.25,
             standout_ratio=1.5,
+            clear_threshold=0.45,
+            clear_margin=0.3,
         ),
     )
     a, b, c = (Target("faq", k, k) for k in "abc")
+    # A clear winner: lower score, but nothing else near it.
+    assert matcher.decide("q", [Candidate(a, 0.45), Candidate(b, 0.14)]).decision == "answer"
+    assert matcher.decide("q", [Candidate(a, 0.45), Candidate(b, 0.16)]).decision == "suggest"
+    assert matcher.decide("q", [Candidate(a, 0.44), Candidate(b, 0.1)]).decision == "suggest"
     assert matcher.decide("q", [Candidate(a, 0.6), Candidate(b, 0.49)]).decision == "answer"
     assert matcher.decide("q", [Candidate(a, 0.6), Candidate(b, 0.51)]).decision == "suggest"
-    assert matcher.decide("q", [Candidate(a, 0.59)]).decision == "suggest"
-    assert matcher.decide("q", [Candidate(a, 0.4)]).decision == "suggest"
+    assert matcher.decide("q", [Candidate(a, 0.59), Candidate(b, 0.3)]).decision == "suggest"
+    assert matcher.decide("q", [Candidate(a, 0.4), Candidate(b, 0.3)]).decision == "suggest"
     assert matcher.decide("q", [Candidate(a, 0.39), Candidate(b, 0.27)]).decision == "none"
     assert matcher.decide("q", [Candidate(a, 0.24)]).decision == "none"
     close_call = matcher.decide("q", [Candidate(a, 0.7), Candidate(b, 0.65), Candidate(c, 0.3)])
