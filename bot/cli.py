@@ -17,6 +17,7 @@ from bot.answering import Answerer, Reply
 from bot.clock import Clock
 from bot.config import ConfigError, Settings, load_settings
 from bot.content import Content, ContentError, load_content
+from bot.matching.analyzer import Analyzer
 
 EXIT_OK, EXIT_CONTENT, EXIT_CONFIG = 0, 1, 2
 
@@ -124,6 +125,9 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None,
         return EXIT_CONTENT
     if command == "check":
         print(f"OK: {content.summary()}", file=out)
+        for word, kept, lost in Analyzer(content.synonyms).synonym_conflicts:
+            print(f"warning: synonym '{word}' means the same to the matcher in two groups; "
+                  f"it stays with [{kept}] and is ignored in [{lost}]", file=out)
         return EXIT_OK
     if command == "ask":
         answerer = _answerer(settings, content)

@@ -120,3 +120,14 @@ def test_bundled_sample_passes_check(monkeypatch):
     monkeypatch.chdir(ROOT)
     code, out, _ = run("check")
     assert code == 0 and out.startswith("OK: ")
+
+
+def test_check_warns_when_two_synonym_groups_claim_one_word(content_env):
+    faq = FAQ.replace(
+        "  - [wifi, wi-fi, internet, wireless]",
+        "  - [wifi, wi-fi, internet, wireless]\n  - [fee, charges]\n  - [charging, charge]",
+    )
+    (content_env / "faq" / "venue.yaml").write_text(faq, encoding="utf-8")
+    code, out, _ = run("check")
+    assert code == 0
+    assert "warning: synonym 'charge'" in out and "[fee, charges]" in out

@@ -36,15 +36,24 @@ class Analyzer:
         self._phrases = {tuple(_fold_word(w) for w in k): v for k, v in PHRASES.items()}
         self._word_cache: dict[str, tuple[str, bool]] = {}
         self._synonyms: dict[tuple[str, ...], str] = {}
+        # Words two groups both claim (after stemming: "charges" and "charge"), as
+        # (word, group it stays in, group that lost it): organisers should hear about it.
+        self.synonym_conflicts: list[tuple[str, str, str]] = []
+        claimed_by: dict[tuple[str, ...], str] = {}
         for group in synonym_groups:
-            forms = [tuple(self._stem_sequence(member)) for member in group]
-            forms = [f for f in forms if f]
+            forms = [(member, tuple(self._stem_sequence(member))) for member in group]
+            forms = [(member, form) for member, form in forms if form]
             if not forms:
                 continue
-            canonical = "_".join(forms[0])
-            for form in forms:
+            canonical = "_".join(forms[0][1])
+            label = ", ".join(group)
+            for member, form in forms:
                 # The first group that claims a word wins, so one word has one meaning.
-                self._synonyms.setdefault(form, canonical)
+                if form in self._synonyms and self._synonyms[form] != canonical:
+                    self.synonym_conflicts.append((member, claimed_by[form], label))
+                    continue
+                self._synonyms[form] = canonical
+                claimed_by[form] = label
 
     def _translate(self, word: str) -> str:
         return self._lexicon.get(word) or self._lexicon.get(squash(word)) or word

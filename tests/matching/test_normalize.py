@@ -48,3 +48,9 @@ def test_organiser_synonyms_including_phrases():
     analyzer = Analyzer([["wifi", "wi-fi", "internet"], ["prayer room", "namaz ki jagah"]])
     assert analyzer.terms("internet") == analyzer.terms("Wi-Fi") == analyzer.terms("wifi")
     assert analyzer.terms("prayer room") == analyzer.terms("namaz ki jagah")
+
+
+def test_a_word_claimed_by_two_groups_keeps_its_first_meaning():
+    analyzer = Analyzer([["fee", "charges"], ["charging", "charge"]])
+    assert analyzer.terms("charge") == analyzer.terms("fee")
+    assert [c[0] for c in analyzer.synonym_conflicts] == ["charge"]
