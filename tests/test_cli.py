@@ -130,4 +130,4 @@ def test_check_warns_when_two_synonym_groups_claim_one_word(content_env):
     (content_env / "faq" / "venue.yaml").write_text(faq, encoding="utf-8")
     code, out, _ = run("check")
     assert code == 0
-    assert "warning: synonym 'charge'" in out and "[fee, charges]" in out
+    assert "warning: synonym 'charge' means the same" in out and "[fee, charges]" in out

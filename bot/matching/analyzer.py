@@ -101,7 +101,9 @@ class Analyzer:
         return self._join([self._stem(word) for word, _ in phrased], self._synonyms)
 
     def _stem_sequence(self, text: str) -> list[str]:
-        return [term for term, _ in self.analyse(text)]
+        """Terms before synonyms are applied: how a synonym group's members are keyed."""
+        translated = [(self._translate(w), False) for w in fold(text).split()]
+        return [self._stem(word)[0] for word, _ in self._join(translated, self._phrases)]
 
     def terms(self, text: str) -> list[str]:
         """Content terms in order, filler removed, synonyms merged."""
