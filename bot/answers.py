@@ -7,6 +7,7 @@ decides escaping and emphasis; nothing here knows about Telegram.
 
 from __future__ import annotations
 
+import hashlib
 import html
 from collections.abc import Sequence
 from datetime import datetime
@@ -138,3 +139,32 @@ def target_text(content: Content, key: str, m: Markup = PLAIN, language: str = "
     if kind == "speaker" and (speaker := content.speaker(ident)):
         return speaker_text(content, speaker, m)
     return None
+
+
+def target_label(content: Content, key: str) -> str | None:
+    """What a button or a stats line calls a target: FAQ question, session title, name."""
+    kind, _, ident = key.partition(":")
+    if kind == "faq" and (entry := content.faq_entry(ident)):
+        return entry.question
+    if kind == "session" and (session := content.session(ident)):
+        return session.title
+    if kind == "speaker" and (speaker := content.speaker(ident)):
+        return speaker.name
+    return None
+
+
+def key_token(key: str) -> str:
+    """A short stable token for a target key, so buttons name it within 64 bytes.
+
+    Entry ids are free text of any length, so a button's callback data carries this hash
+    instead; `key_for_token` finds the key again in whatever content is loaded by then.
+    """
+    return hashlib.blake2s(key.encode("utf-8"), digest_size=5).hexdigest()
+
+
+def key_for_token(content: Content, token: str) -> str | None:
+    """The target key whose `key_token` is token, or None if it is no longer in the content."""
+    keys = [f"faq:{e.id}" for e in content.faq]
+    keys += [f"session:{s.id}" for s in content.sessions]
+    keys += [f"speaker:{s.id}" for s in content.speakers]
+    return next((key for key in keys if key_token(key) == token), None)

@@ -1,0 +1,433 @@
+"""The Telegram application: wiring, start-up, retries, logging and the polling loop.
+
+`build_application` returns a python-telegram-bot `Application` with every handler
+registered; `run_polling` is what `python -m bot` runs. Tests build the same application
+against the fake Bot API server, so what they exercise is what runs in production.
+
+Robustness choices, and why:
+- Every request to Telegram goes through `RetryingLimiter`: flood control (`RetryAfter`)
+  pauses *all* requests for the time Telegram asks, 5xx and connection errors are retried
+  with backoff, and a timeout is retried only where a duplicate is harmless or better than
+  silence (a reply), never for edits or query answers, which Telegram may have applied.
+- A 403 from a private chat means the attendee blocked the bot (or deleted their account):
+  the limiter marks them unsubscribed wherever the send happened.
+- Updates are processed concurrently (bounded), so one slow answer does not hold up the
+  queue; the store serialises its own access.
+- The token is in every request URL, and httpx logs URLs: its loggers are kept at WARNING
+  and every log record passes a redaction step, so the token never reaches a log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dtm
+import logging
+import warnings
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram.constants import ParseMode
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    BaseRateLimiter,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    ContextTypes,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import messages
+from bot.answering import Answerer
+from bot.clock import Clock
+from bot.config import Settings
+from bot.content import Content
+from bot.handlers import attendee, inline, organiser
+from bot.handlers.common import STATE_KEY, BotState, is_private, state_of
+from bot.storage import Store
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_CONCURRENCY = 64
+# Edited messages are not asked for: an edit is never re-answered (the handlers ignore them
+# too, for tests and for Telegram's default update set).
+ALLOWED_UPDATES = [
+    Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY, Update.MY_CHAT_MEMBER,
+]
+REDACTED = "[REDACTED]"
+
+# Methods whose timeout is retried: a duplicate is harmless (or better than nothing).
+RETRY_ON_TIMEOUT = frozenset({
+    "sendMessage", "sendDocument", "sendChatAction", "setMyCommands", "getMe",
+    "deleteWebhook", "getMyCommands", "deleteMyCommands",
+})
+
+ATTENDEE_COMMANDS: tuple[tuple[str, Callable[..., Awaitable[None]]], ...] = (
+    ("start", attendee.cmd_start),
+    ("help", attendee.cmd_help),
+    ("agenda", attendee.cmd_agenda),
+    ("now", attendee.cmd_now),
+    ("next", attendee.cmd_next),
+    ("speaker", attendee.cmd_speaker),
+    ("venue", attendee.cmd_venue),
+    ("stop", attendee.cmd_stop),
+    ("forget", attendee.cmd_forget),
+)
+ORGANISER_COMMANDS: tuple[tuple[str, Callable[..., Awaitable[None]]], ...] = (
+    ("unanswered", organiser.cmd_unanswered),
+    ("answer", organiser.cmd_answer),
+    ("dismiss", organiser.cmd_dismiss),
+    ("stats", organiser.cmd_stats),
+    ("reload", organiser.cmd_reload),
+)
+
+
+# --- logging ------------------------------------------------------------------------------
+
+
+class TokenRedactor(logging.Filter):
+    """Replace known secrets in a log record's message, traceback and stack text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: set[str] = set()
+
+    def add(self, token: str) -> None:
+        self.secrets.add(token)
+        _, _, secret = token.partition(":")
+        if len(secret) >= 6:  # the part after the bot id, in case it is logged alone
+            self.secrets.add(secret)
+
+    def redact(self, text: str) -> str:
+        for secret in sorted(self.secrets, key=len, reverse=True):
+            text = text.replace(secret, REDACTED)
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self.secrets:
+            return True
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed record: leave it to logging's own error path
+            return True
+        cleaned = self.redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, ()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.redact(record.stack_info)
+        return True
+
+
+_REDACTOR = TokenRedactor()
+_factory_installed = False
+
+
+def protect_token(token: str) -> None:
+    """Keep the token out of every log record, whoever logs it and wherever it goes.
+
+    A logging.Filter on a logger only sees records created by that very logger, so the
+    redaction runs in the log-record factory instead: every record, every handler
+    (pytest's caplog included) gets the cleaned text.
+    """
+    global _factory_installed
+    _REDACTOR.add(token)
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    if _factory_installed:
+        return
+    previous = logging.getLogRecordFactory()
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        _REDACTOR.filter(record)
+        return record
+
+    logging.setLogRecordFactory(factory)
+    _factory_installed = True
+
+
+def configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if settings.token:
+        protect_token(settings.token)
+    for handler in logging.getLogger().handlers:
+        if _REDACTOR not in handler.filters:
+            handler.addFilter(_REDACTOR)
+
+
+# --- requests to Telegram -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    attempts: int = 4  # tries per request, the first included
+    backoff: float = 0.25  # seconds before the first retry of a network error; doubles
+    max_backoff: float = 5.0
+
+
+def retry_seconds(exc: RetryAfter) -> float:
+    """RetryAfter.retry_after is an int or a timedelta depending on PTB settings."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, dtm.timedelta) else float(value)
+
+
+def _chat_id(data: dict[str, Any]) -> int | None:
+    raw = data.get("chat_id")
+    try:
+        return int(raw) if raw is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+class RetryingLimiter(BaseRateLimiter[None]):
+    """Retries and flood-control pauses for every Bot API request (see the module doc)."""
+
+    def __init__(self, policy: RetryPolicy | None = None) -> None:
+        self.policy = policy or RetryPolicy()
+        self.on_forbidden: Callable[[int], Awaitable[None]] | None = None
+        self._paused_until = 0.0
+
+    async def initialize(self) -> None:
+        self._paused_until = 0.0
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def _respect_pause(self) -> None:
+        loop = asyncio.get_running_loop()
+        while (wait := self._paused_until - loop.time()) > 0:
+            await asyncio.sleep(wait)
+
+    def _backoff(self, attempt: int) -> float:
+        return min(self.policy.max_backoff, self.policy.backoff * 2 ** (attempt - 1))
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        attempt = 0
+        while True:
+            attempt += 1
+            await self._respect_pause()
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                delay = retry_seconds(exc)
+                loop = asyncio.get_running_loop()
+                self._paused_until = max(self._paused_until, loop.time() + delay)
+                if attempt >= self.policy.attempts:
+                    raise
+                logger.warning("%s: flood control, pausing requests for %.0f s", endpoint, delay)
+            except Forbidden:
+                await self._forbidden(endpoint, data)
+                raise
+            except BadRequest:
+                raise
+            except TimedOut:
+                if endpoint not in RETRY_ON_TIMEOUT or attempt >= self.policy.attempts:
+                    raise
+                logger.warning("%s timed out; retrying (attempt %d)", endpoint, attempt + 1)
+                await asyncio.sleep(self._backoff(attempt))
+            except NetworkError as exc:
+                if attempt >= self.policy.attempts:
+                    raise
+                logger.warning("%s failed (%s); retrying (attempt %d)", endpoint, exc,
+                               attempt + 1)
+                await asyncio.sleep(self._backoff(attempt))
+
+    async def _forbidden(self, endpoint: str, data: dict[str, Any]) -> None:
+        chat_id = _chat_id(data)
+        if chat_id is None or chat_id <= 0 or self.on_forbidden is None:
+            return
+        logger.info("%s to %s refused with 403: marking the attendee unsubscribed",
+                    endpoint, chat_id)
+        try:
+            await self.on_forbidden(chat_id)
+        except Exception:
+            logger.exception("could not mark attendee %s as blocked", chat_id)
+
+
+# --- the application ----------------------------------------------------------------------
+
+
+def build_application(
+    settings: Settings,
+    content: Content,
+    store: Store | None = None,
+    *,
+    answerer: Answerer | None = None,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    retry: RetryPolicy | None = None,
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    """The bot, ready for `run_polling` (or, in tests, `initialize`/`post_init`/`start`).
+
+    Without a store, post_init opens DATABASE_PATH (creating folders) and post_shutdown
+    closes it. `answerer` lets tests and benchmarks reuse an index that is slow to build.
+    """
+    if not settings.token:
+        raise ValueError("BOT_TOKEN is required to build the Telegram application")
+    protect_token(settings.token)
+    if answerer is None:
+        clock = Clock(content.conference.timezone, settings.bot_now)
+        answerer = Answerer(content, clock, settings.match)
+    limiter = RetryingLimiter(retry)
+    application = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(settings.api_url)
+        .rate_limiter(limiter)
+        .concurrent_updates(concurrency)
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    st = BotState(settings=settings, answerer=answerer, clock=answerer.clock, store_=store,
+                  owns_store=store is None)
+    application.bot_data[STATE_KEY] = st
+
+    async def mark_blocked(chat_id: int) -> None:
+        if st.store_ is not None:
+            await st.store_.mark_blocked(chat_id, st.now())
+
+    limiter.on_forbidden = mark_blocked
+    _register(application)
+    application.add_error_handler(on_error)
+    return application
+
+
+def _register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    new_message = filters.UpdateType.MESSAGE  # edits are ignored, never re-answered
+    for name, callback in (*ATTENDEE_COMMANDS, *ORGANISER_COMMANDS):
+        application.add_handler(CommandHandler(name, callback, filters=new_message))
+    application.add_handler(MessageHandler(new_message & filters.COMMAND,
+                                           attendee.on_unknown_command))
+    application.add_handler(MessageHandler(new_message & filters.TEXT & ~filters.COMMAND,
+                                           attendee.on_text))
+    application.add_handler(MessageHandler(
+        new_message & filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL,
+        attendee.on_non_text))
+    buttons = (
+        (r"^menu:(agenda|now|next|venue|help)$", attendee.on_menu),
+        (r"^day:\d{4}-\d{2}-\d{2}$", attendee.on_day),
+        (r"^vote:\d{1,18}:(1|-1)$", attendee.on_vote),
+        (r"^pick:\d{1,18}:[0-9a-f]{10}$", attendee.on_pick),
+        (r"^none:\d{1,18}$", attendee.on_none_of_these),
+        (r"^forget:(yes|no)$", attendee.on_forget),
+        (r"^unans:\d{1,9}$", organiser.on_unanswered_page),
+    )
+    for pattern, callback in buttons:
+        application.add_handler(CallbackQueryHandler(callback, pattern=pattern))
+    application.add_handler(CallbackQueryHandler(attendee.on_stale_button))
+    application.add_handler(InlineQueryHandler(inline.on_inline_query))
+    application.add_handler(ChatMemberHandler(attendee.on_my_chat_member,
+                                              ChatMemberHandler.MY_CHAT_MEMBER))
+
+
+def bot_commands(names: tuple[tuple[str, object], ...], language: str) -> list[BotCommand]:
+    return [BotCommand(name, messages.plain(f"cmd.{name}", language)) for name, _ in names]
+
+
+async def set_commands(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Attendee commands for everyone; organiser commands too in the organisers' chats."""
+    st = state_of(application)
+    bot = application.bot
+    organiser_chats = sorted(st.settings.organiser_ids)
+    if st.settings.organiser_chat_id is not None:
+        organiser_chats.append(st.settings.organiser_chat_id)
+    for language in messages.CATALOGUES:
+        code = None if language == messages.DEFAULT_LANGUAGE else language
+        everyone = bot_commands(ATTENDEE_COMMANDS, language)
+        staff = everyone + bot_commands(ORGANISER_COMMANDS, language)
+        await bot.set_my_commands(everyone, language_code=code)
+        for chat_id in organiser_chats:
+            try:
+                await bot.set_my_commands(staff, scope=BotCommandScopeChat(chat_id),
+                                          language_code=code)
+            except TelegramError as exc:  # e.g. an organiser who never opened the bot
+                logger.warning("could not set organiser commands for chat %s: %s",
+                               chat_id, exc)
+
+
+async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """After getMe: open the database, learn our username, publish the command lists."""
+    st = state_of(application)
+    if st.store_ is None:
+        st.store_ = await Store.open(st.settings.database_path)
+        st.owns_store = True
+    st.username = application.bot.username or ""
+    st.bot_id = application.bot.id
+    if not st.settings.organiser_ids:
+        logger.warning("ORGANISER_IDS is empty: organiser commands are refused for everyone")
+    await set_commands(application)
+    logger.info("@%s serving %s: %s", st.username, st.content.conference.display_name,
+                st.content.summary())
+
+
+async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    st = state_of(application)
+    if st.owns_store and st.store_ is not None:
+        await st.store_.close()
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log a failed update with its id and keep serving; apologise for our own bugs."""
+    update_id = update.update_id if isinstance(update, Update) else None
+    error = context.error
+    if isinstance(error, Forbidden):
+        logger.info("update %s: %s (attendee unreachable)", update_id, error)
+        return
+    logger.error("error while handling update %s", update_id, exc_info=error)
+    if (isinstance(update, Update) and is_private(update.effective_chat)
+            and not isinstance(error, TelegramError) and update.effective_chat is not None):
+        user = update.effective_user
+        language = messages.language_for(user.language_code if user else None)
+        with contextlib.suppress(TelegramError):
+            await context.bot.send_message(
+                update.effective_chat.id,
+                messages.html_text("something_went_wrong", language),
+                parse_mode=ParseMode.HTML,
+            )
+
+
+def run_polling(settings: Settings, content: Content) -> int:
+    """Long polling until interrupted (Ctrl-C / SIGTERM); the process exit code."""
+    configure_logging(settings)
+    try:
+        application = build_application(settings, content)
+        application.run_polling(allowed_updates=ALLOWED_UPDATES)
+    except InvalidToken:
+        logger.error("Telegram rejected BOT_TOKEN; check it with @BotFather")
+        return 2
+    except TelegramError as exc:
+        logger.error("could not start the bot: %s", exc)
+        return 1
+    return 0

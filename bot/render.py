@@ -1,0 +1,462 @@
+"""Everything the bot sends, as Telegram HTML plus inline keyboards, within Telegram's limits.
+
+Why one module: Telegram rejects a message over 4,096 characters (UTF-16 units, counted
+after HTML parsing), HTML that is not escaped, callback data over 64 bytes and empty button
+labels, and it rejects them in production, not in review. Keeping every message and
+keyboard here means those limits are enforced in one place and tested once; handlers only
+choose *what* to say and pass a `Rendered` to the sending helpers.
+
+Invariant the splitter relies on: no HTML tag produced here spans a line break. Renderers
+collapse quoted attendee text onto one line and bot.answers keeps each tag within a line,
+so a long message can always be split between lines without breaking its markup. A single
+line that is still too long is sent as plain text in pieces rather than cut inside a tag.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+)
+from telegram.constants import ParseMode
+
+from bot import agenda, answers
+from bot.answering import Answerer, Reply
+from bot.answers import HTML
+from bot.content import Content
+from bot.content.models import Speaker
+from bot.matching.matcher import Candidate
+from bot.messages import Safe, html_text, plain
+from bot.storage import QuestionGroup, Stats
+
+MAX_MESSAGE = 4096
+MAX_CALLBACK_DATA = 64
+MAX_BUTTON_LABEL = 40  # Telegram allows more, but clients cut long labels off anyway
+MAX_INLINE_TITLE = 100
+MAX_INLINE_DESCRIPTION = 120
+MAX_INLINE_ID = 64
+QUOTE_LIMIT = 500  # attendee text quoted back in posts and answers
+UNANSWERED_PAGE = 5
+
+_TAG = re.compile(r"<[^>]*>")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """One logical reply: message texts in order (each ≤ 4,096) and a keyboard for the last."""
+
+    texts: tuple[str, ...]
+    markup: InlineKeyboardMarkup | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.texts)
+
+
+def rendered(text: str, markup: InlineKeyboardMarkup | None = None) -> Rendered:
+    """Wrap HTML text, split to Telegram's length limit, with an optional keyboard."""
+    return Rendered(tuple(split_message(text)), markup)
+
+
+def message(key: str, language: str, /, **values: object) -> Rendered:
+    """A catalogue entry as a complete reply."""
+    return rendered(html_text(key, language, **values))
+
+
+# --- lengths, splitting, quoting ----------------------------------------------------------
+
+
+def utf16_len(text: str) -> int:
+    """Telegram counts message length in UTF-16 code units (an emoji is usually two)."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def visible(html_text_: str) -> str:
+    """The text Telegram shows for our HTML: tags removed, entities decoded."""
+    return html.unescape(_TAG.sub("", html_text_))
+
+
+def visible_length(html_text_: str) -> int:
+    return utf16_len(visible(html_text_))
+
+
+def _hard_split(plain_text: str, limit: int) -> list[str]:
+    """Cut plain text into pieces of at most limit UTF-16 units, preferring spaces."""
+    pieces: list[str] = []
+    rest = plain_text
+    while utf16_len(rest) > limit:
+        cut, used = 0, 0
+        for index, char in enumerate(rest):
+            used += utf16_len(char)
+            if used > limit:
+                break
+            cut = index + 1
+        space = rest.rfind(" ", 0, cut)
+        if space > cut // 2:
+            cut = space + 1
+        pieces.append(rest[:cut])
+        rest = rest[cut:]
+    if rest:
+        pieces.append(rest)
+    return pieces
+
+
+def _fit_line(line: str, limit: int) -> list[str]:
+    if visible_length(line) <= limit:
+        return [line]
+    # Too long for one message: drop the markup (never cut inside a tag) and cut the text.
+    return [html.escape(piece, quote=False) for piece in _hard_split(visible(line), limit)]
+
+
+def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
+    """Split HTML into messages of at most limit visible UTF-16 units, at line boundaries.
+
+    Chunks that would show nothing (blank lines at a boundary) are dropped, because
+    Telegram rejects an empty message.
+    """
+    chunks: list[str] = []
+    current: list[str] = []
+    size = 0
+    for line in text.split("\n"):
+        for piece in _fit_line(line, limit):
+            length = visible_length(piece)
+            if current and size + 1 + length > limit:
+                chunks.append("\n".join(current))
+                current, size = [], 0
+            size += length + (1 if current else 0)
+            current.append(piece)
+    if current:
+        chunks.append("\n".join(current))
+    return [chunk.strip("\n") for chunk in chunks if visible(chunk).strip()]
+
+
+def one_line(text: str) -> str:
+    """Collapse all whitespace (newlines included) to single spaces."""
+    return _SPACES.sub(" ", text).strip()
+
+
+def truncate(text: str, limit: int) -> str:
+    """Plain text cut to at most limit UTF-16 units, with an ellipsis if anything was cut."""
+    if utf16_len(text) <= limit:
+        return text
+    return _hard_split(text, limit - 1)[0].rstrip() + "…"
+
+
+def quote(text: str, limit: int = QUOTE_LIMIT) -> Safe:
+    """Attendee text to show back: one line, shortened, escaped."""
+    return Safe(html.escape(truncate(one_line(text), limit), quote=False))
+
+
+def button_label(text: str) -> str:
+    """A label Telegram accepts (non-empty) and clients show whole."""
+    label = truncate(one_line(text), MAX_BUTTON_LABEL)
+    return label or "…"
+
+
+def callback_data(*parts: object) -> str:
+    """Join parts with ':' and refuse anything Telegram would reject (over 64 bytes)."""
+    data = ":".join(str(part) for part in parts)
+    if not 1 <= len(data.encode("utf-8")) <= MAX_CALLBACK_DATA:
+        raise ValueError(f"callback data {data!r} does not fit in {MAX_CALLBACK_DATA} bytes")
+    return data
+
+
+def _button(label: str, *data: object) -> InlineKeyboardButton:
+    return InlineKeyboardButton(button_label(label), callback_data=callback_data(*data))
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{round(100 * part / whole)}%" if whole else "0%"
+
+
+# --- keyboards ----------------------------------------------------------------------------
+
+
+def menu_keyboard(language: str) -> InlineKeyboardMarkup:
+    """The /start menu: the five things attendees look up most."""
+    row1 = [_button(plain(f"btn.{name}", language), "menu", name)
+            for name in ("agenda", "now", "next")]
+    row2 = [_button(plain(f"btn.{name}", language), "menu", name) for name in ("venue", "help")]
+    return InlineKeyboardMarkup([row1, row2])
+
+
+def vote_keyboard(question_id: int, language: str, chosen: int | None = None) -> (
+        InlineKeyboardMarkup):
+    """👍 / 👎 under an answer; the chosen one is ticked and the other can still be pressed."""
+    up = plain("btn.up_chosen" if chosen == 1 else "btn.up", language)
+    down = plain("btn.down_chosen" if chosen == -1 else "btn.down", language)
+    return InlineKeyboardMarkup([[
+        _button(up, "vote", question_id, 1),
+        _button(down, "vote", question_id, -1),
+    ]])
+
+
+def suggestion_keyboard(
+    question_id: int, suggestions: Sequence[Candidate], language: str,
+) -> InlineKeyboardMarkup:
+    """One button per suggestion (by key token, so any id fits) and "None of these"."""
+    rows = [
+        [_button(c.target.label, "pick", question_id, answers.key_token(c.target.key))]
+        for c in suggestions[:3]
+    ]
+    rows.append([_button(plain("btn.none_of_these", language), "none", question_id)])
+    return InlineKeyboardMarkup(rows)
+
+
+def day_keyboard(content: Content, language: str) -> InlineKeyboardMarkup:
+    buttons = [
+        _button(plain("btn.day", language, number=number, date=f"{day:%a %d %b}"),
+                "day", day.isoformat())
+        for number, day in enumerate(content.days, start=1)
+    ]
+    return InlineKeyboardMarkup([buttons[i:i + 2] for i in range(0, len(buttons), 2)])
+
+
+def forget_keyboard(language: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[
+        _button(plain("btn.forget_yes", language), "forget", "yes"),
+        _button(plain("btn.forget_no", language), "forget", "no"),
+    ]])
+
+
+def pager_keyboard(offset: int, total: int, language: str,
+                   page: int = UNANSWERED_PAGE) -> InlineKeyboardMarkup | None:
+    buttons = []
+    if offset > 0:
+        buttons.append(_button(plain("btn.previous", language), "unans", max(0, offset - page)))
+    if offset + page < total:
+        buttons.append(_button(plain("btn.next_page", language), "unans", offset + page))
+    return InlineKeyboardMarkup([buttons]) if buttons else None
+
+
+# --- attendee messages --------------------------------------------------------------------
+
+
+def welcome(content: Content, language: str, username: str, *, private: bool) -> Rendered:
+    name = content.conference.display_name
+    if private:
+        return rendered(html_text("welcome", language, conference=name),
+                        menu_keyboard(language))
+    return message("welcome_group", language, conference=name, username=username)
+
+
+def help_text(language: str, username: str, *, organiser: bool) -> Rendered:
+    text = html_text("help", language, username=username)
+    if organiser:
+        text = Safe(text + html_text("help_organiser", language))
+    return rendered(text)
+
+
+def answer(answerer: Answerer, reply: Reply, question_id: int, language: str) -> (
+        Rendered | None):
+    """The bot's confident answer with vote buttons; None if there is nothing to show."""
+    text = answerer.answer_text(reply, HTML, language)
+    if not text:
+        return None
+    return rendered(text, vote_keyboard(question_id, language))
+
+
+def target_answer(answerer: Answerer, key: str, question_id: int, language: str) -> (
+        Rendered | None):
+    """The answer for a suggestion the attendee picked."""
+    text = answerer.text_for(key, HTML, language)
+    if not text:
+        return None
+    return rendered(text, vote_keyboard(question_id, language))
+
+
+def suggestions(reply: Reply, question_id: int, language: str) -> Rendered:
+    return rendered(html_text("suggest", language),
+                    suggestion_keyboard(question_id, reply.suggestions, language))
+
+
+def agenda_days(content: Content, language: str) -> Rendered:
+    if not content.days:
+        return message("agenda_empty", language)
+    return rendered(
+        html_text("agenda_pick_day", language, conference=content.conference.display_name),
+        day_keyboard(content, language),
+    )
+
+
+def day_agenda(content: Content, day: date, language: str) -> Rendered:
+    sessions = agenda.on_day(content, day)
+    label = f"{day:%A %d %B}"
+    if not sessions:
+        return message("day_empty", language, date=label)
+    number = agenda.day_number(content, day)
+    heading = visible(html_text("day_heading", language, number=number, date=label))
+    return rendered(answers.session_list(content, heading, sessions, HTML))
+
+
+def agenda_view(content: Content, view: agenda.AgendaView) -> Rendered:
+    return rendered(answers.session_list(content, view.heading, view.sessions, HTML, view.note))
+
+
+def speakers(content: Content, found: Sequence[Speaker]) -> Rendered:
+    return rendered("\n\n".join(answers.speaker_text(content, s, HTML) for s in found))
+
+
+def speaker_example(content: Content) -> str:
+    """A real name from the programme for usage hints (the last word of the first speaker)."""
+    if not content.speakers:
+        return "name"
+    words = content.speakers[0].name.split()
+    return words[-1] if words else "name"
+
+
+def venue(content: Content, language: str) -> Rendered:
+    place = content.conference.venue
+    if place is None or not (place.name or place.address or place.map_url):
+        return message("venue_missing", language)
+    lines = [html_text("venue", language, name=place.name or content.conference.name)]
+    if place.address:
+        lines.append(html_text("venue_address", language, address=place.address))
+    if place.map_url:
+        link = HTML.link(visible(html_text("venue_map_label", language)), place.map_url)
+        lines.append(html_text("venue_map", language, link=Safe(link)))
+    return rendered("\n".join(lines))
+
+
+# --- organiser messages -------------------------------------------------------------------
+
+
+def organiser_post(question_id: int, name: str, user_id: int, text: str,
+                   best: tuple[str, float] | None, language: str) -> Rendered:
+    """The ❓ post in the organisers' chat; `best` is the matcher's (label, score) guess."""
+    if best is not None:
+        guess = html_text("organiser_post_guess", language, label=one_line(best[0]),
+                          score=f"{best[1]:.2f}")
+    else:
+        guess = html_text("organiser_post_no_guess", language)
+    return message("organiser_post", language, id=question_id, name=one_line(name) or "?",
+                   user_id=user_id, question=quote(text), guess=guess)
+
+
+def organiser_answer(question: str, answer_text: str, language: str) -> Rendered:
+    return message("organiser_answer", language, question=quote(question, 300),
+                   answer=answer_text)
+
+
+def answered_report(question_id: int, sent: int, total: int, language: str) -> Rendered:
+    text = html_text("answered_report", language, id=question_id, sent=sent, total=total)
+    if sent < total:
+        text = Safe(text + html_text("answered_report_unreachable", language,
+                                     failed=total - sent))
+    return rendered(text)
+
+
+def unanswered_page(groups: Sequence[QuestionGroup], offset: int, total: int, tz: tzinfo,
+                    language: str) -> Rendered:
+    if not groups:
+        return message("unanswered_empty", language)
+    lines = [html_text("unanswered_header", language, first=offset + 1,
+                       last=offset + len(groups), total=total)]
+    for group in groups:
+        times = html_text("unanswered_times", language, count=group.count) if (
+            group.count > 1) else ""
+        when = f"{group.newest_asked_at.astimezone(tz):%a %d %b %H:%M}"
+        lines.append("")
+        lines.append(html_text("unanswered_item", language, id=group.representative_id,
+                               times=Safe(times), when=when, question=quote(group.text, 300)))
+    lines.append("")
+    lines.append(html_text("unanswered_footer", language))
+    return rendered("\n".join(lines), pager_keyboard(offset, total, language))
+
+
+def stats(numbers: Stats, content: Content, language: str) -> Rendered:
+    whole = numbers.questions
+    lines = [html_text(
+        "stats", language, attendees=numbers.attendees, subscribers=numbers.subscribers,
+        questions=whole, answered=numbers.decision_answer,
+        answered_share=_percent(numbers.decision_answer, whole),
+        suggested=numbers.decision_suggest,
+        suggested_share=_percent(numbers.decision_suggest, whole),
+        unanswered=numbers.decision_none,
+        unanswered_share=_percent(numbers.decision_none, whole), open=numbers.open,
+    )]
+    if numbers.top_targets:
+        lines.append(html_text("stats_top_header", language))
+        for rank, target in enumerate(numbers.top_targets, start=1):
+            label = answers.target_label(content, target.key) or target.label
+            lines.append(html_text("stats_top_item", language, rank=rank,
+                                   label=one_line(label), count=target.count))
+    if numbers.votes:
+        lines.append(html_text("stats_votes_header", language))
+        for tally in numbers.votes:
+            label = answers.target_label(content, tally.key) or tally.key
+            lines.append(html_text("stats_votes_item", language, label=one_line(label),
+                                   up=tally.up, down=tally.down))
+    return rendered("\n".join(lines))
+
+
+def reload_failed(problems: Sequence[object], language: str) -> Rendered:
+    lines = [html_text("reload_failed", language)]
+    lines.extend(html_text("reload_problem", language, problem=one_line(str(p)))
+                 for p in problems)
+    return rendered("\n".join(lines))
+
+
+# --- inline mode --------------------------------------------------------------------------
+
+
+def _result_id(key: str) -> str:
+    if len(key.encode("utf-8")) <= MAX_INLINE_ID:
+        return key
+    return answers.key_token(key)
+
+
+def inline_article(result_id: str, title: str, html_body: str) -> InlineQueryResultArticle:
+    """One shareable result: the first message-sized part of the answer, HTML."""
+    body = split_message(html_body)[0] if visible(html_body).strip() else html.escape(title)
+    description = truncate(one_line(visible(body)), MAX_INLINE_DESCRIPTION)
+    return InlineQueryResultArticle(
+        id=_result_id(result_id),
+        title=truncate(one_line(title), MAX_INLINE_TITLE) or "…",
+        description=description or None,
+        input_message_content=InputTextMessageContent(body, parse_mode=ParseMode.HTML),
+    )
+
+
+def inline_results(answerer: Answerer, reply: Reply, floor: float, language: str,
+                   limit: int = 5) -> list[InlineQueryResultArticle]:
+    """Articles for an inline query: an agenda view, or the best-scoring entries."""
+    content = answerer.content
+    if reply.agenda_view is not None:
+        view = reply.agenda_view
+        body = answers.session_list(content, view.heading, view.sessions, HTML, view.note)
+        return [inline_article("agenda-view", view.heading, body)]
+    results: list[InlineQueryResultArticle] = []
+    seen: set[str] = set()
+    for candidate in reply.candidates:
+        if len(results) >= limit or candidate.score < floor:
+            break
+        key = candidate.target.key
+        text = answerer.text_for(key, HTML, language)
+        if not text or key in seen:
+            continue
+        seen.add(key)
+        results.append(inline_article(key, candidate.target.label, text))
+    return results
+
+
+def inline_defaults(content: Content, now: datetime, language: str) -> (
+        list[InlineQueryResultArticle]):
+    """An empty inline query: what's on now, what's next and the venue."""
+    results = []
+    for key, view in (("now", agenda.now_view(content, now)),
+                      ("next", agenda.next_view(content, now))):
+        body = answers.session_list(content, view.heading, view.sessions, HTML, view.note)
+        results.append(inline_article(f"default-{key}", plain(f"inline.{key}", language), body))
+    place = venue(content, language)
+    results.append(inline_article("default-venue", plain("inline.venue", language), place.text))
+    return results
