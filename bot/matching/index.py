@@ -19,7 +19,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.matching.analyzer import Analyzer
-from bot.matching.normalize import is_urdu_script, squash
+from bot.matching.normalize import consonant_skeleton, fold, is_urdu_script, squash
 
 TargetKind = Literal["faq", "session", "speaker"]
 
@@ -84,12 +84,16 @@ class Index:
         self.analyzer = analyzer
         self.documents: list[IndexedDocument] = []
         self.filler: set[str] = set()
+        self._surface_texts: list[str] = []
+        self._skeletons: dict[str, str | None] | None = None
         analysed: list[tuple[IndexedDocument, list[list[str]]]] = []
         facets: list[list[list[str]]] = []
         for doc in documents:
             indexed = IndexedDocument(doc.target, doc.related)
             phrasing_terms: list[list[str]] = []
             for fld in doc.fields:
+                if fld.phrasing:
+                    self._surface_texts.append(fld.text)
                 analysed_field = analyzer.analyse(fld.text)
                 terms = [term for term, _ in analysed_field]
                 self.filler.update(term for term, stop in analysed_field if stop)
@@ -169,6 +173,41 @@ class Index:
             d.target.key: d.related | {d.target.key} for d in self.documents
         }
 
+    def _repair_urdu(self, term: str) -> str | None:
+        """An Urdu word: a near spelling in Urdu, else an English loanword by its sound."""
+        found = process.extractOne(
+            term, self._urdu_vocabulary, scorer=DamerauLevenshtein.distance, score_cutoff=1,
+        )
+        if found is not None and len(term) >= 5:
+            return found[0]
+        skeleton = consonant_skeleton(term)
+        if len(skeleton) < 3:
+            return None  # too few consonants to tell words apart
+        return self._skeleton_map().get(skeleton)
+
+    def _skeleton_map(self) -> dict[str, str | None]:
+        """Consonant skeleton of every English word the organisers wrote → its term.
+
+        Built on first use (only Urdu-script questions need it); a skeleton shared by
+        words of different meaning maps to None rather than to a guess.
+        """
+        if self._skeletons is None:
+            skeletons: dict[str, str | None] = {}
+            for text in self._surface_texts:
+                for word in fold(text).split():
+                    if is_urdu_script(word) or len(word) < 4 or word.isdigit():
+                        continue
+                    terms = self.analyzer.terms(word)
+                    if len(terms) != 1 or terms[0] not in self.idf:
+                        continue
+                    key = consonant_skeleton(word)
+                    if len(key) >= 3 and skeletons.get(key, terms[0]) != terms[0]:
+                        skeletons[key] = None
+                    elif len(key) >= 3:
+                        skeletons[key] = terms[0]
+            self._skeletons = skeletons
+        return self._skeletons
+
     @staticmethod
     def _word_form_aliases(vocabulary: set[str]) -> dict[str, str]:
         """Merge stems that differ only at the end ("registr" / "regist", "prayer" / "pray")."""
@@ -215,7 +254,9 @@ class Index:
         for cut in (1, 2):  # a dropped or garbled ending: "parkng" → park, "availbl" → avail
             if len(term) - cut >= 4 and term[:-cut] in self.idf:
                 return term[:-cut]
-        vocabulary = self._urdu_vocabulary if is_urdu_script(term) else self._latin_vocabulary
+        if is_urdu_script(term):
+            return self._repair_urdu(term)
+        vocabulary = self._latin_vocabulary
         max_edits = 1 if len(term) < 9 else 2
         found = process.extractOne(
             term, vocabulary, scorer=DamerauLevenshtein.distance, score_cutoff=max_edits,

@@ -45,3 +45,31 @@ def squash(word: str) -> str:
 
 def is_urdu_script(word: str) -> bool:
     return any("\u0600" <= ch <= "\u06ff" for ch in word)
+
+
+# Urdu letters onto the Latin consonant they sound like, for English loanwords written in
+# Urdu script (چارجنگ = charging, کارنر = corner). Vowel letters map to nothing.
+_URDU_SOUNDS = str.maketrans({
+    "ا": "", "ب": "b", "پ": "p", "ت": "t", "ٹ": "t", "ث": "s", "ج": "j", "چ": "c", "ح": "",
+    "خ": "k", "د": "d", "ڈ": "d", "ذ": "z", "ر": "r", "ڑ": "r", "ز": "z", "ژ": "z", "س": "s",
+    "ش": "s", "ص": "s", "ض": "z", "ط": "t", "ظ": "z", "ع": "", "غ": "g", "ف": "f", "ق": "k",
+    "ک": "k", "گ": "g", "ل": "l", "م": "m", "ن": "n", "ں": "n", "و": "", "ہ": "", "ی": "",
+    "ء": "",
+})
+_DIGRAPHS = (("ch", "c"), ("sh", "s"), ("kh", "k"), ("gh", "g"), ("ph", "f"), ("th", "t"))
+_SOUND_CLASSES = str.maketrans({"q": "k", "c": "k", "j": "g", "z": "s", "v": "w", "x": "k"})
+_VOWELS = re.compile(r"[aeiouyhw]")
+
+
+def consonant_skeleton(word: str) -> str:
+    """The consonants of a word, by sound class, in either script.
+
+    English loanwords typed in Urdu script drop most vowels; comparing consonants only
+    ("krgng" for both چارجنگ and "charging") lets them meet their English spelling.
+    """
+    if is_urdu_script(word):
+        word = word.translate(_URDU_SOUNDS)
+    for digraph, single in _DIGRAPHS:
+        word = word.replace(digraph, single)
+    word = _VOWELS.sub("", word.translate(_SOUND_CLASSES))
+    return squash(word)

@@ -193,3 +193,7 @@ def test_sample_content_spot_checks(sample):
     assert best_key(sample, "parking kahan hai") == "faq:parking"
     assert best_key(sample, "certificate kab milega") == "faq:certificate-attendance"
     assert sample.ask("can I bring my pet tiger").decision != "answer"
+
+
+def test_english_loanwords_typed_in_urdu_script(sample):
+    assert best_key(sample, "چارجنگ پوائنٹ کہاں ہیں") == "faq:charging-points"

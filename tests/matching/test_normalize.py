@@ -54,3 +54,11 @@ def test_a_word_claimed_by_two_groups_keeps_its_first_meaning():
     analyzer = Analyzer([["fee", "charges"], ["charging", "charge"]])
     assert analyzer.terms("charge") == analyzer.terms("fee")
     assert [c[0] for c in analyzer.synonym_conflicts] == ["charging", "charge"]
+
+
+def test_loanwords_in_urdu_script_share_consonants_with_english():
+    from bot.matching.normalize import consonant_skeleton
+
+    assert consonant_skeleton("چارجنگ") == consonant_skeleton("charging")
+    assert consonant_skeleton("کارنر") == consonant_skeleton("corner")
+    assert consonant_skeleton("پارکنگ") == consonant_skeleton("parking")
