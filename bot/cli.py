@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TextIO
 
 from bot.answering import Answerer, Reply
@@ -35,6 +36,13 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument(
         "--json", action="store_true",
         help="read questions from standard input, one per line; write one JSON object per line",
+    )
+    pretalx = commands.add_parser(
+        "import-pretalx", help="convert a pretalx/frab schedule.json export into agenda.yaml",
+    )
+    pretalx.add_argument("schedule", help="the schedule.json file exported from pretalx")
+    pretalx.add_argument(
+        "-o", "--output", default=None, help="agenda file to write (default: AGENDA_PATH)",
     )
     unanswered = commands.add_parser(
         "unanswered", help="export the unanswered-question log (works while the bot runs)",
@@ -102,6 +110,19 @@ def _ask_text(answerer: Answerer, question: str, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _import_pretalx(source: str, target: str | Path, out: TextIO, err: TextIO) -> int:
+    from bot.content.pretalx import PretalxError, import_schedule
+
+    try:
+        count = import_schedule(Path(source), Path(target))
+    except PretalxError as exc:
+        print(f"Import failed, nothing was written: {exc}", file=err)
+        return EXIT_CONTENT
+    print(f"Wrote {target}: {count} sessions. Run `python -m bot check` to validate "
+          "it together with the FAQ.", file=out)
+    return EXIT_OK
+
+
 def _indent(text: str) -> str:
     return "\n".join(f"  {line}" if line else "" for line in text.splitlines())
 
@@ -120,6 +141,8 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None,
         from bot.export import export_unanswered
 
         return export_unanswered(settings, args.format, args.status, out, err)
+    if command == "import-pretalx":
+        return _import_pretalx(args.schedule, args.output or settings.agenda_path, out, err)
     content = _load(settings, err)
     if content is None:
         return EXIT_CONTENT

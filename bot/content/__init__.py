@@ -1,6 +1,6 @@
 """The organisers' files: data model, YAML loading and validation."""
 
-from bot.content.loader import MAX_ANSWER_CHARS, load_content
+from bot.content.loader import MAX_ANSWER_CHARS, agenda_problems, load_content
 from bot.content.models import Conference, Content, FaqEntry, Room, Session, Speaker, Venue
 from bot.content.problems import ContentError, Problem
 
@@ -15,5 +15,6 @@ __all__ = [
     "Session",
     "Speaker",
     "Venue",
+    "agenda_problems",
     "load_content",
 ]

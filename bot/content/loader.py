@@ -400,3 +400,10 @@ def load_content(agenda_path: Path | str, faq_dir: Path | str) -> Content:
         conference=conference, rooms=rooms, speakers=speakers, sessions=sessions,
         faq=tuple(faq), synonyms=tuple(synonyms),
     )
+
+
+def agenda_problems(agenda_path: Path | str) -> list[Problem]:
+    """Every problem in one agenda file alone (used to check generated agendas)."""
+    problems: list[Problem] = []
+    _load_agenda(Path(agenda_path), problems)
+    return problems
