@@ -200,12 +200,22 @@ def vote_keyboard(question_id: int, language: str, chosen: int | None = None) ->
     ]])
 
 
+def suggestion_label(content: Content, candidate: Candidate) -> str:
+    """A button label; sessions get their day and time ("Lunch · Tue 13:00" twice is two)."""
+    target = candidate.target
+    session = content.session(target.id) if target.kind == "session" else None
+    if session is None:
+        return target.label
+    return f"{target.label} · {session.start:%a %H:%M}"
+
+
 def suggestion_keyboard(
-    question_id: int, suggestions: Sequence[Candidate], language: str,
+    content: Content, question_id: int, suggestions: Sequence[Candidate], language: str,
 ) -> InlineKeyboardMarkup:
     """One button per suggestion (by key token, so any id fits) and "None of these"."""
     rows = [
-        [_button(c.target.label, "pick", question_id, answers.key_token(c.target.key))]
+        [_button(suggestion_label(content, c), "pick", question_id,
+                 answers.key_token(c.target.key))]
         for c in suggestions[:3]
     ]
     rows.append([_button(plain("btn.none_of_these", language), "none", question_id)])
@@ -274,9 +284,9 @@ def target_answer(answerer: Answerer, key: str, question_id: int, language: str)
     return rendered(text, vote_keyboard(question_id, language))
 
 
-def suggestions(reply: Reply, question_id: int, language: str) -> Rendered:
+def suggestions(content: Content, reply: Reply, question_id: int, language: str) -> Rendered:
     return rendered(html_text("suggest", language),
-                    suggestion_keyboard(question_id, reply.suggestions, language))
+                    suggestion_keyboard(content, question_id, reply.suggestions, language))
 
 
 def agenda_days(content: Content, language: str) -> Rendered:

@@ -373,6 +373,34 @@ class Store:
             raise
         return store
 
+    @classmethod
+    async def open_readonly(cls, path: str | Path) -> Store:
+        """Open an existing database for reading only: no migrations, no file created.
+
+        For exports and admin scripts running next to the bot: WAL lets them read a
+        consistent snapshot while the bot keeps writing. Raises FileNotFoundError if the
+        database does not exist, and RuntimeError if it is newer than this code.
+        """
+        path = Path(path)
+        if not path.is_file():
+            raise FileNotFoundError(path)
+        db = await aiosqlite.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                                     isolation_level=None)
+        try:
+            db.row_factory = sqlite3.Row
+            await db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
+            store = cls(db)
+            version = await store.schema_version()
+            if version > len(MIGRATIONS):
+                raise RuntimeError(
+                    f"database schema version {version} is newer than this code "
+                    f"({len(MIGRATIONS)})"
+                )
+        except BaseException:
+            await db.close()
+            raise
+        return store
+
     async def close(self) -> None:
         """Close the connection; safe to call twice (shutdown paths often overlap)."""
         if self._closed:

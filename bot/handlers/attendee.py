@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from datetime import date
 
 from telegram import Message, MessageEntity, Update
@@ -39,9 +40,12 @@ from bot.messages import plain
 logger = logging.getLogger(__name__)
 
 
+_WORD_CATEGORIES = frozenset({"Lu", "Ll", "Lt", "Lo", "Nd", "Nl", "No"})
+
+
 def has_words(text: str) -> bool:
-    """Whitespace, emoji and punctuation alone are not a question (Urdu letters are)."""
-    return any(char.isalnum() for char in text)
+    """Whitespace, emoji, punctuation and tatweel alone are not a question; Urdu letters are."""
+    return any(unicodedata.category(char) in _WORD_CATEGORIES for char in text)
 
 
 def _command_argument(message: Message | None) -> str:
@@ -230,7 +234,8 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE, raw: str) -> N
         assert answer is not None
         await respond(update, context, answer)
     elif decision == "suggest":
-        await respond(update, context, render.suggestions(reply, question_id, lang))
+        await respond(update, context,
+                      render.suggestions(answerer.content, reply, question_id, lang))
     else:
         await respond(update, context, render.message("no_answer", lang))
         guess = (best.target.label, best.score) if best else None

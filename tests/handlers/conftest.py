@@ -7,7 +7,8 @@ tests drive the whole stack through the wire protocol instead of mocking PTB obj
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -59,6 +60,26 @@ def make_settings(fake: FakeTelegram, tmp_path: Path, **overrides: Any) -> Setti
     return replace(settings, **overrides)
 
 
+class SignallingStore(Store):
+    """The real store, plus an event after every committed write.
+
+    Some effects follow the last message the bot sends (the organiser post's id is stored
+    once Telegram returns it; a 403 marks the attendee afterwards). Tests wait on this
+    event instead of sleeping.
+    """
+
+    def __init__(self, db: Any) -> None:
+        super().__init__(db)
+        self.written = asyncio.Event()
+
+    @asynccontextmanager
+    async def _write(self) -> AsyncIterator[Any]:
+        async with super()._write() as db:
+            yield db
+        self.written.set()
+        self.written = asyncio.Event()
+
+
 @asynccontextmanager
 async def running(app: Application) -> AsyncIterator[None]:
     """Start the application the way run_polling does, and stop it cleanly."""
@@ -94,15 +115,26 @@ class Harness:
     def store(self) -> Store:
         return self.state.store
 
+    async def until(self, check: Callable[[], Awaitable[bool]], timeout: float = 5.0) -> None:
+        """Wait until check() holds, re-checking after each database write (no sleeping)."""
+        store = self.store
+        assert isinstance(store, SignallingStore)
+        async with asyncio.timeout(timeout):
+            while True:
+                written = store.written
+                if await check():
+                    return
+                await written.wait()
+
     def set_clock(self, moment: datetime) -> None:
         self.state.clock.set(moment)
 
     async def say(self, user: int, text: str, **kwargs: Any) -> SentMessage:
-        """A user sends text; return the bot's first message to that chat afterwards."""
+        """A user sends text; return the bot's first new message to that chat afterwards."""
         chat = kwargs.get("chat_id", user)
         after = self.fake.mark()
         self.fake.user_sends(user, text, **kwargs)
-        return await self.fake.wait_for_message(chat, after=after)
+        return await self.fake.wait_for_message(chat, after=after, method="sendMessage")
 
     async def press(self, user: int, message: SentMessage, *, button_text: str | None = None,
                     data: str | None = None, forged: bool = False) -> dict[str, Any]:
@@ -118,13 +150,36 @@ class Harness:
                     if a["callback_query_id"] == query_id)
 
 
-async def start_harness(fake: FakeTelegram, tmp_path: Path, answerer: Answerer,
-                        **overrides: Any) -> tuple[Application, Settings]:
+@asynccontextmanager
+async def bot_running(fake: FakeTelegram, tmp_path: Path, answerer: Answerer,
+                      **overrides: Any) -> AsyncIterator[Harness]:
+    """A started bot for this fake and answerer; afterwards, no unexpected Telegram errors."""
     settings = make_settings(fake, tmp_path, **overrides)
-    answerer.clock.set(NOW)
-    app = build_application(settings, answerer.content, answerer=answerer,
+    answerer.clock.set(settings.bot_now or NOW)
+    store = await SignallingStore.open(settings.database_path)
+    app = build_application(settings, answerer.content, store, answerer=answerer,
                             retry=RetryPolicy(backoff=0.01))
-    return app, settings
+    h = Harness(fake, app, settings)
+    try:
+        async with running(app):
+            yield h
+    finally:
+        await store.close()
+    unexpected = [(e.method, e.status, e.description) for e in fake.errors
+                  if (e.method, e.status) not in h.allowed_errors]
+    assert unexpected == [], fake.describe()
+
+
+def small_answerer(tmp_path: Path, agenda: str | None = None,
+                   faq: dict[str, str] | None = None) -> Answerer:
+    """An answerer over tests/content_builder's small conference (or variations of it)."""
+    from tests.content_builder import AGENDA, write_content
+
+    root = tmp_path / "content"
+    root.mkdir(exist_ok=True)
+    agenda_path, faq_dir = write_content(root, agenda or AGENDA, faq)
+    content = load_content(agenda_path, faq_dir)
+    return Answerer(content, Clock(content.conference.timezone, NOW))
 
 
 @pytest_asyncio.fixture
@@ -137,10 +192,5 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 async def harness(fake: FakeTelegram, tmp_path: Path,
                   sample_answerer: Answerer) -> AsyncIterator[Harness]:
     """The bot on the bundled sample conference at 11:30 on day 1; no Telegram errors."""
-    app, settings = await start_harness(fake, tmp_path, sample_answerer)
-    async with running(app):
-        h = Harness(fake, app, settings)
+    async with bot_running(fake, tmp_path, sample_answerer) as h:
         yield h
-    unexpected = [(e.method, e.status, e.description) for e in fake.errors
-                  if (e.method, e.status) not in h.allowed_errors]
-    assert unexpected == [], fake.describe()

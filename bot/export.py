@@ -1,0 +1,77 @@
+"""`python -m bot unanswered`: the unanswered-question log as CSV or JSON on stdout.
+
+Organisers review what the bot could not answer (and improve the FAQ from it) in a
+spreadsheet, during the event too: the database is opened read-only and, thanks to WAL, the
+export reads a consistent snapshot while the bot keeps writing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import json
+import sqlite3
+from typing import TextIO
+
+from bot.config import Settings
+from bot.storage import ExportStatus, Question, Store
+
+EXIT_OK, EXIT_USAGE = 0, 2
+COLUMNS = (
+    "id", "asked_at", "user_id", "question", "status", "decision", "best_match", "best_key",
+    "score", "answer", "answered_at",
+)
+
+
+def row(question: Question) -> dict[str, object]:
+    """One question as export columns; times in UTC ISO-8601, blanks as None."""
+    return {
+        "id": question.id,
+        "asked_at": question.asked_at.isoformat(),
+        "user_id": question.user_id,
+        "question": question.text,
+        "status": question.status,
+        "decision": question.decision,
+        "best_match": question.best_label,
+        "best_key": question.best_key,
+        "score": question.score,
+        "answer": question.answer_text,
+        "answered_at": question.answered_at.isoformat() if question.answered_at else None,
+    }
+
+
+async def _read(settings: Settings, status: ExportStatus) -> list[Question]:
+    store = await Store.open_readonly(settings.database_path)
+    try:
+        if await store.schema_version() == 0:
+            raise sqlite3.DatabaseError("not a bot database (no schema)")
+        return await store.export_questions(status)
+    finally:
+        await store.close()
+
+
+def export_unanswered(settings: Settings, format: str, status: str, out: TextIO,
+                      err: TextIO) -> int:
+    """Write the log to out; exit 0, or 2 with a clear message if there is no database."""
+    if status not in ("open", "all") or format not in ("csv", "json"):
+        print(f"Unknown --format {format!r} or --status {status!r}", file=err)
+        return EXIT_USAGE
+    path = settings.database_path
+    try:
+        questions = asyncio.run(_read(settings, "open" if status == "open" else "all"))
+    except FileNotFoundError:
+        print(f"No database at {path} (DATABASE_PATH). Has the bot run here yet?", file=err)
+        return EXIT_USAGE
+    except (sqlite3.DatabaseError, RuntimeError) as exc:
+        print(f"Cannot read the database at {path}: {exc}", file=err)
+        return EXIT_USAGE
+    rows = [row(q) for q in questions]
+    if format == "json":
+        json.dump(rows, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    out.flush()
+    return EXIT_OK

@@ -1,0 +1,1 @@
+"""Telegram update handlers: attendees, organisers and inline mode."""
