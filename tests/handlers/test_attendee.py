@@ -9,7 +9,7 @@ import pytest
 from bot.answering import Answerer
 from bot.matching.matcher import Decision
 from tests.fake_telegram import iter_buttons
-from tests.handlers.conftest import ATTENDEE, ORGANISER, ORGANISER_CHAT, Harness
+from tests.harness import ATTENDEE, ORGANISER, ORGANISER_CHAT, Harness
 
 OTHER = 1002
 

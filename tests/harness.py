@@ -1,4 +1,4 @@
-"""The real Application, polling the strict fake Bot API over HTTP, with a real SQLite file.
+"""Test harness: the real Application polling the strict fake Bot API, a real SQLite file.
 
 Why this harness: the Telegram layer's bugs live in what Telegram accepts (escaping,
 lengths, callback data, edits) and in the order of effects (stored before replied), so the
@@ -28,7 +28,7 @@ from bot.handlers.common import BotState, state_of
 from bot.storage import Store
 from tests.fake_telegram import FakeTelegram, SentMessage
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 ORGANISER = 9001
 ORGANISER_CHAT = -1009000
 ATTENDEE = 1001
