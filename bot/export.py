@@ -22,6 +22,9 @@ COLUMNS = (
     "score", "answer", "answered_at",
 )
 
+# Cells starting like this are formulas in Excel/LibreOffice/Sheets ("CSV injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
 
 def row(question: Question) -> dict[str, object]:
     """One question as export columns; times in UTC ISO-8601, blanks as None."""
@@ -38,6 +41,13 @@ def row(question: Question) -> dict[str, object]:
         "answer": question.answer_text,
         "answered_at": question.answered_at.isoformat() if question.answered_at else None,
     }
+
+
+def _cell(value: object) -> object:
+    """Attendee text that a spreadsheet would run as a formula is prefixed with a quote."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 async def _read(settings: Settings, status: ExportStatus) -> list[Question]:
@@ -66,6 +76,8 @@ def export_unanswered(settings: Settings, format: str, status: str, out: TextIO,
         print(f"Cannot read the database at {path}: {exc}", file=err)
         return EXIT_USAGE
     rows = [row(q) for q in questions]
+    if format == "csv":
+        rows = [{key: _cell(value) for key, value in r.items()} for r in rows]
     if format == "json":
         json.dump(rows, out, ensure_ascii=False, indent=2)
         out.write("\n")

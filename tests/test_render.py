@@ -1,0 +1,113 @@
+"""Rendering limits and the message catalogue, without Telegram: the rules the fake enforces."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot import messages, render
+from bot.answers import key_for_token, key_token
+from bot.content import Content
+from tests.fake_telegram import parse_html, utf16_len
+
+
+def shown(chunk: str) -> str:
+    text, _ = parse_html(chunk)  # strict: raises on broken tags or unescaped '&'
+    return text
+
+
+def test_short_text_is_one_message():
+    assert render.split_message("<b>Hi</b> &amp; bye") == ["<b>Hi</b> &amp; bye"]
+
+
+def test_long_text_splits_at_lines_within_the_limit():
+    lines = [f"• <b>Session {i}</b> · Hall &amp; Lab · {'x' * 80}" for i in range(200)]
+    chunks = render.split_message("\n".join(lines))
+    assert len(chunks) > 1
+    for chunk in chunks:
+        assert utf16_len(shown(chunk)) <= 4096
+    assert "\n".join(chunks).split("\n") == lines
+
+
+def test_emoji_count_twice():
+    line = "😀" * 1500  # 3,000 UTF-16 units per line
+    chunks = render.split_message("\n".join([line] * 3))
+    assert len(chunks) == 3
+    assert all(utf16_len(shown(c)) <= 4096 for c in chunks)
+
+
+def test_an_over_long_line_is_cut_as_plain_text():
+    line = "<b>" + "word &amp; " * 1000 + "</b>"
+    chunks = render.split_message(line)
+    assert len(chunks) >= 2
+    assert "".join(shown(c) for c in chunks).replace("  ", " ").startswith("word & word")
+    assert all(utf16_len(shown(c)) <= 4096 for c in chunks)
+
+
+def test_blank_chunks_are_dropped():
+    assert render.split_message("\n\n\n") == []
+    chunks = render.split_message("a" * 4000 + "\n\n\n" + "b" * 10, limit=4001)
+    assert chunks == ["a" * 4000, "b" * 10]
+
+
+def test_quote_is_one_escaped_shortened_line():
+    quoted = render.quote("<b>hi</b> &\n\n there " + "z" * 1000, limit=50)
+    assert "\n" not in quoted and quoted.endswith("…")
+    assert shown(quoted).startswith("<b>hi</b> & there")
+    assert utf16_len(shown(quoted)) <= 50
+
+
+def test_button_labels_and_callback_data():
+    assert render.button_label("  \n ") == "…"
+    label = render.button_label("A very long FAQ question that goes on and on and on forever")
+    assert len(label) <= render.MAX_BUTTON_LABEL and label.endswith("…")
+    assert render.callback_data("pick", 123456789, "0123456789") == "pick:123456789:0123456789"
+    with pytest.raises(ValueError):
+        render.callback_data("x" * 65)
+    with pytest.raises(ValueError):
+        render.callback_data("é" * 33)
+
+
+def test_key_tokens_find_every_entry_again(sample_content: Content):
+    keys = [f"faq:{e.id}" for e in sample_content.faq]
+    keys += [f"session:{s.id}" for s in sample_content.sessions]
+    keys += [f"speaker:{s.id}" for s in sample_content.speakers]
+    tokens = {key_token(k) for k in keys}
+    assert len(tokens) == len(keys)
+    assert all(re.fullmatch(r"[0-9a-f]{10}", t) for t in tokens)
+    assert all(key_for_token(sample_content, key_token(k)) == k for k in keys)
+    assert key_for_token(sample_content, "0000000000") is None
+
+
+# --- the catalogue ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", sorted(messages.EN))
+def test_every_entry_renders_valid_telegram_text(key: str):
+    values = {name: "<x> & y" for name in messages.placeholders(key)}
+    if messages.is_plain(key):
+        text = messages.plain(key, "en", **values)
+        assert "<" not in messages.template(key) and text.strip()
+    else:
+        text = messages.html_text(key, "en", **values)
+        if text.strip():
+            shown(text)  # parses: every substituted value was escaped
+
+
+def test_values_are_escaped_unless_safe():
+    assert messages.html_text("venue", "en", name="A & <B>") == "📍 <b>A &amp; &lt;B&gt;</b>"
+    safe = messages.html_text("venue_map", "en", link=messages.Safe('<a href="x">m</a>'))
+    assert safe == '🗺 <a href="x">m</a>'
+    with pytest.raises(ValueError):
+        messages.plain("welcome")
+    with pytest.raises(ValueError):
+        messages.html_text("btn.agenda")
+
+
+def test_languages_fall_back_to_english():
+    assert messages.language_for("ur-PK") == "en"  # until the Urdu catalogue exists
+    assert messages.language_for(None) == "en"
+    for language, catalogue in messages.CATALOGUES.items():
+        for key in catalogue:
+            assert messages.placeholders(key, language) == messages.placeholders(key, "en")
