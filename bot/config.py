@@ -17,6 +17,10 @@ from bot.matching.matcher import MatchSettings
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# Announcements per second. Telegram allows about 30 in bulk; a little below leaves room
+# for ordinary replies and for timing jitter on the way to Telegram's servers.
+DEFAULT_BROADCAST_RATE = 28.0
+MAX_BROADCAST_RATE = 1000.0  # Telegram's paid broadcasts go this high
 
 # Matcher thresholds can be tuned per event without touching code.
 MATCH_ENV = {
@@ -45,6 +49,7 @@ class Settings:
     organiser_chat_id: int | None = None
     database_path: Path = Path("data/bot.sqlite3")
     log_level: str = "INFO"
+    broadcast_rate: float = DEFAULT_BROADCAST_RATE
 
 
 def read_dotenv(path: Path) -> dict[str, str]:
@@ -106,6 +111,26 @@ def _match_settings(env: Mapping[str, str]) -> MatchSettings:
     return MatchSettings(**values)
 
 
+def _broadcast_rate(env: Mapping[str, str]) -> float:
+    raw = env.get("BROADCAST_RATE", "").strip()
+    if not raw:
+        return DEFAULT_BROADCAST_RATE
+    try:
+        rate = float(raw)
+    except ValueError:
+        raise ConfigError(
+            f"BROADCAST_RATE: '{raw}' is not a number of messages per second "
+            f"(e.g. {DEFAULT_BROADCAST_RATE:g}; Telegram allows about 30)"
+        ) from None
+    if not 0 < rate <= MAX_BROADCAST_RATE:
+        raise ConfigError(
+            f"BROADCAST_RATE: {rate:g} must be above 0 and at most {MAX_BROADCAST_RATE:g} "
+            f"messages per second (the default {DEFAULT_BROADCAST_RATE:g} suits Telegram's "
+            "limit of about 30)"
+        )
+    return rate
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Validate everything; raise ConfigError naming the first bad variable."""
     env = environment() if env is None else env
@@ -152,4 +177,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         organiser_chat_id=organiser_chat_id,
         database_path=Path(env.get("DATABASE_PATH", "").strip() or "data/bot.sqlite3"),
         log_level=log_level,
+        broadcast_rate=_broadcast_rate(env),
     )

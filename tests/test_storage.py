@@ -76,7 +76,7 @@ def raw(db_path: Path) -> sqlite3.Connection:
 async def test_fresh_database_is_migrated_in_wal_mode(db_path: Path) -> None:
     assert not db_path.parent.exists()
     async with await Store.open(db_path) as s:
-        assert await s.schema_version() == 1
+        assert await s.schema_version() == len(storage.MIGRATIONS)
         async with s._db.execute("PRAGMA foreign_keys") as cur:
             assert (await cur.fetchone())[0] == 1
         async with s._db.execute("PRAGMA busy_timeout") as cur:
@@ -84,7 +84,7 @@ async def test_fresh_database_is_migrated_in_wal_mode(db_path: Path) -> None:
     conn = raw(db_path)
     try:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == len(storage.MIGRATIONS)
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         assert {
             "users", "questions", "votes", "broadcasts", "deliveries", "stars",
@@ -99,7 +99,7 @@ async def test_reopening_does_not_rerun_migrations(db_path: Path) -> None:
         await s.upsert_user(1, "Ayesha", "ayesha", "en", at(0))
     # Running migration 1 again would fail on CREATE TABLE; the data must also survive.
     async with await Store.open(db_path) as s:
-        assert await s.schema_version() == 1
+        assert await s.schema_version() == len(storage.MIGRATIONS)
         assert await s.count_users() == 1
 
 
@@ -109,25 +109,26 @@ async def test_later_migration_applies_once_and_failure_rolls_back(
     async with await Store.open(db_path) as s:
         await s.set_setting("k", "v")
 
+    released = list(storage.MIGRATIONS)
     broken = "CREATE TABLE half_done (x INTEGER); INSERT INTO no_such_table VALUES (1);"
-    monkeypatch.setattr(storage, "MIGRATIONS", [*storage.MIGRATIONS, broken])
+    monkeypatch.setattr(storage, "MIGRATIONS", [*released, broken])
     with pytest.raises(sqlite3.OperationalError):
         await Store.open(db_path)
     conn = raw(db_path)
     try:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == len(released)
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
         assert "half_done" not in names
     finally:
         conn.close()
 
     good = "CREATE TABLE extra (x TEXT DEFAULT 'a;b'); INSERT INTO extra (x) VALUES ('c;d');"
-    monkeypatch.setattr(storage, "MIGRATIONS", [storage._SCHEMA_V1, good])
+    monkeypatch.setattr(storage, "MIGRATIONS", [*released, good])
     async with await Store.open(db_path) as s:
-        assert await s.schema_version() == 2
+        assert await s.schema_version() == len(released) + 1
         assert await s.get_setting("k") == "v"
     async with await Store.open(db_path) as s:
-        assert await s.schema_version() == 2
+        assert await s.schema_version() == len(released) + 1
     conn = raw(db_path)
     try:
         assert [r[0] for r in conn.execute("SELECT x FROM extra")] == ["c;d"]

@@ -1,0 +1,140 @@
+"""The pacer on a fake clock: no sleeping, exact times, every one-second window checked."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import random
+
+import pytest
+
+from bot.pacing import Pacer
+
+
+class FakeTime:
+    """A monotonic clock that only moves when someone sleeps on it."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += max(0.0, seconds)
+        await asyncio.sleep(0)
+
+
+def max_in_window(times: list[float], window: float = 1.0) -> int:
+    """The most sends in any half-open window (t - window, t], as Telegram counts them."""
+    ordered = sorted(times)
+    best, start = 0, 0
+    for end, moment in enumerate(ordered):
+        while ordered[start] <= moment - window:
+            start += 1
+        best = max(best, end - start + 1)
+    return best
+
+
+def pacer(rate: float = 28.0, **kwargs: float) -> tuple[Pacer, FakeTime]:
+    clock = FakeTime()
+    return Pacer(rate, clock=clock, sleep=clock.sleep, **kwargs), clock
+
+
+async def test_steady_rate_never_exceeds_the_window_and_never_bursts():
+    p, clock = pacer(28)
+    start = clock()
+    times = [await p.acquire(chat) for chat in range(1, 281)]
+    assert max_in_window(times) <= 28
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    assert min(gaps) >= 1 / 28 - 1e-9  # evenly spaced: no burst even at the start
+    assert times[-1] - start == pytest.approx(279 / 28, rel=1e-6)  # and no slower
+    assert p.paced == 280
+
+
+async def test_idle_spell_does_not_allow_a_burst_afterwards():
+    p, clock = pacer(10)
+    first = [await p.acquire(chat) for chat in range(10)]
+    clock.now += 60  # a quiet minute: a token bucket would now allow a full burst
+    later = [await p.acquire(chat) for chat in range(10, 30)]
+    gaps = [b - a for a, b in itertools.pairwise(later)]
+    assert min(gaps) >= 0.1 - 1e-9
+    assert max_in_window(first + later) <= 10
+
+
+async def test_one_message_per_chat_per_second():
+    p, _ = pacer(28)
+    times = {chat: [] for chat in (1, 2, 3)}
+    for chat in [1, 1, 2, 1, 3, 2, 1, 3, 3]:
+        times[chat].append(await p.acquire(chat))
+    for chat, moments in times.items():
+        gaps = [b - a for a, b in itertools.pairwise(moments)]
+        assert all(gap >= 1.0 - 1e-9 for gap in gaps), (chat, moments)
+
+
+async def test_noted_replies_take_room_in_the_window():
+    p, clock = pacer(28)
+    start = clock()
+    for chat in range(100, 120):  # 20 ordinary replies go out right now
+        p.note(chat)
+    times = [await p.acquire(chat) for chat in range(1, 29)]
+    everything = [start] * 20 + times
+    assert max_in_window(everything) <= 28
+    # Only 8 paced sends fit before the replies leave the window.
+    assert sum(1 for t in times if t < start + 1.0) == 8
+
+
+async def test_pause_holds_every_paced_send():
+    p, clock = pacer(28)
+    await p.acquire(1)
+    p.pause(3.0)
+    paused_at = clock()
+    moment = await p.acquire(2)
+    assert moment >= paused_at + 3.0
+    assert p.pauses == 1
+
+
+def test_pure_schedule_with_random_traffic_keeps_every_rule():
+    """earliest/record without any waiting: random replies, pauses and paced sends."""
+    rng = random.Random(7)
+    p = Pacer(28, clock=lambda: 0.0)
+    now, paced, everything = 0.0, [], []
+    per_chat: dict[int, list[float]] = {}
+    for _ in range(2000):
+        now += rng.choice([0.0, 0.001, 0.01, 0.05])
+        if rng.random() < 0.1:
+            p.record(None, now, paced=False)  # a reply
+            everything.append(now)
+            continue
+        chat = rng.randint(1, 40)
+        moment = p.earliest(chat, now)
+        assert moment >= now
+        p.record(chat, moment)
+        now = moment
+        paced.append(moment)
+        everything.append(moment)
+        per_chat.setdefault(chat, []).append(moment)
+    assert max_in_window(everything) <= 28
+    gaps = [b - a for a, b in itertools.pairwise(paced)]
+    assert min(gaps) >= 1 / 28 - 1e-9
+    for moments in per_chat.values():
+        assert all(b - a >= 1.0 - 1e-9 for a, b in itertools.pairwise(moments))
+
+
+async def test_slow_rates_and_bad_arguments():
+    p, _ = pacer(0.5)  # one message every two seconds
+    times = [await p.acquire(chat) for chat in range(4)]
+    assert [round(b - a, 6) for a, b in itertools.pairwise(times)] == [2.0] * 3
+    with pytest.raises(ValueError):
+        Pacer(0)
+    with pytest.raises(ValueError):
+        Pacer(10, window=0)
+
+
+async def test_concurrent_acquirers_share_one_schedule():
+    p, _ = pacer(20)
+    results = await asyncio.gather(*(p.acquire(chat) for chat in range(100)))
+    assert max_in_window(list(results)) <= 20
+    assert len(set(results)) == 100
