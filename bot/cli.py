@@ -44,6 +44,19 @@ def _parser() -> argparse.ArgumentParser:
     pretalx.add_argument(
         "-o", "--output", default=None, help="agenda file to write (default: AGENDA_PATH)",
     )
+    backup = commands.add_parser(
+        "backup", help="a consistent copy of the database, safe while the bot runs",
+    )
+    backup.add_argument("file", help="where to write the copy")
+    purge = commands.add_parser(
+        "purge", help="delete attendees' questions and votes older than an age",
+    )
+    purge.add_argument("--older-than", required=True, metavar="AGE",
+                       help="e.g. 90d, 12w or 48h")
+    commands.add_parser(
+        "export-faq-candidates",
+        help="organiser-answered questions as ready-to-paste faq/*.yaml entries",
+    )
     unanswered = commands.add_parser(
         "unanswered", help="export the unanswered-question log (works while the bot runs)",
     )
@@ -141,6 +154,14 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None,
         from bot.export import export_unanswered
 
         return export_unanswered(settings, args.format, args.status, out, err)
+    if command in {"backup", "purge", "export-faq-candidates"}:
+        from bot import operations
+
+        if command == "backup":
+            return operations.backup(settings, args.file, out, err)
+        if command == "purge":
+            return operations.purge(settings, args.older_than, out, err)
+        return operations.export_faq_candidates(settings, out, err)
     if command == "import-pretalx":
         return _import_pretalx(args.schedule, args.output or settings.agenda_path, out, err)
     content = _load(settings, err)

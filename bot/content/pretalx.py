@@ -28,7 +28,7 @@ class PretalxError(Exception):
     """The export cannot be converted; the message says where and why."""
 
 
-def _slug(text: str, fallback: str) -> str:
+def slug(text: str, fallback: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug or fallback
@@ -75,7 +75,7 @@ def convert(schedule: dict[str, Any], existing: dict[str, Any] | None = None) ->
 
     def room_id(name: str) -> str:
         if name not in room_ids:
-            base = _slug(name, "room")
+            base = slug(name, "room")
             candidate, n = base, 2
             while candidate in room_ids.values():
                 candidate, n = f"{base}-{n}", n + 1
@@ -126,7 +126,7 @@ def _session(
         raise PretalxError(f"{where}: date '{raw_date}' is not an ISO date-time") from None
     start = start.replace(tzinfo=tz) if start.tzinfo is None else start.astimezone(tz)
     end = start + _duration(_require(talk, "duration", where), where)
-    base = _slug(str(talk.get("slug") or title), f"talk-{talk.get('id', len(used_ids) + 1)}")
+    base = slug(str(talk.get("slug") or title), f"talk-{talk.get('id', len(used_ids) + 1)}")
     session_id, n = base, 2
     while session_id in used_ids:
         session_id, n = f"{base}-{n}", n + 1
@@ -148,7 +148,7 @@ def _session(
         name = person.get("public_name") or person.get("name")
         if not name:
             continue
-        speaker_id = _slug(f"{name}-{code}".lower(), "speaker") if code else _slug(name, "speaker")
+        speaker_id = slug(f"{name}-{code}".lower(), "speaker") if code else slug(name, "speaker")
         if speaker_id not in speakers:
             entry: dict[str, Any] = {"id": speaker_id, "name": str(name)}
             if person.get("biography"):
