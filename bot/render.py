@@ -266,13 +266,9 @@ def help_text(language: str, username: str, *, organiser: bool) -> Rendered:
     return rendered(text)
 
 
-def answer(answerer: Answerer, reply: Reply, question_id: int, language: str) -> (
-        Rendered | None):
-    """The bot's confident answer with vote buttons; None if there is nothing to show."""
-    text = answerer.answer_text(reply, HTML, language)
-    if not text:
-        return None
-    return rendered(text, vote_keyboard(question_id, language))
+def with_votes(answer_html: str, question_id: int, language: str) -> Rendered:
+    """An answer (HTML from Answerer.answer_text) with 👍 / 👎 under it."""
+    return rendered(answer_html, vote_keyboard(question_id, language))
 
 
 def target_answer(answerer: Answerer, key: str, question_id: int, language: str) -> (

@@ -21,7 +21,7 @@ from telegram.constants import ChatMemberStatus
 from telegram.ext import ContextTypes
 
 from bot import agenda, render
-from bot.answers import key_for_token
+from bot.answers import HTML, key_for_token
 from bot.handlers.common import (
     MAX_QUESTION_CHARS,
     BotState,
@@ -217,7 +217,8 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE, raw: str) -> N
     decision = reply.decision
     if decision == "suggest" and not reply.suggestions:
         decision = "none"
-    if decision == "answer" and answerer.answer_text(reply) is None:
+    answer_html = answerer.answer_text(reply, HTML, lang) if decision == "answer" else None
+    if decision == "answer" and not answer_html:
         decision = "none"
     best = reply.best
     question_id = await st.store.record_question(
@@ -229,10 +230,8 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE, raw: str) -> N
         best_label=best.target.label if best else None,
         score=round(best.score, 4) if best else None,
     )
-    if decision == "answer":
-        answer = render.answer(answerer, reply, question_id, lang)
-        assert answer is not None
-        await respond(update, context, answer)
+    if decision == "answer" and answer_html:
+        await respond(update, context, render.with_votes(answer_html, question_id, lang))
     elif decision == "suggest":
         await respond(update, context,
                       render.suggestions(answerer.content, reply, question_id, lang))
