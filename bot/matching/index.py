@@ -169,6 +169,7 @@ class Index:
         self._squashed: dict[str, str] = {}
         for term in self.vocabulary:
             self._squashed.setdefault(squash(term), term)
+        self.mixed_kinds = len({d.target.kind for d in self.documents}) > 1
         self.related: dict[str, frozenset[str]] = {
             d.target.key: d.related | {d.target.key} for d in self.documents
         }

@@ -137,6 +137,19 @@ class Matcher:
         shortlist = heapq.nlargest(
             settings.candidates_considered, accumulated.items(), key=itemgetter(1),
         )
+        if self.index.mixed_kinds:
+            # Sessions share room, day and time words, so ten talks in Hall B can crowd the
+            # FAQ entry "where is Hall B" out of a raw-mass shortlist: keep the best of
+            # each kind in the running too.
+            chosen = {number for number, _ in shortlist}
+            documents = self.index.documents
+            by_kind: dict[str, list[tuple[int, float]]] = {}
+            for number, mass in accumulated.items():
+                if number not in chosen:
+                    by_kind.setdefault(documents[number].target.kind, []).append((number, mass))
+            per_kind = settings.candidates_considered // 2
+            for entries in by_kind.values():
+                shortlist.extend(heapq.nlargest(per_kind, entries, key=itemgetter(1)))
         query_terms = {t: w for t, w, known in terms if known}
         results: list[Candidate] = []
         for number, mass in shortlist:

@@ -197,3 +197,7 @@ def test_sample_content_spot_checks(sample):
 
 def test_english_loanwords_typed_in_urdu_script(sample):
     assert best_key(sample, "چارجنگ پوائنٹ کہاں ہیں") == "faq:charging-points"
+
+
+def test_a_room_question_is_not_crowded_out_by_the_sessions_held_there(sample):
+    assert best_key(sample, "hall b kidhar hai") == "faq:floor-plan"
