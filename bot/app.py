@@ -6,7 +6,7 @@ against the fake Bot API server, so what they exercise is what runs in productio
 
 Robustness choices, and why:
 - Every request to Telegram goes through `RetryingLimiter`: flood control (`RetryAfter`)
-  pauses *all* requests for the time Telegram asks, 5xx and connection errors are retried
+  pauses requests to that chat for the time Telegram asks, 5xx and connection errors are retried
   with backoff, and a timeout is retried only where a duplicate is harmless or better than
   silence (a reply), never for edits or query answers, which Telegram may have applied.
 - A 403 from a private chat means the attendee blocked the bot (or deleted their account):
@@ -59,11 +59,12 @@ from bot.config import Settings
 from bot.content import Content
 from bot.handlers import attendee, inline, organiser
 from bot.handlers.common import STATE_KEY, BotState, is_private, state_of
+from bot.handlers.organiser import OrganiserPoster
 from bot.storage import Store
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_CONCURRENCY = 64
+DEFAULT_CONCURRENCY = 8  # measured best with bench/throughput.py; the store serialises anyway
 # Edited messages are not asked for: an edit is never re-answered (the handlers ignore them
 # too, for tests and for Telegram's default update set).
 ALLOWED_UPDATES = [
@@ -209,18 +210,29 @@ class RetryingLimiter(BaseRateLimiter[None]):
     def __init__(self, policy: RetryPolicy | None = None) -> None:
         self.policy = policy or RetryPolicy()
         self.on_forbidden: Callable[[int], Awaitable[None]] | None = None
-        self._paused_until = 0.0
+        # Flood-control pauses by chat (None: requests without a chat). A 429 is about the
+        # chat it was sent to (a busy group, one attendee); other chats carry on, and if the
+        # limit was the bot's global one, they get their own 429 and pause too.
+        self._paused_until: dict[int | None, float] = {}
 
     async def initialize(self) -> None:
-        self._paused_until = 0.0
+        self._paused_until.clear()
 
     async def shutdown(self) -> None:
         return None
 
-    async def _respect_pause(self) -> None:
+    async def _respect_pause(self, chat_id: int | None) -> None:
         loop = asyncio.get_running_loop()
-        while (wait := self._paused_until - loop.time()) > 0:
+        while True:
+            until = max(self._paused_until.get(chat_id, 0.0), self._paused_until.get(None, 0.0))
+            wait = until - loop.time()
+            if wait <= 0:
+                return
             await asyncio.sleep(wait)
+
+    def _pause(self, chat_id: int | None, seconds: float) -> None:
+        until = asyncio.get_running_loop().time() + seconds
+        self._paused_until[chat_id] = max(self._paused_until.get(chat_id, 0.0), until)
 
     def _backoff(self, attempt: int) -> float:
         return min(self.policy.max_backoff, self.policy.backoff * 2 ** (attempt - 1))
@@ -235,20 +247,21 @@ class RetryingLimiter(BaseRateLimiter[None]):
         rate_limit_args: None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         attempt = 0
+        chat_id = _chat_id(data)
         while True:
             attempt += 1
-            await self._respect_pause()
+            await self._respect_pause(chat_id)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
                 delay = retry_seconds(exc)
-                loop = asyncio.get_running_loop()
-                self._paused_until = max(self._paused_until, loop.time() + delay)
+                self._pause(chat_id, delay)
                 if attempt >= self.policy.attempts:
                     raise
-                logger.warning("%s: flood control, pausing requests for %.0f s", endpoint, delay)
+                logger.warning("%s to %s: flood control, pausing that chat for %.0f s",
+                               endpoint, chat_id, delay)
             except Forbidden:
-                await self._forbidden(endpoint, data)
+                await self._forbidden(endpoint, chat_id)
                 raise
             except BadRequest:
                 raise
@@ -264,8 +277,7 @@ class RetryingLimiter(BaseRateLimiter[None]):
                                attempt + 1)
                 await asyncio.sleep(self._backoff(attempt))
 
-    async def _forbidden(self, endpoint: str, data: dict[str, Any]) -> None:
-        chat_id = _chat_id(data)
+    async def _forbidden(self, endpoint: str, chat_id: int | None) -> None:
         if chat_id is None or chat_id <= 0 or self.on_forbidden is None:
             return
         logger.info("%s to %s refused with 403: marking the attendee unsubscribed",
@@ -385,6 +397,9 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
         st.owns_store = True
     st.username = application.bot.username or ""
     st.bot_id = application.bot.id
+    if st.settings.organiser_chat_id is not None:
+        st.poster = OrganiserPoster(st)
+        st.poster.start(application.bot)
     if not st.settings.organiser_ids:
         logger.warning("ORGANISER_IDS is empty: organiser commands are refused for everyone")
     await set_commands(application)
@@ -394,6 +409,10 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
 
 async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     st = state_of(application)
+    if st.poster is not None:
+        await st.poster.stop()
+    if st.questions_ is not None:
+        await st.questions_.close()
     if st.owns_store and st.store_ is not None:
         await st.store_.close()
 

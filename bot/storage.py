@@ -226,6 +226,24 @@ class Question:
 
 
 @dataclass(frozen=True, slots=True)
+class NewQuestion:
+    """A question to record (`Store.record_questions`); status follows from the decision."""
+
+    user_id: int
+    chat_id: int
+    message_id: int
+    text: str
+    normalized: str
+    decision: Decision
+    now: datetime
+    best_kind: str | None = None
+    best_id: str | None = None
+    best_label: str | None = None
+    score: float | None = None
+    status: QuestionStatus | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class QuestionGroup:
     """Open questions sharing a normalized key, so organisers answer a repeat only once."""
 
@@ -771,6 +789,38 @@ class Store:
             await cursor.close()
         assert question_id is not None
         return question_id
+
+    async def record_questions(self, questions: Sequence[NewQuestion]) -> list[int]:
+        """Store several questions in one transaction; their ids, in order.
+
+        One commit (one fsync) and a handful of round trips to the database thread for the
+        whole batch, instead of per question: under a burst the bot records what arrived
+        while the previous batch was committing (see bot.question_log). Ids are consecutive
+        because the write lock is held from BEGIN IMMEDIATE to COMMIT.
+        """
+        rows = []
+        for q in questions:
+            if q.decision not in _STATUS_FOR_DECISION:
+                raise ValueError(f"unknown decision {q.decision!r}")
+            rows.append((q.user_id, q.chat_id, q.message_id, q.text, q.normalized, _ts(q.now),
+                         q.decision, q.best_kind, q.best_id, q.best_label, q.score,
+                         q.status or _STATUS_FOR_DECISION[q.decision]))
+        if not rows:
+            return []
+        async with self._write() as db:
+            await db.executemany(
+                """
+                INSERT INTO questions (user_id, chat_id, message_id, text, normalized, asked_at,
+                                       decision, best_kind, best_id, best_label, score, status)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                rows,
+            )
+            found = await db.execute_fetchall(
+                "SELECT seq FROM sqlite_sequence WHERE name = 'questions'"
+            )
+        last = int(next(iter(found))[0])
+        return list(range(last - len(rows) + 1, last + 1))
 
     async def get_question(self, question_id: int) -> Question | None:
         """One question by id (None after `forget_user` removed it: buttons can be stale)."""

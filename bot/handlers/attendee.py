@@ -21,7 +21,7 @@ from telegram.constants import ChatMemberStatus
 from telegram.ext import ContextTypes
 
 from bot import agenda, render
-from bot.answers import HTML, key_for_token
+from bot.answers import key_for_token
 from bot.handlers.common import (
     MAX_QUESTION_CHARS,
     BotState,
@@ -36,6 +36,7 @@ from bot.handlers.common import (
 )
 from bot.handlers.organiser import is_organiser_reply, on_organiser_reply, post_to_organisers
 from bot.messages import plain
+from bot.storage import NewQuestion
 
 logger = logging.getLogger(__name__)
 
@@ -213,33 +214,27 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE, raw: str) -> N
         await respond(update, context, render.message("not_a_question", lang))
         return
     answerer = st.answerer  # one snapshot for the whole update, even across a /reload
-    reply = answerer.ask(question)
-    decision = reply.decision
-    if decision == "suggest" and not reply.suggestions:
-        decision = "none"
-    answer_html = answerer.answer_text(reply, HTML, lang) if decision == "answer" else None
-    if decision == "answer" and not answer_html:
-        decision = "none"
+    answered = st.answers.answer(answerer, question, lang)
+    reply, decision = answered.reply, answered.decision
     best = reply.best
-    question_id = await st.store.record_question(
+    question_id = await st.questions.record(NewQuestion(
         user_id=user.id, chat_id=message.chat.id, message_id=message.message_id,
-        text=question, normalized=answerer.grouping_key(question), decision=decision,
-        now=st.now(),
+        text=question, normalized=answered.grouping_key, decision=decision, now=st.now(),
         best_kind=best.target.kind if best else None,
         best_id=best.target.id if best else None,
         best_label=best.target.label if best else None,
         score=round(best.score, 4) if best else None,
-    )
-    if decision == "answer" and answer_html:
-        await respond(update, context, render.with_votes(answer_html, question_id, lang))
+    ))
+    if decision == "answer" and answered.answer_html:
+        await respond(update, context,
+                      render.with_votes(answered.answer_html, question_id, lang))
     elif decision == "suggest":
         await respond(update, context,
                       render.suggestions(answerer.content, reply, question_id, lang))
     else:
         await respond(update, context, render.message("no_answer", lang))
         guess = (best.target.label, best.score) if best else None
-        await post_to_organisers(context.bot, st, question_id, user.full_name, user.id,
-                                 question, guess, lang)
+        post_to_organisers(st, question_id, user.full_name, user.id, question, guess, lang)
 
 
 # --- buttons ------------------------------------------------------------------------------
@@ -349,8 +344,8 @@ async def on_none_of_these(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         guess = None
         if question.best_label is not None and question.score is not None:
             guess = (question.best_label, question.score)
-        await post_to_organisers(context.bot, st, question_id, query.from_user.full_name,
-                                 question.user_id, question.text, guess, lang)
+        post_to_organisers(st, question_id, query.from_user.full_name, question.user_id,
+                           question.text, guess, lang)
 
 
 async def on_forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

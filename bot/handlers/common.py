@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from telegram import (
     Bot,
@@ -28,12 +28,17 @@ from telegram.error import BadRequest
 from telegram.ext import Application, ContextTypes
 
 from bot import messages
+from bot.answer_cache import AnswerCache
 from bot.answering import Answerer
 from bot.clock import Clock
 from bot.config import Settings
 from bot.content import Content
+from bot.question_log import QuestionLog
 from bot.render import Rendered, visible
 from bot.storage import Store
+
+if TYPE_CHECKING:
+    from bot.handlers.organiser import OrganiserPoster
 
 logger = logging.getLogger(__name__)
 
@@ -57,13 +62,22 @@ class BotState:
     owns_store: bool = False
     username: str = ""
     bot_id: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
+    answers: AnswerCache = field(default_factory=AnswerCache)
+    questions_: QuestionLog | None = None
+    poster: OrganiserPoster | None = None
 
     @property
     def store(self) -> Store:
         if self.store_ is None:
             raise RuntimeError("the store is opened in post_init; the bot is not started")
         return self.store_
+
+    @property
+    def questions(self) -> QuestionLog:
+        """Question recording with group commit, over the same store."""
+        if self.questions_ is None:
+            self.questions_ = QuestionLog(self.store)
+        return self.questions_
 
     @property
     def content(self) -> Content:

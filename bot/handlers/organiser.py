@@ -8,7 +8,9 @@ nothing, an attendee closing the organisers' queue would.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -35,6 +37,8 @@ from bot.render import UNANSWERED_PAGE
 
 logger = logging.getLogger(__name__)
 
+GROUP_MESSAGES_PER_MINUTE = 20  # Telegram's documented limit for one group
+
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
 
 
@@ -57,25 +61,105 @@ def organiser_only(handler: Handler) -> Handler:
 # --- the unanswered loop ------------------------------------------------------------------
 
 
-async def post_to_organisers(bot: Bot, st: BotState, question_id: int, name: str, user_id: int,
-                             text: str, best: tuple[str, float] | None, lang: str) -> None:
-    """Post a new unanswered question to the organisers' chat, if there is one.
+@dataclass(frozen=True, slots=True)
+class Post:
+    """An unanswered question waiting to be posted to the organisers' chat."""
 
-    A failure here (bot removed from the group, Telegram down) is logged and swallowed: the
-    attendee has already been told, and the question is safe in the unanswered log.
+    question_id: int
+    name: str
+    user_id: int
+    text: str
+    guess: tuple[str, float] | None
+    language: str
+
+
+class OrganiserPoster:
+    """Posts unanswered questions to the organisers' chat at once, within Telegram's limits.
+
+    Telegram accepts about 20 messages a minute in one group. Questions are posted as they
+    arrive while there is room in the last minute's window; after a burst the rest wait
+    their turn here instead of being refused with 429s (which would also hold up the
+    replies to attendees). Questions not yet posted at shutdown are still in the
+    unanswered log (/unanswered, `python -m bot unanswered`).
     """
-    chat_id = st.settings.organiser_chat_id
-    if chat_id is None:
+
+    def __init__(self, st: BotState, per_minute: int = GROUP_MESSAGES_PER_MINUTE,
+                 window: float = 60.0) -> None:
+        self.st = st
+        self.per_minute = per_minute
+        self.window = window
+        self._queue: asyncio.Queue[Post] = asyncio.Queue()
+        self._sent: deque[float] = deque()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self, bot: Bot) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(bot), name="organiser-poster")
+
+    def enqueue(self, post: Post) -> None:
+        self._queue.put_nowait(post)
+
+    @property
+    def waiting(self) -> int:
+        return self._queue.qsize()
+
+    def delay(self, now: float) -> float:
+        """Seconds until one more post fits in the window (0 if it fits now)."""
+        while self._sent and self._sent[0] <= now - self.window:
+            self._sent.popleft()
+        if len(self._sent) < self.per_minute:
+            return 0.0
+        return self._sent[len(self._sent) - self.per_minute] + self.window - now
+
+    async def _run(self, bot: Bot) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            post = await self._queue.get()
+            while (wait := self.delay(loop.time())) > 0:
+                await asyncio.sleep(wait)
+            self._sent.append(loop.time())
+            await self._post(bot, post)
+
+    async def _post(self, bot: Bot, post: Post) -> None:
+        """Send one post and remember it, so a reply to it reaches the attendee.
+
+        A failure (bot removed from the group, Telegram down) is logged, not raised: the
+        attendee has been told already and the question is safe in the unanswered log.
+        """
+        chat_id = self.st.settings.organiser_chat_id
+        if chat_id is None:
+            return
+        try:
+            sent = await send(bot, chat_id, render.organiser_post(
+                post.question_id, post.name, post.user_id, post.text, post.guess,
+                post.language))
+            if sent is not None:
+                await self.st.store.set_organiser_post(post.question_id, chat_id,
+                                                       sent.message_id)
+        except TelegramError as exc:
+            logger.warning("could not post question %s to the organisers' chat: %s",
+                           post.question_id, exc)
+        except Exception:
+            logger.exception("could not post question %s to the organisers' chat",
+                             post.question_id)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        if self.waiting:
+            logger.warning("%d unanswered question(s) not posted to the organisers' chat "
+                           "before shutdown; they are in /unanswered", self.waiting)
+
+
+def post_to_organisers(st: BotState, question_id: int, name: str, user_id: int, text: str,
+                       guess: tuple[str, float] | None, lang: str) -> None:
+    """Queue a new unanswered question for the organisers' chat, if there is one."""
+    if st.settings.organiser_chat_id is None or st.poster is None:
         return
-    try:
-        post = await send(bot, chat_id,
-                          render.organiser_post(question_id, name, user_id, text, best, lang))
-    except TelegramError as exc:
-        logger.warning("could not post question %s to the organisers' chat: %s",
-                       question_id, exc)
-        return
-    if post is not None:
-        await st.store.set_organiser_post(question_id, chat_id, post.message_id)
+    st.poster.enqueue(Post(question_id, name, user_id, text, guess, lang))
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,226 @@
+"""Throughput of the whole bot against a bare python-telegram-bot echo bot, in one run.
+
+    python bench/throughput.py                 # 1,000 attendees, one question each
+    python bench/throughput.py --attendees 300 --rounds 1
+
+A burst of questions from distinct attendees is queued on the fake Bot API server
+(tests/fake_telegram.py, flood control off) and each bot long-polls it over HTTP, exactly
+as it would poll Telegram. Reported per bot:
+- answered/s: attendees replied to, divided by the time from the first question queued to
+  the last first-reply received by the server;
+- p50 / p99: time to first reply per attendee, from the moment the update was queued to
+  the moment the bot's sendMessage reached the server.
+
+The conference bot runs its real stack: matcher (with its per-minute answer cache),
+SQLite (WAL, a real file, group commit), HTML rendering, keyboards, and the organisers'-chat
+post for each question it cannot answer (paced at Telegram's 20 posts a minute per group,
+so after the first 20 they wait in a queue and are not part of the burst's work). The echo
+bot is the smallest PTB bot there is (one MessageHandler replying with the same text); it
+is measured twice, with PTB's default sequential processing (on this fake it is the
+faster setting) and with the conference bot's concurrency, and the ratio is taken against
+the faster of the two. The questions are the project's 501 labelled attendee questions
+(tests/data/questions.yaml), cycled, so the mix of answers, suggestions and hand-offs is
+realistic and about half the burst repeats an earlier wording.
+
+The fake server runs in this process, on the same event loop, so its work counts for all
+bots alike (including parsing the conference bot's longer HTML answers). Rounds alternate
+the bots and the best round of each is reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from telegram import Update  # noqa: E402
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler  # noqa: E402
+from telegram.ext import filters as ptb_filters  # noqa: E402
+
+from bot.answering import Answerer  # noqa: E402
+from bot.app import DEFAULT_CONCURRENCY, build_application  # noqa: E402
+from bot.clock import Clock  # noqa: E402
+from bot.config import Settings  # noqa: E402
+from bot.content import load_content  # noqa: E402
+from bot.handlers.common import STATE_KEY, state_of  # noqa: E402
+from tests.fake_telegram import FakeTelegram  # noqa: E402
+
+QUESTIONS = ROOT / "tests" / "data" / "questions.yaml"
+NOW = datetime(2027, 2, 16, 11, 30)
+ORGANISER_CHAT = -1009000
+FIRST_USER = 100_000
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    attendees: int
+    seconds: float
+    p50: float
+    p99: float
+    note: str = ""
+
+    @property
+    def rate(self) -> float:
+        return self.attendees / self.seconds
+
+
+def questions(count: int) -> list[str]:
+    data = yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))
+    pool = [str(item["q"]) for item in data["questions"]]
+    return [pool[i % len(pool)] for i in range(count)]
+
+
+def echo_application(fake: FakeTelegram, concurrency: int) -> Application:
+    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        assert message is not None and message.text is not None
+        await message.reply_text(message.text)
+
+    app = (ApplicationBuilder().token(fake.token).base_url(fake.base_url)
+           .concurrent_updates(concurrency).build())
+    app.add_handler(MessageHandler(ptb_filters.TEXT & ~ptb_filters.COMMAND, echo))
+    return app
+
+
+@asynccontextmanager
+async def running(app: Application) -> AsyncIterator[None]:
+    await app.initialize()
+    try:
+        if app.post_init:
+            await app.post_init(app)
+        await app.updater.start_polling(poll_interval=0, timeout=1)
+        await app.start()
+        yield
+    finally:
+        if app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()
+        if app.post_shutdown:
+            await app.post_shutdown(app)
+
+
+def bot_note(app: Application) -> str:
+    """What the conference bot did besides replying (cache, commits, organiser posts)."""
+    st = state_of(app)
+    cache = st.answers
+    batches = st.questions_.batches if st.questions_ is not None else 0
+    waiting = st.poster.waiting if st.poster is not None else 0
+    return (f"answer cache {cache.hits} hits / {cache.misses} misses, {batches} commits, "
+            f"{waiting} organiser posts still queued")
+
+
+async def burst(name: str, make_app: Callable[[FakeTelegram], Application],
+                texts: list[str]) -> Result:
+    """Queue every question at once, wait for a first reply to each attendee."""
+    async with FakeTelegram(flood_limit=None) as fake:
+        app = make_app(fake)
+        async with running(app):
+            fake.user_sends(FIRST_USER - 1, "warm up")
+            await fake.wait_for_message(FIRST_USER - 1, timeout=30)
+            users = [FIRST_USER + i for i in range(len(texts))]
+            queued: dict[int, float] = {}
+            start = time.monotonic()
+            for user, text in zip(users, texts, strict=True):
+                queued[user] = time.monotonic()
+                fake.user_sends(user, text, first_name="Attendee")
+            first_reply: dict[int, float] = {}
+            seen = fake.mark()
+            while len(first_reply) < len(users):
+                await fake.wait_for_message(after=seen, timeout=60)
+                for record in fake.sent[seen:]:
+                    chat = record["chat_id"]
+                    if chat in queued and chat not in first_reply:
+                        first_reply[chat] = record["time"]
+                seen = len(fake.sent)
+            end = max(first_reply.values())
+            errors = list(fake.errors)
+            note = bot_note(app) if STATE_KEY in app.bot_data else ""
+        if errors:
+            raise RuntimeError(f"{name}: {len(errors)} Telegram errors, e.g. "
+                               f"{errors[0].method} {errors[0].description}")
+    latencies = sorted(first_reply[u] - queued[u] for u in users)
+    p99 = latencies[min(len(latencies) - 1, round(0.99 * len(latencies)) - 1)]
+    return Result(name, len(users), end - start, statistics.median(latencies), p99, note)
+
+
+def print_result(result: Result) -> None:
+    print(f"  {result.name:<16} {result.rate:8.0f} answered/s   "
+          f"p50 {result.p50 * 1000:7.0f} ms   p99 {result.p99 * 1000:7.0f} ms   "
+          f"({result.attendees} in {result.seconds:.2f} s)")
+    if result.note:
+        print(f"  {'':<22} {result.note}")
+
+
+async def main_async(args: argparse.Namespace) -> int:
+    content = load_content(ROOT / "agenda.yaml", ROOT / "faq")
+    answerer = Answerer(content, Clock(content.conference.timezone, NOW))
+    texts = questions(args.attendees)
+    concurrency = args.concurrency
+
+    with tempfile.TemporaryDirectory() as tmp:
+        def conference_bot(fake: FakeTelegram) -> Application:
+            answerer.clock.set(NOW)
+            settings = Settings(
+                agenda_path=ROOT / "agenda.yaml", faq_dir=ROOT / "faq", bot_now=NOW,
+                token=fake.token, api_url=fake.base_url, organiser_ids=frozenset({1}),
+                organiser_chat_id=ORGANISER_CHAT,
+                database_path=Path(tmp) / f"bench-{time.monotonic_ns()}.sqlite3",
+            )
+            return build_application(settings, content, answerer=answerer,
+                                     concurrency=concurrency)
+
+        print(f"{args.attendees} attendees, one question each; conference bot and "
+              f"'same concurrency' echo at {concurrency} concurrent updates; "
+              f"{args.rounds} round(s), best shown")
+        bots = (
+            ("echo, sequential", lambda f: echo_application(f, 1)),
+            (f"echo, {concurrency} concurrent", lambda f: echo_application(f, concurrency)),
+            ("conference bot", conference_bot),
+        )
+        best: dict[str, Result] = {}
+        for _ in range(args.rounds):
+            for name, make in bots:
+                result = await burst(name, make, texts)
+                if name not in best or result.rate > best[name].rate:
+                    best[name] = result
+    for result in best.values():
+        print_result(result)
+    bot = best["conference bot"]
+    echo = max((r for n, r in best.items() if n.startswith("echo")), key=lambda r: r.rate)
+    ratio = bot.rate / echo.rate
+    same = best[bots[1][0]]
+    print(f"  ratio (conference bot / fastest echo, {echo.name}): {ratio:.2f}  (target ≥ 0.80)")
+    print(f"  ratio (conference bot / echo at the same concurrency): "
+          f"{bot.rate / same.rate:.2f}")
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--attendees", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    return asyncio.run(main_async(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
