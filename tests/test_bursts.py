@@ -1,0 +1,91 @@
+"""The parts that keep the bot fast and within Telegram's limits under a burst."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.answer_cache import AnswerCache
+from bot.answering import Answerer
+from bot.app import RetryingLimiter, RetryPolicy
+from bot.handlers.organiser import OrganiserPoster
+from bot.question_log import QuestionLog
+from bot.storage import NewQuestion, Store
+from tests.harness import NOW
+
+T0 = datetime(2027, 2, 16, 6, 30, tzinfo=UTC)
+
+
+def question(user: int, text: str = "is there a bowling alley") -> NewQuestion:
+    return NewQuestion(user_id=user, chat_id=user, message_id=user, text=f"{text} {user}",
+                       normalized=text, decision="none", now=T0)
+
+
+async def test_concurrent_questions_share_commits(tmp_path: Path):
+    async with await Store.open(tmp_path / "bot.sqlite3") as store:
+        log = QuestionLog(store)
+        ids = await asyncio.gather(*(log.record(question(user)) for user in range(50)))
+        assert sorted(ids) == list(range(1, 51)) and len(set(ids)) == 50
+        assert log.batches < 50  # the burst was written in a few transactions
+        stored = {q.id: q.text for q in await store.export_questions()}
+        for user, question_id in enumerate(ids):
+            assert stored[question_id] == f"is there a bowling alley {user}"
+        assert await log.record(question(99)) == 51  # a lone question is written at once
+        await log.close()
+
+
+async def test_a_failed_batch_fails_its_callers_only(tmp_path: Path):
+    async with await Store.open(tmp_path / "bot.sqlite3") as store:
+        log = QuestionLog(store)
+        bad = NewQuestion(user_id=1, chat_id=1, message_id=1, text="x", normalized="x",
+                          decision="maybe", now=T0)  # type: ignore[arg-type]
+        with pytest.raises(ValueError):
+            await log.record(bad)
+        assert await log.record(question(2)) == 1
+
+
+def test_answer_cache_is_exact_per_minute(sample_answerer: Answerer):
+    cache = AnswerCache(size=2)
+    clock = sample_answerer.clock
+    clock.set(NOW)
+    first = cache.answer(sample_answerer, "what's on now", "en")
+    assert cache.answer(sample_answerer, "what's on now", "en") is first
+    assert (cache.hits, cache.misses) == (1, 1)
+    clock.set(NOW + timedelta(minutes=1))
+    later = cache.answer(sample_answerer, "what's on now", "en")
+    assert later is not first and cache.misses == 2
+    cache.answer(sample_answerer, "wifi", "en")
+    cache.answer(sample_answerer, "parking", "en")  # size 2: the oldest goes
+    assert len(cache._entries) == 2
+    clock.set(NOW)
+
+
+def test_organiser_posts_fit_telegrams_group_window():
+    poster = OrganiserPoster(st=None, per_minute=3, window=60.0)  # type: ignore[arg-type]
+    for moment in (0.0, 1.0, 2.0):
+        assert poster.delay(moment) == 0.0
+        poster._sent.append(moment)
+    assert poster.delay(10.0) == pytest.approx(50.0)  # the 4th waits for the 1st to age out
+    assert poster.delay(60.5) == 0.0
+
+
+async def test_flood_pause_is_per_chat():
+    limiter = RetryingLimiter(RetryPolicy(backoff=0))
+    limiter._pause(1, 30.0)
+    calls: list[int] = []
+
+    async def callback() -> dict:
+        calls.append(1)
+        return {"ok": True}
+
+    # Another chat is not held up by chat 1's pause.
+    result = await asyncio.wait_for(
+        limiter.process_request(callback, (), {}, "sendMessage", {"chat_id": 2}, None), 1)
+    assert result == {"ok": True}
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(
+            limiter.process_request(callback, (), {}, "sendMessage", {"chat_id": 1}, None), 0.05)
+    assert calls == [1]
