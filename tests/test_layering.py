@@ -1,0 +1,39 @@
+"""The domain never imports python-telegram-bot: only the Telegram layer may.
+
+Why: the matcher, storage, content and command line must run (and be tested, and be used by
+organisers' scripts) without the bot framework; keeping telegram to one layer also keeps
+every Telegram limit in one place (bot/render.py).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+BOT = Path(__file__).resolve().parents[1] / "bot"
+# telegram_sender.py is the announcements engine's Telegram adapter (part of the same layer).
+TELEGRAM_LAYER = {"app.py", "render.py", "telegram_sender.py"}
+
+
+def imports_telegram(path: Path) -> bool:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            names = [node.module or ""]
+        else:
+            continue
+        if any(name == "telegram" or name.startswith("telegram.") for name in names):
+            return True
+    return False
+
+
+def test_only_the_telegram_layer_imports_telegram():
+    offenders = [
+        str(path.relative_to(BOT))
+        for path in sorted(BOT.rglob("*.py"))
+        if path.parent.name != "handlers" and path.name not in TELEGRAM_LAYER
+        and imports_telegram(path)
+    ]
+    assert offenders == []
