@@ -57,6 +57,7 @@ class Answerer:
         self.clock = clock
         self.analyzer = Analyzer(content.synonyms)
         self.matcher = Matcher(documents_for(content), self.analyzer, settings)
+        self._slots = slots.SlotReader(content)
 
     def ask(self, question: str) -> Reply:
         slot_reply = self._slot_question(question)
@@ -74,7 +75,7 @@ class Answerer:
     def _slot_question(self, question: str) -> Reply | None:
         """ "what's in hall b at 3pm on day 2": filter the agenda by room, day and time."""
         moment = self.clock.now()
-        found = slots.read_slots(self.content, question, moment.date())
+        found = self._slots.read(question, moment.date())
         leftover = set(self.analyzer.terms(found.leftover))
         at = found.at
         if "now" in leftover and found.room is not None and at is None:

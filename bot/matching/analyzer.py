@@ -34,6 +34,8 @@ class Analyzer:
         self._stop = {_fold_word(w) for w in STOPWORDS}
         self._stop |= {squash(w) for w in self._stop}
         self._phrases = {tuple(_fold_word(w) for w in k): v for k, v in PHRASES.items()}
+        self._phrase_starts = self._starts(self._phrases)
+        self._synonym_starts: frozenset[str] = frozenset()
         self._word_cache: dict[str, tuple[str, bool]] = {}
         self._synonyms: dict[tuple[str, ...], str] = {}
         # Words two groups both claim (after stemming: "charges" and "charge"), as
@@ -54,6 +56,7 @@ class Analyzer:
                     continue
                 self._synonyms[form] = canonical
                 claimed_by[form] = label
+        self._synonym_starts = self._starts(self._synonyms)
 
     def _translate(self, word: str) -> str:
         return self._lexicon.get(word) or self._lexicon.get(squash(word)) or word
@@ -74,36 +77,52 @@ class Analyzer:
     @staticmethod
     def _join(
         items: list[tuple[str, bool]], table: dict[tuple[str, ...], str],
+        starts: frozenset[str],
     ) -> list[tuple[str, bool]]:
-        """Replace known multi-word spellings by one term (a joined term is never filler)."""
+        """Replace known multi-word spellings by one term (a joined term is never filler).
+
+        `starts` holds the first words of the multi-word keys, so most words skip the
+        phrase lookups entirely.
+        """
         if not table:
             return items
         out: list[tuple[str, bool]] = []
-        i = 0
-        while i < len(items):
-            for size in range(min(_MAX_PHRASE, len(items) - i), 1, -1):
-                joined = table.get(tuple(word for word, _ in items[i : i + size]))
-                if joined is not None:
-                    out.append((joined, False))
-                    i += size
-                    break
-            else:
-                word, stop = items[i]
-                single = table.get((word,))
-                out.append((single, False) if single is not None else (word, stop))
-                i += 1
+        i, count = 0, len(items)
+        while i < count:
+            word, stop = items[i]
+            if word in starts:
+                for size in range(min(_MAX_PHRASE, count - i), 1, -1):
+                    joined = table.get(tuple(w for w, _ in items[i : i + size]))
+                    if joined is not None:
+                        out.append((joined, False))
+                        i += size
+                        break
+                else:
+                    single = table.get((word,))
+                    out.append((single, False) if single is not None else (word, stop))
+                    i += 1
+                continue
+            single = table.get((word,))
+            out.append((single, False) if single is not None else (word, stop))
+            i += 1
         return out
+
+    @staticmethod
+    def _starts(table: dict[tuple[str, ...], str]) -> frozenset[str]:
+        return frozenset(key[0] for key in table if len(key) > 1)
 
     def analyse(self, text: str) -> list[tuple[str, bool]]:
         """Every term in order, each with whether it is filler."""
         translated = [(self._translate(w), False) for w in fold(text).split()]
-        phrased = self._join(translated, self._phrases)
-        return self._join([self._stem(word) for word, _ in phrased], self._synonyms)
+        phrased = self._join(translated, self._phrases, self._phrase_starts)
+        stemmed = [self._stem(word) for word, _ in phrased]
+        return self._join(stemmed, self._synonyms, self._synonym_starts)
 
     def _stem_sequence(self, text: str) -> list[str]:
         """Terms before synonyms are applied: how a synonym group's members are keyed."""
         translated = [(self._translate(w), False) for w in fold(text).split()]
-        return [self._stem(word)[0] for word, _ in self._join(translated, self._phrases)]
+        phrased = self._join(translated, self._phrases, self._phrase_starts)
+        return [self._stem(word)[0] for word, _ in phrased]
 
     def terms(self, text: str) -> list[str]:
         """Content terms in order, filler removed, synonyms merged."""

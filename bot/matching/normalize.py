@@ -28,9 +28,13 @@ _REPEATS = re.compile(r"(.)\1+")
 
 def fold(text: str) -> str:
     """Case-, accent- and script-variant-free text with punctuation turned into spaces."""
-    text = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.translate(_URDU_LETTERS).translate(_DIGITS)
+    text = text.casefold()
+    if not text.isascii():  # most questions are plain ASCII: skip the Unicode work
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        text = text.translate(_URDU_LETTERS).translate(_DIGITS)
+    else:
+        text = text.replace("'", "").replace("`", "")
     return _NON_WORD.sub(" ", text).strip()
 
 

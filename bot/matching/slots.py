@@ -30,6 +30,12 @@ _PARTS_OF_DAY = {
     "shaam": (time(16), time(21)), "sham": (time(16), time(21)), "شام": (time(16), time(21)),
 }
 _GENERIC_ROOM_WORDS = {"room", "the", "hall", "lab"}
+_DAY_WORDS = (
+    (1, ("day 1", "day one", "first day", "pehla din", "pehle din", "پہلے دن", "پہلا دن")),
+    (2, ("day 2", "day two", "second day", "dusra din", "doosre din", "dusre din",
+         "doosra din", "دوسرے دن", "دوسرا دن")),
+    (3, ("day 3", "day three", "third day")),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,25 +53,63 @@ def _room_aliases(room: Room) -> list[str]:
     return sorted((n for n in names if n and n not in _GENERIC_ROOM_WORDS), key=len, reverse=True)
 
 
-def read_slots(content: Content, question: str, today: date) -> Slots:
-    at, question = _read_time(question.casefold())
-    text = f" {fold(question)} "
-    room = None
-    for candidate in content.rooms:
-        for alias in _room_aliases(candidate):
-            if f" {alias} " in text:
-                room = candidate
-                text = text.replace(f" {alias} ", " ", 1)
+class SlotReader:
+    """Reads room, day and time out of questions for one content snapshot.
+
+    Room names and day words are folded once here, not on every question.
+    """
+
+    def __init__(self, content: Content) -> None:
+        self.content = content
+        self._rooms = [(room, _room_aliases(room)) for room in content.rooms]
+        self._day_words = [
+            (number, [fold(word) for word in words]) for number, words in _DAY_WORDS
+        ]
+        self._weekdays = [(fold(word), weekday) for word, weekday in _WEEKDAYS.items()]
+
+    def read(self, question: str, today: date) -> Slots:
+        at, question = _read_time(question.casefold())
+        text = f" {fold(question)} "
+        room = None
+        for candidate, aliases in self._rooms:
+            for alias in aliases:
+                if f" {alias} " in text:
+                    room = candidate
+                    text = text.replace(f" {alias} ", " ", 1)
+                    break
+            if room:
                 break
-        if room:
-            break
-    day, text = _read_day(content, text, today)
-    span = None
-    for word, part in _PARTS_OF_DAY.items():
-        if f" {word} " in text:
-            span = part
-            text = text.replace(f" {word} ", " ", 1)
-    return Slots(room, day, at, span, " ".join(text.split()))
+        day, text = self._read_day(text, today)
+        span = None
+        for word, part in _PARTS_OF_DAY.items():
+            if f" {word} " in text:
+                span = part
+                text = text.replace(f" {word} ", " ", 1)
+        return Slots(room, day, at, span, " ".join(text.split()))
+
+    def _read_day(self, text: str, today: date) -> tuple[date | None, str]:
+        """The day asked for, and the text without the words that said it."""
+        days = self.content.days
+        if not days:
+            return None, text
+        for number, words in self._day_words:
+            for word in words:
+                if f" {word} " in text:
+                    day = days[number - 1] if number <= len(days) else None
+                    return day, text.replace(f" {word} ", " ", 1)
+        for word, weekday in self._weekdays:
+            if f" {word} " in text:
+                day = next((d for d in days if d.weekday() == weekday), None)
+                return day, text.replace(f" {word} ", " ", 1)
+        for word, offset in (("today", 0), ("aaj", 0), ("اج", 0), ("tomorrow", 1)):
+            if f" {word} " in text:
+                return today + timedelta(days=offset), text.replace(f" {word} ", " ", 1)
+        return None, text
+
+
+def read_slots(content: Content, question: str, today: date) -> Slots:
+    """One-off reading (tests, tools); the Answerer keeps a SlotReader instead."""
+    return SlotReader(content).read(question, today)
 
 
 def _read_time(text: str) -> tuple[time | None, str]:
@@ -83,29 +127,6 @@ def _read_time(text: str) -> tuple[time | None, str]:
             return time(hour, minute), text[: match.start()] + " " + text[match.end():]
     return None, text
 
-
-def _read_day(content: Content, text: str, today: date) -> tuple[date | None, str]:
-    """The day asked for, and the text without the words that said it."""
-    days = content.days
-    if not days:
-        return None, text
-    for number, words in ((1, ("day 1", "day one", "first day", "pehla din", "pehle din",
-                               "پہلے دن", "پہلا دن")),
-                          (2, ("day 2", "day two", "second day", "dusra din", "doosre din",
-                               "dusre din", "doosra din", "دوسرے دن", "دوسرا دن")),
-                          (3, ("day 3", "day three", "third day"))):
-        for word in words:
-            if f" {fold(word)} " in text:
-                day = days[number - 1] if number <= len(days) else None
-                return day, text.replace(f" {fold(word)} ", " ", 1)
-    for word, weekday in _WEEKDAYS.items():
-        if f" {fold(word)} " in text:
-            day = next((d for d in days if d.weekday() == weekday), None)
-            return day, text.replace(f" {fold(word)} ", " ", 1)
-    for word, offset in (("today", 0), ("aaj", 0), ("آج", 0), ("tomorrow", 1)):
-        if f" {fold(word)} " in text:
-            return today + timedelta(days=offset), text.replace(f" {fold(word)} ", " ", 1)
-    return None, text
 
 
 def sessions_for(content: Content, slots: Slots) -> list[Session]:
