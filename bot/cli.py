@@ -31,6 +31,9 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="command")
     commands.add_parser("run", help="start the bot (the default; needs BOT_TOKEN)")
     commands.add_parser("check", help="validate agenda.yaml and faq/*.yaml")
+    commands.add_parser(
+        "doctor", help="check configuration, content, database and the token; say how to fix",
+    )
     ask = commands.add_parser("ask", help="ask the bundled FAQ and agenda a question")
     ask.add_argument("question", nargs="*", help="the question, as an attendee would type it")
     ask.add_argument(
@@ -145,6 +148,10 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None,
     stdin, out, err = stdin or sys.stdin, out or sys.stdout, err or sys.stderr
     args = _parser().parse_args(argv)
     command = args.command or "run"
+    if command == "doctor":
+        from bot.doctor import doctor
+
+        return doctor(out)
     try:
         settings = load_settings()
     except ConfigError as exc:
