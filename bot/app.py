@@ -57,7 +57,7 @@ from bot.answering import Answerer
 from bot.clock import Clock
 from bot.config import Settings
 from bot.content import Content
-from bot.handlers import attendee, inline, organiser
+from bot.handlers import announcements, attendee, inline, organiser
 from bot.handlers.common import STATE_KEY, BotState, is_private, state_of
 from bot.handlers.organiser import OrganiserPoster
 from bot.storage import Store
@@ -88,6 +88,8 @@ ATTENDEE_COMMANDS: tuple[tuple[str, Callable[..., Awaitable[None]]], ...] = (
     ("venue", attendee.cmd_venue),
     ("stop", attendee.cmd_stop),
     ("forget", attendee.cmd_forget),
+    ("mysessions", announcements.cmd_mysessions),
+    ("remind", announcements.cmd_remind),
 )
 ORGANISER_COMMANDS: tuple[tuple[str, Callable[..., Awaitable[None]]], ...] = (
     ("unanswered", organiser.cmd_unanswered),
@@ -95,6 +97,8 @@ ORGANISER_COMMANDS: tuple[tuple[str, Callable[..., Awaitable[None]]], ...] = (
     ("dismiss", organiser.cmd_dismiss),
     ("stats", organiser.cmd_stats),
     ("reload", organiser.cmd_reload),
+    ("announce", announcements.cmd_announce),
+    ("announcements", announcements.cmd_announcements),
 )
 
 
@@ -355,6 +359,7 @@ def _register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         (r"^none:\d{1,18}$", attendee.on_none_of_these),
         (r"^forget:(yes|no)$", attendee.on_forget),
         (r"^unans:\d{1,9}$", organiser.on_unanswered_page),
+        *announcements.BUTTON_PATTERNS,
     )
     for pattern, callback in buttons:
         application.add_handler(CallbackQueryHandler(callback, pattern=pattern))
@@ -403,12 +408,14 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
     if not st.settings.organiser_ids:
         logger.warning("ORGANISER_IDS is empty: organiser commands are refused for everyone")
     await set_commands(application)
+    await announcements.start(application)  # resumes broadcasts left pending by a restart
     logger.info("@%s serving %s: %s", st.username, st.content.conference.display_name,
                 st.content.summary())
 
 
 async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     st = state_of(application)
+    await announcements.stop(application)
     if st.poster is not None:
         await st.poster.stop()
     if st.questions_ is not None:

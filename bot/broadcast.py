@@ -262,7 +262,7 @@ class Broadcaster:
         self._stopping = True
         self.wake()
         task, self._task = self._task, None
-        if task is not None:
+        if task is not None and not task.done():
             try:
                 await asyncio.wait_for(asyncio.shield(task), timeout)
             except TimeoutError:
@@ -363,8 +363,9 @@ class Broadcaster:
                     semaphore.release()
                     self._requeue(run, user_id, attempts, self.clock())
                     break
-                await self.pacer.acquire(user_id)
-                task = asyncio.create_task(self._deliver(run, user_id, attempts, semaphore))
+                moment = await self.pacer.acquire(user_id)
+                task = asyncio.create_task(
+                    self._deliver(run, user_id, attempts, semaphore, moment))
                 run.in_flight.add(task)
                 task.add_done_callback(run.in_flight.discard)
                 if self.clock() - run.last_progress >= self.progress_interval:
@@ -413,7 +414,7 @@ class Broadcaster:
         return min(self.max_backoff, self.backoff * 2 ** max(0, attempts - 1))
 
     async def _deliver(self, run: _Run, user_id: int, attempts: int,
-                       semaphore: asyncio.Semaphore) -> None:
+                       semaphore: asyncio.Semaphore, moment: float) -> None:
         broadcast = run.broadcast
         try:
             try:
@@ -421,6 +422,8 @@ class Broadcaster:
             except Exception as exc:  # an adapter bug must not lose the delivery
                 logger.exception("broadcast #%d: send to %s raised", broadcast.id, user_id)
                 result = SendResult.transient(f"{type(exc).__name__}: {exc}")
+            if result.outcome in ("blocked", "failed"):
+                self.pacer.refund(moment)  # refused outright: nothing was delivered
             await self._record(run, user_id, attempts, result)
         except Exception:
             # The row stays pending: a restart (or this run's next pass) sends it again.

@@ -61,6 +61,8 @@ EN: dict[str, str] = {
         "/next: what starts next\n"
         "/speaker <i>name</i>: a speaker's sessions\n"
         "/venue: address and map\n"
+        "/mysessions: your starred ⭐ sessions and a calendar file\n"
+        "/remind <i>minutes</i>: when to remind you before a starred session (or off)\n"
         "/stop: stop announcements (/start resumes them)\n"
         "/forget: delete everything I have stored about you\n"
         "\n"
@@ -75,6 +77,10 @@ EN: dict[str, str] = {
         "/stats: attendees, questions and votes\n"
         "/reload: re-read agenda.yaml and faq/ (keeps the old content if there are "
         "problems)\n"
+        "/announce <i>text</i>: announce to all attendees after a preview "
+        "(<code>session:ID</code> for one session's audience, <code>at 2027-02-16 13:55</code> "
+        "to schedule; or reply /announce to a message)\n"
+        "/announcements: recent and scheduled announcements\n"
         "Reply to a question the bot posts in the organisers' chat to answer it."
     ),
     # --- questions ------------------------------------------------------------------------
@@ -225,6 +231,124 @@ EN: dict[str, str] = {
     "inline.now": "On now",
     "inline.next": "Next up",
     "inline.venue": "Venue",
+    # --- announcements (organisers; bot/handlers/announcements.py) ------------------------
+    "ann.usage": (
+        "Usage: <code>/announce your message</code>, or reply <code>/announce</code> to a "
+        "text message to send it as it is (formatting included).\n"
+        "Before the text you can add <code>session:ID</code> (only attendees who starred "
+        "that session) and <code>at 2027-02-16 13:55</code> (send later; {tz} time)."
+    ),
+    "ann.unknown_session": "There is no session <code>{id}</code> in the agenda.",
+    "ann.bad_time": "I can't read that time. Use <code>at 2027-02-16 13:55</code> ({tz} time).",
+    "ann.past_time": "{time} has already passed. Send it now, or pick a later time.",
+    "ann.reply_not_text": (
+        "I can only announce text. Reply <code>/announce</code> to a text message."
+    ),
+    "ann.too_long": "That is too long for one message ({length} of {limit} characters).",
+    "ann.nobody": "Nobody would receive this: {audience}. Nothing was stored.",
+    "ann.audience_all": "all subscribed attendees",
+    "ann.audience_session": "attendees who starred “{title}”",
+    "ann.when_now": "as soon as you press Send",
+    "ann.when_at": "{time} ({tz}), in {delta}",
+    "ann.preview": (
+        "📣 <b>Announcement preview</b> (#{id})\n"
+        "To: {audience}\n"
+        "When: {when}\n"
+        "──────────"
+    ),
+    "ann.rejected": (
+        "Telegram refused this text ({error}), so nothing was stored. Check the formatting "
+        "and try again."
+    ),
+    "ann.scheduled": (
+        "⏰ <b>Announcement #{id} scheduled</b> for {time} ({tz}) to {audience}.\n"
+        "──────────"
+    ),
+    "ann.cancelled_draft": "Cancelled: announcement #{id} was not sent.",
+    "ann.cancelled_scheduled": "Cancelled: scheduled announcement #{id} will not be sent.",
+    "ann.progress": (
+        "📣 <b>Announcement #{id}</b>: sending to {audience}\n"
+        "✅ sent {sent} · 🚫 blocked {blocked} · ⚠️ failed {failed} · ⏳ remaining {remaining}\n"
+        "About {eta} left.\n"
+        "──────────"
+    ),
+    "ann.done": (
+        "✅ <b>Announcement #{id} sent</b> to {audience}\n"
+        "Delivered {sent} · blocked the bot {blocked} (unsubscribed) · failed {failed}\n"
+        "Took {elapsed}.\n"
+        "──────────"
+    ),
+    "ann.stopped": (
+        "⏹ <b>Announcement #{id} stopped</b> ({audience})\n"
+        "Delivered {sent} · blocked {blocked} · failed {failed} · not sent {remaining}\n"
+        "──────────"
+    ),
+    "ann.late_note": "\n⚠️ Sent late: the bot was not running at {time}.",
+    "ann.report": (
+        "✅ Announcement #{id}: {sent} delivered, {blocked} blocked the bot, {failed} failed."
+    ),
+    "ann.report_stopped": (
+        "⏹ Announcement #{id} stopped: {sent} delivered, {remaining} not sent."
+    ),
+    "ann.list_header": "<b>Announcements</b>",
+    "ann.list_empty": (
+        "No announcements yet. Send one with <code>/announce your message</code>."
+    ),
+    "ann.list_item": "<b>#{id}</b> · {status}\nTo: {audience}\n{preview}",
+    "ann.status_scheduled": "⏰ scheduled for {time}",
+    "ann.status_sending": "📤 sending: {sent} sent, {remaining} to go",
+    "ann.status_done": "✅ {time}: {sent} sent, {blocked} blocked, {failed} failed",
+    "ann.status_cancelled": "⏹ cancelled {time}: {sent} sent, {remaining} not sent",
+    # --- personal schedule, reminders, calendar -------------------------------------------
+    "mysessions_header": "⭐ Your sessions ({count})",
+    "mysessions_empty": (
+        "You haven't starred any sessions yet. Press ☆ under a session (try /agenda or "
+        "/now) to add it here; I'll remind you before it starts."
+    ),
+    "mysessions_reminder": (
+        "🔔 I remind you {minutes} min before each (<code>/remind 15</code> to change, "
+        "<code>/remind off</code> to stop)."
+    ),
+    "mysessions_reminder_off": (
+        "🔕 Reminders are off (<code>/remind 10</code> turns them on)."
+    ),
+    "remind_set": "🔔 I'll remind you {minutes} min before each starred session.",
+    "remind_off": "🔕 Reminders are off. <code>/remind 10</code> turns them back on.",
+    "remind_usage": (
+        "Usage: <code>/remind 15</code> (minutes before a starred session, 1–{max}) or "
+        "<code>/remind off</code>. Now: {current}."
+    ),
+    "reminder": "⏰ <b>Starting soon</b>\n\n{sessions}",
+    "reminder_item": "<b>{title}</b> in {minutes} min\n{where}",
+    "ics_caption_all": "📅 The whole {conference} agenda: open it to add it to your calendar.",
+    "ics_caption_mine": "📅 Your {count} starred session(s): open it to add them to your calendar.",
+    "btn.ann_send": "📣 Send to {count} attendees",
+    "btn.ann_cancel": "Cancel",
+    "btn.ann_stop": "⏹ Stop sending",
+    "btn.ann_stop_id": "⏹ Cancel #{id}",
+    "btn.star": "☆ {time} {title}",
+    "btn.starred": "⭐ {time} {title}",
+    "btn.star_single": "☆ Add to my sessions",
+    "btn.starred_single": "⭐ In my sessions",
+    "btn.ics_all": "📅 Whole agenda (.ics)",
+    "btn.ics_mine": "📅 Add to my calendar (.ics)",
+    "cb.ann_gone": "That announcement was already sent or cancelled.",
+    "cb.ann_sending": "Sending to {count} attendees…",
+    "cb.ann_scheduled": "Scheduled.",
+    "cb.ann_stopping": "Stopping…",
+    "cb.ann_cancelled": "Cancelled.",
+    "cb.session_gone": "That session is no longer in the agenda.",
+    "cb.starred": "⭐ Added to /mysessions. I'll remind you {minutes} min before.",
+    "cb.starred_no_reminder": "⭐ Added to /mysessions.",
+    "cb.unstarred": "Removed from /mysessions.",
+    "cb.ics_none": "You haven't starred any sessions yet.",
+    "cb.ics_name_mine": "My {conference} sessions",
+    "cb.remind_current_on": "{minutes} min before",
+    "cb.remind_current_off": "off",
+    "cmd.mysessions": "My starred sessions and calendar file",
+    "cmd.remind": "Reminder before starred sessions: /remind 10",
+    "cmd.announce": "Organisers: announce to attendees",
+    "cmd.announcements": "Organisers: recent and scheduled announcements",
 }
 
 CATALOGUES: dict[str, Mapping[str, str]] = {"en": EN}

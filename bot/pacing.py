@@ -14,6 +14,9 @@ enforces three things at the moment a message is allowed to go:
 Sends the pacer does not schedule (an attendee's ordinary reply, sent by the handlers) can
 be `note`d: they take room in the window, so a broadcast slows down to leave space for
 them instead of pushing the total over Telegram's limit. A 429 `pause`s everything paced.
+A send Telegram refused outright (403 blocked, 400 chat not found) delivered nothing and
+is not counted by Telegram's limit, so it can be `refund`ed: its slot goes to the next
+attendee instead of being wasted (with 5% blocked attendees that is 5% of the rate).
 
 The scheduling arithmetic (`earliest`, `record`) is pure and takes times as arguments, so
 tests drive it with a fake clock and never sleep; `acquire` adds the waiting.
@@ -32,6 +35,10 @@ Sleep = Callable[[float], Awaitable[None]]
 DEFAULT_RATE = 28.0
 DEFAULT_WINDOW = 1.0
 DEFAULT_PER_CHAT_INTERVAL = 1.0
+MAX_CREDIT = 2
+# A send up to this late keeps the schedule (the next ones catch up, a few sends at most,
+# still within the window); later than that counts as idle and the schedule restarts.
+CATCH_UP = 0.1
 
 
 class Pacer:
@@ -60,13 +67,16 @@ class Pacer:
         self.capacity = max(1, int(self.rate * self.window + 1e-9))
         self.interval = 1.0 / self.rate
         self._times: list[float] = []  # send times within the last window, sorted
-        self._last_paced: float | None = None
+        self._next_slot: float | None = None  # spacing: when the next paced send may go
+        self._credit = 0  # refunded slots the next paced sends may use at once
         self._chat_last: dict[int, float] = {}
         self._chat_order: deque[tuple[float, int]] = deque()  # for pruning _chat_last
         self._paused_until = 0.0
         self._lock = asyncio.Lock()
         self.paced = 0  # sends scheduled by acquire/record(paced=True), for reports
         self.pauses = 0
+        self.refunds = 0
+        self.late_restarts = 0  # sends so late the schedule started over (lost capacity)
 
     # -- pure scheduling -----------------------------------------------------------------
 
@@ -85,8 +95,8 @@ class Pacer:
         """The first moment >= now at which a paced send to chat_id satisfies every rule."""
         self._prune(now)
         moment = max(now, self._paused_until)
-        if self._last_paced is not None:
-            moment = max(moment, self._last_paced + self.interval)
+        if self._next_slot is not None and not self._credit:
+            moment = max(moment, self._next_slot)
         if chat_id is not None and chat_id in self._chat_last:
             moment = max(moment, self._chat_last[chat_id] + self.per_chat_interval)
         # Sliding window over (moment - window, moment]: if `capacity` sends are recorded
@@ -106,8 +116,35 @@ class Pacer:
             self._chat_order.append((self._chat_last[chat_id], chat_id))
         if paced:
             self.paced += 1
-            self._last_paced = moment if self._last_paced is None else max(
-                self._last_paced, moment)
+            if self._credit and self._next_slot is not None and moment < self._next_slot:
+                self._credit -= 1  # a refunded slot: the schedule stays where it is
+                return
+            # Keep to the schedule rather than to the moment: a send that went a little
+            # late (a sleep overshoots by a millisecond or two) must not push every later
+            # slot back, or 28/s quietly becomes 26/s. Only after an idle spell (more than
+            # CATCH_UP late) does the schedule restart from now. The window still caps
+            # any one second, so catching up never becomes a burst.
+            slot = self._next_slot
+            tolerance = max(self.interval, CATCH_UP)
+            if slot is None or moment > slot + tolerance or moment < slot - self.interval:
+                if slot is not None and moment > slot:
+                    self.late_restarts += 1
+                slot = moment
+                self._credit = 0
+            self._next_slot = max(slot, moment - self.interval) + self.interval
+
+    def refund(self, moment: float) -> None:
+        """A paced send at `moment` was refused without delivering: give its slot back.
+
+        It leaves the sliding window, and the next paced send may go without waiting for
+        its slot in the spacing schedule (the window still holds the limit). Credits are
+        capped, so refunds piling up while idle cannot turn into a burst later.
+        """
+        index = bisect.bisect_left(self._times, moment)
+        if index < len(self._times) and self._times[index] == moment:
+            del self._times[index]
+        self._credit = min(MAX_CREDIT, self._credit + 1)
+        self.refunds += 1
 
     def note(self, chat_id: int | None = None) -> None:
         """A message that went out without asking (an ordinary reply): leave room for it."""

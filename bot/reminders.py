@@ -176,7 +176,7 @@ class ReminderService:
         self._stopping = True
         self.wake()
         task, self._task = self._task, None
-        if task is None:
+        if task is None or task.done():
             return
         try:
             await asyncio.wait_for(asyncio.shield(task), timeout)

@@ -27,8 +27,9 @@ from tests.harness import (
 )
 
 ATTENDEE_COMMANDS = ["start", "help", "agenda", "now", "next", "speaker", "venue", "stop",
-                     "forget"]
-ORGANISER_COMMANDS = ["unanswered", "answer", "dismiss", "stats", "reload"]
+                     "forget", "mysessions", "remind"]
+ORGANISER_COMMANDS = ["unanswered", "answer", "dismiss", "stats", "reload", "announce",
+                      "announcements"]
 
 
 async def test_commands_are_set_per_scope(harness: Harness):
@@ -216,7 +217,8 @@ async def test_a_long_day_is_split_at_line_boundaries(fake: FakeTelegram, tmp_pa
     answerer = small_answerer(tmp_path, agenda=long_agenda(150))
     async with bot_running(fake, tmp_path, answerer) as h:
         picker = await h.say(ATTENDEE, "/agenda")
-        assert [b["text"] for b in iter_buttons(picker["reply_markup"])] == ["Day 1 · Tue 16 Feb"]
+        assert [b["text"] for b in iter_buttons(picker["reply_markup"])] == [
+            "Day 1 · Tue 16 Feb", "📅 Whole agenda (.ics)"]
         expected = render.day_agenda(answerer.content, answerer.content.days[0], "en").texts
         assert len(expected) >= 3
         after = fake.mark()

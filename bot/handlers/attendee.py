@@ -22,6 +22,7 @@ from telegram.ext import ContextTypes
 
 from bot import agenda, render
 from bot.answers import key_for_token
+from bot.handlers import announcements
 from bot.handlers.common import (
     MAX_QUESTION_CHARS,
     BotState,
@@ -82,19 +83,23 @@ async def cmd_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def cmd_agenda(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await respond(update, context, render.agenda_days(state(context).content, language(update)))
+    lang = language(update)
+    await respond(update, context, announcements.with_calendar(
+        render.agenda_days(state(context).content, lang), lang))
 
 
 async def cmd_now(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     st = state(context)
-    await respond(update, context,
-                  render.agenda_view(st.content, agenda.now_view(st.content, st.now())))
+    view = agenda.now_view(st.content, st.now())
+    await respond(update, context, await announcements.with_stars(
+        st, update, render.agenda_view(st.content, view), view.sessions))
 
 
 async def cmd_next(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     st = state(context)
-    await respond(update, context,
-                  render.agenda_view(st.content, agenda.next_view(st.content, st.now())))
+    view = agenda.next_view(st.content, st.now())
+    await respond(update, context, await announcements.with_stars(
+        st, update, render.agenda_view(st.content, view), view.sessions))
 
 
 async def cmd_speaker(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -226,8 +231,9 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE, raw: str) -> N
         score=round(best.score, 4) if best else None,
     ))
     if decision == "answer" and answered.answer_html:
-        await respond(update, context,
-                      render.with_votes(answered.answer_html, question_id, lang))
+        await respond(update, context, await announcements.stars_for_key(
+            st, update, render.with_votes(answered.answer_html, question_id, lang),
+            best.target.key if best else None))
     elif decision == "suggest":
         await respond(update, context,
                       render.suggestions(answerer.content, reply, question_id, lang))
@@ -249,11 +255,11 @@ async def on_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     content = st.content
     choice = query.data.split(":", 1)[1]
     if choice == "agenda":
-        reply = render.agenda_days(content, lang)
-    elif choice == "now":
-        reply = render.agenda_view(content, agenda.now_view(content, st.now()))
-    elif choice == "next":
-        reply = render.agenda_view(content, agenda.next_view(content, st.now()))
+        reply = announcements.with_calendar(render.agenda_days(content, lang), lang)
+    elif choice in ("now", "next"):
+        view = (agenda.now_view if choice == "now" else agenda.next_view)(content, st.now())
+        reply = await announcements.with_stars(st, update, render.agenda_view(content, view),
+                                               view.sessions)
     elif choice == "venue":
         reply = render.venue(content, lang)
     else:
@@ -275,7 +281,9 @@ async def on_day(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await answer_query(query, plain("cb.expired", lang))
         return
     await answer_query(query)
-    await send(context.bot, query.message.chat.id, render.day_agenda(st.content, day, lang))
+    reply = await announcements.with_stars(st, update, render.day_agenda(st.content, day, lang),
+                                           agenda.on_day(st.content, day))
+    await send(context.bot, query.message.chat.id, reply)
 
 
 async def on_vote(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -293,7 +301,8 @@ async def on_vote(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await answer_query(query, plain("cb.expired", lang))
         return
     await answer_query(query, plain("cb.thanks_vote", lang))
-    await edit_keyboard(query, render.vote_keyboard(question_id, lang, value))
+    await edit_keyboard(query, announcements.keep_star_rows(
+        query, render.vote_keyboard(question_id, lang, value)))
 
 
 async def on_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -320,7 +329,7 @@ async def on_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     await st.store.set_chosen(question_id, key)
     await answer_query(query)
-    await edit(query, context, reply)
+    await edit(query, context, await announcements.stars_for_key(st, update, reply, key))
 
 
 async def on_none_of_these(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

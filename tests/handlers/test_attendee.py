@@ -249,7 +249,8 @@ async def test_edited_messages_are_ignored(harness: Harness):
 async def test_agenda_days_and_day_list(harness: Harness):
     picker = await harness.say(ATTENDEE, "/agenda")
     assert "which day?" in picker["text"]
-    assert labels(picker) == ["Day 1 · Tue 16 Feb", "Day 2 · Wed 17 Feb"]
+    assert labels(picker) == ["Day 1 · Tue 16 Feb", "Day 2 · Wed 17 Feb",
+                              "📅 Whole agenda (.ics)"]
     after = harness.fake.mark()
     await harness.press(ATTENDEE, picker, button_text="Day 2 · Wed 17 Feb")
     day = await harness.fake.wait_for_message(ATTENDEE, after=after)

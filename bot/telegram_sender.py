@@ -1,0 +1,105 @@
+"""The Telegram side of announcements and reminders: send one message, classify the outcome.
+
+Why a Bot of its own: the application's bot retries and pauses inside its rate limiter
+(bot.app.RetryingLimiter), which is right for a reply to one attendee but hides from the
+broadcast engine exactly what it must see: a 429 has to pause *all* paced sending, a 403
+has to unsubscribe, a timeout has to count as an attempt. This Bot has no rate limiter, so
+every error reaches `send`, which maps it onto bot.broadcast.SendResult. It shares the token
+and API URL with the application (the same bot to Telegram), not its connection pool.
+"""
+
+from __future__ import annotations
+
+import datetime as dtm
+import logging
+import warnings
+
+from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+from telegram.request import HTTPXRequest
+
+from bot.broadcast import SendResult
+
+logger = logging.getLogger(__name__)
+
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+POOL_SIZE = 32  # at least the broadcaster's sends in flight plus progress edits
+
+
+def retry_seconds(exc: RetryAfter) -> float:
+    """RetryAfter.retry_after is an int or a timedelta depending on PTB settings."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, dtm.timedelta) else float(value)
+
+
+def classify(exc: Exception) -> SendResult:
+    """The engine's view of a Telegram error (order matters: BadRequest is a NetworkError)."""
+    if isinstance(exc, RetryAfter):
+        return SendResult.flood(retry_seconds(exc), f"429: {exc}")
+    if isinstance(exc, Forbidden):
+        return SendResult.blocked(f"403: {exc}")
+    if isinstance(exc, BadRequest | ChatMigrated):
+        return SendResult.failed(f"400: {exc}")
+    if isinstance(exc, TimedOut):
+        return SendResult.transient(f"timeout: {exc}")
+    if isinstance(exc, NetworkError):
+        return SendResult.transient(f"network: {exc}")
+    if isinstance(exc, TelegramError):
+        return SendResult.failed(f"telegram: {exc}")
+    return SendResult.transient(f"{type(exc).__name__}: {exc}")
+
+
+class TelegramSender:
+    """Sends with a dedicated Bot and reports outcomes instead of raising."""
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    @classmethod
+    def create(cls, token: str, base_url: str, *, pool_size: int = POOL_SIZE,
+               timeout: float = 10.0) -> TelegramSender:
+        request = HTTPXRequest(connection_pool_size=pool_size, read_timeout=timeout,
+                               write_timeout=timeout, connect_timeout=timeout,
+                               pool_timeout=timeout)
+        return cls(Bot(token, base_url=base_url, request=request))
+
+    async def initialize(self) -> None:
+        await self.bot.initialize()
+
+    async def shutdown(self) -> None:
+        await self.bot.shutdown()
+
+    async def send(self, chat_id: int, text: str, parse_mode: str | None) -> SendResult:
+        """One message; the outcome, never an exception (bot.broadcast.SendFn)."""
+        try:
+            message = await self.bot.send_message(
+                chat_id, text, parse_mode=parse_mode, link_preview_options=NO_PREVIEW)
+        except Exception as exc:
+            return classify(exc)
+        return SendResult.sent(message.message_id)
+
+    async def edit(self, chat_id: int, message_id: int, text: str,
+                   markup: InlineKeyboardMarkup | None = None,
+                   parse_mode: str | None = "HTML") -> SendResult:
+        """Replace a message's text (progress reports); "not modified" counts as done."""
+        try:
+            await self.bot.edit_message_text(
+                text, chat_id=chat_id, message_id=message_id, parse_mode=parse_mode,
+                reply_markup=markup, link_preview_options=NO_PREVIEW)
+        except BadRequest as exc:
+            if "not modified" in str(exc).lower():
+                return SendResult.sent(message_id)
+            return classify(exc)
+        except Exception as exc:
+            return classify(exc)
+        return SendResult.sent(message_id)
