@@ -732,11 +732,15 @@ BUTTON_PATTERNS: tuple[tuple[str, Callable[..., Awaitable[None]]], ...] = (
 
 async def stars_for_key(st: BotState, update: Update, reply: Rendered,
                         key: str | None) -> Rendered:
-    """A ☆ button under an answer that is a session ('session:ID'); others unchanged."""
-    if key is None or not key.startswith("session:"):
-        return reply
-    session = st.content.session(key.split(":", 1)[1])
-    return await with_stars(st, update, reply, [session] if session else [])
+    """☆ buttons under an answer about a session or a speaker (their sessions)."""
+    kind, _, ident = (key or "").partition(":")
+    content = st.content
+    sessions: list[Session] = []
+    if kind == "session" and (session := content.session(ident)) is not None:
+        sessions = [session]
+    elif kind == "speaker" and (speaker := content.speaker(ident)) is not None:
+        sessions = content.sessions_of(speaker)
+    return await with_stars(st, update, reply, sessions)
 
 
 def keep_star_rows(query: Any, markup: InlineKeyboardMarkup | None) -> (

@@ -118,7 +118,9 @@ async def cmd_speaker(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             "speaker_not_found", lang, name=render.truncate(render.one_line(name), 100),
             example=example))
         return
-    await respond(update, context, render.speakers(content, found))
+    sessions = [s for speaker in found for s in content.sessions_of(speaker)]
+    await respond(update, context, await announcements.with_stars(
+        st, update, render.speakers(content, found), sessions))
 
 
 async def cmd_venue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -357,3 +357,12 @@ async def test_voting_keeps_the_star_button(harness: Harness):
     voted = await h.fake.wait_for_message(ATTENDEE, method="editMessageReplyMarkup")
     assert "👍 ✓" in labels(voted) and "☆ Add to my sessions" in labels(voted)
 
+
+
+async def test_speaker_sessions_have_star_buttons(harness: Harness):
+    h = harness
+    speaker = next(s for s in h.state.content.speakers if h.state.content.sessions_of(s))
+    sessions = h.state.content.sessions_of(speaker)
+    reply = await h.say(ATTENDEE, f"/speaker {speaker.name}")
+    stars = [label for label in labels(reply) if label.startswith("☆")]
+    assert len(stars) == min(len(sessions), announcements.MAX_STAR_BUTTONS)
