@@ -361,8 +361,12 @@ async def test_voting_keeps_the_star_button(harness: Harness):
 
 async def test_speaker_sessions_have_star_buttons(harness: Harness):
     h = harness
-    speaker = next(s for s in h.state.content.speakers if h.state.content.sessions_of(s))
-    sessions = h.state.content.sessions_of(speaker)
+    from bot.agenda import find_speakers
+
+    content = h.state.content
+    speaker = next(s for s in content.speakers if content.sessions_of(s))
+    found = find_speakers(content, speaker.name)
+    sessions = {x.id for sp in found for x in content.sessions_of(sp)}
     reply = await h.say(ATTENDEE, f"/speaker {speaker.name}")
     stars = [label for label in labels(reply) if label.startswith("☆")]
-    assert len(stars) == min(len(sessions), announcements.MAX_STAR_BUTTONS)
+    assert len(stars) == min(len(sessions), announcements.MAX_STAR_BUTTONS) > 0
