@@ -40,8 +40,6 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -62,6 +60,7 @@ from bot.config import Settings  # noqa: E402
 from bot.content import load_content  # noqa: E402
 from bot.handlers.common import STATE_KEY, state_of  # noqa: E402
 from tests.fake_telegram import FakeTelegram  # noqa: E402
+from tests.harness import running  # noqa: E402
 
 QUESTIONS = ROOT / "tests" / "data" / "questions.yaml"
 NOW = datetime(2027, 2, 16, 11, 30)
@@ -87,25 +86,6 @@ def questions(count: int) -> list[str]:
     data = yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))
     pool = [str(item["q"]) for item in data["questions"]]
     return [pool[i % len(pool)] for i in range(count)]
-
-
-@asynccontextmanager
-async def running(app: Application) -> AsyncIterator[None]:
-    await app.initialize()
-    try:
-        if app.post_init:
-            await app.post_init(app)
-        await app.updater.start_polling(poll_interval=0, timeout=1)
-        await app.start()
-        yield
-    finally:
-        if app.updater.running:
-            await app.updater.stop()
-        if app.running:
-            await app.stop()
-        await app.shutdown()
-        if app.post_shutdown:
-            await app.post_shutdown(app)
 
 
 def bot_note(app: Application) -> str:
