@@ -22,7 +22,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dtm
+import hashlib
 import logging
+import secrets
+import signal
+import sys
 import warnings
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
@@ -49,6 +53,7 @@ from telegram.ext import (
     ContextTypes,
     InlineQueryHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -59,7 +64,8 @@ from bot.config import Settings
 from bot.content import Content
 from bot.handlers import announcements, attendee, inline, organiser
 from bot.handlers.common import STATE_KEY, BotState, is_private, state_of
-from bot.handlers.organiser import OrganiserPoster
+from bot.handlers.organiser import OrganiserPoster, reload_content
+from bot.logs import bind_update, formatter_for
 from bot.storage import Store
 
 logger = logging.getLogger(__name__)
@@ -171,13 +177,21 @@ def protect_token(token: str) -> None:
 
 
 def configure_logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=settings.log_level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    """Root logging for the bot process: LOG_LEVEL, LOG_FORMAT (text or json), redaction.
+
+    Like logging.basicConfig, a handler is added only if the root logger has none (tests
+    and embedding applications keep their own); every handler gets the redaction filter.
+    """
+    root = logging.getLogger()
+    root.setLevel(settings.log_level)
+    logging.captureWarnings(True)  # Python warnings become log lines in the same format
     if settings.token:
         protect_token(settings.token)
-    for handler in logging.getLogger().handlers:
+    if not root.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(formatter_for(settings.log_format, _REDACTOR.redact))
+        root.addHandler(handler)
+    for handler in root.handlers:
         if _REDACTOR not in handler.filters:
             handler.addFilter(_REDACTOR)
 
@@ -340,7 +354,15 @@ def build_application(
     return application
 
 
+async def _bind_update(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """First for every update: tag this task's log records with the update and user ids."""
+    if isinstance(update, Update):
+        user = update.effective_user
+        bind_update(update.update_id, user.id if user else None)
+
+
 def _register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    application.add_handler(TypeHandler(Update, _bind_update), group=-1)
     new_message = filters.UpdateType.MESSAGE  # edits are ignored, never re-answered
     for name, callback in (*ATTENDEE_COMMANDS, *ORGANISER_COMMANDS):
         application.add_handler(CommandHandler(name, callback, filters=new_message))
@@ -409,12 +431,56 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
         logger.warning("ORGANISER_IDS is empty: organiser commands are refused for everyone")
     await set_commands(application)
     await announcements.start(application)  # resumes broadcasts left pending by a restart
+    _handle_sighup(application)
     logger.info("@%s serving %s: %s", st.username, st.content.conference.display_name,
                 st.content.summary())
 
 
-async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def _handle_sighup(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """SIGHUP (`systemctl reload`) re-reads the content exactly like /reload.
+
+    The signal handler only schedules the reload; problems are logged one per line and
+    the running content stays, so a typo in a YAML file can never take the bot down.
+    """
+    if not hasattr(signal, "SIGHUP"):
+        return
     st = state_of(application)
+
+    async def reload() -> None:
+        try:
+            problems = await reload_content(st)
+        except Exception:
+            logger.exception("reload on SIGHUP failed; keeping the running content")
+            return
+        if problems:
+            logger.warning("reload on SIGHUP refused: %d content problem(s); keeping the "
+                           "running content", len(problems))
+            for problem in problems:
+                logger.warning("content problem: %s", problem)
+
+    tasks: set[asyncio.Task[None]] = set()  # referenced until done (asyncio keeps weak refs)
+
+    def on_signal() -> None:
+        logger.info("SIGHUP: reloading content")
+        task = asyncio.get_running_loop().create_task(reload(), name="reload-on-sighup")
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+
+    with contextlib.suppress(NotImplementedError, RuntimeError):
+        asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, on_signal)
+
+
+async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """After PTB stopped taking updates and let the handlers in flight finish.
+
+    Order matters: the announcement sender records the sends in flight (the rest stay
+    pending and resume on the next start), queued questions are committed, and only then
+    is the database closed (which checkpoints the WAL into the main file).
+    """
+    st = state_of(application)
+    if hasattr(signal, "SIGHUP"):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
     await announcements.stop(application)
     if st.poster is not None:
         await st.poster.stop()
@@ -422,6 +488,7 @@ async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) 
         await st.questions_.close()
     if st.owns_store and st.store_ is not None:
         await st.store_.close()
+    logger.info("stopped cleanly")
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -444,12 +511,67 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             )
 
 
-def run_polling(settings: Settings, content: Content) -> int:
-    """Long polling until interrupted (Ctrl-C / SIGTERM); the process exit code."""
+WEBHOOK_SECRET_SETTING = "webhook_secret"
+
+
+def webhook_path(secret: str) -> str:
+    """The webhook's URL path, derived from the secret (never from the token).
+
+    Telegram puts the secret in a header of every call; the path is a second, independent
+    obstacle for anyone probing the public URL, and stays stable across restarts.
+    """
+    return hashlib.sha256(f"conference-bot webhook path:{secret}".encode()).hexdigest()[:32]
+
+
+async def webhook_secret(settings: Settings) -> str:
+    """WEBHOOK_SECRET, or the one generated on the first start and kept in the database."""
+    if settings.webhook_secret:
+        return settings.webhook_secret
+    store = await Store.open(settings.database_path)
+    try:
+        secret = await store.get_setting(WEBHOOK_SECRET_SETTING)
+        if not secret:
+            secret = secrets.token_urlsafe(48)  # A-Z a-z 0-9 _ -: what Telegram accepts
+            await store.set_setting(WEBHOOK_SECRET_SETTING, secret)
+        return secret
+    finally:
+        await store.close()
+
+
+def _run_webhook(application: Application[Any, Any, Any, Any, Any, Any],
+                 settings: Settings) -> None:
+    """Serve Telegram's webhook calls on plain HTTP at 0.0.0.0:PORT behind a TLS proxy.
+
+    PTB's server answers 403 to any request without the right secret header.
+    """
+    assert settings.webhook_url is not None
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)  # run_webhook picks this loop up
+    secret = loop.run_until_complete(webhook_secret(settings))
+    _REDACTOR.secrets.add(secret)
+    path = webhook_path(secret)
+    _REDACTOR.secrets.add(path)
+    logger.info("webhook mode: listening on 0.0.0.0:%d for %s/…", settings.port,
+                settings.webhook_url.rstrip("/"))
+    application.run_webhook(
+        listen="0.0.0.0",
+        port=settings.port,
+        url_path=path,
+        webhook_url=f"{settings.webhook_url.rstrip('/')}/{path}",
+        secret_token=secret,
+        allowed_updates=ALLOWED_UPDATES,
+    )
+
+
+def run(settings: Settings, content: Content) -> int:
+    """Long polling, or webhook mode with WEBHOOK_URL, until SIGTERM/SIGINT; the exit code."""
     configure_logging(settings)
     try:
         application = build_application(settings, content)
-        application.run_polling(allowed_updates=ALLOWED_UPDATES)
+        if settings.webhook_url:
+            _run_webhook(application, settings)
+        else:
+            application.run_polling(allowed_updates=ALLOWED_UPDATES)
     except InvalidToken:
         logger.error("Telegram rejected BOT_TOKEN; check it with @BotFather")
         return 2
@@ -457,3 +579,6 @@ def run_polling(settings: Settings, content: Content) -> int:
         logger.error("could not start the bot: %s", exc)
         return 1
     return 0
+
+
+run_polling = run  # the name earlier versions exported

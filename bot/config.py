@@ -8,6 +8,7 @@ boot instead of quietly at the first attendee's question.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import datetime
@@ -17,6 +18,10 @@ from bot.matching.matcher import MatchSettings
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS = ("text", "json")
+DEFAULT_PORT = 8443
+# Telegram's own rule for setWebhook's secret_token (sent back in a request header).
+WEBHOOK_SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 # Announcements per second. Telegram allows about 30 in bulk; a little below leaves room
 # for ordinary replies and for timing jitter on the way to Telegram's servers.
 DEFAULT_BROADCAST_RATE = 28.0
@@ -50,6 +55,11 @@ class Settings:
     database_path: Path = Path("data/bot.sqlite3")
     log_level: str = "INFO"
     broadcast_rate: float = DEFAULT_BROADCAST_RATE
+    log_format: str = "text"
+    # Webhook mode (the `web` process): on when webhook_url is set; otherwise long polling.
+    webhook_url: str | None = None
+    webhook_secret: str | None = field(default=None, repr=False)
+    port: int = DEFAULT_PORT
 
 
 def read_dotenv(path: Path) -> dict[str, str]:
@@ -131,6 +141,36 @@ def _broadcast_rate(env: Mapping[str, str]) -> float:
     return rate
 
 
+def _webhook(env: Mapping[str, str]) -> tuple[str | None, str | None, int]:
+    """WEBHOOK_URL, WEBHOOK_SECRET and PORT, each checked with a message that says why."""
+    url = env.get("WEBHOOK_URL", "").strip() or None
+    if url is not None and not url.startswith("https://"):
+        raise ConfigError(
+            f"WEBHOOK_URL: '{url}' must start with https:// (Telegram only calls HTTPS "
+            "webhooks; the proxy in front of the bot terminates TLS), e.g. "
+            "https://my-bot.herokuapp.com"
+        )
+    secret = env.get("WEBHOOK_SECRET", "").strip() or None
+    if secret is not None and not WEBHOOK_SECRET_PATTERN.fullmatch(secret):
+        raise ConfigError(
+            "WEBHOOK_SECRET: must be 1 to 256 characters of A-Z, a-z, 0-9, _ and - "
+            "(Telegram's rule); leave it unset and the bot generates one and keeps it in "
+            "the database"
+        )
+    raw_port = env.get("PORT", "").strip()
+    port = DEFAULT_PORT
+    if raw_port:
+        try:
+            port = int(raw_port)
+        except ValueError:
+            raise ConfigError(
+                f"PORT: '{raw_port}' is not a port number (1-65535, default {DEFAULT_PORT})"
+            ) from None
+        if not 1 <= port <= 65535:
+            raise ConfigError(f"PORT: {port} is outside 1-65535 (default {DEFAULT_PORT})")
+    return url, secret, port
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Validate everything; raise ConfigError naming the first bad variable."""
     env = environment() if env is None else env
@@ -157,6 +197,13 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     log_level = env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
     if log_level not in LOG_LEVELS:
         raise ConfigError(f"LOG_LEVEL: '{log_level}' is not one of {', '.join(LOG_LEVELS)}")
+    log_format = env.get("LOG_FORMAT", "text").strip().lower() or "text"
+    if log_format not in LOG_FORMATS:
+        raise ConfigError(
+            f"LOG_FORMAT: '{log_format}' is not one of {', '.join(LOG_FORMATS)} "
+            "(json writes one JSON object per line, for log collectors)"
+        )
+    webhook_url, webhook_secret, port = _webhook(env)
     api_url = env.get("BOT_API_URL", "").strip() or DEFAULT_API_URL
     if not api_url.startswith(("http://", "https://")):
         raise ConfigError(f"BOT_API_URL: '{api_url}' must start with http:// or https://")
@@ -178,4 +225,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         database_path=Path(env.get("DATABASE_PATH", "").strip() or "data/bot.sqlite3"),
         log_level=log_level,
         broadcast_rate=_broadcast_rate(env),
+        log_format=log_format,
+        webhook_url=webhook_url,
+        webhook_secret=webhook_secret,
+        port=port,
     )

@@ -32,6 +32,6 @@ def run_bot(settings: Settings, content: Content, err: TextIO) -> int:
     if not settings.token:
         print(NO_TOKEN_HELP.format(summary=content.summary()), file=err)
         return 2
-    from bot.app import run_polling
+    from bot.app import run
 
-    return run_polling(settings, content)
+    return run(settings, content)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import io
+import json
 import logging
 import os
 import signal
@@ -12,8 +14,9 @@ from pathlib import Path
 import pytest
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot import render
+from bot import app, render
 from bot.app import RetryingLimiter, RetryPolicy
+from bot.logs import JsonFormatter, TextFormatter, bind_update
 from tests.content_builder import AGENDA
 from tests.fake_telegram import FakeTelegram, iter_buttons
 from tests.harness import (
@@ -279,3 +282,48 @@ async def test_process_serves_and_stops_cleanly(fake: FakeTelegram, tmp_path: Pa
     assert Path(env["DATABASE_PATH"]).is_file()
     assert fake.token not in output and fake.token.split(":")[1] not in output
     assert fake.errors == []
+
+
+async def test_json_logs_carry_update_and_user_but_no_token_or_attendee_text(
+        harness: Harness, monkeypatch: pytest.MonkeyPatch):
+    """LOG_FORMAT=json through the real stack: one object per line, ids where known."""
+    h = harness
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter(app._REDACTOR.redact))
+    handler.setLevel(logging.INFO)
+    root = logging.getLogger()
+    previous_level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    try:
+        await h.say(ATTENDEE, "is there a bowling alley xyzzy")
+        await h.say(ATTENDEE, "wifi password plugh")
+        monkeypatch.setattr(h.state.answerer, "ask", lambda q: 1 / 0)
+        update = h.fake.user_sends(ATTENDEE, "parking frobozz")
+        await h.fake.wait_for_message(ATTENDEE, contains="Sorry")
+        monkeypatch.undo()
+        logging.getLogger("bot").warning("token %s", h.fake.token)
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(previous_level)
+    lines = stream.getvalue().splitlines()
+    records = [json.loads(line) for line in lines]
+    assert records and all({"time", "level", "logger", "message"} <= set(r) for r in records)
+    errors = [r for r in records if r["level"] == "ERROR"]
+    assert errors and errors[0]["update_id"] == update["update_id"]
+    assert errors[0]["user_id"] == ATTENDEE and "ZeroDivisionError" in errors[0]["exception"]
+    output = stream.getvalue()
+    assert h.fake.token not in output and "[REDACTED]" in output
+    for word in ("xyzzy", "plugh", "frobozz"):
+        assert word not in output
+
+
+def test_text_log_lines_name_the_update():
+    record = logging.LogRecord("bot", logging.INFO, __file__, 1, "hello", None, None)
+    bind_update(41, 1001)
+    try:
+        assert TextFormatter().format(record).endswith("hello [update 41 user 1001]")
+    finally:
+        bind_update(None, None)
+    assert TextFormatter().format(record).endswith("bot: hello")

@@ -41,6 +41,14 @@ def test_token_is_not_in_repr():
     ({"BOT_API_URL": "ftp://x"}, "BOT_API_URL"),
     ({"BOT_TOKEN": "not-a-token"}, "BOT_TOKEN"),
     ({"MATCH_SUGGEST_THRESHOLD": "2"}, "MATCH_SUGGEST_THRESHOLD"),
+    ({"LOG_FORMAT": "xml"}, "LOG_FORMAT"),
+    ({"WEBHOOK_URL": "http://bot.example.org"}, "WEBHOOK_URL"),
+    ({"WEBHOOK_SECRET": "has spaces"}, "WEBHOOK_SECRET"),
+    ({"WEBHOOK_SECRET": "x" * 257}, "WEBHOOK_SECRET"),
+    ({"WEBHOOK_SECRET": "dots.not.allowed"}, "WEBHOOK_SECRET"),
+    ({"PORT": "http"}, "PORT"),
+    ({"PORT": "0"}, "PORT"),
+    ({"PORT": "65536"}, "PORT"),
 ])
 def test_bad_values_name_the_variable(env, named):
     with pytest.raises(ConfigError, match=named):
@@ -51,3 +59,17 @@ def test_dotenv_file(tmp_path):
     path = tmp_path / ".env"
     path.write_text("# comment\nexport BOT_TOKEN='123:abc'\nFAQ_DIR=\"my faq\"\n\nJUNK\n")
     assert read_dotenv(path) == {"BOT_TOKEN": "123:abc", "FAQ_DIR": "my faq"}
+
+
+def test_webhook_and_log_settings():
+    settings = load_settings({})
+    assert settings.webhook_url is None and settings.port == 8443
+    assert settings.log_format == "text"
+    settings = load_settings({
+        "WEBHOOK_URL": "https://bot.example.org", "WEBHOOK_SECRET": "A-z_09" * 10,
+        "PORT": "5000", "LOG_FORMAT": "JSON",
+    })
+    assert settings.webhook_url == "https://bot.example.org"
+    assert settings.webhook_secret == "A-z_09" * 10 and settings.port == 5000
+    assert settings.log_format == "json"
+    assert "A-z_09" not in repr(settings)

@@ -379,7 +379,7 @@ async def on_stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     """Callback data we don't recognise (an old keyboard, or forged): do nothing."""
     query = update.callback_query
     assert query is not None
-    logger.info("ignored unknown callback data %r from %s", query.data, query.from_user.id)
+    logger.debug("ignored unknown callback data %r from %s", query.data, query.from_user.id)
     await answer_query(query, plain("cb.expired", language(update)))
 
 

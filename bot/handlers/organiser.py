@@ -352,19 +352,31 @@ def _build_answerer(st: BotState) -> Answerer:
     return Answerer(content, clock, st.settings.match)
 
 
+async def reload_content(st: BotState) -> list[object]:
+    """Re-read the content; swap it in only if valid. The problems, or [] on success.
+
+    Shared by /reload and SIGHUP so both behave the same: on any problem the running
+    content stays and nothing else changes.
+    """
+    try:
+        answerer = await asyncio.to_thread(_build_answerer, st)
+    except ContentError as exc:
+        logger.warning("reload refused: %d content problem(s)", len(exc.problems))
+        return list(exc.problems)
+    st.answerer = answerer  # one assignment: later updates see the new content whole
+    st.clock = answerer.clock
+    logger.info("content reloaded: %s", answerer.content.summary())
+    return []
+
+
 @organiser_only
 async def cmd_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/reload: swap in new content only if it is valid; otherwise keep serving the old."""
     st = state(context)
     lang = language(update)
-    try:
-        answerer = await asyncio.to_thread(_build_answerer, st)
-    except ContentError as exc:
-        logger.warning("reload refused: %d content problem(s)", len(exc.problems))
-        await respond(update, context, render.reload_failed(exc.problems, lang))
+    problems = await reload_content(st)
+    if problems:
+        await respond(update, context, render.reload_failed(problems, lang))
         return
-    st.answerer = answerer  # one assignment: later updates see the new content whole
-    st.clock = answerer.clock
-    logger.info("content reloaded: %s", answerer.content.summary())
-    await respond(update, context,
-                  render.message("reload_ok", lang, summary=answerer.content.summary()))
+    await respond(update, context, render.message(
+        "reload_ok", lang, summary=st.answerer.content.summary()))

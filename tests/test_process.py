@@ -1,0 +1,226 @@
+"""The real `python -m bot` process: signals, webhook mode and structured logs.
+
+These run the bot as production does (a subprocess, the fake Bot API over HTTP, a real
+SQLite file) because signal handling and shutdown order only exist in a real process.
+Every wait is for an observable event (a log line, a request reaching the fake, a reply),
+never a fixed sleep.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import signal
+import socket
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import aiohttp
+
+from bot.storage import Store
+from tests.fake_telegram import FakeTelegram
+from tests.harness import ATTENDEE, ORGANISER, ROOT
+
+TIMEOUT = 60.0
+
+
+class Process:
+    """A bot subprocess whose stderr is read continuously (so the pipe never fills)."""
+
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        self.process = process
+        self.lines: list[str] = []
+        self._changed = asyncio.Event()
+        self._reader = asyncio.create_task(self._read())
+
+    @classmethod
+    async def start(cls, env: dict[str, str], cwd: Path) -> Process:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", cwd=cwd, env=env,
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+        return cls(process)
+
+    async def _read(self) -> None:
+        assert self.process.stderr is not None
+        while line := await self.process.stderr.readline():
+            self.lines.append(line.decode("utf-8", "replace").rstrip("\n"))
+            self._changed.set()
+        self._changed.set()
+
+    async def wait_for_line(self, predicate: Callable[[str], bool], after: int = 0) -> int:
+        """The index of the first line from `after` on that matches; fails on exit."""
+        async def scan() -> int:
+            index = after
+            while True:
+                while index < len(self.lines):
+                    if predicate(self.lines[index]):
+                        return index
+                    index += 1
+                if self._reader.done():
+                    raise AssertionError("bot exited:\n" + "\n".join(self.lines[-30:]))
+                self._changed.clear()
+                await self._changed.wait()
+        return await asyncio.wait_for(scan(), TIMEOUT)
+
+    async def stop(self, sig: int = signal.SIGTERM) -> int:
+        if self.process.returncode is None:
+            self.process.send_signal(sig)
+        code = await asyncio.wait_for(self.process.wait(), TIMEOUT)
+        await asyncio.wait_for(self._reader, TIMEOUT)
+        return code
+
+    @property
+    def output(self) -> str:
+        return "\n".join(self.lines)
+
+
+def process_env(fake: FakeTelegram, tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("BOT_", "ORGANISER_", "WEBHOOK_", "LOG_", "PORT"))}
+    env.update({
+        "PYTHONPATH": str(ROOT), "BOT_TOKEN": fake.token, "BOT_API_URL": fake.base_url,
+        "AGENDA_PATH": str(ROOT / "agenda.yaml"), "FAQ_DIR": str(ROOT / "faq"),
+        "DATABASE_PATH": str(tmp_path / "bot.sqlite3"), "BOT_NOW": "2027-02-16T11:30",
+        "ORGANISER_IDS": str(ORGANISER), "LOG_LEVEL": "INFO",
+    })
+    env.update(extra)
+    return env
+
+
+NEW_FAQ = """\
+entries:
+  - id: zorbing
+    question: Is there a zorbing arena?
+    variants: [where can I go zorbing]
+    answer: Yes, the zorbing arena is on the lawn behind Hall C.
+"""
+
+
+async def test_sighup_reloads_and_sigterm_finishes_the_reply_in_flight(
+        fake: FakeTelegram, tmp_path: Path):
+    faq = tmp_path / "faq"
+    shutil.copytree(ROOT / "faq", faq)
+    env = process_env(fake, tmp_path, FAQ_DIR=str(faq), LOG_FORMAT="json")
+    bot = await Process.start(env, tmp_path)
+    try:
+        await bot.wait_for_line(lambda line: "serving" in line)
+
+        # A broken file: every problem is logged, the running content stays.
+        (faq / "zorbing.yaml").write_text("entries:\n  - id: zorbing\n    question: [\n")
+        mark = len(bot.lines)
+        bot.process.send_signal(signal.SIGHUP)
+        refused = await bot.wait_for_line(lambda line: "reload on SIGHUP refused" in line,
+                                          mark)
+        await bot.wait_for_line(
+            lambda line: "content problem" in line and "zorbing.yaml" in line, refused)
+        fake.user_sends(ATTENDEE, "/start")
+        await fake.wait_for_message(ATTENDEE, timeout=TIMEOUT)
+
+        # Fixed: the next SIGHUP swaps the new content in.
+        (faq / "zorbing.yaml").write_text(NEW_FAQ)
+        mark = len(bot.lines)
+        bot.process.send_signal(signal.SIGHUP)
+        await bot.wait_for_line(lambda line: "content reloaded" in line, mark)
+        fake.user_sends(ATTENDEE, "where can I go zorbing?")
+        reply = await fake.wait_for_message(
+            ATTENDEE, contains="zorbing arena", timeout=TIMEOUT)
+        assert "behind Hall C" in reply["text"]
+
+        # SIGTERM while the reply to a question is on its way: it still arrives.
+        arrived = asyncio.Event()
+        original = fake._apply_delay
+
+        async def apply_delay(method: str) -> None:
+            if method.lower() == "sendmessage":
+                arrived.set()
+            await original(method)
+
+        fake._apply_delay = apply_delay  # type: ignore[method-assign]
+        fake.delay("sendMessage", 1.0, times=1)
+        fake.user_sends(ATTENDEE, "wifi password?")
+        await asyncio.wait_for(arrived.wait(), TIMEOUT)
+    finally:
+        code = await bot.stop(signal.SIGTERM)
+    assert code == 0, bot.output
+    assert any("NCSC2027-Guest" in m["text"] for m in fake.messages_to(ATTENDEE))
+    assert fake.errors == []
+
+    # The database was closed cleanly: WAL checkpointed, and it opens again.
+    database = tmp_path / "bot.sqlite3"
+    assert not Path(f"{database}-wal").exists()
+    store = await Store.open(database)
+    try:
+        assert (await store.stats()).questions == 2
+    finally:
+        await store.close()
+
+    # Structured logs: one JSON object per line, the token nowhere, no attendee text.
+    records = [json.loads(line) for line in bot.lines]
+    assert all({"time", "level", "logger", "message"} <= set(r) for r in records)
+    assert fake.token not in bot.output and fake.token.split(":")[1] not in bot.output
+    assert "zorbing?" not in bot.output and "wifi password" not in bot.output
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def post_until_listening(session: aiohttp.ClientSession, url: str,
+                               **kwargs: object) -> aiohttp.ClientResponse:
+    """POST, retrying only while nothing listens yet (the server starts after setWebhook)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + TIMEOUT
+    delay = 0.05
+    while True:
+        try:
+            return await session.post(url, **kwargs)  # type: ignore[arg-type]
+        except aiohttp.ClientConnectorError:
+            if loop.time() > deadline:
+                raise
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+
+async def test_webhook_mode_checks_the_secret_and_answers(fake: FakeTelegram, tmp_path: Path):
+    port = free_port()
+    env = process_env(fake, tmp_path, WEBHOOK_URL="https://bot.example.org/", PORT=str(port))
+    bot = await Process.start(env, tmp_path)
+    try:
+        registered = await fake.wait_for_request("setWebhook", timeout=TIMEOUT)
+        url = registered.params["url"]
+        secret = registered.params["secret_token"]
+        assert url.startswith("https://bot.example.org/")
+        path = url.removeprefix("https://bot.example.org/")
+        assert len(path) >= 32 and fake.token not in url
+        assert fake.token.split(":")[1] not in url and secret not in url
+        update = fake.user_sends(ATTENDEE, "/start")
+        local = f"http://127.0.0.1:{port}/{path}"
+        async with aiohttp.ClientSession() as session:
+            refused = await post_until_listening(session, local, json=update)
+            assert refused.status == 403
+            wrong = await session.post(local, json=update, headers={
+                "X-Telegram-Bot-Api-Secret-Token": "not-the-secret"})
+            assert wrong.status == 403
+            elsewhere = await session.post(f"http://127.0.0.1:{port}/", json=update, headers={
+                "X-Telegram-Bot-Api-Secret-Token": secret})
+            assert elsewhere.status == 404
+            accepted = await session.post(local, json=update, headers={
+                "X-Telegram-Bot-Api-Secret-Token": secret})
+            assert accepted.status == 200
+        welcome = await fake.wait_for_message(ATTENDEE, timeout=TIMEOUT)
+        assert "NCSC 2027" in welcome["text"]
+    finally:
+        code = await bot.stop(signal.SIGTERM)
+    assert code == 0, bot.output
+    assert secret not in bot.output and fake.token not in bot.output
+    # The generated secret is kept, so a restart registers the same URL.
+    store = await Store.open(tmp_path / "bot.sqlite3")
+    try:
+        assert await store.get_setting("webhook_secret") == secret
+    finally:
+        await store.close()
