@@ -63,7 +63,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.content import Content
 from bot.handlers import announcements, attendee, inline, organiser
-from bot.handlers.common import STATE_KEY, BotState, is_private, state_of
+from bot.handlers.common import STATE_KEY, BotState, is_private, state, state_of
 from bot.handlers.organiser import OrganiserPoster, reload_content
 from bot.logs import bind_update, formatter_for
 from bot.storage import Store
@@ -94,6 +94,7 @@ ATTENDEE_COMMANDS: tuple[tuple[str, Callable[..., Awaitable[None]]], ...] = (
     ("venue", attendee.cmd_venue),
     ("stop", attendee.cmd_stop),
     ("forget", attendee.cmd_forget),
+    ("lang", attendee.cmd_lang),
     ("mysessions", announcements.cmd_mysessions),
     ("remind", announcements.cmd_remind),
 )
@@ -359,6 +360,10 @@ async def _bind_update(update: object, context: ContextTypes.DEFAULT_TYPE) -> No
     if isinstance(update, Update):
         user = update.effective_user
         bind_update(update.update_id, user.id if user else None)
+        if user is not None and user.language_code is not None:
+            # Remembered for messages sent outside an update (reminders, reports).
+            state(context).client_languages[user.id] = messages.language_for(
+                user.language_code)
 
 
 def _register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -380,6 +385,7 @@ def _register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         (r"^pick:\d{1,18}:[0-9a-f]{10}$", attendee.on_pick),
         (r"^none:\d{1,18}$", attendee.on_none_of_these),
         (r"^forget:(yes|no)$", attendee.on_forget),
+        (r"^lang:(en|ur)$", attendee.on_lang),
         (r"^unans:\d{1,9}$", organiser.on_unanswered_page),
         *announcements.BUTTON_PATTERNS,
     )
@@ -422,6 +428,11 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
     if st.store_ is None:
         st.store_ = await Store.open(st.settings.database_path)
         st.owns_store = True
+    for user_id, chosen, code in await st.store.user_languages():
+        if chosen in messages.CATALOGUES:
+            st.chosen_languages[user_id] = chosen
+        if code is not None:
+            st.client_languages[user_id] = messages.language_for(code)
     st.username = application.bot.username or ""
     st.bot_id = application.bot.id
     if st.settings.organiser_chat_id is not None:
@@ -502,7 +513,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if (isinstance(update, Update) and is_private(update.effective_chat)
             and not isinstance(error, TelegramError) and update.effective_chat is not None):
         user = update.effective_user
-        language = messages.language_for(user.language_code if user else None)
+        language = state(context).language_of(user.id if user else None,
+                                              user.language_code if user else None)
         with contextlib.suppress(TelegramError):
             await context.bot.send_message(
                 update.effective_chat.id,

@@ -19,10 +19,14 @@ Nothing here imports telegram: the catalogue is shared with tests and future too
 from __future__ import annotations
 
 import html
+import re
 import string
+import unicodedata
 from collections.abc import Mapping
 
 DEFAULT_LANGUAGE = "en"
+RLM = "\u200f"  # RIGHT-TO-LEFT MARK: makes a line that starts with Latin text read RTL
+LRM = "\u200e"  # LEFT-TO-RIGHT MARK: keeps "/" or "@" attached to the Latin word after it
 PLAIN_PREFIXES = ("btn.", "cb.", "cmd.", "inline.")
 
 
@@ -65,6 +69,7 @@ EN: dict[str, str] = {
         "/remind <i>minutes</i>: when to remind you before a starred session (or off)\n"
         "/stop: stop announcements (/start resumes them)\n"
         "/forget: delete everything I have stored about you\n"
+        "/lang: language, English or اردو\n"
         "\n"
         "In groups, mention me (@{username}) or reply to my message. In any chat you can "
         "type <code>@{username} wifi</code> to share an answer."
@@ -130,6 +135,9 @@ EN: dict[str, str] = {
     ),
     "forget_cancelled": "Nothing was deleted.",
     "forget_private_only": "Please send /forget to me in a private chat.",
+    # --- language -------------------------------------------------------------------------
+    "lang_choose": "🌐 Choose your language",
+    "lang_set": "✅ I'll talk to you in English now. Send /lang for اردو.",
     # --- organisers -----------------------------------------------------------------------
     "organiser_only": "Sorry, that command is only for the organisers.",
     "organiser_post": (
@@ -206,6 +214,8 @@ EN: dict[str, str] = {
     "btn.forget_no": "Cancel",
     "btn.previous": "◀",
     "btn.next_page": "▶",
+    "btn.lang_en": "English",
+    "btn.lang_ur": "اردو",
     # --- callback query toasts (plain) ----------------------------------------------------
     "cb.thanks_vote": "Thanks for the feedback!",
     "cb.expired": "This button has expired. Please ask again.",
@@ -222,6 +232,7 @@ EN: dict[str, str] = {
     "cmd.venue": "Address and map",
     "cmd.stop": "Stop announcements",
     "cmd.forget": "Delete my data",
+    "cmd.lang": "Language: English or Urdu",
     "cmd.unanswered": "Organisers: open questions",
     "cmd.answer": "Organisers: /answer ID text",
     "cmd.dismiss": "Organisers: /dismiss ID",
@@ -351,7 +362,389 @@ EN: dict[str, str] = {
     "cmd.announcements": "Organisers: recent and scheduled announcements",
 }
 
-CATALOGUES: dict[str, Mapping[str, str]] = {"en": EN}
+
+# --- Urdu -----------------------------------------------------------------------------------
+#
+# Written in Urdu script with Urdu punctuation (۔ ؟ ،). Telegram picks a paragraph's
+# direction from its first strong character, so `_rtl` (below) starts every line that would
+# otherwise open with Latin text (a command, a placeholder, Roman Urdu) with a RIGHT-TO-LEFT
+# MARK, and puts a LEFT-TO-RIGHT MARK before embedded /commands and @names so their slash
+# or at-sign stays attached to the Latin word. Tests check both languages have the same keys
+# and placeholders and that no Urdu line ends with an ASCII punctuation mark.
+
+_UR_SOURCE: dict[str, str] = {
+    # --- welcome and help -----------------------------------------------------------------
+    "welcome": (
+        "👋 <b>{conference}</b> بوٹ میں خوش آمدید۔\n"
+        "\n"
+        "کانفرنس کے بارے میں جو چاہیں اپنے الفاظ میں پوچھیں، انگریزی، رومن اردو یا اردو "
+        "میں۔ مثلاً\n"
+        "• <i>کیا وائی فائی کی سہولت ہے؟</i>\n"
+        "• <i>registration kab band hogi</i>\n"
+        "• <i>اس وقت کیا چل رہا ہے؟</i>\n"
+        "\n"
+        "مجھے عام سوالات کے جوابات، ایجنڈا، مقررین اور مقام کا علم ہے۔ جو بات مجھے معلوم نہ "
+        "ہو وہ سوال میں منتظمین تک پہنچا دیتا ہوں اور وہ آپ کو یہیں جواب دیتے ہیں۔\n"
+        "\n"
+        "🔔 آپ کو منتظمین کے اعلانات (کمرے کی تبدیلی، تاخیر وغیرہ) ملتے رہیں گے۔ انہیں بند "
+        "کرنے کے لیے /stop بھیجیں؛ دوبارہ /start بھیجنے سے یہ پھر شروع ہو جائیں گے۔"
+    ),
+    "welcome_group": (
+        "👋 میں <b>{conference}</b> کا بوٹ ہوں۔ سوال پوچھنے کے لیے مجھے @{username} لکھ "
+        "کر مخاطب کریں یا میرے کسی پیغام کا جواب دیں۔ یہاں /agenda، /now، /next اور /venue "
+        "بھی استعمال کر سکتے ہیں۔"
+    ),
+    "help": (
+        "<b>اپنا سوال</b> اپنے الفاظ میں پوچھیں، مثلاً <i>نماز کی جگہ کہاں ہے؟</i>\n"
+        "\n"
+        "پروگرام، دن بہ دن ← /agenda\n"
+        "اس وقت کیا چل رہا ہے ← /now\n"
+        "اگلا سیشن ← /next\n"
+        "کسی مقرر کے سیشن ← /speaker <i>نام</i>\n"
+        "پتا اور نقشہ ← /venue\n"
+        "آپ کے ⭐ سیشن اور کیلنڈر فائل ← /mysessions\n"
+        "سیشن سے کتنے منٹ پہلے یاد دہانی ہو (یا بند) ← /remind <i>منٹ</i>\n"
+        "اعلانات بند کریں (دوبارہ شروع کرنے کے لیے /start) ← /stop\n"
+        "میرے پاس محفوظ آپ کا سارا ڈیٹا حذف کریں ← /forget\n"
+        "زبان بدلیں، English یا اردو ← /lang\n"
+        "\n"
+        "گروپ میں مجھے @{username} لکھ کر مخاطب کریں یا میرے پیغام کا جواب دیں۔ کسی بھی "
+        "چیٹ میں <code>@{username} wifi</code> لکھ کر جواب شیئر کر سکتے ہیں۔"
+    ),
+    "help_organiser": (
+        "\n\n<b>منتظمین کے کمانڈ</b>\n"
+        "کھلے سوالات، گروپ کی صورت میں، نئے پہلے ← /unanswered\n"
+        "وہ سوال پوچھنے والے سب لوگوں کو جواب ← /answer <i>ID متن</i>\n"
+        "جواب دیے بغیر سوال بند کریں ← /dismiss <i>ID</i>\n"
+        "شرکاء، سوالات اور ووٹ ← /stats\n"
+        "agenda.yaml اور faq/ دوبارہ پڑھیں (مسئلہ ہو تو پرانا مواد برقرار رہتا ہے) ← /reload\n"
+        "پیش نظارہ کے بعد سب شرکاء کو اعلان ← /announce <i>متن</i>\n"
+        "ایک سیشن کے سامعین کے لیے <code>session:ID</code>، وقت مقرر کرنے کے لیے "
+        "<code>at 2027-02-16 13:55</code>؛ یا کسی پیغام کے جواب میں /announce لکھیں۔\n"
+        "حالیہ اور طے شدہ اعلانات ← /announcements\n"
+        "منتظمین کی چیٹ میں بوٹ کے بھیجے گئے سوال کا جواب دیں تو وہ شریک تک پہنچ جاتا ہے۔"
+    ),
+    # --- questions ------------------------------------------------------------------------
+    "suggest": "🤔 کیا آپ کا مطلب یہ تھا؟",
+    "no_answer": (
+        "اس کا اچھا جواب ابھی میرے پاس نہیں، اس لیے میں نے آپ کا سوال منتظمین تک پہنچا دیا "
+        "ہے۔ وہ آپ کو یہیں جواب دیں گے۔"
+    ),
+    "none_of_these": (
+        "شکریہ۔ میں نے آپ کا سوال منتظمین تک پہنچا دیا ہے؛ وہ آپ کو یہیں جواب دیں گے۔"
+    ),
+    "not_a_question": (
+        "براہ کرم اپنا سوال الفاظ میں لکھیں، مثلاً <i>نماز کی جگہ کہاں ہے؟</i>"
+    ),
+    "only_text": "میں صرف تحریر پڑھ سکتا ہوں۔ براہ کرم اپنا سوال لکھ کر بھیجیں۔",
+    "unknown_command": "یہ کمانڈ میں نہیں جانتا، /help دیکھیں۔",
+    "something_went_wrong": "معذرت، میری طرف کچھ گڑبڑ ہو گئی۔ براہ کرم دوبارہ کوشش کریں۔",
+    "answer_gone": "معذرت، یہ جواب اب دستیاب نہیں۔ براہ کرم دوبارہ پوچھیں۔",
+    # --- agenda ---------------------------------------------------------------------------
+    "agenda_pick_day": "📅 <b>{conference} کا ایجنڈا</b>، کون سا دن؟",
+    "agenda_empty": "ایجنڈا ابھی شائع نہیں ہوا۔",
+    "day_heading": "دن {number}، {date}",
+    "day_empty": "{date} کو کچھ طے نہیں۔",
+    "speaker_usage": (
+        "بتائیں کس مقرر کے سیشن دیکھنے ہیں، مثلاً <code>/speaker {example}</code> لکھیں۔"
+    ),
+    "speaker_not_found": (
+        "“{name}” سے ملتا کوئی مقرر نہیں ملا۔ نام کا کچھ حصہ یا ان کا عہدہ لکھ کر دیکھیں، "
+        "مثلاً <code>/speaker {example}</code> لکھیں۔"
+    ),
+    "venue": "📍 <b>{name}</b>",
+    "venue_address": "{address}",
+    "venue_map": "🗺 {link}",
+    "venue_map_label": "نقشے میں کھولیں",
+    "venue_missing": "منتظمین نے ابھی مقام کی تفصیل شائع نہیں کی۔",
+    # --- subscription and privacy ---------------------------------------------------------
+    "stopped": "🔕 اب آپ کو اعلانات نہیں ملیں گے۔ دوبارہ حاصل کرنے کے لیے /start بھیجیں۔",
+    "forget_confirm": (
+        "اس سے میرے پاس محفوظ آپ کا سب کچھ حذف ہو جائے گا: آپ کے سوالات، ووٹ اور سبسکرپشن۔ "
+        "کیا آپ کو یقین ہے؟"
+    ),
+    "forget_done": (
+        "🗑 ہو گیا۔ میرے پاس آپ کے بارے میں جو کچھ محفوظ تھا، سب حذف کر دیا ہے۔ بوٹ دوبارہ "
+        "استعمال کرنا ہو تو /start بھیجیں۔"
+    ),
+    "forget_cancelled": "کچھ حذف نہیں ہوا۔",
+    "forget_private_only": "براہ کرم /forget مجھے نجی چیٹ میں بھیجیں۔",
+    # --- language -------------------------------------------------------------------------
+    "lang_choose": "🌐 اپنی زبان منتخب کریں",
+    "lang_set": "✅ اب میں آپ سے اردو میں بات کروں گا۔ English کے لیے /lang بھیجیں۔",
+    # --- organisers -----------------------------------------------------------------------
+    "organiser_only": "معذرت، یہ کمانڈ صرف منتظمین کے لیے ہے۔",
+    "organiser_post": (
+        "❓ <b>جواب طلب سوال #{id}</b>، {name} کی طرف سے، آئی ڈی <code>{user_id}</code>\n"
+        "<blockquote>{question}</blockquote>\n"
+        "بہترین اندازہ ← {guess}\n"
+        "جواب دینے کے لیے اس پیغام کا جواب دیں، یا <code>/answer {id} …</code> یا "
+        "<code>/dismiss {id}</code> استعمال کریں۔"
+    ),
+    "organiser_post_guess": "{label}، اسکور {score}",
+    "organiser_post_no_guess": "کوئی نہیں",
+    "organiser_answer": (
+        "💬 <b>منتظمین نے آپ کے سوال کا جواب دیا ہے</b>\n"
+        "<blockquote>{question}</blockquote>\n"
+        "{answer}"
+    ),
+    "answered_report": "✅ #{id}: {total} میں سے {sent} شرکاء کو بھیج دیا گیا۔",
+    "answered_report_unreachable": " {failed} تک نہیں پہنچ سکا، شاید انہوں نے بوٹ بلاک کر دیا ہے۔",
+    "already_closed": "#{id} کا جواب دیا جا چکا ہے یا یہ بند ہو چکا ہے؛ کچھ نہیں بھیجا گیا۔",
+    "no_such_question": "سوال #{id} موجود نہیں۔",
+    "not_a_question_post": (
+        "یہ پیغام سوال والی پوسٹ نہیں۔ شریک کو جواب دینے کے لیے ❓ والی پوسٹ کا جواب دیں۔"
+    ),
+    "reply_not_organiser": (
+        "معذرت، صرف ORGANISER_IDS میں درج منتظمین ہی شرکاء کو جواب دے سکتے ہیں۔"
+    ),
+    "answer_usage": (
+        "طریقہ <code>/answer ID آپ کا جواب</code>، مثلاً "
+        "<code>/answer 12 نماز کے کمرے ہال اے کے ساتھ ہیں۔</code>"
+    ),
+    "dismiss_usage": "طریقہ <code>/dismiss ID</code>، مثلاً <code>/dismiss 12</code> لکھیں۔",
+    "dismissed": "#{id} بند کر دیا گیا ({count} سوال)۔",
+    "unanswered_empty": "🎉 کوئی جواب طلب سوال نہیں۔",
+    "unanswered_header": (
+        "<b>جواب طلب سوالات</b>، کل {total} گروپوں میں سے {first} تا {last}، نئے پہلے"
+    ),
+    "unanswered_item": "<b>#{id}</b>{times} · {when}\n{question}",
+    "unanswered_times": " ×{count}",
+    "unanswered_footer": (
+        "جواب کے لیے <code>/answer ID متن</code> اور بند کرنے کے لیے "
+        "<code>/dismiss ID</code> لکھیں۔"
+    ),
+    "stats": (
+        "<b>اعداد و شمار</b>\n"
+        "شرکاء {attendees}، جن میں سبسکرائبر {subscribers}\n"
+        "سوالات {questions}\n"
+        "• بوٹ نے جواب دیا {answered}، یعنی {answered_share}\n"
+        "• تجاویز پیش کیں {suggested}، یعنی {suggested_share}\n"
+        "• منتظمین کو بھیجے گئے {unanswered}، یعنی {unanswered_share}\n"
+        "ابھی کھلے {open}"
+    ),
+    "stats_top_header": "\n<b>سب سے زیادہ پوچھے گئے</b>",
+    "stats_top_item": "{rank}۔ {label}، {count} بار",
+    "stats_votes_header": "\n<b>ووٹ</b>",
+    "stats_votes_item": "{label}، 👍 {up} · 👎 {down}",
+    "reload_ok": "✅ دوبارہ لوڈ ہو گیا، {summary}",
+    "reload_failed": (
+        "⚠️ نئے مواد میں مسائل ہیں، اس لیے میں نے پرانا مواد برقرار رکھا ہے۔ یہ مسائل ٹھیک "
+        "کر کے دوبارہ /reload کریں۔"
+    ),
+    "reload_problem": "• {problem}",
+    # --- buttons (plain) ------------------------------------------------------------------
+    "btn.agenda": "📅 ایجنڈا",
+    "btn.now": "▶️ ابھی",
+    "btn.next": "⏭ اگلا",
+    "btn.venue": "📍 مقام",
+    "btn.help": "❓ مدد",
+    "btn.up": "👍",
+    "btn.down": "👎",
+    "btn.up_chosen": "👍 ✓",
+    "btn.down_chosen": "👎 ✓",
+    "btn.none_of_these": "ان میں سے کوئی نہیں",
+    "btn.day": "دن {number} · {date}",
+    "btn.forget_yes": "🗑 ہاں، میرا ڈیٹا حذف کریں",
+    "btn.forget_no": "منسوخ",
+    "btn.previous": "◀",
+    "btn.next_page": "▶",
+    "btn.lang_en": "English",
+    "btn.lang_ur": "اردو",
+    # --- callback query toasts (plain) ----------------------------------------------------
+    "cb.thanks_vote": "رائے دینے کا شکریہ",
+    "cb.expired": "یہ بٹن اب کام نہیں کرتا۔ براہ کرم دوبارہ پوچھیں۔",
+    "cb.not_yours": "صرف سوال پوچھنے والا ہی انتخاب کر سکتا ہے۔",
+    "cb.organiser_only": "معذرت، یہ صرف منتظمین کے لیے ہے۔",
+    "cb.passed_on": "منتظمین کو بھیج دیا گیا۔",
+    # --- command descriptions (plain) -----------------------------------------------------
+    "cmd.start": "خوش آمدید اور اعلانات کی سبسکرپشن",
+    "cmd.help": "میں کیا کر سکتا ہوں",
+    "cmd.agenda": "پروگرام، دن بہ دن",
+    "cmd.now": "اس وقت کیا چل رہا ہے",
+    "cmd.next": "اگلا سیشن",
+    "cmd.speaker": "کسی مقرر کے سیشن، /speaker نام",
+    "cmd.venue": "پتا اور نقشہ",
+    "cmd.stop": "اعلانات بند کریں",
+    "cmd.forget": "میرا ڈیٹا حذف کریں",
+    "cmd.lang": "زبان، English یا اردو",
+    "cmd.unanswered": "منتظمین: کھلے سوالات",
+    "cmd.answer": "منتظمین: /answer ID متن",
+    "cmd.dismiss": "منتظمین: /dismiss ID",
+    "cmd.stats": "منتظمین: اعداد و شمار",
+    "cmd.reload": "منتظمین: ایجنڈا اور سوالات دوبارہ لوڈ کریں",
+    # --- inline mode (plain) --------------------------------------------------------------
+    "inline.now": "ابھی جاری",
+    "inline.next": "اگلا",
+    "inline.venue": "مقام",
+    # --- announcements --------------------------------------------------------------------
+    "ann.usage": (
+        "طریقہ <code>/announce آپ کا پیغام</code>، یا کسی تحریری پیغام کے جواب میں "
+        "<code>/announce</code> لکھیں تو وہ پیغام اپنی فارمیٹنگ سمیت بھیجا جائے گا۔\n"
+        "متن سے پہلے <code>session:ID</code> لکھیں تو صرف وہ شرکاء جنہوں نے یہ سیشن ⭐ کیا "
+        "ہے، اور <code>at 2027-02-16 13:55</code> لکھیں تو بعد میں بھیجا جائے گا، {tz} کے "
+        "وقت کے مطابق۔"
+    ),
+    "ann.unknown_session": "ایجنڈے میں <code>{id}</code> نام کا کوئی سیشن نہیں۔",
+    "ann.bad_time": (
+        "یہ وقت سمجھ نہیں آیا۔ <code>at 2027-02-16 13:55</code> لکھیں، {tz} کا وقت۔"
+    ),
+    "ann.past_time": "{time} گزر چکا ہے۔ ابھی بھیجیں یا بعد کا وقت چنیں۔",
+    "ann.reply_not_text": (
+        "میں صرف تحریر کا اعلان کر سکتا ہوں۔ کسی تحریری پیغام کے جواب میں "
+        "<code>/announce</code> لکھیں۔"
+    ),
+    "ann.too_long": "یہ ایک پیغام کے لیے بہت لمبا ہے، {limit} میں سے {length} حروف۔",
+    "ann.nobody": "یہ کسی کو نہیں ملے گا: {audience}۔ کچھ محفوظ نہیں کیا گیا۔",
+    "ann.audience_all": "تمام سبسکرائب شدہ شرکاء",
+    "ann.audience_session": "وہ شرکاء جنہوں نے “{title}” ⭐ کیا ہے",
+    "ann.when_now": "جیسے ہی آپ بھیجیں دبائیں",
+    "ann.when_at": "{time} ({tz})، {delta} بعد",
+    "ann.preview": (
+        "📣 <b>اعلان #{id} کا پیش نظارہ</b>\n"
+        "کس کو ← {audience}\n"
+        "کب ← {when}\n"
+        "──────────"
+    ),
+    "ann.rejected": (
+        "ٹیلیگرام نے یہ متن قبول نہیں کیا ({error})، اس لیے کچھ محفوظ نہیں ہوا۔ فارمیٹنگ "
+        "دیکھ کر دوبارہ کوشش کریں۔"
+    ),
+    "ann.scheduled": (
+        "⏰ <b>اعلان #{id} طے ہو گیا</b>، {time} ({tz}) پر {audience} کو۔\n"
+        "──────────"
+    ),
+    "ann.cancelled_draft": "منسوخ: اعلان #{id} نہیں بھیجا گیا۔",
+    "ann.cancelled_scheduled": "منسوخ: طے شدہ اعلان #{id} نہیں بھیجا جائے گا۔",
+    "ann.progress": (
+        "📣 <b>اعلان #{id}</b>، {audience} کو بھیجا جا رہا ہے\n"
+        "✅ بھیجے {sent} · 🚫 بلاک {blocked} · ⚠️ ناکام {failed} · ⏳ باقی {remaining}\n"
+        "تقریباً {eta} باقی۔\n"
+        "──────────"
+    ),
+    "ann.done": (
+        "✅ <b>اعلان #{id} بھیج دیا گیا</b>، {audience} کو\n"
+        "پہنچے {sent} · بوٹ بلاک کیا {blocked} (سبسکرپشن ختم) · ناکام {failed}\n"
+        "وقت لگا {elapsed}۔\n"
+        "──────────"
+    ),
+    "ann.stopped": (
+        "⏹ <b>اعلان #{id} روک دیا گیا</b>، {audience}\n"
+        "پہنچے {sent} · بلاک {blocked} · ناکام {failed} · نہیں بھیجے گئے {remaining}\n"
+        "──────────"
+    ),
+    "ann.late_note": "\n⚠️ دیر سے بھیجا گیا: {time} پر بوٹ چل نہیں رہا تھا۔",
+    "ann.report": (
+        "✅ اعلان #{id}: {sent} کو پہنچا، {blocked} نے بوٹ بلاک کیا ہے، {failed} ناکام۔"
+    ),
+    "ann.report_stopped": "⏹ اعلان #{id} روک دیا گیا: {sent} کو پہنچا، {remaining} نہیں بھیجے گئے۔",
+    "ann.list_header": "<b>اعلانات</b>",
+    "ann.list_empty": (
+        "ابھی کوئی اعلان نہیں۔ <code>/announce آپ کا پیغام</code> لکھ کر بھیجیں۔"
+    ),
+    "ann.list_item": "<b>#{id}</b> · {status}\nکس کو ← {audience}\n{preview}",
+    "ann.status_scheduled": "⏰ {time} کے لیے طے شدہ",
+    "ann.status_sending": "📤 بھیجا جا رہا ہے، {sent} بھیجے، {remaining} باقی",
+    "ann.status_done": "✅ {time}، {sent} بھیجے، {blocked} بلاک، {failed} ناکام",
+    "ann.status_cancelled": "⏹ {time} کو منسوخ، {sent} بھیجے، {remaining} نہیں بھیجے گئے",
+    # --- personal schedule, reminders, calendar -------------------------------------------
+    "mysessions_header": "⭐ آپ کے سیشن، کل {count}",
+    "mysessions_empty": (
+        "آپ نے ابھی کوئی سیشن ⭐ نہیں کیا۔ کسی سیشن کے نیچے ☆ دبائیں (/agenda یا /now "
+        "آزمائیں) تو وہ یہاں آ جائے گا؛ شروع ہونے سے پہلے میں آپ کو یاد دلا دوں گا۔"
+    ),
+    "mysessions_reminder": (
+        "🔔 میں ہر سیشن سے {minutes} منٹ پہلے یاد دلاتا ہوں۔ بدلنے کے لیے "
+        "<code>/remind 15</code> اور بند کرنے کے لیے <code>/remind off</code> لکھیں۔"
+    ),
+    "mysessions_reminder_off": (
+        "🔕 یاد دہانیاں بند ہیں۔ <code>/remind 10</code> لکھنے سے دوبارہ شروع ہو جائیں گی۔"
+    ),
+    "remind_set": "🔔 میں ہر ⭐ سیشن سے {minutes} منٹ پہلے آپ کو یاد دلاؤں گا۔",
+    "remind_off": "🔕 یاد دہانیاں بند ہیں۔ <code>/remind 10</code> سے دوبارہ شروع کریں۔",
+    "remind_usage": (
+        "طریقہ <code>/remind 15</code> یعنی ⭐ سیشن سے کتنے منٹ پہلے، 1 سے {max} تک، یا "
+        "<code>/remind off</code> لکھیں۔ ابھی ← {current}"
+    ),
+    "reminder": "⏰ <b>جلد شروع ہو رہا ہے</b>\n\n{sessions}",
+    "reminder_item": "<b>{title}</b>، {minutes} منٹ میں\n{where}",
+    "ics_caption_all": "📅 {conference} کا پورا ایجنڈا، کھولیں اور اپنے کیلنڈر میں شامل کریں۔",
+    "ics_caption_mine": "📅 آپ کے {count} ⭐ سیشن، کھولیں اور اپنے کیلنڈر میں شامل کریں۔",
+    "btn.ann_send": "📣 {count} شرکاء کو بھیجیں",
+    "btn.ann_cancel": "منسوخ",
+    "btn.ann_stop": "⏹ بھیجنا روکیں",
+    "btn.ann_stop_id": "⏹ #{id} منسوخ کریں",
+    "btn.star": "☆ {time} {title}",
+    "btn.starred": "⭐ {time} {title}",
+    "btn.star_single": "☆ میرے سیشنز میں شامل کریں",
+    "btn.starred_single": "⭐ میرے سیشنز میں شامل",
+    "btn.ics_all": "📅 پورا ایجنڈا، ics فائل",
+    "btn.ics_mine": "📅 میرے کیلنڈر میں شامل کریں",
+    "cb.ann_gone": "یہ اعلان پہلے ہی بھیجا یا منسوخ کیا جا چکا ہے۔",
+    "cb.ann_sending": "{count} شرکاء کو بھیجا جا رہا ہے…",
+    "cb.ann_scheduled": "طے ہو گیا۔",
+    "cb.ann_stopping": "روکا جا رہا ہے…",
+    "cb.ann_cancelled": "منسوخ ہو گیا۔",
+    "cb.session_gone": "یہ سیشن اب ایجنڈے میں نہیں۔",
+    "cb.starred": "⭐ /mysessions میں شامل۔ {minutes} منٹ پہلے یاد دلاؤں گا۔",
+    "cb.starred_no_reminder": "⭐ /mysessions میں شامل ہو گیا۔",
+    "cb.unstarred": "/mysessions سے نکال دیا گیا۔",
+    "cb.ics_none": "آپ نے ابھی کوئی سیشن ⭐ نہیں کیا۔",
+    "cb.ics_name_mine": "میرے {conference} سیشن",
+    "cb.remind_current_on": "{minutes} منٹ پہلے",
+    "cb.remind_current_off": "بند",
+    "cmd.mysessions": "میرے ⭐ سیشن اور کیلنڈر فائل",
+    "cmd.remind": "⭐ سیشن سے پہلے یاد دہانی، /remind 10",
+    "cmd.announce": "منتظمین: شرکاء کو اعلان",
+    "cmd.announcements": "منتظمین: حالیہ اور طے شدہ اعلانات",
+}
+
+
+_TAG = re.compile(r"<[^>]*>")
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+# "/" or "@" starting a command or username inside a line (not in "</b>", "faq/", "<code>").
+_LTR_LEAD = re.compile(r"(?<![\w/<>@\u200e])([/@])(?=[A-Za-z{])")
+
+
+def first_strong_direction(line: str) -> str | None:
+    """ "rtl", "ltr" or None for a line's first strongly directional character.
+
+    Tags are skipped; a placeholder counts as "ltr" because the value put there (a
+    conference name, a time, a room) is often Latin.
+    """
+    text = _TAG.sub("", line)
+    index = 0
+    while index < len(text):
+        if text[index] == "{" and _PLACEHOLDER.match(text, index):
+            return "ltr"
+        kind = unicodedata.bidirectional(text[index])
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+        index += 1
+    return None
+
+
+def _rtl(template_: str) -> str:
+    """Make every line of an RTL template display right-to-left (see the Urdu section)."""
+    lines = []
+    for line in template_.split("\n"):
+        line = _LTR_LEAD.sub(LRM + r"\1", line)
+        if first_strong_direction(line) == "ltr":
+            line = RLM + line
+        lines.append(line)
+    return "\n".join(lines)
+
+
+# Plain entries (buttons, toasts) stay as written: they are single short lines, and code
+# such as the star toggle reads a label's first character.
+UR: dict[str, str] = {
+    key: text if key.startswith(PLAIN_PREFIXES) else _rtl(text)
+    for key, text in _UR_SOURCE.items()
+}
+
+CATALOGUES: dict[str, Mapping[str, str]] = {"en": EN, "ur": UR}
 
 
 def language_for(code: str | None) -> str:

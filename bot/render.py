@@ -238,6 +238,14 @@ def forget_keyboard(language: str) -> InlineKeyboardMarkup:
     ]])
 
 
+def language_keyboard(language: str) -> InlineKeyboardMarkup:
+    """/lang: each language named in itself, so anyone can find theirs."""
+    return InlineKeyboardMarkup([[
+        _button(plain("btn.lang_en", language), "lang", "en"),
+        _button(plain("btn.lang_ur", language), "lang", "ur"),
+    ]])
+
+
 def pager_keyboard(offset: int, total: int, language: str,
                    page: int = UNANSWERED_PAGE) -> InlineKeyboardMarkup | None:
     buttons = []

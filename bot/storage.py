@@ -732,6 +732,19 @@ class Store:
             )
         return changed > 0
 
+    async def user_languages(self) -> list[tuple[int, str | None, str | None]]:
+        """(user_id, chosen language or None, client language_code) for every attendee.
+
+        Loaded once at start so replies pick their language without a query each.
+        """
+        async with self._lock:
+            cursor = await self._db.execute(
+                "SELECT user_id, lang, language_code FROM users "
+                "WHERE lang IS NOT NULL OR language_code IS NOT NULL")
+            rows = await cursor.fetchall()
+            await cursor.close()
+        return [(int(row[0]), row[1], row[2]) for row in rows]
+
     async def subscriber_ids(self) -> list[int]:
         """Who gets an 'all' announcement: subscribed and not known to have blocked us."""
         async with self._lock:

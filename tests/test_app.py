@@ -30,7 +30,7 @@ from tests.harness import (
 )
 
 ATTENDEE_COMMANDS = ["start", "help", "agenda", "now", "next", "speaker", "venue", "stop",
-                     "forget", "mysessions", "remind"]
+                     "forget", "lang", "mysessions", "remind"]
 ORGANISER_COMMANDS = ["unanswered", "answer", "dismiss", "stats", "reload", "announce",
                       "announcements"]
 
@@ -41,8 +41,11 @@ async def test_commands_are_set_per_scope(harness: Harness):
     for chat in (ORGANISER, ORGANISER_CHAT):
         commands = [c["command"] for c in fake.commands_for(f"chat:{chat}")]
         assert commands == ATTENDEE_COMMANDS + ORGANISER_COMMANDS
-    assert set(fake.commands) == {("default", ""), (f"chat:{ORGANISER}", ""),
-                                  (f"chat:{ORGANISER_CHAT}", "")}
+    scopes = ("default", f"chat:{ORGANISER}", f"chat:{ORGANISER_CHAT}")
+    assert set(fake.commands) == {(scope, code) for scope in scopes for code in ("", "ur")}
+    urdu = {c["command"]: c["description"] for c in fake.commands_for(language_code="ur")}
+    assert list(urdu) == ATTENDEE_COMMANDS
+    assert urdu["agenda"] == "پروگرام، دن بہ دن" and urdu["lang"] == "زبان، English یا اردو"
 
 
 async def test_bad_gateway_is_retried(harness: Harness):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 
 import pytest
 
@@ -83,14 +84,15 @@ def test_key_tokens_find_every_entry_again(sample_content: Content):
 # --- the catalogue ------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("language", sorted(messages.CATALOGUES))
 @pytest.mark.parametrize("key", sorted(messages.EN))
-def test_every_entry_renders_valid_telegram_text(key: str):
+def test_every_entry_renders_valid_telegram_text(key: str, language: str):
     values = {name: "<x> & y" for name in messages.placeholders(key)}
     if messages.is_plain(key):
-        text = messages.plain(key, "en", **values)
-        assert "<" not in messages.template(key) and text.strip()
+        text = messages.plain(key, language, **values)
+        assert "<" not in messages.template(key, language) and text.strip()
     else:
-        text = messages.html_text(key, "en", **values)
+        text = messages.html_text(key, language, **values)
         if text.strip():
             shown(text)  # parses: every substituted value was escaped
 
@@ -105,9 +107,41 @@ def test_values_are_escaped_unless_safe():
         messages.html_text("btn.agenda")
 
 
-def test_languages_fall_back_to_english():
-    assert messages.language_for("ur-PK") == "en"  # until the Urdu catalogue exists
-    assert messages.language_for(None) == "en"
-    for language, catalogue in messages.CATALOGUES.items():
-        for key in catalogue:
-            assert messages.placeholders(key, language) == messages.placeholders(key, "en")
+def test_language_codes():
+    assert messages.language_for("ur-PK") == "ur" and messages.language_for("ur") == "ur"
+    assert messages.language_for(None) == "en" and messages.language_for("de") == "en"
+
+
+def test_every_key_has_english_and_urdu_with_the_same_placeholders():
+    assert set(messages.UR) == set(messages.EN)
+    for key in messages.EN:
+        assert messages.placeholders(key, "ur") == messages.placeholders(key, "en"), key
+
+
+def _urdu_lines() -> list[tuple[str, str]]:
+    return [(key, line) for key, text in messages.UR.items() for line in text.split("\n")
+            if any("\u0600" <= char <= "\u06ff" for char in line)]
+
+
+def test_no_urdu_line_ends_with_ascii_punctuation():
+    """Urdu sentences end with ۔ ؟ ، (an ASCII '.' or ':' shows up on the wrong side)."""
+    for key, line in _urdu_lines():
+        bare = re.sub(r"\{[^{}]*\}", "", re.sub(r"<[^>]*>", "", line)).rstrip()
+        if bare:
+            assert bare[-1] not in string.punctuation, (key, line)
+
+
+def test_urdu_lines_read_right_to_left():
+    """Each line starts with Urdu, or with a RIGHT-TO-LEFT MARK before Latin text."""
+    for key, line in _urdu_lines():
+        if messages.is_plain(key):
+            continue
+        assert line.startswith(messages.RLM) or (
+            messages.first_strong_direction(line) == "rtl"), (key, line)
+    # "/" stays attached to its command in an RTL line; tags are left alone.
+    assert f"{messages.LRM}/start" in messages.UR["stopped"]
+    assert "</b>" in messages.UR["welcome"] and f"{messages.LRM}</" not in messages.UR["welcome"]
+
+
+def test_missing_translations_fall_back_to_english():
+    assert messages.template("welcome", "xx") == messages.EN["welcome"]

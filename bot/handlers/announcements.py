@@ -115,7 +115,9 @@ async def start(application: Application[Any, Any, Any, Any, Any, Any], *,
                               on_progress=on_progress, **extra)
     reminders = ReminderService(
         st.store, sender.send, pacer=pacer, content=lambda: st.content, now=st.now,
-        render=lambda due, now: (reminder_text(due, now), ParseMode.HTML))
+        render=lambda due, now: (
+            reminder_text(due, now, st.language_of(due[0].user_id if due else None)),
+            ParseMode.HTML))
     it = holder["it"] = Announcements(sender, pacer, broadcaster, reminders)
     application.bot_data[KEY] = it
     _observe_replies(application, pacer)
@@ -281,7 +283,7 @@ def stop_keyboard(broadcast_id: int, lang: str) -> InlineKeyboardMarkup:
 async def cmd_announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/announce [session:ID] [at DATE TIME] TEXT, or as a reply: store a draft, preview it."""
     st = state(context)
-    lang = language(update)
+    lang = language(update, context)
     message, user, chat = update.effective_message, update.effective_user, update.effective_chat
     if message is None or user is None or chat is None:
         return
@@ -333,7 +335,7 @@ async def on_announce_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
     query = update.callback_query
     assert query is not None and query.data is not None
     st = state(context)
-    lang = language(update)
+    lang = language(update, context)
     if not st.is_organiser(query.from_user.id):
         logger.info("refused announcement button from user %s", query.from_user.id)
         await answer_query(query, plain("cb.organiser_only", lang), alert=True)
@@ -436,8 +438,9 @@ async def show_progress(st: BotState, it: Announcements, progress: Progress) -> 
     broadcast = progress.broadcast
     if broadcast.progress_chat_id is None or broadcast.progress_message_id is None:
         return
-    text, report = progress_text(st, progress)
-    markup = None if progress.finished else stop_keyboard(broadcast.id, "en")
+    lang = st.language_of(broadcast.created_by)
+    text, report = progress_text(st, progress, lang)
+    markup = None if progress.finished else stop_keyboard(broadcast.id, lang)
     await _progress_edit(it, broadcast, text, markup)
     if report is not None:
         await it.pacer.acquire(broadcast.progress_chat_id)
@@ -509,7 +512,7 @@ async def announcements_list(st: BotState, lang: str) -> Rendered:
 async def cmd_announcements(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/announcements: scheduled and recent broadcasts with counts, and cancel buttons."""
     st = state(context)
-    lang = language(update)
+    lang = language(update, context)
     user = update.effective_user
     if not st.is_organiser(user.id if user else None):
         await respond(update, context, render.message("organiser_only", lang))
@@ -558,9 +561,9 @@ async def with_stars(st: BotState, update: Update, reply: Rendered,
     """
     if not sessions:
         return reply
-    lang = language(update)
-    starred: set[str] = set()
     user = update.effective_user
+    lang = st.language_of(user.id, user.language_code) if user else "en"
+    starred: set[str] = set()
     if user is not None and is_private(update.effective_chat):
         starred = set(await st.store.starred_sessions(user.id))
     rows = list(reply.markup.inline_keyboard) if reply.markup else []
@@ -591,7 +594,7 @@ async def on_star(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     st = state(context)
-    lang = language(update)
+    lang = language(update, context)
     token = query.data.split(":", 1)[1]
     key = key_for_token(st.content, token)
     session = st.content.session(key.split(":", 1)[1]) if key else None
@@ -633,7 +636,7 @@ async def _reminder_line(st: BotState, user_id: int, lang: str) -> Safe:
 async def cmd_mysessions(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/mysessions: starred sessions by time, with ⭐ to unstar and an .ics button."""
     st = state(context)
-    lang = language(update)
+    lang = language(update, context)
     user = update.effective_user
     if user is None:
         return
@@ -651,7 +654,7 @@ async def cmd_mysessions(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 async def cmd_remind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/remind MIN or /remind off: the lead of reminders before starred sessions."""
     st = state(context)
-    lang = language(update)
+    lang = language(update, context)
     user, message = update.effective_user, update.effective_message
     if user is None or message is None:
         return
@@ -679,7 +682,7 @@ async def on_calendar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     query = update.callback_query
     assert query is not None and query.data is not None
     st = state(context)
-    lang = language(update)
+    lang = language(update, context)
     content = st.content
     which = query.data.split(":", 1)[1]
     slug = re.sub(r"[^a-z0-9]+", "-", content.conference.display_name.lower()).strip("-")

@@ -63,7 +63,7 @@ async def cmd_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/start: welcome, menu, and (in a private chat) register and subscribe the attendee."""
     st = state(context)
     user, chat = update.effective_user, update.effective_chat
-    lang = language(update)
+    lang = language(update, context)
     private = is_private(chat)
     if private and user is not None:
         now = st.now()
@@ -79,11 +79,11 @@ async def cmd_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = update.effective_user
     organiser = st.is_organiser(user.id if user else None)
     await respond(update, context,
-                  render.help_text(language(update), st.username, organiser=organiser))
+                  render.help_text(language(update, context), st.username, organiser=organiser))
 
 
 async def cmd_agenda(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    lang = language(update)
+    lang = language(update, context)
     await respond(update, context, announcements.with_calendar(
         render.agenda_days(state(context).content, lang), lang))
 
@@ -105,7 +105,7 @@ async def cmd_next(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def cmd_speaker(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/speaker NAME: the speaker's sessions; without a name, how to use it."""
     st = state(context)
-    lang = language(update)
+    lang = language(update, context)
     content = st.content
     name = _command_argument(update.effective_message)
     example = render.speaker_example(content)
@@ -124,7 +124,7 @@ async def cmd_speaker(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def cmd_venue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await respond(update, context, render.venue(state(context).content, language(update)))
+    await respond(update, context, render.venue(state(context).content, language(update, context)))
 
 
 async def cmd_stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -133,17 +133,59 @@ async def cmd_stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = update.effective_user
     if user is not None:
         await st.store.set_subscribed(user.id, False, st.now())
-    await respond(update, context, render.message("stopped", language(update)))
+    await respond(update, context, render.message("stopped", language(update, context)))
 
 
 async def cmd_forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/forget: ask for confirmation; the button does the deleting."""
-    lang = language(update)
+    lang = language(update, context)
     if not is_private(update.effective_chat):
         await respond(update, context, render.message("forget_private_only", lang))
         return
     await respond(update, context, render.rendered(
         render.html_text("forget_confirm", lang), render.forget_keyboard(lang)))
+
+
+LANGUAGE_WORDS = {
+    "en": "en", "english": "en", "انگریزی": "en",
+    "ur": "ur", "urdu": "ur", "اردو": "ur",
+}
+
+
+async def _choose_language(st: BotState, update: Update, lang: str) -> None:
+    """Store the attendee's choice; it wins over their Telegram client's language."""
+    user = update.effective_user
+    if user is None:
+        return
+    if not await st.store.set_language(user.id, lang):
+        await st.store.upsert_user(user.id, user.first_name, user.username,
+                                   user.language_code, st.now(),
+                                   subscribe_new=is_private(update.effective_chat))
+        await st.store.set_language(user.id, lang)
+    st.chosen_languages[user.id] = lang
+
+
+async def cmd_lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/lang: English / اردو buttons; `/lang ur` (or urdu, اردو, en) switches at once."""
+    st = state(context)
+    choice = LANGUAGE_WORDS.get(_command_argument(update.effective_message).lower())
+    if choice is None:
+        lang = language(update, context)
+        await respond(update, context, render.rendered(
+            render.html_text("lang_choose", lang), render.language_keyboard(lang)))
+        return
+    await _choose_language(st, update, choice)
+    await respond(update, context, render.message("lang_set", choice))
+
+
+async def on_lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A language button ("lang:en" / "lang:ur"): the presser's own language changes."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    choice = query.data.split(":", 1)[1]
+    await _choose_language(state(context), update, choice)
+    await answer_query(query)
+    await edit(query, context, render.message("lang_set", choice))
 
 
 async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -156,12 +198,12 @@ async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
         _, _, target = command.partition("@")
         if target.lower() != state(context).username.lower():
             return  # for another bot, or for nobody: not our business in a group
-    await respond(update, context, render.message("unknown_command", language(update)))
+    await respond(update, context, render.message("unknown_command", language(update, context)))
 
 
 async def on_non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stickers, photos, voice notes... in a private chat: say what the bot can read."""
-    await respond(update, context, render.message("only_text", language(update)))
+    await respond(update, context, render.message("only_text", language(update, context)))
 
 
 # --- questions ----------------------------------------------------------------------------
@@ -215,7 +257,7 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE, raw: str) -> N
     if message is None or user is None:
         return
     st = state(context)
-    lang = language(update)
+    lang = language(update, context)
     question = raw.strip()[:MAX_QUESTION_CHARS]
     if not has_words(question):
         await respond(update, context, render.message("not_a_question", lang))
@@ -253,7 +295,7 @@ async def on_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     st = state(context)
-    lang = language(update)
+    lang = language(update, context)
     content = st.content
     choice = query.data.split(":", 1)[1]
     if choice == "agenda":
@@ -277,7 +319,7 @@ async def on_day(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     st = state(context)
-    lang = language(update)
+    lang = language(update, context)
     day = date.fromisoformat(query.data.split(":", 1)[1])
     if day not in st.content.days or query.message is None:
         await answer_query(query, plain("cb.expired", lang))
@@ -293,7 +335,7 @@ async def on_vote(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     st = state(context)
-    lang = language(update)
+    lang = language(update, context)
     _, raw_id, raw_value = query.data.split(":")
     question_id, value = int(raw_id), int(raw_value)
     question = await st.store.get_question(question_id)
@@ -312,7 +354,7 @@ async def on_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     st = state(context)
-    lang = language(update)
+    lang = language(update, context)
     _, raw_id, token = query.data.split(":")
     question_id = int(raw_id)
     question = await st.store.get_question(question_id)
@@ -339,7 +381,7 @@ async def on_none_of_these(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     query = update.callback_query
     assert query is not None and query.data is not None
     st = state(context)
-    lang = language(update)
+    lang = language(update, context)
     question_id = int(query.data.split(":")[1])
     question = await st.store.get_question(question_id)
     if question is None:
@@ -364,9 +406,10 @@ async def on_forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     st = state(context)
-    lang = language(update)
+    lang = language(update, context)
     if query.data == "forget:yes":
         await st.store.forget_user(query.from_user.id)
+        st.chosen_languages.pop(query.from_user.id, None)
         logger.info("forgot attendee %s at their request", query.from_user.id)
         reply = render.message("forget_done", lang)
     else:
@@ -380,7 +423,7 @@ async def on_stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     query = update.callback_query
     assert query is not None
     logger.debug("ignored unknown callback data %r from %s", query.data, query.from_user.id)
-    await answer_query(query, plain("cb.expired", language(update)))
+    await answer_query(query, plain("cb.expired", language(update, context)))
 
 
 async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

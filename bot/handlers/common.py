@@ -65,6 +65,11 @@ class BotState:
     answers: AnswerCache = field(default_factory=AnswerCache)
     questions_: QuestionLog | None = None
     poster: OrganiserPoster | None = None
+    # UI language per user: chosen with /lang (wins), else from the Telegram client's
+    # language_code. Kept in memory (loaded at start) so every reply picks its language
+    # without a database round trip; reminders and reports use it too.
+    chosen_languages: dict[int, str] = field(default_factory=dict)
+    client_languages: dict[int, str] = field(default_factory=dict)
 
     @property
     def store(self) -> Store:
@@ -86,6 +91,16 @@ class BotState:
     def now(self) -> datetime:
         return self.clock.now()
 
+    def language_of(self, user_id: int | None, language_code: str | None = None) -> str:
+        """The catalogue language for this user: /lang choice, else their client's."""
+        if user_id is not None:
+            chosen = self.chosen_languages.get(user_id)
+            if chosen is not None:
+                return chosen
+            if language_code is None:
+                return self.client_languages.get(user_id, messages.DEFAULT_LANGUAGE)
+        return messages.language_for(language_code)
+
     def is_organiser(self, user_id: int | None) -> bool:
         """Checked on every organiser command and button: ids come from configuration."""
         return user_id is not None and user_id in self.settings.organiser_ids
@@ -99,9 +114,12 @@ def state(context: ContextTypes.DEFAULT_TYPE) -> BotState:
     return state_of(context.application)
 
 
-def language(update: Update) -> str:
+def language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """The language to answer this update in (the /lang choice wins over the client's)."""
     user = update.effective_user
-    return messages.language_for(user.language_code if user else None)
+    if user is None:
+        return messages.DEFAULT_LANGUAGE
+    return state(context).language_of(user.id, user.language_code)
 
 
 def is_private(chat: Chat | None) -> bool:

@@ -23,7 +23,7 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if query is None:
         return
     st = state(context)
-    lang = language(update)
+    lang = language(update, context)
     answerer = st.answerer
     text = query.query.strip()[:MAX_INLINE_QUERY]
     if not text:

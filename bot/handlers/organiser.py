@@ -49,7 +49,8 @@ def organiser_only(handler: Handler) -> Handler:
         user = update.effective_user
         if not state(context).is_organiser(user.id if user else None):
             logger.info("refused organiser command from user %s", user.id if user else None)
-            await respond(update, context, render.message("organiser_only", language(update)))
+            await respond(update, context,
+                          render.message("organiser_only", language(update, context)))
             return
         await handler(update, context)
 
@@ -204,7 +205,7 @@ async def deliver_answer(bot: Bot, st: BotState, question_id: int, answer_text: 
 
 async def _report(update: Update, context: ContextTypes.DEFAULT_TYPE, question_id: int,
                   delivery: Delivery) -> None:
-    lang = language(update)
+    lang = language(update, context)
     if delivery.outcome == "missing":
         reply = render.message("no_such_question", lang, id=question_id)
     elif delivery.outcome == "closed":
@@ -221,7 +222,7 @@ async def on_organiser_reply(update: Update, context: ContextTypes.DEFAULT_TYPE)
     st = state(context)
     if message is None or message.reply_to_message is None or user is None:
         return
-    lang = language(update)
+    lang = language(update, context)
     question = await st.store.question_by_organiser_post(
         message.chat.id, message.reply_to_message.message_id)
     if question is None:
@@ -267,7 +268,7 @@ def _question_id(raw: str) -> int | None:
 @organiser_only
 async def cmd_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/answer ID text: send the answer to everyone who asked that question."""
-    lang = language(update)
+    lang = language(update, context)
     parts = _command_parts(update.effective_message)
     question_id = _question_id(parts[0]) if parts else None
     text = parts[1].strip() if len(parts) > 1 else ""
@@ -283,7 +284,7 @@ async def cmd_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 @organiser_only
 async def cmd_dismiss(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/dismiss ID: close a question (and its near-identical group) without an answer."""
-    lang = language(update)
+    lang = language(update, context)
     parts = _command_parts(update.effective_message)
     question_id = _question_id(parts[0]) if parts else None
     if question_id is None:
@@ -315,7 +316,7 @@ async def _unanswered_page(st: BotState, offset: int, lang: str) -> render.Rende
 async def cmd_unanswered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/unanswered: open questions, near-identical ones grouped, newest first, paged."""
     st = state(context)
-    await respond(update, context, await _unanswered_page(st, 0, language(update)))
+    await respond(update, context, await _unanswered_page(st, 0, language(update, context)))
 
 
 async def on_unanswered_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -323,7 +324,7 @@ async def on_unanswered_page(update: Update, context: ContextTypes.DEFAULT_TYPE)
     query = update.callback_query
     assert query is not None and query.data is not None
     st = state(context)
-    lang = language(update)
+    lang = language(update, context)
     if not st.is_organiser(query.from_user.id):
         await answer_query(query, plain("cb.organiser_only", lang), alert=True)
         return
@@ -338,7 +339,7 @@ async def cmd_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/stats: attendees, questions by outcome, most asked entries and votes."""
     st = state(context)
     numbers = await st.store.stats()
-    await respond(update, context, render.stats(numbers, st.content, language(update)))
+    await respond(update, context, render.stats(numbers, st.content, language(update, context)))
 
 
 def _build_answerer(st: BotState) -> Answerer:
@@ -373,7 +374,7 @@ async def reload_content(st: BotState) -> list[object]:
 async def cmd_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/reload: swap in new content only if it is valid; otherwise keep serving the old."""
     st = state(context)
-    lang = language(update)
+    lang = language(update, context)
     problems = await reload_content(st)
     if problems:
         await respond(update, context, render.reload_failed(problems, lang))

@@ -1,0 +1,66 @@
+"""The Urdu interface end to end: the client's language, /lang, Urdu FAQ answers."""
+
+from __future__ import annotations
+
+from bot import messages
+from tests.fake_telegram import iter_buttons
+from tests.harness import ATTENDEE, Harness
+
+URDU_USER = 1003
+
+
+def labels(record: dict) -> list[str]:
+    return [b["text"] for b in iter_buttons(record["reply_markup"])]
+
+
+def is_urdu(text: str) -> bool:
+    return sum("\u0600" <= char <= "\u06ff" for char in text) > len(text) // 3
+
+
+async def test_an_urdu_client_gets_the_urdu_interface_and_urdu_answers(harness: Harness):
+    h = harness
+    welcome = await h.say(URDU_USER, "/start", language_code="ur")
+    assert "خوش آمدید" in welcome["text"] and welcome["text"].startswith(messages.RLM)
+    assert labels(welcome) == ["📅 ایجنڈا", "▶️ ابھی", "⏭ اگلا", "📍 مقام", "❓ مدد"]
+    help_text = await h.say(URDU_USER, "/help", language_code="ur")
+    assert "/lang" in help_text["text"] and is_urdu(help_text["text"])
+    answer = await h.say(URDU_USER, "وائی فائی کا پاس ورڈ کیا ہے؟", language_code="ur")
+    assert "بیج کی پشت" in answer["text"] and "NCSC2027-Guest" in answer["text"]
+    unknown = await h.say(URDU_USER, "/frobnicate", language_code="ur")
+    assert unknown["text"] == messages.UR["unknown_command"]
+
+
+async def test_lang_buttons_switch_and_the_choice_wins_over_the_client(harness: Harness):
+    h = harness
+    await h.say(ATTENDEE, "/start")  # an English client
+    menu = await h.say(ATTENDEE, "/lang")
+    assert labels(menu) == ["English", "اردو"]
+    await h.press(ATTENDEE, menu, button_text="اردو")
+    switched = await h.fake.wait_for_message(ATTENDEE, method="editMessageText")
+    assert switched["text"].startswith("✅ اب میں آپ سے اردو میں بات کروں گا")
+    user = await h.store.get_user(ATTENDEE)
+    assert user is not None and user.lang == "ur"
+
+    parking = await h.say(ATTENDEE, "parking kahan hai")  # language_code is still "en"
+    assert "پارکنگ مفت ہے" in parking["text"]
+    stopped = await h.say(ATTENDEE, "/stop")
+    assert is_urdu(stopped["text"])
+
+    # An Urdu client who prefers English.
+    await h.say(URDU_USER, "/lang en", language_code="ur")
+    welcome = await h.say(URDU_USER, "/start", language_code="ur")
+    assert welcome["text"].startswith("👋 Welcome")
+    lunch = await h.say(URDU_USER, "is lunch provided", language_code="ur")
+    assert "Dining Marquee" in lunch["text"]
+
+
+async def test_forget_drops_the_language_choice(harness: Harness):
+    h = harness
+    await h.say(ATTENDEE, "/lang ur")
+    confirm = await h.say(ATTENDEE, "/forget")
+    assert is_urdu(confirm["text"])
+    await h.press(ATTENDEE, confirm, data="forget:yes")
+    await h.fake.wait_for_message(ATTENDEE, method="editMessageText")
+    assert ATTENDEE not in h.state.chosen_languages
+    welcome = await h.say(ATTENDEE, "/start")
+    assert welcome["text"].startswith("👋 Welcome")
