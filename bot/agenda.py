@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from bot.content.models import Content, Session, Speaker
 from bot.matching.normalize import fold
+from bot.messages import long_date, plain, weekday_time
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,32 +44,37 @@ def day_number(content: Content, day: date) -> int | None:
     return days.index(day) + 1 if day in days else None
 
 
-def now_view(content: Content, moment: datetime) -> AgendaView:
+def now_view(content: Content, moment: datetime, language: str = "en") -> AgendaView:
     days = content.days
     running = running_at(content, moment)
     if running:
-        return AgendaView(f"On now ({moment:%H:%M})", tuple(running))
+        return AgendaView(plain("text.on_now", language, time=f"{moment:%H:%M}"),
+                          tuple(running))
     if not days:
-        return AgendaView("Nothing is scheduled.", ())
+        return AgendaView(plain("text.nothing_scheduled", language), ())
     if moment.date() < days[0]:
         first = on_day(content, days[0])[:3]
-        note = f"The conference starts on {days[0]:%A %d %B} at {first[0].start:%H:%M}."
-        return AgendaView("Nothing is on yet.", tuple(first), note)
+        note = plain("text.starts_on", language, date=long_date(days[0], language),
+                     time=f"{first[0].start:%H:%M}")
+        return AgendaView(plain("text.not_yet", language), tuple(first), note)
     if moment.date() > days[-1] or moment >= content.sessions[-1].end:
-        return AgendaView("The conference is over.", (), "Thank you for joining us!")
+        return AgendaView(plain("text.over", language), (), plain("text.thanks", language))
     following = upcoming(content, moment, limit=4)
     nxt = following[0]
-    when = f"{nxt.start:%H:%M}" if nxt.day == moment.date() else f"{nxt.start:%A %H:%M}"
-    return AgendaView("Nothing is on right now.", tuple(following), f"Next up at {when}.")
+    when = (f"{nxt.start:%H:%M}" if nxt.day == moment.date()
+            else weekday_time(nxt.start, language))
+    return AgendaView(plain("text.nothing_now", language), tuple(following),
+                      plain("text.next_up_at", language, when=when))
 
 
-def next_view(content: Content, moment: datetime) -> AgendaView:
+def next_view(content: Content, moment: datetime, language: str = "en") -> AgendaView:
     following = upcoming(content, moment, limit=20)
     if not following:
-        return AgendaView("The conference is over.", (), "Thank you for joining us!")
+        return AgendaView(plain("text.over", language), (), plain("text.thanks", language))
     first_start = following[0].start
     batch = [s for s in following if s.start == first_start]
-    return AgendaView(f"Next, at {first_start:%A %H:%M}", tuple(batch))
+    return AgendaView(plain("text.next_at", language, when=weekday_time(first_start, language)),
+                      tuple(batch))
 
 
 _DAY_MARK = re.compile(r"\bday\s*(\d+|one|two|three)\b")

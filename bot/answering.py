@@ -104,16 +104,16 @@ class Answerer:
         view = agenda.AgendaView(heading, tuple(sessions), note)
         return Reply(question, "answer", candidates, (), view, source="slots")
 
-    def _time_question(self, question: str) -> agenda.AgendaView | None:
+    def _time_question(self, question: str, language: str = "en") -> agenda.AgendaView | None:
         terms = set(self.analyzer.terms(question))
         asked = terms & ({_NOW, _NEXT} | _DAY_TERMS)
         if not asked or not terms - asked <= _AGENDA_WORDS:
             return None
         moment = self.clock.now()
         if _NOW in asked:
-            return agenda.now_view(self.content, moment)
+            return agenda.now_view(self.content, moment, language)
         if _NEXT in asked:
-            return agenda.next_view(self.content, moment)
+            return agenda.next_view(self.content, moment, language)
         day = self._day_asked(asked, moment.date())
         if day is None:
             return None
@@ -139,6 +139,8 @@ class Answerer:
         """The full text an attendee gets for an `answer` decision."""
         if reply.agenda_view is not None:
             view = reply.agenda_view
+            if reply.source == "clock" and language != "en":  # headings in their language
+                view = self._time_question(reply.question, language) or view
             return session_list(self.content, view.heading, view.sessions, m, view.note)
         if reply.decision != "answer" or reply.best is None:
             return None

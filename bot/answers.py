@@ -15,6 +15,7 @@ from typing import Protocol
 
 from bot.agenda import series
 from bot.content.models import Content, FaqEntry, Session, Speaker
+from bot.messages import long_date, plain, short_date
 
 
 class Markup(Protocol):
@@ -51,10 +52,13 @@ PLAIN = PlainText()
 HTML = Html()
 
 
-def day_label(content: Content, moment: datetime) -> str:
+def day_label(content: Content, moment: datetime, language: str = "en") -> str:
     days = content.days
-    prefix = f"Day {days.index(moment.date()) + 1}, " if moment.date() in days else ""
-    return f"{prefix}{moment:%A %d %B}"
+    label = long_date(moment.date(), language)
+    if moment.date() not in days:
+        return label
+    return plain("text.day_prefix", language, number=days.index(moment.date()) + 1,
+                 date=label)
 
 
 def time_range(session: Session) -> str:
@@ -66,15 +70,17 @@ def faq_text(entry: FaqEntry, m: Markup = PLAIN, language: str = "en") -> str:
     return m.text(answer)
 
 
-def session_text(content: Content, session: Session, m: Markup = PLAIN) -> str:
+def session_text(content: Content, session: Session, m: Markup = PLAIN,
+                 language: str = "en") -> str:
     lines = [m.bold(session.title)]
-    where = f"{day_label(content, session.start)}, {time_range(session)}"
+    comma = "،" if language == "ur" else ","
+    where = f"{day_label(content, session.start, language)}{comma} {time_range(session)}"
     if session.room:
         where += f" · {session.room.label}"
     lines.append(m.text(where))
     if session.speakers:
         names = "; ".join(s.label for s in session.speakers)
-        lines.append(m.text(f"Speakers: {names}"))
+        lines.append(m.text(plain("text.speakers", language, names=names)))
     details = [d for d in (session.kind, session.track) if d]
     if details:
         lines.append(m.text(" · ".join(d.capitalize() if d.islower() else d for d in details)))
@@ -84,24 +90,26 @@ def session_text(content: Content, session: Session, m: Markup = PLAIN) -> str:
     repeats = series(content, session)
     if repeats:
         lines.append("")
-        lines.append(m.text("Also:"))
-        lines.extend(session_line(content, s, m, with_day=True) for s in repeats)
+        lines.append(m.text(plain("text.also", language)))
+        lines.extend(session_line(content, s, m, with_day=True, language=language)
+                     for s in repeats)
     return "\n".join(lines)
 
 
 def session_line(content: Content, session: Session, m: Markup = PLAIN, *,
-                 with_day: bool = False) -> str:
+                 with_day: bool = False, language: str = "en") -> str:
     """One compact line for lists: time · title · room."""
     when = time_range(session)
     if with_day:
-        when = f"{session.start:%a %d %b} {when}"
+        when = f"{short_date(session.start.date(), language)} {when}"
     parts = [m.text(when), m.bold(session.title)]
     if session.room:
         parts.append(m.text(session.room.name))
     return "• " + " · ".join(parts)
 
 
-def speaker_text(content: Content, speaker: Speaker, m: Markup = PLAIN) -> str:
+def speaker_text(content: Content, speaker: Speaker, m: Markup = PLAIN,
+                 language: str = "en") -> str:
     lines = [m.bold(speaker.name)]
     if speaker.title:
         lines.append(m.text(speaker.title))
@@ -110,10 +118,11 @@ def speaker_text(content: Content, speaker: Speaker, m: Markup = PLAIN) -> str:
     sessions = content.sessions_of(speaker)
     if sessions:
         lines.append("")
-        lines.append(m.text("Speaking at:"))
-        lines.extend(session_line(content, s, m, with_day=True) for s in sessions)
+        lines.append(m.text(plain("text.speaking_at", language)))
+        lines.extend(session_line(content, s, m, with_day=True, language=language)
+                     for s in sessions)
     else:
-        lines.append(m.text("Not on the programme for a session at the moment."))
+        lines.append(m.text(plain("text.no_sessions", language)))
     return "\n".join(lines)
 
 
@@ -135,9 +144,9 @@ def target_text(content: Content, key: str, m: Markup = PLAIN, language: str = "
     if kind == "faq" and (entry := content.faq_entry(ident)):
         return faq_text(entry, m, language)
     if kind == "session" and (session := content.session(ident)):
-        return session_text(content, session, m)
+        return session_text(content, session, m, language)
     if kind == "speaker" and (speaker := content.speaker(ident)):
-        return speaker_text(content, speaker, m)
+        return speaker_text(content, speaker, m, language)
     return None
 
 

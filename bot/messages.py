@@ -9,8 +9,9 @@ Two kinds of entries, and the difference matters for safety:
   every value substituted into them unless the caller marks it `Safe` (already-rendered
   HTML from bot.answers or bot.render), so attendee and organiser text can never inject
   markup or break a message with a stray `<` or `&`.
-- Plain templates (keys starting with `btn.`, `cb.`, `cmd.` or `inline.`) are for button
-  labels, callback-query toasts, command descriptions and inline-result titles, which
+- Plain templates (keys starting with `btn.`, `cb.`, `cmd.`, `inline.` or `text.`) are for
+  button labels, callback-query toasts, command descriptions, inline-result titles and the
+  agenda texts of bot.agenda and bot.answers (escaped there by their Markup), which
   Telegram shows verbatim. `plain()` substitutes values as they are.
 
 Nothing here imports telegram: the catalogue is shared with tests and future tooling.
@@ -23,11 +24,12 @@ import re
 import string
 import unicodedata
 from collections.abc import Mapping
+from datetime import date, datetime
 
 DEFAULT_LANGUAGE = "en"
 RLM = "\u200f"  # RIGHT-TO-LEFT MARK: makes a line that starts with Latin text read RTL
 LRM = "\u200e"  # LEFT-TO-RIGHT MARK: keeps "/" or "@" attached to the Latin word after it
-PLAIN_PREFIXES = ("btn.", "cb.", "cmd.", "inline.")
+PLAIN_PREFIXES = ("btn.", "cb.", "cmd.", "inline.", "text.")
 
 
 class Safe(str):
@@ -360,6 +362,21 @@ EN: dict[str, str] = {
     "cmd.remind": "Reminder before starred sessions: /remind 10",
     "cmd.announce": "Organisers: announce to attendees",
     "cmd.announcements": "Organisers: recent and scheduled announcements",
+    # --- agenda texts (plain; bot/agenda.py, bot/answers.py) --------------------------------
+    "text.on_now": "On now ({time})",
+    "text.nothing_scheduled": "Nothing is scheduled.",
+    "text.not_yet": "Nothing is on yet.",
+    "text.starts_on": "The conference starts on {date} at {time}.",
+    "text.over": "The conference is over.",
+    "text.thanks": "Thank you for joining us!",
+    "text.nothing_now": "Nothing is on right now.",
+    "text.next_up_at": "Next up at {when}.",
+    "text.next_at": "Next, at {when}",
+    "text.day_prefix": "Day {number}, {date}",
+    "text.speakers": "Speakers: {names}",
+    "text.also": "Also:",
+    "text.speaking_at": "Speaking at:",
+    "text.no_sessions": "Not on the programme for a session at the moment.",
 }
 
 
@@ -697,6 +714,21 @@ _UR_SOURCE: dict[str, str] = {
     "cmd.remind": "⭐ سیشن سے پہلے یاد دہانی، /remind 10",
     "cmd.announce": "منتظمین: شرکاء کو اعلان",
     "cmd.announcements": "منتظمین: حالیہ اور طے شدہ اعلانات",
+    # --- agenda texts (plain) -------------------------------------------------------------
+    "text.on_now": "ابھی جاری، {time} بجے",
+    "text.nothing_scheduled": "کچھ طے نہیں۔",
+    "text.not_yet": "ابھی کچھ شروع نہیں ہوا۔",
+    "text.starts_on": "کانفرنس {date} کو {time} بجے شروع ہوگی۔",
+    "text.over": "کانفرنس ختم ہو چکی ہے۔",
+    "text.thanks": "شرکت کا شکریہ۔",
+    "text.nothing_now": "اس وقت کچھ نہیں چل رہا۔",
+    "text.next_up_at": "اگلا سیشن {when} بجے۔",
+    "text.next_at": "اگلا، {when} بجے",
+    "text.day_prefix": "دن {number}، {date}",
+    "text.speakers": "مقررین: {names}",
+    "text.also": "اسی سلسلے کے دوسرے سیشن",
+    "text.speaking_at": "ان کے سیشن",
+    "text.no_sessions": "فی الحال پروگرام میں ان کا کوئی سیشن نہیں۔",
 }
 
 
@@ -745,6 +777,32 @@ UR: dict[str, str] = {
 }
 
 CATALOGUES: dict[str, Mapping[str, str]] = {"en": EN, "ur": UR}
+
+
+_UR_WEEKDAYS = ("پیر", "منگل", "بدھ", "جمعرات", "جمعہ", "ہفتہ", "اتوار")
+_UR_MONTHS = ("جنوری", "فروری", "مارچ", "اپریل", "مئی", "جون", "جولائی", "اگست", "ستمبر",
+              "اکتوبر", "نومبر", "دسمبر")
+
+
+def long_date(day: date, language: str = DEFAULT_LANGUAGE) -> str:
+    """ "Tuesday 16 February" / "منگل 16 فروری" (strftime would follow the server's locale)."""
+    if language == "ur":
+        return f"{_UR_WEEKDAYS[day.weekday()]} {day.day} {_UR_MONTHS[day.month - 1]}"
+    return f"{day:%A %d %B}"
+
+
+def short_date(day: date, language: str = DEFAULT_LANGUAGE) -> str:
+    """ "Tue 16 Feb" / "منگل 16 فروری" (Urdu names are short already)."""
+    if language == "ur":
+        return long_date(day, language)
+    return f"{day:%a %d %b}"
+
+
+def weekday_time(moment: datetime, language: str = DEFAULT_LANGUAGE) -> str:
+    """ "Tuesday 14:00" / "منگل 14:00" """
+    if language == "ur":
+        return f"{_UR_WEEKDAYS[moment.weekday()]} {moment:%H:%M}"
+    return f"{moment:%A %H:%M}"
 
 
 def language_for(code: str | None) -> str:

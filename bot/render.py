@@ -34,7 +34,7 @@ from bot.answers import HTML
 from bot.content import Content
 from bot.content.models import Speaker
 from bot.matching.matcher import Candidate
-from bot.messages import Safe, html_text, plain
+from bot.messages import Safe, html_text, long_date, plain, short_date
 from bot.storage import QuestionGroup, Stats
 
 MAX_MESSAGE = 4096
@@ -224,7 +224,7 @@ def suggestion_keyboard(
 
 def day_keyboard(content: Content, language: str) -> InlineKeyboardMarkup:
     buttons = [
-        _button(plain("btn.day", language, number=number, date=f"{day:%a %d %b}"),
+        _button(plain("btn.day", language, number=number, date=short_date(day, language)),
                 "day", day.isoformat())
         for number, day in enumerate(content.days, start=1)
     ]
@@ -304,7 +304,7 @@ def agenda_days(content: Content, language: str) -> Rendered:
 
 def day_agenda(content: Content, day: date, language: str) -> Rendered:
     sessions = agenda.on_day(content, day)
-    label = f"{day:%A %d %B}"
+    label = long_date(day, language)
     if not sessions:
         return message("day_empty", language, date=label)
     number = agenda.day_number(content, day)
@@ -316,8 +316,9 @@ def agenda_view(content: Content, view: agenda.AgendaView) -> Rendered:
     return rendered(answers.session_list(content, view.heading, view.sessions, HTML, view.note))
 
 
-def speakers(content: Content, found: Sequence[Speaker]) -> Rendered:
-    return rendered("\n\n".join(answers.speaker_text(content, s, HTML) for s in found))
+def speakers(content: Content, found: Sequence[Speaker], language: str = "en") -> Rendered:
+    return rendered("\n\n".join(answers.speaker_text(content, s, HTML, language)
+                                 for s in found))
 
 
 def speaker_example(content: Content) -> str:
@@ -467,8 +468,8 @@ def inline_defaults(content: Content, now: datetime, language: str) -> (
         list[InlineQueryResultArticle]):
     """An empty inline query: what's on now, what's next and the venue."""
     results = []
-    for key, view in (("now", agenda.now_view(content, now)),
-                      ("next", agenda.next_view(content, now))):
+    for key, view in (("now", agenda.now_view(content, now, language)),
+                      ("next", agenda.next_view(content, now, language))):
         body = answers.session_list(content, view.heading, view.sessions, HTML, view.note)
         results.append(inline_article(f"default-{key}", plain(f"inline.{key}", language), body))
     place = venue(content, language)

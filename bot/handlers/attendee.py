@@ -90,14 +90,14 @@ async def cmd_agenda(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 async def cmd_now(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     st = state(context)
-    view = agenda.now_view(st.content, st.now())
+    view = agenda.now_view(st.content, st.now(), language(update, context))
     await respond(update, context, await announcements.with_stars(
         st, update, render.agenda_view(st.content, view), view.sessions))
 
 
 async def cmd_next(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     st = state(context)
-    view = agenda.next_view(st.content, st.now())
+    view = agenda.next_view(st.content, st.now(), language(update, context))
     await respond(update, context, await announcements.with_stars(
         st, update, render.agenda_view(st.content, view), view.sessions))
 
@@ -120,7 +120,7 @@ async def cmd_speaker(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     sessions = [s for speaker in found for s in content.sessions_of(speaker)]
     await respond(update, context, await announcements.with_stars(
-        st, update, render.speakers(content, found), sessions))
+        st, update, render.speakers(content, found, lang), sessions))
 
 
 async def cmd_venue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -301,7 +301,8 @@ async def on_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if choice == "agenda":
         reply = announcements.with_calendar(render.agenda_days(content, lang), lang)
     elif choice in ("now", "next"):
-        view = (agenda.now_view if choice == "now" else agenda.next_view)(content, st.now())
+        view = (agenda.now_view if choice == "now" else agenda.next_view)(
+            content, st.now(), lang)
         reply = await announcements.with_stars(st, update, render.agenda_view(content, view),
                                                view.sessions)
     elif choice == "venue":

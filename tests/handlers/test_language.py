@@ -64,3 +64,15 @@ async def test_forget_drops_the_language_choice(harness: Harness):
     assert ATTENDEE not in h.state.chosen_languages
     welcome = await h.say(ATTENDEE, "/start")
     assert welcome["text"].startswith("👋 Welcome")
+
+
+async def test_agenda_texts_follow_the_language(harness: Harness):
+    h = harness
+    now = await h.say(URDU_USER, "/now", language_code="ur")
+    assert now["text"].startswith("ابھی جاری، 11:30 بجے")
+    days = await h.say(URDU_USER, "/agenda", language_code="ur")
+    assert "دن 1 · منگل 16 فروری" in labels(days)
+    asked = await h.say(URDU_USER, "abhi kya chal raha hai", language_code="ur")
+    assert asked["text"].startswith("ابھی جاری")
+    english = await h.say(ATTENDEE, "/now")
+    assert english["text"].startswith("On now (11:30)")
