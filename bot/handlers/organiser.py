@@ -19,7 +19,7 @@ from telegram import Bot, Message, Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
-from bot import render
+from bot import messages, render
 from bot.answering import Answerer
 from bot.clock import Clock
 from bot.content import ContentError, load_content
@@ -157,10 +157,16 @@ class OrganiserPoster:
 
 def post_to_organisers(st: BotState, question_id: int, name: str, user_id: int, text: str,
                        guess: tuple[str, float] | None, lang: str) -> None:
-    """Queue a new unanswered question for the organisers' chat, if there is one."""
+    """Queue a new unanswered question for the organisers' chat, if there is one.
+
+    `lang` is the attendee's; the post itself is in the catalogue's default language,
+    because it is for the organisers' group, not for the attendee.
+    """
+    del lang
     if st.settings.organiser_chat_id is None or st.poster is None:
         return
-    st.poster.enqueue(Post(question_id, name, user_id, text, guess, lang))
+    st.poster.enqueue(Post(question_id, name, user_id, text, guess,
+                           messages.DEFAULT_LANGUAGE))
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +199,8 @@ async def deliver_answer(bot: Bot, st: BotState, question_id: int, answer_text: 
     for member in by_chat.values():
         try:
             await send(bot, member.chat_id,
-                       render.organiser_answer(member.text, answer_text, lang),
+                       render.organiser_answer(member.text, answer_text,
+                                               st.language_of(member.user_id)),
                        reply_to=member.message_id)
             sent += 1
         except Forbidden:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot import messages
 from tests.fake_telegram import iter_buttons
-from tests.harness import ATTENDEE, Harness
+from tests.harness import ATTENDEE, ORGANISER, ORGANISER_CHAT, Harness
 
 URDU_USER = 1003
 
@@ -76,3 +76,27 @@ async def test_agenda_texts_follow_the_language(harness: Harness):
     assert asked["text"].startswith("ابھی جاری")
     english = await h.say(ATTENDEE, "/now")
     assert english["text"].startswith("On now (11:30)")
+
+
+async def test_organisers_read_english_and_the_attendee_gets_urdu(harness: Harness):
+    h = harness
+    after = h.fake.mark()
+    h.fake.user_sends(URDU_USER, "is there a bowling alley", language_code="ur")
+    passed_on = await h.fake.wait_for_message(URDU_USER, after=after)
+    assert passed_on["text"].startswith("اس کا اچھا جواب ابھی میرے پاس نہیں")
+    post = await h.fake.wait_for_message(ORGANISER_CHAT, after=after)
+    assert post["text"].startswith("❓ Unanswered question #")
+
+    async def stored() -> bool:
+        found = await h.store.question_by_organiser_post(ORGANISER_CHAT, post["message_id"])
+        return found is not None
+
+    await h.until(stored)
+    after = h.fake.mark()
+    h.fake.user_sends(ORGANISER, "No bowling, sorry.", chat_id=ORGANISER_CHAT,
+                      chat_type="supergroup", reply_to=post)
+    report = await h.fake.wait_for_message(ORGANISER_CHAT, after=after)
+    assert report["text"].startswith("✅ #") and "sent to 1 of 1" in report["text"]
+    answer = await h.fake.wait_for_message(URDU_USER, after=after)
+    assert answer["text"].startswith("💬 منتظمین نے آپ کے سوال کا جواب دیا ہے")
+    assert "No bowling, sorry." in answer["text"]
