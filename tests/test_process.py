@@ -15,7 +15,9 @@ import shutil
 import signal
 import socket
 import sys
+from collections import Counter
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import aiohttp
@@ -224,3 +226,54 @@ async def test_webhook_mode_checks_the_secret_and_answers(fake: FakeTelegram, tm
         assert await store.get_setting("webhook_secret") == secret
     finally:
         await store.close()
+
+
+async def test_sigterm_mid_broadcast_leaves_it_resumable(fake: FakeTelegram, tmp_path: Path):
+    """Stopped between sends: what was sent is recorded sent, the rest stays pending, and
+    the next start delivers exactly the rest."""
+    database = tmp_path / "bot.sqlite3"
+    users = list(range(500_000, 500_040))
+    store = await Store.open(database)
+    try:
+        for user_id in users:
+            await store.upsert_user(user_id, f"Attendee {user_id}", None, "en",
+                                    datetime(2027, 2, 16, 6, 0, tzinfo=UTC))
+    finally:
+        await store.close()
+    env = process_env(fake, tmp_path, BROADCAST_RATE="10")
+    bot = await Process.start(env, tmp_path)
+    try:
+        await bot.wait_for_line(lambda line: "serving" in line)
+        after = fake.mark()
+        fake.user_sends(ORGANISER, "/announce Shuttle leaves at 18:00")
+        preview = await fake.wait_for_message(ORGANISER, after=after, timeout=TIMEOUT)
+        fake.user_presses(ORGANISER, preview, button_text="📣 Send to 40 attendees")
+        await fake.wait_for_message(users[9], timeout=TIMEOUT)
+    finally:
+        code = await bot.stop(signal.SIGTERM)
+    assert code == 0, bot.output
+
+    def delivered() -> Counter[int]:
+        return Counter(r["chat_id"] for r in fake.sent
+                       if r["chat_id"] in users and r["method"] == "sendMessage")
+
+    got = delivered()
+    assert 10 <= len(got) < 40
+    store = await Store.open(database)
+    try:
+        counts = await store.delivery_counts(1)
+        assert counts.sent == len(got) and counts.pending == 40 - len(got)
+        assert counts.failed == counts.blocked == 0
+        assert (await store.get_broadcast(1)).status == "sending"
+    finally:
+        await store.close()
+
+    bot = await Process.start(env, tmp_path)
+    try:
+        await fake.wait_for_message(
+            ORGANISER, predicate=lambda r: r["text"].startswith("✅ Announcement #1"),
+            timeout=TIMEOUT)
+    finally:
+        code = await bot.stop(signal.SIGTERM)
+    assert code == 0, bot.output
+    assert delivered() == Counter(dict.fromkeys(users, 1))  # everyone once, nobody twice
