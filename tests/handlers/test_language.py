@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot import messages
+from bot.handlers import announcements
 from tests.fake_telegram import iter_buttons
 from tests.harness import ATTENDEE, ORGANISER, ORGANISER_CHAT, Harness
 
@@ -100,3 +103,13 @@ async def test_organisers_read_english_and_the_attendee_gets_urdu(harness: Harne
     answer = await h.fake.wait_for_message(URDU_USER, after=after)
     assert answer["text"].startswith("💬 منتظمین نے آپ کے سوال کا جواب دیا ہے")
     assert "No bowling, sorry." in answer["text"]
+
+
+async def test_reminders_are_in_the_attendees_language(harness: Harness):
+    h, fake = harness, harness.fake
+    await h.say(URDU_USER, "/start", language_code="ur")
+    await h.store.toggle_star(URDU_USER, "ctf-day-1", h.state.now())  # starts at 12:00
+    h.set_clock(datetime(2027, 2, 16, 11, 52))
+    announcements.of(h.app).reminders.wake()
+    reminder = await fake.wait_for_message(URDU_USER, contains="جلد شروع ہو رہا ہے")
+    assert "CTF qualifier — Day 1" in reminder["text"] and "8 منٹ میں" in reminder["text"]
