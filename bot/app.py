@@ -477,7 +477,7 @@ def _handle_sighup(application: Application[Any, Any, Any, Any, Any, Any]) -> No
         tasks.add(task)
         task.add_done_callback(tasks.discard)
 
-    with contextlib.suppress(NotImplementedError, RuntimeError):
+    with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
         asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, on_signal)
 
 

@@ -1,8 +1,8 @@
 """Every string an attendee or organiser sees, by key, per language.
 
-Why a catalogue: the bot is bilingual by design (Urdu comes next), so no handler or renderer
-writes user-visible English itself. Adding a language is one more dict in `CATALOGUES`; a
-key missing there falls back to English instead of crashing.
+Why a catalogue: the bot is bilingual (English and Urdu), so no handler or renderer writes
+user-visible text itself. Adding a language is one more dict in `CATALOGUES`; a key
+missing there falls back to English instead of crashing (tests keep EN and UR complete).
 
 Two kinds of entries, and the difference matters for safety:
 - HTML templates (the default) are sent with Telegram's HTML parse mode. `html()` escapes
