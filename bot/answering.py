@@ -21,6 +21,7 @@ from bot.matching.documents import documents_for
 from bot.matching.index import Target
 from bot.matching.matcher import Candidate, Decision, Matcher, MatchResult, MatchSettings
 from bot.matching.normalize import fold
+from bot.messages import long_date, plain
 
 # Terms (after analysis) that only say "a programme question"; with "now", "next" or a
 # day and nothing else, the question is about time, not about a particular entry.
@@ -72,7 +73,7 @@ class Answerer:
         result: MatchResult = self.matcher.match(question)
         return Reply(question, result.decision, result.candidates, result.suggestions)
 
-    def _slot_question(self, question: str) -> Reply | None:
+    def _slot_question(self, question: str, language: str = "en") -> Reply | None:
         """ "what's in hall b at 3pm on day 2": filter the agenda by room, day and time."""
         moment = self.clock.now()
         found = self._slots.read(question, moment.date())
@@ -99,8 +100,8 @@ class Answerer:
         )
         if len(sessions) == 1:
             return Reply(question, "answer", candidates, source="slots")
-        heading = slots.moment_label(found)
-        note = None if sessions else "Nothing is scheduled there and then."
+        heading = slots.moment_label(found, language)
+        note = None if sessions else plain("text.nothing_there", language)
         view = agenda.AgendaView(heading, tuple(sessions), note)
         return Reply(question, "answer", candidates, (), view, source="slots")
 
@@ -119,9 +120,12 @@ class Answerer:
             return None
         sessions = agenda.on_day(self.content, day)
         if not sessions:
-            return agenda.AgendaView(f"Nothing is scheduled on {day:%A %d %B}.", ())
+            return agenda.AgendaView(
+                plain("text.nothing_on", language, date=long_date(day, language)), ())
         number = agenda.day_number(self.content, day)
-        return agenda.AgendaView(f"Day {number}, {day:%A %d %B}", tuple(sessions))
+        heading = plain("text.day_prefix", language, number=number,
+                        date=long_date(day, language))
+        return agenda.AgendaView(heading, tuple(sessions))
 
     def _day_asked(self, asked: set[str], today: date) -> date | None:
         days = self.content.days
@@ -139,8 +143,13 @@ class Answerer:
         """The full text an attendee gets for an `answer` decision."""
         if reply.agenda_view is not None:
             view = reply.agenda_view
-            if reply.source == "clock" and language != "en":  # headings in their language
-                view = self._time_question(reply.question, language) or view
+            if language != "en":  # the heading and note in the reader's language
+                again = (self._time_question(reply.question, language)
+                         if reply.source == "clock" else None)
+                if reply.source == "slots":
+                    localised = self._slot_question(reply.question, language)
+                    again = localised.agenda_view if localised is not None else None
+                view = again or view
             return session_list(self.content, view.heading, view.sessions, m, view.note)
         if reply.decision != "answer" or reply.best is None:
             return None

@@ -377,6 +377,10 @@ EN: dict[str, str] = {
     "text.also": "Also:",
     "text.speaking_at": "Speaking at:",
     "text.no_sessions": "Not on the programme for a session at the moment.",
+    "text.slot_at": "at {time}",
+    "text.programme": "Programme",
+    "text.nothing_there": "Nothing is scheduled there and then.",
+    "text.nothing_on": "Nothing is scheduled on {date}.",
 }
 
 
@@ -729,6 +733,10 @@ _UR_SOURCE: dict[str, str] = {
     "text.also": "اسی سلسلے کے دوسرے سیشن",
     "text.speaking_at": "ان کے سیشن",
     "text.no_sessions": "فی الحال پروگرام میں ان کا کوئی سیشن نہیں۔",
+    "text.slot_at": "{time} بجے",
+    "text.programme": "پروگرام",
+    "text.nothing_there": "اس جگہ اور وقت پر کچھ طے نہیں۔",
+    "text.nothing_on": "{date} کو کچھ طے نہیں۔",
 }
 
 

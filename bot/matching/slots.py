@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 
 from bot.content.models import Content, Room, Session
 from bot.matching.normalize import fold
+from bot.messages import long_date, plain
 
 _TIME = re.compile(
     r"\b(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<ampm>am|pm|baje|bajay|bje|بجے|بجی)?\b"
@@ -149,12 +150,14 @@ def sessions_for(content: Content, slots: Slots) -> list[Session]:
     return sessions
 
 
-def moment_label(slots: Slots, when: datetime | None = None) -> str:
+def moment_label(slots: Slots, language: str = "en") -> str:
+    """The heading of a room/day/time answer, in the reader's language."""
     parts = []
     if slots.room is not None:
         parts.append(slots.room.name)
     if slots.day is not None:
-        parts.append(f"{slots.day:%A %d %B}")
+        parts.append(long_date(slots.day, language))
     if slots.at is not None:
-        parts.append(f"at {slots.at:%H:%M}")
-    return ", ".join(parts) or (f"{when:%H:%M}" if when else "Programme")
+        parts.append(plain("text.slot_at", language, time=f"{slots.at:%H:%M}"))
+    separator = "، " if language == "ur" else ", "
+    return separator.join(parts) or plain("text.programme", language)

@@ -59,3 +59,13 @@ def test_repeating_sessions_are_answered_together(sample):
     assert "session:d2-lunch" not in keys or "session:d1-lunch" not in keys
     text = sample.text_for("session:d1-lunch")
     assert "Also:" in text and "Wed 17 Feb 13:00–14:00" in text
+
+
+def test_room_and_day_headings_in_urdu(sample):
+    reply = sample.ask("hall b wednesday")
+    assert reply.source == "slots" and reply.agenda_view is not None
+    urdu = sample.answer_text(reply, language="ur")
+    assert urdu.splitlines()[0] == "Hall B، بدھ 17 فروری"
+    assert sample.answer_text(reply).splitlines()[0] == "Hall B, Wednesday 17 February"
+    day = sample.ask("day 2 agenda")
+    assert sample.answer_text(day, language="ur").splitlines()[0] == "دن 2، بدھ 17 فروری"
