@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
 
+from bot.background import BackgroundLoop
 from bot.pacing import Pacer, Sleep
 from bot.storage import Broadcast, BroadcastStatus, DeliveryCounts, PendingDelivery, Store
 
@@ -133,8 +134,10 @@ class _Run:
     flood_waits: int = 0
 
 
-class Broadcaster:
+class Broadcaster(BackgroundLoop):
     """Creates, confirms, cancels and sends broadcasts; see the module docstring for why."""
+
+    task_name = "broadcaster"
 
     def __init__(
         self,
@@ -161,6 +164,7 @@ class Broadcaster:
         """
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
+        super().__init__()
         self.store = store
         self.send = send
         self.pacer = pacer
@@ -177,11 +181,8 @@ class Broadcaster:
         self.clock = clock or pacer.clock
         self._sleep = sleep or pacer.sleep
         self.batch = batch
-        self._wake = asyncio.Event()
         self._cancelled: set[int] = set()
         self._active: int | None = None
-        self._task: asyncio.Task[None] | None = None
-        self._stopping = False
         self._progress_task: asyncio.Task[None] | None = None
         self.flood_waits = 0  # 429s seen since this Broadcaster was made
 
@@ -241,17 +242,7 @@ class Broadcaster:
                                flood_waits=0)
         return previous
 
-    def wake(self) -> None:
-        """Something changed (a confirm, a cancel, the clock was set): look again now."""
-        self._wake.set()
-
-    # -- lifecycle -----------------------------------------------------------------------
-
-    def start(self) -> None:
-        """Run the sender in the background; it first resumes whatever was left pending."""
-        if self._task is None or self._task.done():
-            self._stopping = False
-            self._task = asyncio.create_task(self._run_forever(), name="broadcaster")
+    # -- lifecycle (start, wake: BackgroundLoop) -----------------------------------------
 
     async def stop(self, timeout: float = 10.0) -> None:
         """Stop taking new recipients, let sends in flight finish (and be recorded), stop.
@@ -259,16 +250,7 @@ class Broadcaster:
         Sends still in flight after `timeout` are cancelled; those few are the only ones a
         restart may send again.
         """
-        self._stopping = True
-        self.wake()
-        task, self._task = self._task, None
-        if task is not None and not task.done():
-            try:
-                await asyncio.wait_for(asyncio.shield(task), timeout)
-            except TimeoutError:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+        await super().stop(timeout)
         if self._progress_task is not None:
             with contextlib.suppress(Exception, asyncio.CancelledError):
                 await self._progress_task

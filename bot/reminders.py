@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.background import BackgroundLoop
 from bot.broadcast import SendFn, SendResult
 from bot.content.models import Content, Session
 from bot.pacing import Pacer
@@ -90,8 +91,10 @@ RenderFn = Callable[[Sequence[DueReminder], datetime], tuple[str, str | None]]
 """(reminders for one attendee, now) -> (message text, parse mode)."""
 
 
-class ReminderService:
+class ReminderService(BackgroundLoop):
     """Checks the programme every few seconds and sends the reminders that are due."""
+
+    task_name = "reminders"
 
     def __init__(
         self,
@@ -106,6 +109,7 @@ class ReminderService:
         interval: float = CHECK_INTERVAL,
     ) -> None:
         """`content` is called on every check, so a /reload's new programme is used."""
+        super().__init__()
         self.store = store
         self.send = send
         self.pacer = pacer
@@ -114,9 +118,6 @@ class ReminderService:
         self.render = render
         self.default_minutes = default_minutes
         self.interval = interval
-        self._task: asyncio.Task[None] | None = None
-        self._wake = asyncio.Event()
-        self._stopping = False
         self.sent = 0
 
     async def due(self) -> list[DueReminder]:
@@ -163,27 +164,6 @@ class ReminderService:
                 self.pacer.pause(result.retry_after or 1.0)
         logger.warning("reminder to %s not delivered: %s", user_id, result.error)
         return False
-
-    def wake(self) -> None:
-        self._wake.set()
-
-    def start(self) -> None:
-        if self._task is None or self._task.done():
-            self._stopping = False
-            self._task = asyncio.create_task(self._run_forever(), name="reminders")
-
-    async def stop(self, timeout: float = 10.0) -> None:
-        self._stopping = True
-        self.wake()
-        task, self._task = self._task, None
-        if task is None or task.done():
-            return
-        try:
-            await asyncio.wait_for(asyncio.shield(task), timeout)
-        except TimeoutError:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
 
     async def _run_forever(self) -> None:
         while not self._stopping:
