@@ -345,7 +345,7 @@ class Broadcaster(BackgroundLoop):
                     semaphore.release()
                     self._requeue(run, user_id, attempts, self.clock())
                     break
-                moment = await self.pacer.acquire(user_id)
+                moment = await self.pacer.acquire(user_id, tracked=True)
                 task = asyncio.create_task(
                     self._deliver(run, user_id, attempts, semaphore, moment))
                 run.in_flight.add(task)
@@ -398,20 +398,26 @@ class Broadcaster(BackgroundLoop):
     async def _deliver(self, run: _Run, user_id: int, attempts: int,
                        semaphore: asyncio.Semaphore, moment: float) -> None:
         broadcast = run.broadcast
+        answered = False
         try:
             try:
                 result = await self.send(user_id, broadcast.text, broadcast.parse_mode)
             except Exception as exc:  # an adapter bug must not lose the delivery
                 logger.exception("broadcast #%d: send to %s raised", broadcast.id, user_id)
                 result = SendResult.transient(f"{type(exc).__name__}: {exc}")
+            answered = True
             if result.outcome in ("blocked", "failed"):
                 self.pacer.refund(moment)  # refused outright: nothing was delivered
+            else:
+                self.pacer.land(moment)  # Telegram has answered: it is no longer arriving
             await self._record(run, user_id, attempts, result)
         except Exception:
             # The row stays pending: a restart (or this run's next pass) sends it again.
             logger.exception("broadcast #%d: could not record delivery to %s",
                              broadcast.id, user_id)
         finally:
+            if not answered:
+                self.pacer.land(moment)  # cancelled mid-send: count it from now on
             semaphore.release()
 
     async def _record(self, run: _Run, user_id: int, attempts: int, result: SendResult) -> None:

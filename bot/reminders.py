@@ -147,12 +147,12 @@ class ReminderService(BackgroundLoop):
     async def _send(self, user_id: int, text: str, parse_mode: str | None) -> bool:
         result = SendResult.transient("not tried")
         for _ in range(SEND_ATTEMPTS):
-            await self.pacer.acquire(user_id)
-            try:
-                result = await self.send(user_id, text, parse_mode)
-            except Exception as exc:
-                logger.exception("reminder to %s raised", user_id)
-                result = SendResult.transient(repr(exc))
+            async with self.pacer.sending(user_id):
+                try:
+                    result = await self.send(user_id, text, parse_mode)
+                except Exception as exc:
+                    logger.exception("reminder to %s raised", user_id)
+                    result = SendResult.transient(repr(exc))
             if result.outcome == "sent":
                 return True
             if result.outcome == "blocked":

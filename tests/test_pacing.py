@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import heapq
 import itertools
 import random
+from collections.abc import Callable
 
 import pytest
 
@@ -162,3 +164,77 @@ async def test_a_late_send_does_not_slow_the_schedule_down():
     times = [await p.acquire(chat) for chat in range(1, 281)]
     assert max_in_window(times) <= 28
     assert (len(times) - 1) / (times[-1] - times[0]) >= 27.5
+
+
+def simulate(p: Pacer, clock: FakeTime, sends: int, arrival: Callable[[float], float],
+             *, tracked: bool = True) -> tuple[list[float], list[float]]:
+    """Drive the pure schedule with Telegram answering each send when it arrives.
+
+    `arrival(sent_at)` is when Telegram counts a send (network and server delays); its
+    answer comes back 2 ms later. Returns (send moments, arrival moments).
+    """
+    answers: list[tuple[float, float]] = []  # (answer time, send moment), a heap
+    sent: list[float] = []
+    arrived: list[float] = []
+    while len(sent) < sends:
+        due = p.earliest(None, clock.now)
+        if answers and answers[0][0] <= due:
+            clock.now, moment = heapq.heappop(answers)
+            p.land(moment)
+            continue
+        clock.now = due
+        p.record(None, due, tracked=tracked)
+        sent.append(due)
+        arrived.append(arrival(due))
+        heapq.heappush(answers, (arrived[-1] + 0.002, due))
+    return sent, arrived
+
+
+def stalled_server(sent_at: float) -> float:
+    """5 ms away, but frozen for 300 ms every 2 s: what arrives meanwhile is counted at once
+    when it wakes (a garbage-collection pause, a busy machine, a congested link)."""
+    arrival = sent_at + 0.005
+    phase = arrival % 2.0
+    return arrival - phase + 0.3 if phase < 0.3 else arrival
+
+
+def test_a_stalled_server_never_sees_more_than_telegrams_limit():
+    p, clock = pacer(28)
+    _, arrived = simulate(p, clock, 600, stalled_server)
+    assert max_in_window(arrived) <= 30
+    # Counting sends only when they leave (untracked) is what used to trip the limit.
+    p, clock = pacer(28)
+    _, arrived = simulate(p, clock, 600, stalled_server, tracked=False)
+    assert max_in_window(arrived) > 30
+
+
+def test_prompt_answers_keep_the_full_rate():
+    p, clock = pacer(28)
+    sent, arrived = simulate(p, clock, 561, lambda moment: moment + 0.005)
+    assert max_in_window(arrived) <= 28
+    assert (len(sent) - 1) / (sent[-1] - sent[0]) == pytest.approx(28, rel=1e-3)
+
+
+async def test_sends_waiting_for_answers_hold_the_next_one():
+    p, clock = pacer(28, per_chat_interval=0)
+    moments = [await p.acquire(chat, tracked=True) for chat in range(30)]
+    assert p.in_flight == 30
+    clock.now += 5  # long past the window: only the answers are missing
+    waiting = asyncio.create_task(p.acquire(99, tracked=True))
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert not waiting.done()  # 30 possibly arriving now: a 31st would be a 429
+    p.land(moments[0])
+    moment = await asyncio.wait_for(waiting, 1.0)
+    assert moment >= clock.now - 1e-9
+    p.refund(moments[1])  # refused: Telegram did not count it at all
+    assert p.in_flight == 29  # the 31st is in flight, two have left
+
+
+async def test_sending_lands_even_when_the_send_fails():
+    p, _ = pacer(28)
+    with pytest.raises(RuntimeError):
+        async with p.sending(1):
+            assert p.in_flight == 1
+            raise RuntimeError("network down")
+    assert p.in_flight == 0

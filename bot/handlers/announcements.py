@@ -152,10 +152,14 @@ def _observe_replies(application: Application[Any, Any, Any, Any, Any, Any],
     async def process_request(callback: Callable[..., Coroutine[Any, Any, Any]], args: Any,
                               kwargs: dict[str, Any], endpoint: str, data: dict[str, Any],
                               rate_limit_args: Any) -> Any:
-        if endpoint in SENDING_METHODS:
-            chat = data.get("chat_id")
-            pacer.note(chat if isinstance(chat, int) else None)
-        return await original(callback, args, kwargs, endpoint, data, rate_limit_args)
+        if endpoint not in SENDING_METHODS:
+            return await original(callback, args, kwargs, endpoint, data, rate_limit_args)
+        chat = data.get("chat_id")
+        moment = pacer.note(chat if isinstance(chat, int) else None, tracked=True)
+        try:
+            return await original(callback, args, kwargs, endpoint, data, rate_limit_args)
+        finally:
+            pacer.land(moment)
 
     limiter.process_request = process_request  # type: ignore[method-assign]
     limiter._observed_by_pacer = True  # type: ignore[attr-defined]
@@ -443,8 +447,8 @@ async def show_progress(st: BotState, it: Announcements, progress: Progress) -> 
     markup = None if progress.finished else stop_keyboard(broadcast.id, lang)
     await _progress_edit(it, broadcast, text, markup)
     if report is not None:
-        await it.pacer.acquire(broadcast.progress_chat_id)
-        result = await it.sender.send(broadcast.progress_chat_id, report, ParseMode.HTML)
+        async with it.pacer.sending(broadcast.progress_chat_id):
+            result = await it.sender.send(broadcast.progress_chat_id, report, ParseMode.HTML)
         if result.outcome == "retry_after":
             it.pacer.pause(result.retry_after or 1.0)
 
@@ -457,9 +461,9 @@ async def _progress_edit(it: Announcements, broadcast: Broadcast, text: str,
     look = text + repr(markup.to_dict() if markup else None)
     if it.shown.get(where) == look:
         return
-    await it.pacer.acquire(broadcast.progress_chat_id)
-    result = await it.sender.edit(broadcast.progress_chat_id, broadcast.progress_message_id,
-                                  text, markup)
+    async with it.pacer.sending(broadcast.progress_chat_id):
+        result = await it.sender.edit(broadcast.progress_chat_id,
+                                      broadcast.progress_message_id, text, markup)
     if result.outcome == "sent":
         it.shown[where] = look
     if result.outcome == "retry_after":
