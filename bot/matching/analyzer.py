@@ -9,6 +9,7 @@ Urdu spelling, apply the organisers' synonym groups, and drop filler.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 import snowballstemmer
@@ -17,6 +18,14 @@ from bot.matching.lexicon import LEXICON, PHRASES, STOPWORDS
 from bot.matching.normalize import fold, is_urdu_script, squash
 
 _MAX_PHRASE = 3
+# A clock time is one term ("16:15" → "16h15"): split into "16" and "15" it would match
+# any question with a 15 in it ("whats 15 times 17") to whichever answer lists times.
+_CLOCK_TIME = re.compile(r"\b(\d{1,2})[:.](\d{2})\b")
+
+
+def _split_words(text: str) -> list[str]:
+    """Folded words, with clock times kept whole."""
+    return fold(_CLOCK_TIME.sub(r"\1h\2", text)).split()
 
 
 def _fold_word(word: str) -> str:
@@ -113,14 +122,14 @@ class Analyzer:
 
     def analyse(self, text: str) -> list[tuple[str, bool]]:
         """Every term in order, each with whether it is filler."""
-        translated = [(self._translate(w), False) for w in fold(text).split()]
+        translated = [(self._translate(w), False) for w in _split_words(text)]
         phrased = self._join(translated, self._phrases, self._phrase_starts)
         stemmed = [self._stem(word) for word, _ in phrased]
         return self._join(stemmed, self._synonyms, self._synonym_starts)
 
     def _stem_sequence(self, text: str) -> list[str]:
         """Terms before synonyms are applied: how a synonym group's members are keyed."""
-        translated = [(self._translate(w), False) for w in fold(text).split()]
+        translated = [(self._translate(w), False) for w in _split_words(text)]
         phrased = self._join(translated, self._phrases, self._phrase_starts)
         return [self._stem(word)[0] for word, _ in phrased]
 

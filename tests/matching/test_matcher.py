@@ -201,3 +201,8 @@ def test_english_loanwords_typed_in_urdu_script(sample):
 
 def test_a_room_question_is_not_crowded_out_by_the_sessions_held_there(sample):
     assert best_key(sample, "hall b kidhar hai") == "faq:floor-plan"
+
+
+def test_a_sum_does_not_match_an_answer_listing_times(sample):
+    # "11:15 to 11:45" in the CTF schedule once made its 15 and 45 match any number.
+    assert sample.ask("whats 15 times 17").decision != "answer"

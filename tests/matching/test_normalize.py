@@ -62,3 +62,11 @@ def test_loanwords_in_urdu_script_share_consonants_with_english():
     assert consonant_skeleton("چارجنگ") == consonant_skeleton("charging")
     assert consonant_skeleton("کارنر") == consonant_skeleton("corner")
     assert consonant_skeleton("پارکنگ") == consonant_skeleton("parking")
+
+
+def test_clock_times_are_one_term_not_two_numbers():
+    analyzer = Analyzer()
+    assert analyzer.terms("results at 16:15, doors 9.30") == ["result", "16h15", "door", "9h30"]
+    # So a sum with a 15 in it does not match every answer that lists times.
+    assert "15" not in analyzer.terms("final runs 14:00 to 16:15")
+    assert analyzer.terms("whats 15 times 17") == ["15", "time", "17"]
