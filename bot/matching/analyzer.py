@@ -23,6 +23,13 @@ _MAX_PHRASE = 3
 _CLOCK_TIME = re.compile(r"\b(\d{1,2})[:.](\d{2})\b")
 
 
+# Urdu endings (as folded: ے is ی) and what the base form ends with instead.
+_URDU_ENDINGS: tuple[tuple[str, str], ...] = (
+    ("وں", ""), ("وں", "ہ"), ("یاں", ""), ("یاں", "ی"), ("یں", ""), ("یں", "ہ"),
+    ("ات", ""), ("ات", "ہ"), ("ز", ""), ("ی", "ہ"), ("ی", "ا"), ("ی", ""),
+)
+
+
 def _split_words(text: str) -> list[str]:
     """Folded words, with clock times kept whole."""
     return fold(_CLOCK_TIME.sub(r"\1h\2", text)).split()
@@ -68,7 +75,24 @@ class Analyzer:
         self._synonym_starts = self._starts(self._synonyms)
 
     def _translate(self, word: str) -> str:
-        return self._lexicon.get(word) or self._lexicon.get(squash(word)) or word
+        found = self._lexicon.get(word) or self._lexicon.get(squash(word))
+        if found is None and len(word) > 3 and is_urdu_script(word):
+            found = self._translate_inflected(word)
+        return found or word
+
+    def _translate_inflected(self, word: str) -> str | None:
+        """An Urdu plural or oblique form whose base form the lexicon knows.
+
+        "ورکشاپوں", "سہولیات", "کمرے" (folded "کمری") are "ورکشاپ", "سہولت", "کمرہ" with an
+        ending; Urdu has no stemmer here, so the common endings are tried against the
+        lexicon's own words, and only a known base is accepted.
+        """
+        for ending, base_ending in _URDU_ENDINGS:
+            if word.endswith(ending) and len(word) - len(ending) >= 2:
+                found = self._lexicon.get(word[: len(word) - len(ending)] + base_ending)
+                if found is not None:
+                    return found
+        return None
 
     def _stem(self, word: str) -> tuple[str, bool]:
         """The term for one translated word, and whether it is filler."""

@@ -70,3 +70,12 @@ def test_clock_times_are_one_term_not_two_numbers():
     # So a sum with a 15 in it does not match every answer that lists times.
     assert "15" not in analyzer.terms("final runs 14:00 to 16:15")
     assert analyzer.terms("whats 15 times 17") == ["15", "time", "17"]
+
+
+def test_urdu_plural_and_oblique_forms_find_their_base_word():
+    analyzer = Analyzer()
+    assert analyzer.terms("ورکشاپوں کی فہرستیں") == ["workshop", "list"]
+    assert analyzer.terms("کمرے") == analyzer.terms("کمرہ") == ["room"]
+    assert analyzer.terms("گاڑیوں") == ["car"]
+    # An unknown word keeps its own spelling rather than losing an ending it never had.
+    assert analyzer.terms("اسلام آباد") == ["اسلام", "اباد"]
