@@ -89,7 +89,6 @@ class Pacer:
         # For Telegram's limit: tracked sends still waiting for an answer (by their send
         # moment), and the moments answers came back (untracked sends: their send moment).
         self._flying: Counter[float] = Counter()
-        self._in_flight = 0
         self._landed: list[float] = []
         self._landing = asyncio.Event()
         self._next_slot: float | None = None  # spacing: when the next paced send may go
@@ -135,7 +134,7 @@ class Pacer:
         # after moment - window, wait until the oldest of the last `capacity` has left it.
         moment = self._after_window(self._times, self.capacity, moment)
         # Telegram's limit: sends in flight, plus answers within the window, leave room?
-        room = self.limit - self._in_flight
+        room = self.limit - self.in_flight
         if room <= 0:
             return math.inf
         return self._after_window(self._landed, room, moment)
@@ -158,7 +157,6 @@ class Pacer:
         bisect.insort(self._times, moment)
         if tracked:
             self._flying[moment] += 1
-            self._in_flight += 1
         else:
             bisect.insort(self._landed, moment)
         if chat_id is not None:
@@ -208,7 +206,6 @@ class Pacer:
         self._flying[moment] -= 1
         if not self._flying[moment]:
             del self._flying[moment]
-        self._in_flight -= 1
         self._landing.set()
         return True
 
@@ -224,7 +221,7 @@ class Pacer:
     @property
     def in_flight(self) -> int:
         """Tracked sends still waiting for Telegram's answer."""
-        return self._in_flight
+        return self._flying.total()
 
     def pause(self, seconds: float) -> None:
         """Telegram said 429: nothing paced goes out for `seconds` from now."""
