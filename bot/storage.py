@@ -44,6 +44,9 @@ QuestionStatus = Literal["answered_by_bot", "suggested", "open", "answered", "di
 ExportStatus = Literal["open", "all"]
 
 BUSY_TIMEOUT_MS = 5000
+# Questions per multi-row INSERT: 12 parameters each stays far below SQLite's limit of
+# 32766 bound parameters per statement.
+_ROWS_PER_INSERT = 500
 TOP_TARGETS = 10
 
 # Status a freshly recorded question gets from the matcher's decision: an answer is done, a
@@ -565,13 +568,23 @@ class Store:
     # -- plumbing -----------------------------------------------------------------------
 
     @asynccontextmanager
-    async def _write(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def _write(
+        self, *, one_statement: bool = False
+    ) -> AsyncIterator[aiosqlite.Connection]:
         """One write transaction, serialised against every other use of the connection.
 
         IMMEDIATE takes SQLite's write lock up front, so a second process makes us wait
         (busy_timeout) at BEGIN rather than fail half-way through.
+
+        `one_statement`: the body runs a single statement, which SQLite already makes a
+        transaction of its own in autocommit mode (taking the write lock first, exactly like
+        BEGIN IMMEDIATE, and committed before the statement returns). That saves the BEGIN
+        and COMMIT round trips to the database thread on the hot path (recording questions).
         """
         async with self._lock:
+            if one_statement:
+                yield self._db
+                return
             try:
                 # BEGIN inside the try: if the task is cancelled while BEGIN is queued, the
                 # rollback below is queued after it and the connection is left clean.
@@ -593,17 +606,20 @@ class Store:
             finally:
                 await self._db.rollback()
 
+    # Each `await` on the connection is a round trip to its thread (a queue hand-off and a
+    # wake-up of the event loop): execute_fetchall runs, fetches and closes in one trip,
+    # where execute + fetch + close through a cursor took three.
+
     async def _all(
         self, db: aiosqlite.Connection, sql: str, params: Sequence[object] = ()
     ) -> list[sqlite3.Row]:
-        async with db.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        return list(await db.execute_fetchall(sql, params))
 
     async def _one(
         self, db: aiosqlite.Connection, sql: str, params: Sequence[object] = ()
     ) -> sqlite3.Row | None:
-        async with db.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+        """The first row; only for queries that return one row (or a handful) at most."""
+        return next(iter(await db.execute_fetchall(sql, params)), None)
 
     async def _scalar(
         self, db: aiosqlite.Connection, sql: str, params: Sequence[object] = ()
@@ -812,12 +828,13 @@ class Store:
     async def record_questions(self, questions: Sequence[NewQuestion]) -> list[int]:
         """Store several questions in one transaction; their ids, in order.
 
-        One commit (one fsync) and a handful of round trips to the database thread for the
-        whole batch, instead of per question: under a burst the bot records what arrived
-        while the previous batch was committing (see bot.question_log). Ids are consecutive
-        because the write lock is held from BEGIN IMMEDIATE to COMMIT.
+        One commit and, for a batch of up to `_ROWS_PER_INSERT` questions, a single round
+        trip to the database thread: one multi-row INSERT ... RETURNING, which autocommit
+        makes its own transaction (see `_write`). Under a burst the bot records what arrived
+        while the previous batch was committing (see bot.question_log). The ids come back
+        sorted: AUTOINCREMENT hands them out in VALUES order within the statement.
         """
-        rows = []
+        rows: list[tuple[object, ...]] = []
         for q in questions:
             if q.decision not in _STATUS_FOR_DECISION:
                 raise ValueError(f"unknown decision {q.decision!r}")
@@ -826,20 +843,28 @@ class Store:
                          q.status or _STATUS_FOR_DECISION[q.decision]))
         if not rows:
             return []
+        if len(rows) <= _ROWS_PER_INSERT:
+            async with self._write(one_statement=True) as db:
+                return await self._insert_questions(db, rows)
+        ids: list[int] = []
         async with self._write() as db:
-            await db.executemany(
-                """
-                INSERT INTO questions (user_id, chat_id, message_id, text, normalized, asked_at,
-                                       decision, best_kind, best_id, best_label, score, status)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-                rows,
-            )
-            found = await db.execute_fetchall(
-                "SELECT seq FROM sqlite_sequence WHERE name = 'questions'"
-            )
-        last = int(next(iter(found))[0])
-        return list(range(last - len(rows) + 1, last + 1))
+            for start in range(0, len(rows), _ROWS_PER_INSERT):
+                ids += await self._insert_questions(db, rows[start:start + _ROWS_PER_INSERT])
+        return ids
+
+    async def _insert_questions(self, db: aiosqlite.Connection,
+                                rows: Sequence[tuple[object, ...]]) -> list[int]:
+        values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(rows))
+        found = await db.execute_fetchall(
+            f"""
+            INSERT INTO questions (user_id, chat_id, message_id, text, normalized, asked_at,
+                                   decision, best_kind, best_id, best_label, score, status)
+            VALUES {values}
+            RETURNING id
+            """,
+            [value for row in rows for value in row],
+        )
+        return sorted(int(row[0]) for row in found)
 
     async def get_question(self, question_id: int) -> Question | None:
         """One question by id (None after `forget_user` removed it: buttons can be stale)."""

@@ -73,8 +73,8 @@ class SignallingStore(Store):
         self.written = asyncio.Event()
 
     @asynccontextmanager
-    async def _write(self) -> AsyncIterator[Any]:
-        async with super()._write() as db:
+    async def _write(self, *, one_statement: bool = False) -> AsyncIterator[Any]:
+        async with super()._write(one_statement=one_statement) as db:
             yield db
         self.written.set()
         self.written = asyncio.Event()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from bot import storage
 from bot.answer_cache import AnswerCache
 from bot.answering import Answerer
 from bot.app import RetryingLimiter, RetryPolicy
@@ -45,6 +47,25 @@ async def test_a_failed_batch_fails_its_callers_only(tmp_path: Path):
         with pytest.raises(ValueError):
             await log.record(bad)
         assert await log.record(question(2)) == 1
+
+
+async def test_a_batch_larger_than_one_insert_is_one_transaction_in_order(tmp_path: Path):
+    """Over `_ROWS_PER_INSERT` questions take several INSERTs; ids still follow the input,
+    and a bad row anywhere stores none of the batch."""
+    count = storage._ROWS_PER_INSERT * 2 + 7
+    async with await Store.open(tmp_path / "bot.sqlite3") as store:
+        assert await store.record_questions([question(0)]) == [1]
+        ids = await store.record_questions([question(user) for user in range(1, count + 1)])
+        assert ids == list(range(2, count + 2))
+        stored = {q.id: q.text for q in await store.export_questions()}
+        assert all(stored[i] == f"is there a bowling alley {i - 1}" for i in ids)
+        many = [question(user) for user in range(count)]
+        many[-1] = NewQuestion(user_id=1, chat_id=1, message_id=1,
+                               text=None,  # type: ignore[arg-type]
+                               normalized="x", decision="none", now=T0)
+        with pytest.raises(sqlite3.IntegrityError):
+            await store.record_questions(many)
+        assert len(await store.export_questions()) == count + 1
 
 
 def test_answer_cache_is_exact_per_minute(sample_answerer: Answerer):
