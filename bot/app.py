@@ -369,12 +369,15 @@ async def _bind_update(update: object, context: ContextTypes.DEFAULT_TYPE) -> No
 def _register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(TypeHandler(Update, _bind_update), group=-1)
     new_message = filters.UpdateType.MESSAGE  # edits are ignored, never re-answered
+    # Questions are most of the traffic, and PTB tries a group's handlers in order, so the
+    # free-text handler comes first. Its filter excludes commands, so it cannot shadow the
+    # command handlers after it.
+    application.add_handler(MessageHandler(new_message & filters.TEXT & ~filters.COMMAND,
+                                           attendee.on_text))
     for name, callback in (*ATTENDEE_COMMANDS, *ORGANISER_COMMANDS):
         application.add_handler(CommandHandler(name, callback, filters=new_message))
     application.add_handler(MessageHandler(new_message & filters.COMMAND,
                                            attendee.on_unknown_command))
-    application.add_handler(MessageHandler(new_message & filters.TEXT & ~filters.COMMAND,
-                                           attendee.on_text))
     application.add_handler(MessageHandler(
         new_message & filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL,
         attendee.on_non_text))
