@@ -100,12 +100,15 @@ class Content:
     faq: tuple[FaqEntry, ...] = ()
     synonyms: tuple[tuple[str, ...], ...] = ()
     _by_id: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+    _days: tuple[date, ...] = field(default=(), init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         index = self._by_id
         index.update({f"faq:{e.id}": e for e in self.faq})
         index.update({f"session:{s.id}": s for s in self.sessions})
         index.update({f"speaker:{s.id}": s for s in self.speakers})
+        # Asked for on every agenda question; the snapshot never changes, so work it out once.
+        object.__setattr__(self, "_days", tuple(sorted({s.day for s in self.sessions})))
 
     def faq_entry(self, entry_id: str) -> FaqEntry | None:
         found = self._by_id.get(f"faq:{entry_id}")
@@ -124,7 +127,8 @@ class Content:
 
     @property
     def days(self) -> list[date]:
-        return sorted({s.day for s in self.sessions})
+        """The conference days, in order (a copy: callers may change it)."""
+        return list(self._days)
 
     def summary(self) -> str:
         return (

@@ -18,6 +18,8 @@ from bot.matching.lexicon import LEXICON, PHRASES, STOPWORDS
 from bot.matching.normalize import fold, is_urdu_script, squash
 
 _MAX_PHRASE = 3
+_WORD_CACHE_SIZE = 200_000  # words: bounded, so a flood of gibberish cannot grow memory
+_TEXT_CACHE_SIZE = 4_096  # whole texts (questions, their sentences)
 # A clock time is one term ("16:15" → "16h15"): split into "16" and "15" it would match
 # any question with a 15 in it ("whats 15 times 17") to whichever answer lists times.
 _CLOCK_TIME = re.compile(r"\b(\d{1,2})[:.](\d{2})\b")
@@ -53,6 +55,8 @@ class Analyzer:
         self._phrase_starts = self._starts(self._phrases)
         self._synonym_starts: frozenset[str] = frozenset()
         self._word_cache: dict[str, tuple[str, bool]] = {}
+        self._translation_cache: dict[str, str] = {}
+        self._text_cache: dict[str, tuple[tuple[str, bool], ...]] = {}
         self._synonyms: dict[tuple[str, ...], str] = {}
         # Words two groups both claim (after stemming: "charges" and "charge"), as
         # (word, group it stays in, group that lost it): organisers should hear about it.
@@ -75,9 +79,14 @@ class Analyzer:
         self._synonym_starts = self._starts(self._synonyms)
 
     def _translate(self, word: str) -> str:
+        cached = self._translation_cache.get(word)
+        if cached is not None:
+            return cached
         found = self._lexicon.get(word) or self._lexicon.get(squash(word))
         if found is None and len(word) > 3 and is_urdu_script(word):
             found = self._translate_inflected(word)
+        if len(self._translation_cache) < _WORD_CACHE_SIZE:
+            self._translation_cache[word] = found or word
         return found or word
 
     def _translate_inflected(self, word: str) -> str | None:
@@ -103,7 +112,7 @@ class Analyzer:
         plain = is_urdu_script(word) or word.isdigit()
         term = word if plain else self._stemmer.stemWord(word)
         result = (term, stop)
-        if len(self._word_cache) < 200_000:
+        if len(self._word_cache) < _WORD_CACHE_SIZE:
             self._word_cache[word] = result
         return result
 
@@ -144,12 +153,23 @@ class Analyzer:
     def _starts(table: dict[tuple[str, ...], str]) -> frozenset[str]:
         return frozenset(key[0] for key in table if len(key) > 1)
 
-    def analyse(self, text: str) -> list[tuple[str, bool]]:
-        """Every term in order, each with whether it is filler."""
+    def analyse(self, text: str) -> tuple[tuple[str, bool], ...]:
+        """Every term in order, each with whether it is filler.
+
+        Recent texts are remembered: answering one question analyses it several times
+        (slots, matching, grouping), and attendees repeat each other's words.
+        """
+        cached = self._text_cache.get(text)
+        if cached is not None:
+            return cached
         translated = [(self._translate(w), False) for w in _split_words(text)]
         phrased = self._join(translated, self._phrases, self._phrase_starts)
         stemmed = [self._stem(word) for word, _ in phrased]
-        return self._join(stemmed, self._synonyms, self._synonym_starts)
+        result = tuple(self._join(stemmed, self._synonyms, self._synonym_starts))
+        if len(self._text_cache) >= _TEXT_CACHE_SIZE:
+            self._text_cache.clear()  # rare; cheaper than tracking recency on every hit
+        self._text_cache[text] = result
+        return result
 
     def _stem_sequence(self, text: str) -> list[str]:
         """Terms before synonyms are applied: how a synonym group's members are keyed."""

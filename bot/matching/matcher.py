@@ -107,10 +107,10 @@ class Matcher:
         question wrapped in context, and the context should not dilute it.
         """
         candidates = self._score_text(question)
-        sentences = [
-            s for s in _SENTENCE_END.split(question)
-            if len(self.analyzer.terms(s)) >= MIN_SENTENCE_TERMS
-        ]
+        parts = _SENTENCE_END.split(question)
+        if sum(1 for part in parts if part.strip()) < 2:
+            return candidates  # one sentence: already scored whole
+        sentences = [s for s in parts if len(self.analyzer.terms(s)) >= MIN_SENTENCE_TERMS]
         if len(sentences) > 1:
             best = {c.target.key: c for c in candidates}
             for sentence in sentences:
