@@ -67,6 +67,7 @@ from bot.handlers.common import STATE_KEY, BotState, is_private, state, state_of
 from bot.handlers.organiser import OrganiserPoster, reload_content
 from bot.logs import bind_update, formatter_for
 from bot.storage import Store
+from bot.transport import AiohttpRequest
 
 logger = logging.getLogger(__name__)
 
@@ -336,6 +337,8 @@ def build_application(
         .token(settings.token)
         .base_url(settings.api_url)
         .rate_limiter(limiter)
+        .request(AiohttpRequest())
+        .get_updates_request(AiohttpRequest(connection_pool_size=1))
         .concurrent_updates(concurrency)
         .post_init(post_init)
         .post_shutdown(post_shutdown)

@@ -24,9 +24,9 @@ from telegram.error import (
     TelegramError,
     TimedOut,
 )
-from telegram.request import HTTPXRequest
 
 from bot.broadcast import SendResult
+from bot.transport import AiohttpRequest
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ class TelegramSender:
     @classmethod
     def create(cls, token: str, base_url: str, *, pool_size: int = POOL_SIZE,
                timeout: float = 10.0) -> TelegramSender:
-        request = HTTPXRequest(connection_pool_size=pool_size, read_timeout=timeout,
+        request = AiohttpRequest(connection_pool_size=pool_size, read_timeout=timeout,
                                write_timeout=timeout, connect_timeout=timeout,
                                pool_timeout=timeout)
         return cls(Bot(token, base_url=base_url, request=request))

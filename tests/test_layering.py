@@ -11,8 +11,9 @@ import ast
 from pathlib import Path
 
 BOT = Path(__file__).resolve().parents[1] / "bot"
-# telegram_sender.py is the announcements engine's Telegram adapter (part of the same layer).
-TELEGRAM_LAYER = {"app.py", "render.py", "telegram_sender.py"}
+# telegram_sender.py is the announcements engine's Telegram adapter and transport.py the
+# HTTP client PTB sends through: both part of the same layer.
+TELEGRAM_LAYER = {"app.py", "render.py", "telegram_sender.py", "transport.py"}
 
 
 def imports_telegram(path: Path) -> bool:
