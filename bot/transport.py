@@ -13,7 +13,9 @@ Kept from `HTTPXRequest`, so PTB and `RetryingLimiter` see what they expect:
 - PTB's default timeouts (5 s; 20 s for writes that upload files) and per-call overrides;
 - a bounded connection pool, whose wait is the pool timeout (`TimedOut`, nothing sent);
 - `TimedOut` for timeouts, `NetworkError` for connection failures;
-- proxies from the standard `HTTPS_PROXY`/`ALL_PROXY` environment variables;
+- proxies from the standard `HTTP_PROXY`/`HTTPS_PROXY`/`ALL_PROXY`/`NO_PROXY` variables,
+  read once at `initialize` (aiohttp's own `trust_env` re-reads them, and ~/.netrc, in a
+  worker thread on every request, which cost more than the request itself);
 - multipart uploads for files.
 The token is part of every request URL; it is cut out of error messages built here.
 """
@@ -21,7 +23,9 @@ The token is part of every request URL; it is cut out of error messages built he
 from __future__ import annotations
 
 import asyncio
+import urllib.request
 from typing import Final
+from urllib.parse import urlsplit
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
@@ -38,7 +42,8 @@ POOL_SIZE: Final = 256  # PTB's default for the bot's requests
 class AiohttpRequest(BaseRequest):
     """A `BaseRequest` over one `aiohttp.ClientSession`, opened in `initialize`."""
 
-    __slots__ = ("_defaults", "_pool", "_pool_size", "_session", "_timeouts")
+    __slots__ = ("_defaults", "_env_proxies", "_pool", "_pool_size", "_proxies", "_session",
+                 "_timeouts")
 
     def __init__(
         self,
@@ -56,6 +61,8 @@ class AiohttpRequest(BaseRequest):
         self._pool: asyncio.Semaphore | None = None
         # One ClientTimeout per distinct (total, connect, read): PTB passes the same few.
         self._timeouts: dict[tuple[float | None, ...], aiohttp.ClientTimeout] = {}
+        self._env_proxies: dict[str, str] = {}
+        self._proxies: dict[tuple[str, str], str | None] = {}  # by (scheme, host:port)
 
     @property
     def read_timeout(self) -> float | None:
@@ -67,9 +74,10 @@ class AiohttpRequest(BaseRequest):
                 connector=aiohttp.TCPConnector(limit=self._pool_size),
                 cookie_jar=aiohttp.DummyCookieJar(),  # the Bot API sets no cookies
                 headers={"User-Agent": self.USER_AGENT},
-                trust_env=True,  # proxy variables, as httpx honours them
             )
             self._pool = asyncio.Semaphore(self._pool_size)
+            self._env_proxies = urllib.request.getproxies_environment()
+            self._proxies.clear()
 
     async def shutdown(self) -> None:
         if self._session is not None and not self._session.closed:
@@ -102,7 +110,7 @@ class AiohttpRequest(BaseRequest):
         try:
             async with session.request(
                 method, url, data=_body(request_data, files),
-                timeout=self._timeout(read, write, connect),
+                timeout=self._timeout(read, write, connect), proxy=self._proxy(url),
             ) as response:
                 return response.status, await response.read()
         except TimeoutError as err:  # aiohttp's timeouts are TimeoutError subclasses
@@ -126,6 +134,18 @@ class AiohttpRequest(BaseRequest):
                 "Request was *not* sent to Telegram. Consider adjusting the connection "
                 "pool size or the pool timeout."
             ) from None
+
+    def _proxy(self, url: str) -> str | None:
+        """The proxy the environment names for this URL's scheme and host, if any."""
+        parts = urlsplit(url)
+        key = (parts.scheme, parts.netloc)
+        if key not in self._proxies:
+            proxies = self._env_proxies
+            proxy = proxies.get(parts.scheme) or proxies.get("all")
+            if proxy and urllib.request.proxy_bypass_environment(parts.hostname or "", proxies):
+                proxy = None
+            self._proxies[key] = proxy
+        return self._proxies[key]
 
     def _timeout(
         self, read: float | None, write: float | None, connect: float | None,

@@ -152,3 +152,56 @@ async def test_requests_need_initialize_and_shutdown_can_repeat():
     await request.shutdown()
     with pytest.raises(ValueError, match="pool"):
         AiohttpRequest(connection_pool_size=0)
+
+
+PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
+
+
+@pytest_asyncio.fixture
+async def proxy_server() -> AsyncIterator[tuple[str, list[str]]]:
+    """A stand-in HTTP proxy: records the absolute URL each request asked for."""
+    asked: list[str] = []
+
+    async def handle(request: web.Request) -> web.Response:
+        asked.append(str(request.url))
+        return web.json_response({"ok": True, "result": "via proxy"})
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", handle)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        yield f"http://127.0.0.1:{port}", asked
+    finally:
+        await runner.cleanup()
+
+
+@pytest.mark.parametrize("bypass", [False, True])
+async def test_proxy_variables_are_honoured(
+    monkeypatch: pytest.MonkeyPatch, slow_server: tuple[str, list[str]],
+    proxy_server: tuple[str, list[str]], bypass: bool,
+):
+    base_url, direct = slow_server
+    proxy_url, via_proxy = proxy_server
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    monkeypatch.setenv("HTTP_PROXY", proxy_url)
+    if bypass:
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        result = await request.post(f"{base_url}/getMe")
+        await request.post(f"{base_url}/getMe")
+    finally:
+        await request.shutdown()
+    if bypass:
+        assert result is True
+        assert len(direct) == 2 and via_proxy == []
+    else:
+        assert result == "via proxy"
+        assert direct == [] and len(via_proxy) == 2
+        assert via_proxy[0].endswith(f"/bot{DEFAULT_TOKEN}/getMe")
