@@ -16,7 +16,8 @@ Kept from `HTTPXRequest`, so PTB and `RetryingLimiter` see what they expect:
 - proxies from the standard `HTTP_PROXY`/`HTTPS_PROXY`/`ALL_PROXY`/`NO_PROXY` variables,
   read once at `initialize` (aiohttp's own `trust_env` re-reads them, and ~/.netrc, in a
   worker thread on every request, which cost more than the request itself);
-- multipart uploads for files.
+- multipart uploads for files;
+- no redirects followed (a 3xx reaches PTB as an error, as with httpx).
 The token is part of every request URL; it is cut out of error messages built here.
 """
 
@@ -111,6 +112,7 @@ class AiohttpRequest(BaseRequest):
             async with session.request(
                 method, url, data=_body(request_data, files),
                 timeout=self._timeout(read, write, connect), proxy=self._proxy(url),
+                allow_redirects=False,  # as httpx: a redirect is an error, not a new target
             ) as response:
                 return response.status, await response.read()
         except TimeoutError as err:  # aiohttp's timeouts are TimeoutError subclasses
