@@ -9,8 +9,7 @@ The score of an entry fuses three views of the same question:
 - character similarity of the term strings (rapidfuzz), which rewards near-identical
   wording and softens stemming misses.
 The decision then looks at the best score *and* its lead over the next unrelated entry: a
-wrong answer is worse than none, so a close call becomes buttons, not an answer, unless
-all three views put the best entry ahead of every unrelated rival.
+wrong answer is worse than none, so a close call becomes buttons, not an answer.
 """
 
 from __future__ import annotations
@@ -46,12 +45,6 @@ class MatchSettings:
     answer_margin: float = 0.07
     clear_threshold: float = 0.33
     clear_margin: float = 0.2
-    # A close call still answers when every view of the score (question coverage, entry
-    # coverage, character similarity) puts the best entry ahead of each unrelated rival:
-    # agreement is rare for a wrong or out-of-scope best, whose lead rests on one view.
-    agree_threshold: float = 0.36
-    agree_margin: float = 0.08
-    agree_gap: float = 0.02
     suggest_threshold: float = 0.3
     suggest_window: float = 0.2
     max_suggestions: int = 3
@@ -66,9 +59,6 @@ class MatchSettings:
 class Candidate:
     target: Target
     score: float
-    # The views the score fuses: question coverage, entry coverage, character similarity.
-    # Empty for candidates made elsewhere (time and room questions).
-    views: tuple[float, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         t = self.target
@@ -216,9 +206,7 @@ class Matcher:
             alpha = settings.question_weight
             lexical = (question_cover ** alpha) * (entry_cover ** (1.0 - alpha))
             fused = (1.0 - settings.char_weight) * lexical + settings.char_weight * similarity
-            results.append(Candidate(
-                document.target, min(1.0, fused), (question_cover, entry_cover, similarity),
-            ))
+            results.append(Candidate(document.target, min(1.0, fused)))
         results.sort(key=lambda c: (-c.score, c.target.key))
         return results
 
@@ -298,11 +286,7 @@ class Matcher:
         confident = best.score >= settings.answer_threshold and lead >= settings.answer_margin
         # A lower score still answers when nothing else comes close ("stdnt discount??").
         clear_winner = best.score >= settings.clear_threshold and lead >= settings.clear_margin
-        agreed = (
-            best.score >= settings.agree_threshold and lead >= settings.agree_margin
-            and self._views_agree(best, rivals)
-        )
-        if confident or clear_winner or agreed:
+        if confident or clear_winner:
             return MatchResult(question, "answer", tuple(candidates[:5]))
         floor = max(settings.suggest_threshold, best.score - settings.suggest_window)
         suggestions = [best]
@@ -315,23 +299,6 @@ class Matcher:
             question, "suggest", tuple(candidates[:5]),
             tuple(suggestions[: settings.max_suggestions]),
         )
-
-    def _views_agree(self, best: Candidate, rivals: list[Candidate]) -> bool:
-        """Whether the best candidate leads every rival in each view by `agree_gap`.
-
-        The fused score can lead on one strong view alone: a long phrasing sharing a rare
-        word, or a near-identical spelling of a different question. Agreement of the
-        independent views is what makes a small lead trustworthy.
-        """
-        gap = self.settings.agree_gap
-        if not best.views:
-            return False
-        for rival in rivals:
-            if len(rival.views) != len(best.views):
-                return False
-            if any(b - r < gap for b, r in zip(best.views, rival.views, strict=True)):
-                return False
-        return True
 
     def _related(self, target: Target) -> frozenset[str]:
         return self.index.related.get(target.key, frozenset({target.key}))

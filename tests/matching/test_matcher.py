@@ -156,26 +156,6 @@ def test_decisions_at_the_thresholds():
     assert [s.target.id for s in close_call.suggestions] == ["a", "b"]
 
 
-def test_a_close_call_answers_when_every_view_agrees():
-    matcher = Matcher(
-        documents(("a", ["x"])),
-        Analyzer(),
-        MatchSettings(agree_threshold=0.36, agree_margin=0.08, agree_gap=0.02),
-    )
-    a, b = (Target("faq", k, k) for k in "ab")
-
-    def decision(best: tuple[float, ...], rival: tuple[float, ...], lead: float = 0.1) -> str:
-        candidates = [Candidate(a, 0.4, best), Candidate(b, 0.4 - lead, rival)]
-        return matcher.decide("q", candidates).decision
-
-    assert decision((0.4, 0.6, 0.6), (0.3, 0.5, 0.5)) == "answer"
-    # One view disagreeing (the rival's phrasing is closer) keeps the buttons.
-    assert decision((0.4, 0.6, 0.6), (0.3, 0.5, 0.59)) == "suggest"
-    assert decision((0.4, 0.6, 0.6), (0.3, 0.5, 0.5), lead=0.07) == "suggest"
-    # Candidates without views (time and room answers) never count as agreeing.
-    assert decision((), ()) == "suggest"
-
-
 def test_a_weak_match_far_ahead_of_the_rest_gets_one_button():
     matcher = Matcher(
         documents(("a", ["x"])),
