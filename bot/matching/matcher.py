@@ -28,11 +28,6 @@ from bot.matching.index import Document, Index, IndexedDocument, Target
 
 Decision = Literal["answer", "suggest", "none"]
 LONG_QUESTION_TERMS = 6
-# A session whose title, asked as a question, finds one FAQ entry this well and this far
-# ahead of the next entry is what that entry describes ("Zuhr prayer break" and "When are
-# the prayer breaks?"): both are right for the same question, so neither is a rival.
-KIN_SCORE = 0.6
-KIN_LEAD = 0.15
 MIN_SENTENCE_TERMS = 3  # "Thank you so much." is not a question of its own
 _SENTENCE_END = re.compile(r"[.!?؟۔\n]+")
 
@@ -85,48 +80,6 @@ class Matcher:
         self.settings = settings or MatchSettings()
         self.index = Index(documents, analyzer)
         self.analyzer = analyzer
-        self._link_kin()
-
-    def _link_kin(self) -> None:
-        """Relate each FAQ entry to the sessions it clearly describes, both ways.
-
-        Without this "zuhr jamaat kab hai" scores the FAQ entry on prayer times and the two
-        Zuhr sessions alike and gets buttons, though any of them answers it. The link is
-        found by matching, not by hand, and must hold both ways: the session's title,
-        asked as a question, finds the entry first and clearly, and the entry's question
-        finds that session (or another day of it) first among sessions. "CTF qualifier,
-        day 2 (final round)" finds the entry on the CTF finals, but that entry finds the
-        finals session, so the qualifier stays a rival.
-        """
-        index = self.index
-        if not index.mixed_kinds:
-            return
-        related = index.related
-        first_session: dict[str, frozenset[str]] = {}
-        links: list[tuple[str, str]] = []
-        for document in index.documents:
-            target = document.target
-            if target.kind != "session":
-                continue
-            entries = [c for c in self._score_text(target.label) if c.target.kind == "faq"]
-            if not entries or entries[0].score < KIN_SCORE:
-                continue
-            runner_up = entries[1].score if len(entries) > 1 else 0.0
-            if entries[0].score - runner_up < KIN_LEAD:
-                continue
-            entry = entries[0].target
-            if entry.key not in first_session:
-                sessions = [
-                    c for c in self._score_text(entry.label) if c.target.kind == "session"
-                ]
-                first_session[entry.key] = (
-                    self._related(sessions[0].target) if sessions else frozenset()
-                )
-            if target.key in first_session[entry.key]:
-                links.append((target.key, entry.key))
-        for session, entry in links:
-            related[session] = related.get(session, frozenset({session})) | {entry}
-            related[entry] = related.get(entry, frozenset({entry})) | {session}
 
     def _query_terms(self, question: str) -> tuple[list[tuple[str, float, bool]], str]:
         """Unique terms with weight and whether the index knows them; the sorted term string."""

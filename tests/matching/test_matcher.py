@@ -206,12 +206,3 @@ def test_a_room_question_is_not_crowded_out_by_the_sessions_held_there(sample):
 def test_a_sum_does_not_match_an_answer_listing_times(sample):
     # "11:15 to 11:45" in the CTF schedule once made its 15 and 45 match any number.
     assert sample.ask("whats 15 times 17").decision != "answer"
-
-
-def test_faq_entry_and_the_sessions_it_describes_are_not_rivals(sample):
-    related = sample.matcher.index.related
-    assert "session:d1-zuhr-prayer" in related["faq:prayer-times"]
-    assert "faq:prayer-times" in related["session:d2-zuhr-prayer"]
-    # The qualifier's title finds the finals entry, but the entry finds the finals session.
-    assert "session:ctf-day-2" not in related["faq:ctf-finals"]
-    assert best_key(sample, "zuhr jamaat kab hai") in related["faq:prayer-times"]
