@@ -10,6 +10,7 @@ import asyncio
 import logging
 import socket
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 import pytest_asyncio
@@ -18,8 +19,11 @@ from aiohttp import web
 from telegram.error import NetworkError, TimedOut
 from telegram.request import HTTPXRequest
 
+from bot.answering import Answerer
+from bot.app import build_application
 from bot.transport import AiohttpRequest
 from tests.fake_telegram import DEFAULT_TOKEN, FakeTelegram
+from tests.harness import make_settings
 
 
 def free_port() -> int:
@@ -205,3 +209,13 @@ async def test_proxy_variables_are_honoured(
         assert result == "via proxy"
         assert direct == [] and len(via_proxy) == 2
         assert via_proxy[0].endswith(f"/bot{DEFAULT_TOKEN}/getMe")
+
+
+def test_the_bot_and_its_polling_use_the_aiohttp_client(
+    fake: FakeTelegram, tmp_path: Path, sample_answerer: Answerer,
+):
+    app = build_application(make_settings(fake, tmp_path), sample_answerer.content,
+                            answerer=sample_answerer)
+    assert isinstance(app.bot.request, AiohttpRequest)
+    # PTB keeps the getUpdates client apart (index 0) so a long poll never blocks a reply.
+    assert isinstance(app.bot._request[0], AiohttpRequest)
