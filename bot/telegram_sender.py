@@ -69,8 +69,8 @@ class TelegramSender:
     def create(cls, token: str, base_url: str, *, pool_size: int = POOL_SIZE,
                timeout: float = 10.0) -> TelegramSender:
         request = AiohttpRequest(connection_pool_size=pool_size, read_timeout=timeout,
-                               write_timeout=timeout, connect_timeout=timeout,
-                               pool_timeout=timeout)
+                                 write_timeout=timeout, connect_timeout=timeout,
+                                 pool_timeout=timeout)
         return cls(Bot(token, base_url=base_url, request=request))
 
     async def initialize(self) -> None:

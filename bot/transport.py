@@ -76,6 +76,8 @@ class AiohttpRequest(BaseRequest):
                 cookie_jar=aiohttp.DummyCookieJar(),  # the Bot API sets no cookies
                 headers={"User-Agent": self.USER_AGENT},
             )
+            # The connector holds as many connections; the semaphore in front of it is what
+            # gives the wait for one its own timeout (aiohttp folds it into the connect one).
             self._pool = asyncio.Semaphore(self._pool_size)
             self._env_proxies = urllib.request.getproxies_environment()
             self._proxies.clear()
