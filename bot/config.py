@@ -33,6 +33,7 @@ MATCH_ENV = {
     "MATCH_ANSWER_MARGIN": "answer_margin",
     "MATCH_SUGGEST_THRESHOLD": "suggest_threshold",
     "MATCH_SUGGEST_WINDOW": "suggest_window",
+    "MATCH_SUGGESTION_FLOOR": "suggestion_floor",
     "MATCH_CLEAR_THRESHOLD": "clear_threshold",
     "MATCH_CLEAR_MARGIN": "clear_margin",
 }

@@ -42,6 +42,10 @@ class MatchSettings:
     clear_margin: float = 0.2
     suggest_threshold: float = 0.3
     suggest_window: float = 0.2
+    # Once the bot suggests, further buttons go down to this score (within the window of the
+    # best): the right entry is often second or third in a close call, and a button costs
+    # the attendee a glance while a missing one costs them an organiser's reply.
+    suggestion_floor: float = 0.2
     max_suggestions: int = 3
     standout_floor: float = 0.25
     standout_ratio: float = 1.5
@@ -241,7 +245,7 @@ class Matcher:
         clear_winner = best.score >= settings.clear_threshold and lead >= settings.clear_margin
         if confident or clear_winner:
             return MatchResult(question, "answer", tuple(candidates[:5]))
-        floor = max(settings.suggest_threshold, best.score - settings.suggest_window)
+        floor = max(settings.suggestion_floor, best.score - settings.suggest_window)
         suggestions = [best]
         covered = set(related)
         for rival in rivals:

@@ -169,6 +169,23 @@ def test_a_weak_match_far_ahead_of_the_rest_gets_one_button():
     assert matcher.decide("q", [Candidate(a, 0.31), Candidate(b, 0.22)]).decision == "none"
 
 
+def test_a_close_call_offers_buttons_down_to_the_suggestion_floor():
+    matcher = Matcher(
+        documents(("a", ["x"])),
+        Analyzer(),
+        MatchSettings(suggest_threshold=0.3, suggest_window=0.2, suggestion_floor=0.2),
+    )
+    a, b, c, d = (Target("faq", k, k) for k in "abcd")
+    # Only a reaches the suggest threshold, but b and c are close enough to offer too.
+    close = matcher.decide(
+        "q", [Candidate(a, 0.33), Candidate(b, 0.3), Candidate(c, 0.21), Candidate(d, 0.19)])
+    assert close.decision == "suggest"
+    assert [s.target.id for s in close.suggestions] == ["a", "b", "c"]
+    # The window still applies: far below the best is not offered, whatever the floor.
+    wide = matcher.decide("q", [Candidate(a, 0.45), Candidate(b, 0.3), Candidate(c, 0.24)])
+    assert [s.target.id for s in wide.suggestions] == ["a", "b"]
+
+
 def test_suggests_when_two_entries_tie():
     matcher = Matcher(
         documents(
