@@ -126,6 +126,19 @@ class Harness:
                     return
                 await written.wait()
 
+    async def until_post_stored(self, post: dict) -> None:
+        """Wait until the question behind an organisers'-chat post is linked to it.
+
+        The post is sent before its message id is stored, so an organiser replying at once
+        would race the bot; real organisers take longer than that.
+        """
+        async def stored() -> bool:
+            found = await self.store.question_by_organiser_post(post["chat_id"],
+                                                                post["message_id"])
+            return found is not None
+
+        await self.until(stored)
+
     def set_clock(self, moment: datetime) -> None:
         self.state.clock.set(moment)
 

@@ -61,11 +61,7 @@ async def test_unanswered_group_question_is_answered_in_the_group(harness: Harne
     assert "passed your question to the organisers" in honest["text"]
     post = await h.fake.wait_for_message(ORGANISER_CHAT, after=after)
 
-    async def posted() -> bool:
-        found = await h.store.question_by_organiser_post(ORGANISER_CHAT, post["message_id"])
-        return found is not None
-
-    await h.until(posted)
+    await h.until_post_stored(post)
     after = h.fake.mark()
     h.fake.user_sends(ORGANISER, "Not at the venue, sorry.", chat_id=ORGANISER_CHAT,
                       chat_type="supergroup", reply_to=post)

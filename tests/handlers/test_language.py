@@ -90,11 +90,7 @@ async def test_organisers_read_english_and_the_attendee_gets_urdu(harness: Harne
     post = await h.fake.wait_for_message(ORGANISER_CHAT, after=after)
     assert post["text"].startswith("❓ Unanswered question #")
 
-    async def stored() -> bool:
-        found = await h.store.question_by_organiser_post(ORGANISER_CHAT, post["message_id"])
-        return found is not None
-
-    await h.until(stored)
+    await h.until_post_stored(post)
     after = h.fake.mark()
     h.fake.user_sends(ORGANISER, "No bowling, sorry.", chat_id=ORGANISER_CHAT,
                       chat_type="supergroup", reply_to=post)

@@ -30,11 +30,7 @@ async def ask_unanswered(h: Harness, user: int, text: str, name: str = "Ali") ->
     await h.fake.wait_for_message(user, after=after)
     post = await h.fake.wait_for_message(ORGANISER_CHAT, after=after)
 
-    async def stored() -> bool:
-        found = await h.store.question_by_organiser_post(ORGANISER_CHAT, post["message_id"])
-        return found is not None
-
-    await h.until(stored)
+    await h.until_post_stored(post)
     return post
 
 
