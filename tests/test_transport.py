@@ -9,7 +9,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,23 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@asynccontextmanager
+async def serving(
+    handle: Callable[[web.Request], Awaitable[web.StreamResponse]],
+) -> AsyncIterator[str]:
+    """A local HTTP server answering every path with `handle`; yields its base URL."""
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", handle)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        await runner.cleanup()
+
+
 @pytest_asyncio.fixture
 async def slow_server() -> AsyncIterator[tuple[str, list[str]]]:
     """A server whose /slow answers after 0.5 s; the list records each request's path."""
@@ -43,17 +61,8 @@ async def slow_server() -> AsyncIterator[tuple[str, list[str]]]:
             await asyncio.sleep(0.5)
         return web.json_response({"ok": True, "result": True})
 
-    app = web.Application()
-    app.router.add_route("*", "/{tail:.*}", handle)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    port = free_port()
-    site = web.TCPSite(runner, "127.0.0.1", port)
-    await site.start()
-    try:
-        yield f"http://127.0.0.1:{port}/bot{DEFAULT_TOKEN}", seen
-    finally:
-        await runner.cleanup()
+    async with serving(handle) as url:
+        yield f"{url}/bot{DEFAULT_TOKEN}", seen
 
 
 async def test_a_bot_on_the_aiohttp_client_works_against_the_fake(fake: FakeTelegram):
@@ -170,16 +179,8 @@ async def proxy_server() -> AsyncIterator[tuple[str, list[str]]]:
         asked.append(str(request.url))
         return web.json_response({"ok": True, "result": "via proxy"})
 
-    app = web.Application()
-    app.router.add_route("*", "/{tail:.*}", handle)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    try:
-        yield f"http://127.0.0.1:{port}", asked
-    finally:
-        await runner.cleanup()
+    async with serving(handle) as url:
+        yield url, asked
 
 
 @pytest.mark.parametrize("bypass", [False, True])
