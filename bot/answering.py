@@ -28,7 +28,7 @@ from bot.messages import long_date, plain
 _AGENDA_WORDS = frozenset({
     "session", "talk", "happen", "go", "agenda", "schedul", "programm", "program", "event",
     "when", "where", "what", "which", "current", "upcom", "come", "chal", "conferenc", "time",
-    "plan", "list", "show", "full", "whole", "on", "start", "hall", "room", "right",
+    "plan", "list", "show", "full", "whole", "on", "start", "hall", "room", "right", "run",
 })
 _NOW, _NEXT = "now", "next"
 _DAY_TERMS = {"today", "tomorrow", "day1", "day2", "day3"}

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 
 import snowballstemmer
 
-from bot.matching.lexicon import LEXICON, PHRASES, STOPWORDS
+from bot.matching.lexicon import LEXICON, PHRASES, STOPWORDS, verb_forms
 from bot.matching.normalize import fold, is_urdu_script, squash
 
 _MAX_PHRASE = 3
@@ -50,6 +50,13 @@ class Analyzer:
             self._lexicon[folded] = value
             self._lexicon.setdefault(squash(folded), value)
         self._stop = {_fold_word(w) for w in STOPWORDS}
+        for form, meaning in verb_forms().items():
+            if form in self._lexicon or form in self._stop:
+                continue  # the hand-written lists know better
+            if meaning is None:
+                self._stop.add(form)
+            else:
+                self._lexicon[form] = meaning
         self._stop |= {squash(w) for w in self._stop}
         self._phrases = {tuple(_fold_word(w) for w in k): v for k, v in PHRASES.items()}
         self._phrase_starts = self._starts(self._phrases)

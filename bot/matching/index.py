@@ -10,6 +10,7 @@ inverse document frequencies over entries, so a word that appears in every entry
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +32,11 @@ CONSENSUS_FLOOR = 0.5
 # you" from "what can you do", but they never outweigh one content word.
 FILLER_WEIGHT = 0.35
 FILLER_CONSENSUS = 0.3
+_HAS_VOWEL = re.compile(r"[aeiou]")
+
+
+def _drop_vowels(word: str) -> str:
+    return _HAS_VOWEL.sub("", word)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +92,7 @@ class Index:
         self.filler: set[str] = set()
         self._surface_texts: list[str] = []
         self._skeletons: dict[str, str | None] | None = None
+        self._abbreviations: dict[str, str | None] | None = None
         analysed: list[tuple[IndexedDocument, list[list[str]]]] = []
         facets: list[list[list[str]]] = []
         for doc in documents:
@@ -209,6 +216,29 @@ class Index:
             self._skeletons = skeletons
         return self._skeletons
 
+    def _abbreviation_map(self) -> dict[str, str | None]:
+        """Every organiser word with its vowels dropped ("stdnt", "dwnld") → its term.
+
+        Texting drops vowels, which edit distance cannot undo (two edits in five letters).
+        Built on first use; a consonant string shared by two different words maps to None.
+        """
+        if self._abbreviations is None:
+            found: dict[str, str | None] = {}
+            for text in self._surface_texts:
+                for word in fold(text).split():
+                    if is_urdu_script(word) or len(word) < 5 or not word.isalpha():
+                        continue
+                    terms = self.analyzer.terms(word)
+                    if len(terms) != 1 or terms[0] not in self.idf:
+                        continue
+                    key = _drop_vowels(word)
+                    if len(key) >= 4 and found.get(key, terms[0]) != terms[0]:
+                        found[key] = None
+                    elif len(key) >= 4:
+                        found[key] = terms[0]
+            self._abbreviations = found
+        return self._abbreviations
+
     @staticmethod
     def _word_form_aliases(vocabulary: set[str]) -> dict[str, str]:
         """Merge stems that differ only at the end ("registr" / "regist", "prayer" / "pray")."""
@@ -257,6 +287,10 @@ class Index:
                 return term[:-cut]
         if is_urdu_script(term):
             return self._repair_urdu(term)
+        if len(term) >= 4 and not _HAS_VOWEL.search(term):
+            abbreviated = self._abbreviation_map().get(term)
+            if abbreviated is not None:
+                return abbreviated
         vocabulary = self._latin_vocabulary
         max_edits = 1 if len(term) < 9 else 2
         found = process.extractOne(

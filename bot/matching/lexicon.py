@@ -43,6 +43,19 @@ bataein btao btaen plzz kr krna krni کا کی کے کو سے میں پر بھی
 ہیں ہو ہوں ہوگا ہوگی ہوگے کیا جی مجھے میرا میری میرے ہم ہمیں آپ اپ تم کوئی کچھ سب کر کرنا
 کریں کروں سکتا سکتی سکتے چاہیے رہا رہی رہے گا گی گے تھا تھی ہوتا ہوتی والا والی والے لیے لئے
 ساتھ بتائیں بتا براہ کرم مہربانی شکریہ سلام
+because cause cuz coz bcz bcoz able anymore anyway anyways somewhere somehow sometime
+almost already although always among another anyhow anywhere either else elsewhere enough
+ever every everyone everything everywhere except however indeed instead least less many
+maybe meanwhile moreover neither nevertheless nobody none nothing nowhere often otherwise
+perhaps rather several since therefore though thus together toward towards unless upon
+whatever whenever whereas wherever whether while yet u ur r abt gotta lemme kinda plus
+exactly basically probably possibly around etc
+k ky tak wahan wahaan waha yahan yahaan yaha idhar udhar idher udher ek aik bohat bahut
+bht bohot zyada ziada sirf phir fir jab tab jo jis jiske jisko uske iske isko usko unka
+inka unki inki uski iski kyunke kyunki kiunke kyuki lekin magar theek thik thek acha
+achha accha shukriya shukria yaar yar sahab sahib saab hua hui huay hue rha rhi rhe rhy
+تک یہاں وہاں ادھر ایک بہت صرف پھر جب جو جس اس ان کیونکہ لیکن مگر ٹھیک اچھا ہوا ہوئی ہوئے
+کسی
 """)
 )
 
@@ -68,6 +81,32 @@ LEXICON: dict[str, str] = {
     "kon": "who",
     "koun": "who",
     "kaunsa": "which",
+    "kis": "which",
+    "kisko": "who",
+    "kisse": "who",
+    "kise": "who",
+    "kisey": "who",
+    "kisne": "who",
+    "کس": "which",
+    "کسے": "who",
+    # texting shorthand
+    "whr": "where",
+    "wer": "where",
+    "whn": "when",
+    "wen": "when",
+    "hw": "how",
+    "dwnld": "download",
+    "tmrw": "tomorrow",
+    "tmrrw": "tomorrow",
+    "tomoro": "tomorrow",
+    "tomorow": "tomorrow",
+    "govt": "government",
+    "intl": "international",
+    "uni": "university",
+    "pics": "photo",
+    "pic": "photo",
+    "nxt": "next",
+    "b4": "before",
     "konsa": "which",
     "kaunsi": "which",
     "konsi": "which",
@@ -785,6 +824,54 @@ LEXICON: dict[str, str] = {
     "کھلا": "open",
 }
 
+# Roman Urdu verbs, by root: every conjugation an attendee types ("rakhne", "bolengi",
+# "chalti", "parega", "sakun") is the root plus an ending, and with no fixed spelling no
+# list of forms is ever complete. A root's meaning of None makes its forms filler
+# ("kar" do, "sak" can, "par" have to): they say how, not what. Explicit LEXICON and
+# STOPWORDS entries win over generated forms.
+VERB_ROOTS: dict[str, str | None] = {
+    "aa": "come", "ja": None, "la": "bring", "le": "get", "mil": "get", "de": None,
+    "ho": None, "kar": None, "kr": None, "karwa": None, "krwa": None, "sak": None,
+    "par": None, "pad": None, "lag": None, "bata": None, "bta": None, "puch": None,
+    "pooch": None, "rah": None, "reh": None, "chah": None, "samajh": "understand",
+    "bol": "speak", "chal": "run", "rakh": "keep", "dekh": "watch", "sun": "listen",
+    "likh": "write", "likhwa": "register", "bhej": "send", "khul": "open", "ruk": "stay",
+    "baith": "sit", "beth": "sit", "pehen": "wear", "pehn": "wear", "dikha": "show",
+    "dhoond": "find", "dhund": "find", "khareed": "buy", "kharid": "buy", "bech": "sell",
+    "jeet": "win", "haar": "lose", "bhool": "forget", "bhul": "forget", "kho": "lose",
+    "pohanch": "arrive", "pohnch": "arrive", "pahunch": "arrive", "phunch": "arrive",
+    "kha": "food", "pi": "drink", "pee": "drink", "parh": "read", "padh": "read",
+    "seekh": "learn", "ghoom": "visit", "utar": "download",
+}
+# Endings after a root that ends in a consonant ("bol-engi") and after one that ends in
+# a vowel ("aa-yega", "dikha-na").
+VERB_ENDINGS_CONSONANT: tuple[str, ...] = tuple(_words("""
+a i e o ay ey na ne ni nay ta ti te tay ty ega egi enge engi egaa un oon on en ein ain
+iye iyen ya yi ye wa wana wani wane
+"""))
+VERB_ENDINGS_VOWEL: tuple[str, ...] = tuple(_words("""
+un on oon en ein yen ye yi ya i e o na ne ni ta ti te tay ga gi nge ngi yega yegi yenge
+yengi ega egi enge engi wa wana wani wane
+"""))
+# Generated forms that are also English words keep their English meaning.
+VERB_FORM_EXCEPTIONS: frozenset[str] = frozenset(_words("""
+late lane party pari pare pie pine pita pad sun sikh
+"""))
+
+
+def verb_forms() -> dict[str, str | None]:
+    """Every generated form of VERB_ROOTS and what it means (None: filler)."""
+    forms: dict[str, str | None] = {}
+    for root, meaning in VERB_ROOTS.items():
+        vowel_end = root[-1] in "aeiou"
+        endings = VERB_ENDINGS_VOWEL if vowel_end else VERB_ENDINGS_CONSONANT
+        for ending in ("", *endings):
+            form = root + ending
+            if len(form) >= 3 and form not in VERB_FORM_EXCEPTIONS:
+                forms.setdefault(form, meaning)
+    return forms
+
+
 # Multi-word spellings of one concept, after the words above are translated.
 PHRASES: dict[tuple[str, ...], str] = {
     ("wi", "fi"): "wifi",
@@ -825,4 +912,13 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("غسل", "خانہ"): "washroom",
     ("آن", "لائن"): "online",
     ("last", "date"): "deadline",
+    # "reh gaya": was left behind (a charger, a bag), not a word about staying
+    ("reh", "gaya"): "lost",
+    ("reh", "gayi"): "lost",
+    ("reh", "gaye"): "lost",
+    ("rah", "gaya"): "lost",
+    ("rah", "gayi"): "lost",
+    ("ره", "گیا"): "lost",
+    ("رہ", "گیا"): "lost",
+    ("رہ", "گئی"): "lost",
 }

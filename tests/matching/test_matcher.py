@@ -223,3 +223,19 @@ def test_a_room_question_is_not_crowded_out_by_the_sessions_held_there(sample):
 def test_a_sum_does_not_match_an_answer_listing_times(sample):
     # "11:15 to 11:45" in the CTF schedule once made its 15 and 45 match any number.
     assert sample.ask("whats 15 times 17").decision != "answer"
+
+
+def test_vowel_dropped_shorthand_finds_the_organisers_word():
+    docs = [
+        Document(Target("faq", "slides", "Where can I download the slides?"),
+                 [Field("Where can I download the slides?", phrasing=True)]),
+        Document(Target("faq", "discount", "Is there a student discount?"),
+                 [Field("Is there a student discount?", phrasing=True)]),
+        Document(Target("faq", "bottles", "Can I bring a water bottle or battle gear?"),
+                 [Field("Can I bring a water bottle or battle gear?", phrasing=True)]),
+    ]
+    index = Matcher(docs, Analyzer()).index
+    assert index.resolve("dwnld") == index.resolve("download")
+    assert index.resolve("stdnt") == index.resolve("student")
+    assert index.resolve("bttl") is None  # bottle or battle: no guess
+    assert index.resolve("xyzzy") is None

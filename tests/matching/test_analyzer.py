@@ -1,0 +1,72 @@
+"""The analyzer: Roman Urdu verb forms, texting shorthand and idioms become shared terms."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.matching.analyzer import Analyzer
+from bot.matching.lexicon import VERB_FORM_EXCEPTIONS, VERB_ROOTS, verb_forms
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> Analyzer:
+    return Analyzer()
+
+
+@pytest.mark.parametrize(
+    ("word", "meaning"),
+    [
+        ("bolengi", "speak"),  # will speak (feminine plural)
+        ("bolta", "speak"),
+        ("rakhne", "keep"),
+        ("chalti", "run"),
+        ("dikhana", "show"),
+        ("aayega", "come"),
+        ("pohanchun", "arrive"),
+    ],
+)
+def test_a_conjugated_roman_urdu_verb_means_its_root(analyzer, word, meaning):
+    assert analyzer.terms(word) == analyzer.terms(meaning)
+
+
+@pytest.mark.parametrize("word", ["parega", "sakun", "krwa", "karwana", "bataun", "jayegi"])
+def test_helper_verb_forms_are_filler(analyzer, word):
+    assert analyzer.analyse(word) == ((word, True),)
+    assert analyzer.terms(word) == []
+
+
+@pytest.mark.parametrize("word", ["late", "party", "lane"])
+def test_english_words_that_look_like_verb_forms_keep_their_meaning(analyzer, word):
+    assert analyzer.analyse(word)[0][1] is False  # not filler
+    assert analyzer.terms(word) not in (["bring"], [])
+
+
+def test_hand_written_lexicon_entries_win_over_generated_forms(analyzer):
+    # "jana" is "go" in the lexicon even though the "ja" root's forms are filler
+    # ("mil jayega": it will be available, not "it will go").
+    assert analyzer.terms("venue jana") == ["venu", "go"]
+    assert analyzer.terms("mil jayega") == []  # "get" is filler too
+
+
+def test_every_generated_form_is_long_enough_and_not_an_exception():
+    forms = verb_forms()
+    assert forms, "the verb table generates forms"
+    assert all(len(form) >= 3 for form in forms)
+    assert not set(forms) & VERB_FORM_EXCEPTIONS
+    assert all(forms[root] == VERB_ROOTS[root] for root in ("bol", "rakh") if root in forms)
+
+
+def test_left_behind_idiom_means_lost(analyzer):
+    assert "lost" in analyzer.terms("mera charger kahin reh gaya")
+    assert "lost" in analyzer.terms("میرا بیگ ہال میں رہ گیا")
+
+
+@pytest.mark.parametrize(
+    ("shorthand", "word"), [("whr", "where"), ("dwnld", "download"), ("tmrw", "tomorrow")],
+)
+def test_texting_shorthand(analyzer, shorthand, word):
+    assert analyzer.terms(shorthand) == analyzer.terms(word)
+
+
+def test_connectives_and_particles_are_filler(analyzer):
+    assert analyzer.terms("because somewhere anymore k tak wahan") == []
