@@ -31,6 +31,9 @@ _AGENDA_WORDS = frozenset({
     "plan", "list", "show", "full", "whole", "on", "start", "hall", "room", "right", "run",
 })
 _NOW, _NEXT = "now", "next"
+_FIRST, _LAST = "first", "last"
+# "who gives / presents / moderates the first keynote"
+_WHO_WORDS = frozenset({"who", "speak", "give", "deliv", "present", "host", "lead", "moder"})
 _DAY_TERMS = {"today", "tomorrow", "day1", "day2", "day3"}
 
 
@@ -59,11 +62,20 @@ class Answerer:
         self.analyzer = Analyzer(content.synonyms)
         self.matcher = Matcher(documents_for(content), self.analyzer, settings)
         self._slots = slots.SlotReader(content)
+        # The agenda's own kinds ("keynote", "workshop") as terms, for "the first keynote".
+        self._kind_terms: dict[str, str] = {}
+        for session in content.sessions:
+            if session.kind:
+                for term in self.analyzer.terms(session.kind):
+                    self._kind_terms.setdefault(term, session.kind)
 
     def ask(self, question: str) -> Reply:
         slot_reply = self._slot_question(question)
         if slot_reply is not None:
             return slot_reply
+        ordinal_reply = self._ordinal_question(question)
+        if ordinal_reply is not None:
+            return ordinal_reply
         view = self._time_question(question)
         if view is not None:
             candidates = tuple(
@@ -104,6 +116,32 @@ class Answerer:
         note = None if sessions else plain("text.nothing_there", language)
         view = agenda.AgendaView(heading, tuple(sessions), note)
         return Reply(question, "answer", candidates, (), view, source="slots")
+
+    def _ordinal_question(self, question: str) -> Reply | None:
+        """ "pehle din ka aakhri talk", "first keynote on day 2": a session by its order."""
+        found = self._slots.read(question, self.clock.now().date())
+        if found.at is not None or found.span is not None:
+            return None
+        terms = set(self.analyzer.terms(found.leftover))
+        if "who" in terms and found.day is not None:
+            # "who opens day 2" / "who closes day one": the first / last programme item.
+            terms = {_FIRST if t == "open" else _LAST if t == "close" else t for t in terms}
+        ordinals = terms & {_FIRST, _LAST}
+        kinds = {term for term in terms if term in self._kind_terms}
+        if len(ordinals) != 1 or len(kinds) > 1:
+            return None
+        if not kinds and found.day is None and found.room is None:
+            return None  # "first" alone says nothing about the agenda
+        if not terms - ordinals - kinds <= _AGENDA_WORDS | _WHO_WORDS:
+            return None  # "first aid", "last day to register": not an agenda order
+        kind = self._kind_terms[next(iter(kinds))] if kinds else None
+        session = slots.ordinal_session(
+            self.content, found, _LAST in ordinals, kind, with_speakers="who" in terms,
+        )
+        if session is None:
+            return None
+        target = Target("session", session.id, session.title)
+        return Reply(question, "answer", (Candidate(target, 1.0),), source="slots")
 
     def _time_question(self, question: str, language: str = "en") -> agenda.AgendaView | None:
         terms = set(self.analyzer.terms(question))

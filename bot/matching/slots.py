@@ -150,6 +150,41 @@ def sessions_for(content: Content, slots: Slots) -> list[Session]:
     return sessions
 
 
+# Kinds that are not programme items: "the last session on day 1" is not the tea break.
+_NOT_PROGRAMME = frozenset({"break", "prayer", "registration"})
+# Longer sessions (a CTF round, an exhibition) run alongside the programme: they do not
+# open or close a day unless asked for by kind ("the last workshop").
+_ALONGSIDE = timedelta(hours=2)
+
+
+def ordinal_session(
+    content: Content, slots: Slots, last: bool, kind: str | None, with_speakers: bool = False,
+) -> Session | None:
+    """The first (or last) session of a kind, in the room / on the day asked for.
+
+    "doosre din ka pehla keynote", "last talk in hall b on day 1": word matching finds
+    every keynote equally well, so the order in the agenda has to answer. Without a kind,
+    only programme items count (not breaks, prayers, registration or sessions running
+    alongside the programme for hours); "who opens day 2"
+    asks for a person, so then only sessions with speakers count.
+    """
+    sessions = sessions_for(content, Slots(slots.room, slots.day, None, None, ""))
+    if kind is not None:
+        sessions = [s for s in sessions if s.kind == kind]
+    else:
+        sessions = [
+            s for s in sessions
+            if (s.kind or "").casefold() not in _NOT_PROGRAMME and s.end - s.start <= _ALONGSIDE
+        ]
+    if with_speakers:
+        sessions = [s for s in sessions if s.speakers]
+    if not sessions:
+        return None
+    if last:
+        return max(sessions, key=lambda s: (s.start, s.end))
+    return min(sessions, key=lambda s: (s.start, s.end))
+
+
 def moment_label(slots: Slots, language: str = "en") -> str:
     """The heading of a room/day/time answer, in the reader's language."""
     parts = []

@@ -69,3 +69,31 @@ def test_room_and_day_headings_in_urdu(sample):
     assert sample.answer_text(reply).splitlines()[0] == "Hall B, Wednesday 17 February"
     day = sample.ask("day 2 agenda")
     assert sample.answer_text(day, language="ur").splitlines()[0] == "دن 2، بدھ 17 فروری"
+
+
+@pytest.mark.parametrize(("question", "session"), [
+    ("doosre din ka pehla keynote kab hai", "threat-landscape-keynote"),
+    ("first keynote", "opening-keynote"),
+    ("what is the last talk in hall b on day 1", "startup-showcase"),
+    ("day 1 ka aakhri session", "d1-closing-remarks"),
+    ("who opens day 2", "threat-landscape-keynote"),  # not the CTF round running since 09:00
+    ("who closes day 2", "closing-ceremony"),
+    ("who gives the first keynote", "opening-keynote"),
+])
+def test_a_session_by_its_order_in_the_agenda(sample, question, session):
+    reply = sample.ask(question)
+    assert reply.decision == "answer" and reply.source == "slots"
+    assert reply.best.target.id == session
+
+
+@pytest.mark.parametrize("question", [
+    "first aid kahan hai", "last day to register", "where was the first ncsc held",
+    "first floor lift", "last date for registration",
+])
+def test_first_and_last_in_other_senses_are_left_to_the_matcher(sample, question):
+    assert sample.ask(question).source == "matcher"
+
+
+def test_no_session_of_the_kind_asked_leaves_it_to_the_matcher(sample):
+    # The sample agenda has no panel in Lab 1: nothing to order, so no invented answer.
+    assert sample.ask("last panel in lab 1 on day 2").source != "slots"
