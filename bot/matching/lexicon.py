@@ -861,7 +861,8 @@ yengi ega egi enge engi wa wana wani wane
 """))
 # Generated forms that are also English words keep their English meaning.
 VERB_FORM_EXCEPTIONS: frozenset[str] = frozenset(_words("""
-late lane party pari pare pie pine pita pad sun sikh
+late lane party pari pare pie pine pita pad sun sikh lag lagoon lee lei leo leon lange
+hoe hone para pooch sake sunni pion beth bethe
 """))
 
 
