@@ -23,6 +23,9 @@ _TEXT_CACHE_SIZE = 4_096  # whole texts (questions, their sentences)
 # A clock time is one term ("16:15" → "16h15"): split into "16" and "15" it would match
 # any question with a 15 in it ("whats 15 times 17") to whichever answer lists times.
 _CLOCK_TIME = re.compile(r"\b(\d{1,2})[:.](\d{2})\b")
+_TWELVE_HOUR = re.compile(
+    r"\b(?P<hour>0?[1-9]|1[0-2])(?:[:.](?P<minute>\d{2}))?\s*(?P<half>[ap]m)\b", re.IGNORECASE,
+)
 
 
 # Urdu endings (as folded: ے is ی) and what the base form ends with instead.
@@ -33,8 +36,13 @@ _URDU_ENDINGS: tuple[tuple[str, str], ...] = (
 
 
 def _split_words(text: str) -> list[str]:
-    """Folded words, with clock times kept whole."""
-    return fold(_CLOCK_TIME.sub(r"\1h\2", text)).split()
+    """Folded words, with clock times kept whole ("3pm" as 15:00, the way answers list it)."""
+    return fold(_CLOCK_TIME.sub(r"\1h\2", _TWELVE_HOUR.sub(_as_24_hour, text))).split()
+
+
+def _as_24_hour(match: re.Match[str]) -> str:
+    hour = int(match["hour"]) % 12 + (12 if match["half"].casefold() == "pm" else 0)
+    return f"{hour:02d}:{match['minute'] or '00'}"
 
 
 def _fold_word(word: str) -> str:

@@ -54,6 +54,7 @@ k ky tak wahan wahaan waha yahan yahaan yaha idhar udhar idher udher ek aik boha
 bht bohot zyada ziada sirf phir fir jab tab jo jis jiske jisko uske iske isko usko unka
 inka unki inki uski iski kyunke kyunki kiunke kyuki lekin magar theek thik thek acha
 achha accha shukriya shukria yaar yar sahab sahib saab hua hui huay hue rha rhi rhe rhy
+کروانا کروانی کروانے کرانا کرانی کرانے کرنی کرنے والوں والا والی والے
 تک یہاں وہاں ادھر ایک بہت صرف پھر جب جو جس اس ان کیونکہ لیکن مگر ٹھیک اچھا ہوا ہوئی ہوئے
 کسی
 """)
@@ -70,6 +71,8 @@ LEXICON: dict[str, str] = {
     "kahaan": "where",
     "kahn": "where",
     "kidhar": "where",
+    "kidr": "where",
+    "kidhr": "where",
     "kidher": "where",
     "kider": "where",
     "kdr": "where",
@@ -85,8 +88,19 @@ LEXICON: dict[str, str] = {
     # organisers write any one of them; one term lets "venue kaise jaun" meet "How do I get
     # to the venue? / venue tak kaise pahunchein".
     "reach": "arrive",
+    "reaching": "arrive",
+    "reached": "arrive",
     "come": "arrive",
+    "comes": "arrive",
+    "coming": "arrive",
+    "came": "arrive",
     "go": "arrive",
+    "goes": "arrive",
+    "going": "arrive",
+    "went": "arrive",
+    "waqfa": "break",
+    "وقفہ": "break",
+    "وقفے": "break",
     "kis": "which",
     "kisko": "who",
     "kisse": "who",
@@ -158,9 +172,9 @@ LEXICON: dict[str, str] = {
     "وقت": "time",
     "timing": "time",
     "timings": "time",
-    "baje": "oclock",
-    "bajay": "oclock",
-    "بجے": "oclock",
+    "baje": "time",
+    "bajay": "time",
+    "بجے": "time",
     "pehla": "first",
     "pehle": "first",
     "pehli": "first",
@@ -903,7 +917,10 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("check", "in"): "checkin",
     ("right", "now"): "now",
     ("at", "the", "moment"): "now",
-    ("much", "oclock"): "when",
+    ("much", "time"): "when",  # "kitne baje"
+    # "going on", "coming up": the programme, not travel
+    ("arrive", "on"): "happen",
+    ("arrive", "up"): "next",
     ("what", "time"): "when",
     ("which", "time"): "when",
     ("how", "much", "time"): "when",

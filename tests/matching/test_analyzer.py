@@ -78,3 +78,18 @@ def test_texting_shorthand(analyzer, shorthand, word):
 
 def test_connectives_and_particles_are_filler(analyzer):
     assert analyzer.terms("because somewhere anymore k tak wahan") == []
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [("arriving around 11am", "11h00"), ("hall b 3pm", "15h00"), ("lunch at 12:30 PM", "12h30"),
+     ("12am", "00h00"), ("starts 16:15", "16h15")],
+)
+def test_clock_times_are_one_term_whichever_way_they_are_written(analyzer, question, term):
+    assert term in analyzer.terms(question)
+
+
+def test_going_on_and_coming_up_ask_about_the_programme(analyzer):
+    assert analyzer.terms("is anything going on in hall b") == ["happen", "hall", "b"]
+    assert analyzer.terms("whats coming up") == ["next"]
+    assert analyzer.terms("kitne baje") == ["when"]
