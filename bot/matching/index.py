@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -196,48 +196,43 @@ class Index:
     def _skeleton_map(self) -> dict[str, str | None]:
         """Consonant skeleton of every English word the organisers wrote → its term.
 
-        Built on first use (only Urdu-script questions need it); a skeleton shared by
-        words of different meaning maps to None rather than to a guess.
+        Built on first use (only Urdu-script questions need it).
         """
         if self._skeletons is None:
-            skeletons: dict[str, str | None] = {}
-            for text in self._surface_texts:
-                for word in fold(text).split():
-                    if is_urdu_script(word) or len(word) < 4 or word.isdigit():
-                        continue
-                    terms = self.analyzer.terms(word)
-                    if len(terms) != 1 or terms[0] not in self.idf:
-                        continue
-                    key = consonant_skeleton(word)
-                    if len(key) >= 3 and skeletons.get(key, terms[0]) != terms[0]:
-                        skeletons[key] = None
-                    elif len(key) >= 3:
-                        skeletons[key] = terms[0]
-            self._skeletons = skeletons
+            self._skeletons = self._organiser_words(consonant_skeleton, min_length=4, min_key=3)
         return self._skeletons
 
     def _abbreviation_map(self) -> dict[str, str | None]:
         """Every organiser word with its vowels dropped ("stdnt", "dwnld") → its term.
 
         Texting drops vowels, which edit distance cannot undo (two edits in five letters).
-        Built on first use; a consonant string shared by two different words maps to None.
+        Built on first use.
         """
         if self._abbreviations is None:
-            found: dict[str, str | None] = {}
-            for text in self._surface_texts:
-                for word in fold(text).split():
-                    if is_urdu_script(word) or len(word) < 5 or not word.isalpha():
-                        continue
-                    terms = self.analyzer.terms(word)
-                    if len(terms) != 1 or terms[0] not in self.idf:
-                        continue
-                    key = _drop_vowels(word)
-                    if len(key) >= 4 and found.get(key, terms[0]) != terms[0]:
-                        found[key] = None
-                    elif len(key) >= 4:
-                        found[key] = terms[0]
-            self._abbreviations = found
+            self._abbreviations = self._organiser_words(_drop_vowels, min_length=5, min_key=4)
         return self._abbreviations
+
+    def _organiser_words(
+        self, key_of: Callable[[str], str], min_length: int, min_key: int,
+    ) -> dict[str, str | None]:
+        """A reduced spelling of every Latin word in the phrasings → the word's term.
+
+        A reduced spelling shared by words of different meaning maps to None rather than
+        to a guess.
+        """
+        found: dict[str, str | None] = {}
+        for text in self._surface_texts:
+            for word in fold(text).split():
+                if is_urdu_script(word) or len(word) < min_length or not word.isalpha():
+                    continue
+                terms = self.analyzer.terms(word)
+                if len(terms) != 1 or terms[0] not in self.idf:
+                    continue
+                key = key_of(word)
+                if len(key) < min_key:
+                    continue
+                found[key] = terms[0] if found.get(key, terms[0]) == terms[0] else None
+        return found
 
     @staticmethod
     def _word_form_aliases(vocabulary: set[str]) -> dict[str, str]:

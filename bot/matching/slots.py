@@ -165,8 +165,8 @@ def ordinal_session(
     "doosre din ka pehla keynote", "last talk in hall b on day 1": word matching finds
     every keynote equally well, so the order in the agenda has to answer. Without a kind,
     only programme items count (not breaks, prayers, registration or sessions running
-    alongside the programme for hours); "who opens day 2"
-    asks for a person, so then only sessions with speakers count.
+    alongside the programme for hours); "who opens day 2" asks for a person, so then only
+    sessions with speakers count.
     """
     sessions = sessions_for(content, Slots(slots.room, slots.day, None, None, ""))
     if kind is not None:
