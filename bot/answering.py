@@ -30,6 +30,10 @@ _AGENDA_WORDS = frozenset({
     "when", "where", "what", "which", "current", "upcom", "come", "chal", "conferenc", "time",
     "plan", "list", "show", "full", "whole", "on", "start", "hall", "room", "right", "run",
 })
+# With "now", "next" or a day, going and coming (one term with arriving) still only say
+# "the programme": "what comes next", "day 2 kab aana hai". Not with a time of day:
+# "subah kitne baje pohanchna hai" asks when to arrive, not what is on in the morning.
+_CLOCK_WORDS = _AGENDA_WORDS | {"arriv"}
 _NOW, _NEXT = "now", "next"
 _FIRST, _LAST = "first", "last"
 # "who gives / presents / moderates the first keynote"
@@ -146,7 +150,7 @@ class Answerer:
     def _time_question(self, question: str, language: str = "en") -> agenda.AgendaView | None:
         terms = set(self.analyzer.terms(question))
         asked = terms & ({_NOW, _NEXT} | _DAY_TERMS)
-        if not asked or not terms - asked <= _AGENDA_WORDS:
+        if not asked or not terms - asked <= _CLOCK_WORDS:
             return None
         moment = self.clock.now()
         if _NOW in asked:

@@ -107,6 +107,14 @@ def test_now_and_next_use_the_conference_clock(answerer):
     assert [s.id for s in nxt.sessions] == ["forensics"]
 
 
+@pytest.mark.parametrize("question", ["whats coming next", "what comes next", "whats coming up"])
+def test_what_comes_next_is_a_clock_question(answerer, question):
+    # Coming and going are one term with arriving; they still only say "the programme".
+    reply = answerer.ask(question)
+    assert reply.source == "clock"
+    assert [s.id for s in reply.agenda_view.sessions] == ["forensics"]
+
+
 def test_session_answer_has_title_day_time_room_and_speakers(answerer):
     reply = answerer.ask("when is the opening keynote")
     text = answerer.answer_text(reply)
