@@ -177,9 +177,7 @@ class Analyzer:
         cached = self._text_cache.get(text)
         if cached is not None:
             return cached
-        translated = [(self._translate(w), False) for w in _split_words(text)]
-        phrased = self._join(translated, self._phrases, self._phrase_starts)
-        stemmed = [self._stem(word) for word, _ in phrased]
+        stemmed = [self._stem(word) for word in self._phrased(text)]
         result = tuple(self._join(stemmed, self._synonyms, self._synonym_starts))
         if len(self._text_cache) >= _TEXT_CACHE_SIZE:
             self._text_cache.clear()  # rare; cheaper than tracking recency on every hit
@@ -188,9 +186,18 @@ class Analyzer:
 
     def _stem_sequence(self, text: str) -> list[str]:
         """Terms before synonyms are applied: how a synonym group's members are keyed."""
-        translated = [(self._translate(w), False) for w in _split_words(text)]
-        phrased = self._join(translated, self._phrases, self._phrase_starts)
-        return [self._stem(word)[0] for word, _ in phrased]
+        return [self._stem(word)[0] for word in self._phrased(text)]
+
+    def _phrased(self, text: str) -> list[str]:
+        """Words translated, with multi-word spellings joined.
+
+        Phrases are looked up as typed and again as translated: "going on" is the
+        programme, but once "going" reads as arriving, "arrive on monday" must not be.
+        """
+        typed = [(word, False) for word in _split_words(text)]
+        joined = self._join(typed, self._phrases, self._phrase_starts)
+        translated = [(self._translate(word), False) for word, _ in joined]
+        return [word for word, _ in self._join(translated, self._phrases, self._phrase_starts)]
 
     def terms(self, text: str) -> list[str]:
         """Content terms in order, filler removed, synonyms merged."""

@@ -918,9 +918,10 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("right", "now"): "now",
     ("at", "the", "moment"): "now",
     ("much", "time"): "when",  # "kitne baje"
-    # "going on", "coming up": the programme, not travel
-    ("arrive", "on"): "happen",
-    ("arrive", "up"): "next",
+    # "going on", "coming up" as typed: the programme, not travel
+    ("going", "on"): "happen",
+    ("coming", "up"): "next",
+    ("comes", "up"): "next",
     ("what", "time"): "when",
     ("which", "time"): "when",
     ("how", "much", "time"): "when",

@@ -93,3 +93,9 @@ def test_going_on_and_coming_up_ask_about_the_programme(analyzer):
     assert analyzer.terms("is anything going on in hall b") == ["happen", "hall", "b"]
     assert analyzer.terms("whats coming up") == ["next"]
     assert analyzer.terms("kitne baje") == ["when"]
+
+
+def test_phrases_are_read_as_typed_before_translation(analyzer):
+    # "going" reads as arriving, but only the typed "going on" is the programme.
+    assert analyzer.terms("i arrive on monday") == analyzer.terms("i arrive monday")
+    assert "happen" not in analyzer.terms("we reach on tuesday")
