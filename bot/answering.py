@@ -8,7 +8,7 @@ question is always answered from one consistent version of the FAQ and agenda.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 from bot import agenda
@@ -74,10 +74,12 @@ class Answerer:
                     self._kind_terms.setdefault(term, session.kind)
 
     def ask(self, question: str) -> Reply:
-        slot_reply = self._slot_question(question)
+        moment = self.clock.now()
+        found = self._slots.read(question, moment.date())  # read once, asked twice below
+        slot_reply = self._slot_question(question, found, moment)
         if slot_reply is not None:
             return slot_reply
-        ordinal_reply = self._ordinal_question(question)
+        ordinal_reply = self._ordinal_question(question, found)
         if ordinal_reply is not None:
             return ordinal_reply
         view = self._time_question(question)
@@ -89,10 +91,10 @@ class Answerer:
         result: MatchResult = self.matcher.match(question)
         return Reply(question, result.decision, result.candidates, result.suggestions)
 
-    def _slot_question(self, question: str, language: str = "en") -> Reply | None:
+    def _slot_question(
+        self, question: str, found: slots.Slots, moment: datetime, language: str = "en",
+    ) -> Reply | None:
         """ "what's in hall b at 3pm on day 2": filter the agenda by room, day and time."""
-        moment = self.clock.now()
-        found = self._slots.read(question, moment.date())
         leftover = set(self.analyzer.terms(found.leftover))
         at = found.at
         if "now" in leftover and found.room is not None and at is None:
@@ -121,9 +123,8 @@ class Answerer:
         view = agenda.AgendaView(heading, tuple(sessions), note)
         return Reply(question, "answer", candidates, (), view, source="slots")
 
-    def _ordinal_question(self, question: str) -> Reply | None:
+    def _ordinal_question(self, question: str, found: slots.Slots) -> Reply | None:
         """ "pehle din ka aakhri talk", "first keynote on day 2": a session by its order."""
-        found = self._slots.read(question, self.clock.now().date())
         if found.at is not None or found.span is not None:
             return None
         terms = set(self.analyzer.terms(found.leftover))
@@ -186,16 +187,21 @@ class Answerer:
         if reply.agenda_view is not None:
             view = reply.agenda_view
             if language != "en":  # the heading and note in the reader's language
-                again = (self._time_question(reply.question, language)
-                         if reply.source == "clock" else None)
-                if reply.source == "slots":
-                    localised = self._slot_question(reply.question, language)
-                    again = localised.agenda_view if localised is not None else None
-                view = again or view
+                view = self._localised_view(reply, language) or view
             return session_list(self.content, view.heading, view.sessions, m, view.note)
         if reply.decision != "answer" or reply.best is None:
             return None
         return target_text(self.content, reply.best.target.key, m, language)
+
+    def _localised_view(self, reply: Reply, language: str) -> agenda.AgendaView | None:
+        if reply.source == "clock":
+            return self._time_question(reply.question, language)
+        if reply.source == "slots":
+            moment = self.clock.now()
+            found = self._slots.read(reply.question, moment.date())
+            again = self._slot_question(reply.question, found, moment, language)
+            return again.agenda_view if again is not None else None
+        return None
 
     def text_for(self, key: str, m: Markup = PLAIN, language: str = "en") -> str | None:
         return target_text(self.content, key, m, language)
