@@ -223,7 +223,7 @@ class Index:
         found: dict[str, str | None] = {}
         for text in self._surface_texts:
             for word in fold(text).split():
-                if is_urdu_script(word) or len(word) < min_length or not word.isalpha():
+                if is_urdu_script(word) or len(word) < min_length or word.isdigit():
                     continue
                 terms = self.analyzer.terms(word)
                 if len(terms) != 1 or terms[0] not in self.idf:
@@ -282,7 +282,7 @@ class Index:
                 return term[:-cut]
         if is_urdu_script(term):
             return self._repair_urdu(term)
-        if len(term) >= 4 and not _HAS_VOWEL.search(term):
+        if not _HAS_VOWEL.search(term):
             abbreviated = self._abbreviation_map().get(term)
             if abbreviated is not None:
                 return abbreviated
