@@ -29,6 +29,10 @@ def sample() -> Answerer:
     ("what's in hall b right after lunch on day 2", "cloud-attacks-talk"),
 ])
 def test_room_and_time_questions_name_the_session(sample, question, session):
+    assert_answered_from_the_agenda(sample, question, session)
+
+
+def assert_answered_from_the_agenda(sample: Answerer, question: str, session: str) -> None:
     reply = sample.ask(question)
     assert reply.decision == "answer" and reply.source == "slots"
     assert reply.best.target.id == session
@@ -81,9 +85,7 @@ def test_room_and_day_headings_in_urdu(sample):
     ("who gives the first keynote", "opening-keynote"),
 ])
 def test_a_session_by_its_order_in_the_agenda(sample, question, session):
-    reply = sample.ask(question)
-    assert reply.decision == "answer" and reply.source == "slots"
-    assert reply.best.target.id == session
+    assert_answered_from_the_agenda(sample, question, session)
 
 
 @pytest.mark.parametrize("question", [
