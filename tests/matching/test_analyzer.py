@@ -78,6 +78,26 @@ def test_texting_shorthand(analyzer, shorthand, word):
 
 def test_connectives_and_particles_are_filler(analyzer):
     assert analyzer.terms("because somewhere anymore k tak wahan") == []
+    assert analyzer.terms("what should i refer to you as") == ["refer"]
+
+
+@pytest.mark.parametrize(
+    ("everyday", "english"),
+    [("seedhiyan kahan hain", "where are the stairs"), ("sasta hotel", "cheap hotel"),
+     ("kitne rupay", "much rupees"), ("baarish ho to", "if rain"),
+     ("talib ilm discount", "student ilm discount"), ("daftar", "office"),
+     ("سیڑھی", "stairs"), ("jootay utarne parenge", "shoes utarne parenge")],
+)
+def test_everyday_roman_urdu_and_urdu_words_read_as_english(analyzer, everyday, english):
+    assert sorted(analyzer.terms(everyday)) == sorted(analyzer.terms(english))
+
+
+def test_an_organiser_synonym_keeps_a_word_the_lexicon_leaves_alone():
+    # "naya" is "beginner" in the sample content's CTF synonyms; the lexicon does not
+    # translate it to "new", which would make every "new" a beginner.
+    analyzer = Analyzer([["beginner", "newbie", "naya"]])
+    assert analyzer.terms("naya hun") == analyzer.terms("beginner")
+    assert analyzer.terms("new date") != analyzer.terms("beginner date")
 
 
 @pytest.mark.parametrize(

@@ -220,6 +220,15 @@ def test_sample_content_spot_checks(sample):
     assert sample.ask("can I bring my pet tiger").decision != "answer"
 
 
+def test_a_wifi_network_is_not_the_networking_dinner(sample):
+    # The sample's dinner synonyms once listed "networking", whose stem "network" made
+    # every Wi-Fi network question a dinner question.
+    reply = sample.ask("which wifi network do i join")
+    assert reply.best is not None and reply.best.target.key == "faq:wifi"
+    assert "session:networking-hi-tea" not in {c.target.key for c in reply.candidates[:2]}
+    assert best_key(sample, "networking event kab hai") == "faq:networking-reception"
+
+
 def test_english_loanwords_typed_in_urdu_script(sample):
     assert best_key(sample, "چارجنگ پوائنٹ کہاں ہیں") == "faq:charging-points"
 
