@@ -1032,6 +1032,16 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("غسل", "خانہ"): "washroom",
     ("آن", "لائن"): "online",
     ("last", "date"): "deadline",
+    # "charge" is as often a price as a battery ("charge" and "charging" share a stem)
+    ("charge", "for"): "fee",
+    ("charges", "for"): "fee",
+    ("any", "charge"): "fee",
+    ("any", "charges"): "fee",
+    ("extra", "charge"): "fee",
+    ("extra", "charges"): "fee",
+    ("you", "charge"): "fee",
+    ("they", "charge"): "fee",
+    ("free", "of", "charge"): "free",
     # "reh gaya": was left behind (a charger, a bag), not a word about staying
     ("reh", "gaya"): "lost",
     ("reh", "gayi"): "lost",

@@ -229,6 +229,21 @@ def test_a_wifi_network_is_not_the_networking_dinner(sample):
     assert best_key(sample, "networking event kab hai") == "faq:networking-reception"
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["do you charge for the workshops", "is there any charge for parking",
+     "extra charges for lunch?"],
+)
+def test_a_charge_for_something_is_a_price_not_a_battery(sample, question):
+    # "charge" and "charging" share a stem, so only the words around it tell them apart.
+    reply = sample.ask(question)
+    assert reply.best is not None and reply.best.target.key != "faq:charging-points"
+
+
+def test_charging_a_phone_still_finds_the_charging_points(sample):
+    assert best_key(sample, "where can i charge my phone") == "faq:charging-points"
+
+
 def test_english_loanwords_typed_in_urdu_script(sample):
     assert best_key(sample, "چارجنگ پوائنٹ کہاں ہیں") == "faq:charging-points"
 
