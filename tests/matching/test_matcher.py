@@ -244,6 +244,14 @@ def test_charging_a_phone_still_finds_the_charging_points(sample):
     assert best_key(sample, "where can i charge my phone") == "faq:charging-points"
 
 
+def test_missing_a_talk_is_not_losing_something(sample):
+    # "missing" shares its stem with "missed"; the sample's lost-property synonyms list
+    # "is missing", "went missing" instead.
+    reply = sample.ask("i missed the keynote")
+    assert reply.best is not None and not reply.best.target.id.startswith("lost")
+    assert "lost" in sample.analyzer.terms("my wallet went missing")
+
+
 def test_english_loanwords_typed_in_urdu_script(sample):
     assert best_key(sample, "چارجنگ پوائنٹ کہاں ہیں") == "faq:charging-points"
 
