@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 
 import snowballstemmer
 
-from bot.matching.lexicon import LEXICON, PHRASES, STOPWORDS, verb_forms
+from bot.matching.lexicon import LEXICON, PHRASES, STOPWORDS, british_spelling, verb_forms
 from bot.matching.normalize import fold, is_urdu_script, squash
 
 _MAX_PHRASE = 3
@@ -98,8 +98,11 @@ class Analyzer:
         if cached is not None:
             return cached
         found = self._lexicon.get(word) or self._lexicon.get(squash(word))
-        if found is None and len(word) > 3 and is_urdu_script(word):
-            found = self._translate_inflected(word)
+        if found is None and len(word) > 3:
+            if is_urdu_script(word):
+                found = self._translate_inflected(word)
+            else:
+                found = self._lexicon.get(british := british_spelling(word), british)
         if len(self._translation_cache) < _WORD_CACHE_SIZE:
             self._translation_cache[word] = found or word
         return found or word

@@ -9,6 +9,8 @@ written naturally here and folded (see normalize.fold) when the analyzer is buil
 
 from __future__ import annotations
 
+import re
+
 
 def _words(block: str) -> list[str]:
     return block.split()
@@ -843,6 +845,38 @@ LEXICON: dict[str, str] = {
     "سن": "listen",
     "پڑھ": "read",
     "کھلا": "open",
+    # English words attendees use for what organisers usually call something else
+    "presenter": "speaker",
+    "presenters": "speaker",
+    "lecturer": "speaker",
+    "loo": "washroom",
+    "lavatory": "washroom",
+    "canteen": "food",
+    "cafeteria": "food",
+    "beverage": "drink",
+    "beverages": "drink",
+    "participant": "attendee",
+    "participants": "attendee",
+    "delegate": "attendee",
+    "delegates": "attendee",
+    "commence": "start",
+    "commences": "start",
+    "begin": "start",
+    "begins": "start",
+    "beginning": "start",
+    "finish": "end",
+    "finishes": "end",
+    "conclude": "end",
+    "concludes": "end",
+    "lecture": "talk",
+    "lectures": "talk",
+    "seminar": "talk",
+    "seminars": "talk",
+    "auditorium": "hall",
+    "entrance": "entry",
+    "concession": "discount",
+    "rebate": "discount",
+    "commute": "travel",
     # everyday Roman Urdu and Urdu words with no entry above: money, people, places, weather
     "paisa": "fee",
     "keemat": "price",
@@ -1032,6 +1066,13 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("غسل", "خانہ"): "washroom",
     ("آن", "لائن"): "online",
     ("last", "date"): "deadline",
+    ("reach", "out"): "contact",
+    ("get", "in", "touch"): "contact",
+    ("kick", "off"): "start",
+    ("kicks", "off"): "start",
+    ("wrap", "up"): "end",
+    ("wraps", "up"): "end",
+    ("food", "court"): "food",
     # "charge" is as often a price as a battery ("charge" and "charging" share a stem)
     ("charge", "for"): "fee",
     ("charges", "for"): "fee",
@@ -1052,3 +1093,31 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("رہ", "گیا"): "lost",
     ("رہ", "گئی"): "lost",
 }
+
+
+# American spellings onto British ones (and Pakistani English follows British), so an FAQ
+# written "organiser", "centre", "defence" meets "organizer", "center", "defense". The
+# -ize / -yze families are rules (see british_spelling); these are the irregular ones.
+BRITISH_SPELLINGS: dict[str, str] = {
+    "center": "centre", "centers": "centres", "theater": "theatre", "theaters": "theatres",
+    "fiber": "fibre", "defense": "defence", "defenses": "defences", "offense": "offence",
+    "offenses": "offences", "license": "licence", "licenses": "licences",
+    "color": "colour", "colors": "colours", "favorite": "favourite", "favorites": "favourites",
+    "honor": "honour", "behavior": "behaviour", "labor": "labour", "neighbor": "neighbour",
+    "catalog": "catalogue", "dialog": "dialogue", "enrollment": "enrolment",
+    "enrollments": "enrolments", "jewelry": "jewellery", "gray": "grey", "mold": "mould",
+}
+_AMERICAN_ENDING = re.compile(r"(?<=[a-z]{3})(iz|yz)(e|es|ed|ing|ation|ations|er|ers)$")
+
+
+def british_spelling(word: str) -> str:
+    """The British spelling of an American-spelt word, or the word unchanged.
+
+    "organize" → "organise", "analyzing" → "analysing", "center" → "centre". Three
+    letters must come before "-ize", so "size", "prize" and "seize" are left alone.
+    """
+    found = BRITISH_SPELLINGS.get(word)
+    if found is not None:
+        return found
+    return _AMERICAN_ENDING.sub(lambda m: ("is" if m[1] == "iz" else "ys") + m[2], word)
+

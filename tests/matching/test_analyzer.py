@@ -92,6 +92,32 @@ def test_everyday_roman_urdu_and_urdu_words_read_as_english(analyzer, everyday, 
     assert sorted(analyzer.terms(everyday)) == sorted(analyzer.terms(english))
 
 
+@pytest.mark.parametrize(
+    ("american", "british"),
+    [("organizer", "organiser"), ("organizers", "organisers"), ("analyzing", "analysing"),
+     ("authorization", "authorisation"), ("center", "centre"), ("defense", "defence"),
+     ("favorite", "favourite"), ("enrollment", "enrolment")],
+)
+def test_american_and_british_spellings_are_one_term(analyzer, american, british):
+    assert analyzer.terms(american) == analyzer.terms(british)
+
+
+@pytest.mark.parametrize("word", ["prize", "size", "seize", "citizen"])
+def test_words_that_only_look_american_are_left_alone(analyzer, word):
+    assert analyzer.terms(word) == [analyzer._stemmer.stemWord(word)]
+
+
+@pytest.mark.parametrize(
+    ("attendee_word", "organiser_word"),
+    [("presenter", "speaker"), ("when does it kick off", "when does it start"),
+     ("when does day 2 wrap up", "when does day 2 end"), ("loo", "washroom"),
+     ("how do i reach out to the organisers", "how do i contact the organisers"),
+     ("any lectures on ai", "any talks on ai"), ("canteen", "food")],
+)
+def test_everyday_english_words_meet_the_organisers_words(analyzer, attendee_word, organiser_word):
+    assert analyzer.terms(attendee_word) == analyzer.terms(organiser_word)
+
+
 def test_an_organiser_synonym_keeps_a_word_the_lexicon_leaves_alone():
     # "naya" is "beginner" in the sample content's CTF synonyms; the lexicon does not
     # translate it to "new", which would make every "new" a beginner.
