@@ -65,6 +65,11 @@ achha accha shukriya shukria yaar yar sahab sahib saab hua hui huay hue rha rhi 
 
 # Roman Urdu and Urdu words onto the English word an organiser would most likely write.
 LEXICON: dict[str, str] = {
+    # One form of each auxiliary verb: filler weighs by how few entries use it, so a
+    # rare form ("does" in two phrasings) must not outweigh the common one ("do").
+    "does": "do", "did": "do", "doing": "do", "done": "do",
+    "am": "is", "are": "is", "was": "is", "were": "is", "be": "is", "been": "is",
+    "being": "is", "has": "have", "had": "have", "having": "have",
     # question words
     "kab": "when",
     "kb": "when",
@@ -971,6 +976,43 @@ LEXICON: dict[str, str] = {
     "taleem": "education",
     "تعلیم": "education",
     "nokri": "job",
+    "tabiyat": "health",
+    "tabiyet": "health",
+    "tabiat": "health",
+    "tabeeyat": "health",
+    "طبیعت": "health",
+    "kharab": "bad",
+    "khraab": "bad",
+    "خراب": "bad",
+    "bemar": "sick",
+    "بیمار": "sick",
+    "sahulat": "facility",
+    "sahoolat": "facility",
+    "suhulat": "facility",
+    "sahuliat": "facility",
+    "intezam": "arrangement",
+    "intizam": "arrangement",
+    "intezamat": "arrangement",
+    "انتظام": "arrangement",
+    "mushkil": "difficult",
+    "مشکل": "difficult",
+    "asaan": "easy",
+    "aasan": "easy",
+    "آسان": "easy",
+    "naye": "naya",  # one spelling of "new"; organisers may list "naya" as a synonym
+    "nayay": "naya",
+    "nayi": "naya",
+    "logon": "people",
+    "logo": "people",
+    "لوگ": "people",
+    "لوگوں": "people",
+    "net": "internet",
+    "shalwar": "dress",
+    "salwar": "dress",
+    "kameez": "dress",
+    "qameez": "dress",
+    "شلوار": "dress",
+    "قمیض": "dress",
 }
 
 # Roman Urdu verbs, by root: every conjugation an attendee types ("rakhne", "bolengi",
@@ -1073,6 +1115,9 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("wrap", "up"): "end",
     ("wraps", "up"): "end",
     ("food", "court"): "food",
+    ("sold", "out"): "full",
+    ("close", "to"): "near",
+    ("closest", "to"): "near",
     # "charge" is as often a price as a battery ("charge" and "charging" share a stem)
     ("charge", "for"): "fee",
     ("charges", "for"): "fee",

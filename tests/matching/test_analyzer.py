@@ -145,3 +145,28 @@ def test_phrases_are_read_as_typed_before_translation(analyzer):
     # "going" reads as arriving, but only the typed "going on" is the programme.
     assert analyzer.terms("i arrive on monday") == analyzer.terms("i arrive monday")
     assert "happen" not in analyzer.terms("we reach on tuesday")
+
+
+@pytest.mark.parametrize(("forms", "lemma"), [
+    (["does", "did", "doing", "done"], "do"),
+    (["am", "are", "was", "were", "be", "been", "being"], "is"),
+    (["has", "had", "having"], "have"),
+])
+def test_auxiliary_verbs_are_one_filler_term_each(forms, lemma):
+    # Filler weighs by how few entries use it: "does" in two phrasings must not count as a
+    # rare word next to "do" in fifty.
+    analyzer = Analyzer()
+    expected = analyzer.analyse(lemma)
+    for form in forms:
+        assert analyzer.analyse(form) == expected
+
+
+@pytest.mark.parametrize(("text", "terms"), [
+    ("the workshop is sold out", ["workshop", "full"]),
+    ("hotel close to the venue", ["hotel", "near", "venu"]),
+    ("registration will close soon", ["registr", "close", "soon"]),
+    ("tabiyat kharab hai", ["health", "bad"]),
+    ("طبیعت خراب ہے", ["health", "bad"]),
+])
+def test_everyday_phrases_and_words(text, terms):
+    assert Analyzer().terms(text) == terms
