@@ -7,6 +7,7 @@ question is always answered from one consistent version of the FAQ and agenda.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
@@ -36,6 +37,7 @@ _AGENDA_WORDS = frozenset({
 _CLOCK_WORDS = _AGENDA_WORDS | {"arriv"}
 _NOW, _NEXT = "now", "next"
 _FIRST, _LAST = "first", "last"
+_OPENING_CLOSING = {"opening": _FIRST, "closing": _LAST}
 # "who gives / presents / moderates the first keynote"
 _WHO_WORDS = frozenset({"who", "speak", "give", "deliv", "present", "host", "lead", "moder"})
 _DAY_TERMS = {"today", "tomorrow", "day1", "day2", "day3"}
@@ -64,7 +66,10 @@ class Answerer:
         self.content = content
         self.clock = clock
         self.analyzer = Analyzer(content.synonyms)
-        self.matcher = Matcher(documents_for(content), self.analyzer, settings)
+        # Attendees leave the event's name implied: "how do I register" asks the entry
+        # "How do I register for NCSC 2027?" in full.
+        implied = f"{content.conference.short_name or ''} conference event"
+        self.matcher = Matcher(documents_for(content), self.analyzer, settings, implied)
         self._slots = slots.SlotReader(content)
         # The agenda's own kinds ("keynote", "workshop") as terms, for "the first keynote".
         self._kind_terms: dict[str, str] = {}
@@ -131,6 +136,9 @@ class Answerer:
         if "who" in terms and found.day is not None:
             # "who opens day 2" / "who closes day one": the first / last programme item.
             terms = {_FIRST if t == "open" else _LAST if t == "close" else t for t in terms}
+        named = self._opening_or_closing(found.leftover)
+        if named:
+            terms = (terms - {"open", "close"}) | named
         ordinals = terms & {_FIRST, _LAST}
         kinds = {term for term in terms if term in self._kind_terms}
         if len(ordinals) != 1 or len(kinds) > 1:
@@ -147,6 +155,20 @@ class Answerer:
             return None
         target = Target("session", session.id, session.title)
         return Reply(question, "answer", (Candidate(target, 1.0),), source="slots")
+
+    def _opening_or_closing(self, text: str) -> set[str]:
+        """ "the opening keynote", "closing panel": first / last of the kind named next.
+
+        Only right before a kind: "registration band kab hogi" and "when does the CTF
+        open" ask about an FAQ answer, not the order of the agenda.
+        """
+        words = fold(text).split()
+        found: set[str] = set()
+        for word, following in itertools.pairwise(words):
+            ordinal = _OPENING_CLOSING.get(word)
+            if ordinal and any(t in self._kind_terms for t in self.analyzer.terms(following)):
+                found.add(ordinal)
+        return found
 
     def _time_question(self, question: str, language: str = "en") -> agenda.AgendaView | None:
         terms = set(self.analyzer.terms(question))

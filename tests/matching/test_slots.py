@@ -83,6 +83,8 @@ def test_room_and_day_headings_in_urdu(sample):
     ("who opens day 2", "threat-landscape-keynote"),  # not the CTF round running since 09:00
     ("who closes day 2", "closing-ceremony"),
     ("who gives the first keynote", "opening-keynote"),
+    ("who gives the opening keynote", "opening-keynote"),  # "opening" before a kind
+    ("closing keynote kab hai", "threat-landscape-keynote"),
 ])
 def test_a_session_by_its_order_in_the_agenda(sample, question, session):
     assert_answered_from_the_agenda(sample, question, session)
@@ -91,6 +93,8 @@ def test_a_session_by_its_order_in_the_agenda(sample, question, session):
 @pytest.mark.parametrize("question", [
     "first aid kahan hai", "last day to register", "where was the first ncsc held",
     "first floor lift", "last date for registration",
+    # "open" / "close" that are not "opening X" / "closing X" of an agenda kind
+    "registration kab band hogi", "when does registration close", "what time does the venue open",
 ])
 def test_first_and_last_in_other_senses_are_left_to_the_matcher(sample, question):
     assert sample.ask(question).source == "matcher"
