@@ -31,7 +31,6 @@ CONSENSUS_FLOOR = 0.5
 # Filler words ("what", "you", "my") still count, faintly: alone they separate "who made
 # you" from "what can you do", but they never outweigh one content word.
 FILLER_WEIGHT = 0.35
-FILLER_CONSENSUS = 0.3
 _HAS_VOWEL = re.compile(r"[aeiou]")
 
 
@@ -86,7 +85,10 @@ class IndexedDocument:
 
 
 class Index:
-    def __init__(self, documents: Iterable[Document], analyzer: Analyzer) -> None:
+    def __init__(
+        self, documents: Iterable[Document], analyzer: Analyzer, implied: str = "",
+    ) -> None:
+        """`implied`: words every question is taken to include, such as the event's name."""
         self.analyzer = analyzer
         self.documents: list[IndexedDocument] = []
         self.filler: set[str] = set()
@@ -129,10 +131,6 @@ class Index:
                         counts[term] += 1
                 n = len(phrasing_terms)
                 for term, c in counts.items():
-                    if term in self.filler and c / n < FILLER_CONSENSUS:
-                        # Filler in one phrasing of five is noise, not a trait of the entry.
-                        del merged[term]
-                        continue
                     merged[term] *= CONSENSUS_FLOOR + (1.0 - CONSENSUS_FLOOR) * c / n
             indexed.term_weight = merged
             for term in merged:
@@ -149,10 +147,14 @@ class Index:
             for term, df in document_frequency.items()
         }
         self.unknown_idf = math.log(1.0 + (count + 0.5) / 0.5)
+        # Words every question implies (the conference's own name) are not missing from
+        # "how do I register" when a phrasing says "How do I register for NCSC 2027?".
+        implied_terms = {self.aliases.get(t, t) for t in analyzer.terms(implied)}
         for indexed in self.documents:
             for phrasing in indexed.phrasings:
                 phrasing.mass = sum(
-                    self.idf.get(t, self.unknown_idf * FILLER_WEIGHT) for t in phrasing.terms
+                    self.idf.get(t, self.unknown_idf * FILLER_WEIGHT)
+                    for t in phrasing.terms if t not in implied_terms
                 )
         self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for number, indexed in enumerate(self.documents):

@@ -36,9 +36,9 @@ _SENTENCE_END = re.compile(r"[.!?؟۔\n]+")
 class MatchSettings:
     """Tuned defaults; every one can be overridden from the environment (see config)."""
 
-    answer_threshold: float = 0.48
-    answer_margin: float = 0.07
-    clear_threshold: float = 0.33
+    answer_threshold: float = 0.5
+    answer_margin: float = 0.06
+    clear_threshold: float = 0.4
     clear_margin: float = 0.2
     suggest_threshold: float = 0.3
     suggest_window: float = 0.2
@@ -79,10 +79,11 @@ class MatchResult:
 class Matcher:
     def __init__(
         self, documents: Iterable[Document], analyzer: Analyzer,
-        settings: MatchSettings | None = None,
+        settings: MatchSettings | None = None, implied: str = "",
     ) -> None:
+        """`implied`: words every question means without saying (the event's own name)."""
         self.settings = settings or MatchSettings()
-        self.index = Index(documents, analyzer)
+        self.index = Index(documents, analyzer, implied)
         self.analyzer = analyzer
 
     def _query_terms(self, question: str) -> tuple[list[tuple[str, float, bool]], str]:

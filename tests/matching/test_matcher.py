@@ -279,3 +279,34 @@ def test_vowel_dropped_shorthand_finds_the_organisers_word():
     assert index.resolve("stdnt") == index.resolve("student")
     assert index.resolve("bttl") is None  # bottle or battle: no guess
     assert index.resolve("xyzzy") is None
+
+
+def test_the_event_name_is_implied_in_every_question():
+    # The organisers wrote the event's name into one entry's question; attendees leave it
+    # out, so it is not a qualifier the question fails to cover ("CTF" still is).
+    entries = documents(
+        ("register", ["How do I register for NCSC 2027?"]),
+        ("ctf", ["How do I register for the CTF?"]),
+    )
+    plain = Matcher(entries, Analyzer()).score("how do i register")
+    named = Matcher(entries, Analyzer(), implied="NCSC 2027").score("how do i register")
+    plain_score = next(c.score for c in plain if c.target.id == "register")
+    assert named[0].target.id == "register"
+    assert named[0].score > plain_score
+    assert named[1].score < named[0].score
+
+
+def test_general_registration_is_not_the_ctf_team_registration(sample):
+    assert best_key(sample, "where do i register") != "faq:ctf-registration"
+    assert best_key(sample, "how do i register for ncsc") == "faq:how-to-register"
+    assert best_key(sample, "how do i register a team for the ctf") == "faq:ctf-registration"
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("tabiyat kharab ho jaye to kahan jaun", "faq:first-aid"),
+    ("net nahi chal raha", "faq:wifi"),
+    ("shalwar kameez pehen sakte hain?", "faq:dress-code"),
+    ("naye logon ke liye ctf mushkil to nahi", "faq:ctf-beginners"),
+])
+def test_everyday_roman_urdu_reaches_the_entry(sample, question, expected):
+    assert best_key(sample, question) == expected
