@@ -9,6 +9,7 @@ Urdu spelling, apply the organisers' synonym groups, and drop filler.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 
@@ -33,6 +34,22 @@ _URDU_ENDINGS: tuple[tuple[str, str], ...] = (
     ("وں", ""), ("وں", "ہ"), ("یاں", ""), ("یاں", "ی"), ("یں", ""), ("یں", "ہ"),
     ("ات", ""), ("ات", "ہ"), ("ز", ""), ("ی", "ہ"), ("ی", "ا"), ("ی", ""),
 )
+
+
+# A synonym key for a word as written (singular), not stemmed: see Analyzer._member_key.
+_DERIVED = "="
+_ENDING = 2  # letters a stem may drop and still be the same word ("register" / "regist")
+
+
+def _singular(word: str) -> str:
+    """The word without a plural ending: "presentations" / "presentation", "queries"."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("sses", "ches", "shes", "xes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
 
 
 def _split_words(text: str) -> list[str]:
@@ -78,11 +95,11 @@ class Analyzer:
         self.synonym_conflicts: list[tuple[str, str, str]] = []
         claimed_by: dict[tuple[str, ...], str] = {}
         for group in synonym_groups:
-            forms = [(member, tuple(self._stem_sequence(member))) for member in group]
+            forms = [(member, self._member_key(member)) for member in group]
             forms = [(member, form) for member, form in forms if form]
             if not forms:
                 continue
-            canonical = "_".join(forms[0][1])
+            canonical = "_".join(self._stem_sequence(forms[0][0]))
             label = ", ".join(group)
             for member, form in forms:
                 # The first group that claims a word wins, so one word has one meaning.
@@ -92,6 +109,7 @@ class Analyzer:
                 self._synonyms[form] = canonical
                 claimed_by[form] = label
         self._synonym_starts = self._starts(self._synonyms)
+        self._synonym_words = frozenset(key for form in self._synonyms for key in form)
 
     def _translate(self, word: str) -> str:
         cached = self._translation_cache.get(word)
@@ -180,12 +198,67 @@ class Analyzer:
         cached = self._text_cache.get(text)
         if cached is not None:
             return cached
-        stemmed = [self._stem(word) for word in self._phrased(text)]
-        result = tuple(self._join(stemmed, self._synonyms, self._synonym_starts))
+        words = self._phrased(text)
+        result = tuple(self._join_synonyms(words, [self._stem(word) for word in words]))
         if len(self._text_cache) >= _TEXT_CACHE_SIZE:
             self._text_cache.clear()  # rare; cheaper than tracking recency on every hit
         self._text_cache[text] = result
         return result
+
+    def _word_keys(self, word: str) -> tuple[str, ...]:
+        """How a word can meet a synonym member: as the derived word it is, else by stem.
+
+        The derived key comes first: with `[fee, charge]` and `[battery, charging]`,
+        "charging" is a battery and "charge", "charged" a fee.
+        """
+        stem = self._stem(word)[0]
+        if is_urdu_script(word) or word.isdigit():
+            return (stem,)
+        return (_DERIVED + _singular(word), stem)
+
+    def _member_key(self, member: str) -> tuple[str, ...]:
+        """A synonym member's key: a base word by its stem, a derived word as written.
+
+        Stemming makes "presentation" "present" and "training" "train": as synonyms of
+        slides and workshops they would also catch "present my research" and "train
+        ticket". A member the stemmer cuts by more than an ending ("-s", "-e", "-er")
+        therefore only meets itself and its plural.
+        """
+        keys = []
+        for word in self._phrased(member):
+            stem, singular = self._stem(word)[0], _singular(word)
+            derived = len(singular) - len(stem) > _ENDING and not is_urdu_script(word)
+            keys.append(_DERIVED + singular if derived else stem)
+        return tuple(keys)
+
+    def _join_synonyms(
+        self, words: list[str], stemmed: list[tuple[str, bool]],
+    ) -> list[tuple[str, bool]]:
+        """Replace the organisers' synonyms by their group's term (never filler)."""
+        if not self._synonyms:
+            return stemmed
+        table, starts, known = self._synonyms, self._synonym_starts, self._synonym_words
+        out: list[tuple[str, bool]] = []
+        i, count = 0, len(words)
+        while i < count:
+            keys = [k for k in self._word_keys(words[i]) if k in known]
+            joined, size = None, 1
+            if keys:
+                longest = min(_MAX_PHRASE, count - i) if any(k in starts for k in keys) else 1
+                for size in range(longest, 0, -1):
+                    alternatives = [keys] + [self._word_keys(w) for w in words[i + 1 : i + size]]
+                    joined = next(
+                        (table[c] for c in itertools.product(*alternatives) if c in table), None,
+                    )
+                    if joined is not None:
+                        break
+            if joined is None:
+                out.append(stemmed[i])
+                i += 1
+            else:
+                out.append((joined, False))
+                i += size
+        return out
 
     def _stem_sequence(self, text: str) -> list[str]:
         """Terms before synonyms are applied: how a synonym group's members are keyed."""

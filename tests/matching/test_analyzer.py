@@ -170,3 +170,25 @@ def test_auxiliary_verbs_are_one_filler_term_each(forms, lemma):
 ])
 def test_everyday_phrases_and_words(text, terms):
     assert Analyzer().terms(text) == terms
+
+
+def test_a_derived_synonym_meets_only_itself_and_its_plural():
+    analyzer = Analyzer([
+        ["slides", "presentation", "deck"],
+        ["workshop", "training", "hands-on session"],
+        ["register", "registration", "sign up"],
+    ])
+    assert analyzer.terms("will the presentations be shared") == ["slide", "share"]
+    assert analyzer.terms("training kab hai") == ["workshop", "when"]
+    assert analyzer.terms("any hands-on sessions") == ["workshop"]
+    # The stem of a derived member is another word, which keeps its own meaning.
+    assert analyzer.terms("can i present my research") == ["present", "research"]
+    assert analyzer.terms("train ticket") == ["train", "ticket"]
+
+
+def test_a_base_synonym_still_meets_its_word_forms():
+    analyzer = Analyzer([["register", "registration", "sign up"], ["book", "reserve"]])
+    for text in ("registering", "registered", "registrations", "signing up", "signed up"):
+        assert analyzer.terms(text) == ["regist"], text
+    assert analyzer.terms("reserved a seat") == ["book", "seat"]
+    assert analyzer.terms("bookings") == ["book"]

@@ -51,9 +51,20 @@ def test_organiser_synonyms_including_phrases():
 
 
 def test_a_word_claimed_by_two_groups_keeps_its_first_meaning():
-    analyzer = Analyzer([["fee", "charges"], ["charging", "charge"]])
-    assert analyzer.terms("charge") == analyzer.terms("fee")
-    assert [c[0] for c in analyzer.synonym_conflicts] == ["charging", "charge"]
+    analyzer = Analyzer([["fee", "cost"], ["price", "costs", "charge"]])
+    assert analyzer.terms("cost") == analyzer.terms("costs") == analyzer.terms("fee")
+    assert analyzer.terms("charge") == analyzer.terms("price")
+    assert [c[0] for c in analyzer.synonym_conflicts] == ["costs"]
+
+
+def test_a_derived_member_and_a_base_member_of_one_stem_do_not_clash():
+    # "charging" as written belongs to the battery; "charge" and its forms to the fee.
+    analyzer = Analyzer([["fee", "charge"], ["battery", "charging", "chargers"]])
+    for text in ("charge", "charges", "charged"):
+        assert analyzer.terms(text) == analyzer.terms("fee"), text
+    for text in ("charging", "chargers", "charger"):
+        assert analyzer.terms(text) == analyzer.terms("battery"), text
+    assert not analyzer.synonym_conflicts
 
 
 def test_loanwords_in_urdu_script_share_consonants_with_english():
