@@ -310,3 +310,23 @@ def test_general_registration_is_not_the_ctf_team_registration(sample):
 ])
 def test_everyday_roman_urdu_reaches_the_entry(sample, question, expected):
     assert best_key(sample, question) == expected
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("where's the gents", "faq:washrooms"),
+    ("someone stole my phone", "faq:lost-and-found"),
+    ("what if there's an earthquake", "faq:emergency-evacuation"),
+    ("where exactly is the jcc", "faq:venue-address"),
+    ("how do i get online at the venue", "faq:wifi"),
+    ("is there an evening get-together", "faq:networking-reception"),
+    ("where do i get my name tag", "faq:badge-collection"),
+])
+def test_everyday_english_reaches_the_entry(sample, question, expected):
+    assert best_key(sample, question) == expected
+
+
+def test_presenting_research_is_not_a_question_about_slides(sample):
+    # "presentation" is a synonym of slides; its stem "present" is another word.
+    reply = sample.ask("can i still present my research")
+    assert reply.decision != "answer" or reply.best.target.key == "faq:call-for-papers"
+    assert best_key(sample, "will the presentations be shared") == "faq:slides"
