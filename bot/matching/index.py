@@ -131,7 +131,10 @@ class Index:
                         counts[term] += 1
                 n = len(phrasing_terms)
                 for term, c in counts.items():
-                    merged[term] *= CONSENSUS_FLOOR + (1.0 - CONSENSUS_FLOOR) * c / n
+                    # Filler is a trait of the entry only as far as its phrasings share it:
+                    # "do I" in two phrasings of six counts a third, never half at least.
+                    floor = 0.0 if term in self.filler else CONSENSUS_FLOOR
+                    merged[term] *= floor + (1.0 - floor) * c / n
             indexed.term_weight = merged
             for term in merged:
                 document_frequency[term] += 1
