@@ -143,16 +143,17 @@ class Index:
                 indexed.phrasings.append(_Phrasing(frozenset(canon), " ".join(sorted(canon))))
             indexed.phrasing_texts = [p.sorted_text for p in indexed.phrasings]
 
+        # Words every question implies (the conference's own name) say as little as filler,
+        # and are not missing from "how do I register" when a phrasing says "How do I
+        # register for NCSC 2027?".
+        implied_terms = {self.aliases.get(t, t) for t in analyzer.terms(implied)}
         count = max(len(self.documents), 1)
         self.idf: dict[str, float] = {
             term: math.log(1.0 + (count - df + 0.5) / (df + 0.5))
-            * (FILLER_WEIGHT if term in self.filler else 1.0)
+            * (FILLER_WEIGHT if term in self.filler or term in implied_terms else 1.0)
             for term, df in document_frequency.items()
         }
         self.unknown_idf = math.log(1.0 + (count + 0.5) / 0.5)
-        # Words every question implies (the conference's own name) are not missing from
-        # "how do I register" when a phrasing says "How do I register for NCSC 2027?".
-        implied_terms = {self.aliases.get(t, t) for t in analyzer.terms(implied)}
         for indexed in self.documents:
             for phrasing in indexed.phrasings:
                 phrasing.mass = sum(

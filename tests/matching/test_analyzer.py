@@ -192,3 +192,12 @@ def test_a_base_synonym_still_meets_its_word_forms():
         assert analyzer.terms(text) == ["regist"], text
     assert analyzer.terms("reserved a seat") == ["book", "seat"]
     assert analyzer.terms("bookings") == ["book"]
+
+
+@pytest.mark.parametrize(("text", "terms"), [
+    ("kitne din ki conference hai", ["day", "confer"]),  # how many days, not a price
+    ("kitne paise lagenge", ["much", "fee"]),
+    ("organisers mein kis se baat karun", ["organis", "contact"]),
+])
+def test_roman_urdu_phrases(text, terms):
+    assert Analyzer().terms(text) == terms

@@ -330,3 +330,11 @@ def test_presenting_research_is_not_a_question_about_slides(sample):
     reply = sample.ask("can i still present my research")
     assert reply.decision != "answer" or reply.best.target.key == "faq:call-for-papers"
     assert best_key(sample, "will the presentations be shared") == "faq:slides"
+
+
+def test_the_event_name_in_a_question_says_little(sample):
+    # "event" and "conference" are in every question by implication: "how many days is the
+    # event" must not lean on the one entry whose phrasing says "event".
+    reply = sample.ask("how many days is the event")
+    assert reply.decision != "answer" or reply.best.target.key == "faq:event-dates"
+    assert best_key(sample, "kitne din ki conference hai") == "faq:event-dates"
