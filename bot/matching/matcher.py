@@ -36,10 +36,10 @@ _SENTENCE_END = re.compile(r"[.!?؟۔\n]+")
 class MatchSettings:
     """Tuned defaults; every one can be overridden from the environment (see config)."""
 
-    answer_threshold: float = 0.46
+    answer_threshold: float = 0.5
     answer_margin: float = 0.08
     clear_threshold: float = 0.4
-    clear_margin: float = 0.25
+    clear_margin: float = 0.15
     suggest_threshold: float = 0.3
     suggest_window: float = 0.2
     # Once the bot suggests, further buttons go down to this score (within the window of the

@@ -181,7 +181,9 @@ def test_a_close_call_offers_buttons_down_to_the_suggestion_floor():
     matcher = Matcher(
         documents(("a", ["x"])),
         Analyzer(),
-        MatchSettings(suggest_threshold=0.3, suggest_window=0.2, suggestion_floor=0.2),
+        MatchSettings(
+            suggest_threshold=0.3, suggest_window=0.2, suggestion_floor=0.2, clear_threshold=0.6,
+        ),
     )
     a, b, c, d = (Target("faq", k, k) for k in "abcd")
     # Only a reaches the suggest threshold, but b and c are close enough to offer too.
