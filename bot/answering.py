@@ -129,7 +129,10 @@ class Answerer:
         return Reply(question, "answer", candidates, (), view, source="slots")
 
     def _ordinal_question(self, question: str, found: slots.Slots) -> Reply | None:
-        """ "pehle din ka aakhri talk", "first keynote on day 2": a session by its order."""
+        """ "pehle din ka aakhri talk", "first keynote on day 2": a session by its order.
+
+        Without an order, "keynotes on day 1" lists the sessions of that kind there.
+        """
         if found.at is not None or found.span is not None:
             return None
         terms = set(self.analyzer.terms(found.leftover))
@@ -141,13 +144,16 @@ class Answerer:
             terms = (terms - {"open", "close"}) | named
         ordinals = terms & {_FIRST, _LAST}
         kinds = {term for term in terms if term in self._kind_terms}
-        if len(ordinals) != 1 or len(kinds) > 1:
+        if len(ordinals) > 1 or len(kinds) > 1 or not (ordinals or kinds):
             return None
-        if not kinds and found.day is None and found.room is None:
-            return None  # "first" alone says nothing about the agenda
+        if found.day is None and found.room is None and not (kinds and ordinals):
+            return None  # "first" alone, or "keynote" alone, says nothing about the agenda
         if not terms - ordinals - kinds <= _AGENDA_WORDS | _WHO_WORDS:
             return None  # "first aid", "last day to register": not an agenda order
         kind = self._kind_terms[next(iter(kinds))] if kinds else None
+        if not ordinals:
+            # Only with a day: "the forensics lab workshop" names a session, not a room.
+            return self._sessions_of_kind(question, found, kind) if found.day else None
         session = slots.ordinal_session(
             self.content, found, _LAST in ordinals, kind, with_speakers="who" in terms,
         )
@@ -155,6 +161,19 @@ class Answerer:
             return None
         target = Target("session", session.id, session.title)
         return Reply(question, "answer", (Candidate(target, 1.0),), source="slots")
+
+    def _sessions_of_kind(
+        self, question: str, found: slots.Slots, kind: str | None, language: str = "en",
+    ) -> Reply | None:
+        """ "the keynote on day 2", "panels in hall a on day 1": the sessions of that kind."""
+        sessions = slots.sessions_of_kind(self.content, found, kind)
+        if not sessions:
+            return None
+        candidates = tuple(Candidate(Target("session", s.id, s.title), 1.0) for s in sessions)
+        if len(sessions) == 1:
+            return Reply(question, "answer", candidates, source="slots")
+        view = agenda.AgendaView(slots.moment_label(found, language), tuple(sessions))
+        return Reply(question, "answer", candidates[:5], (), view, source="slots")
 
     def _opening_or_closing(self, text: str) -> set[str]:
         """ "the opening keynote", "closing panel": first / last of the kind named next.

@@ -38,7 +38,7 @@ _URDU_ENDINGS: tuple[tuple[str, str], ...] = (
 
 # A synonym key for a word as written (singular), not stemmed: see Analyzer._member_key.
 _DERIVED = "="
-_ENDING = 2  # letters a stem may drop and still be the same word ("register" / "regist")
+_ENDING = 1  # letters a stem may drop and still be the same word ("reserve" / "reserv")
 
 
 def _singular(word: str) -> str:

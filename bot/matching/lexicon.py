@@ -987,6 +987,12 @@ LEXICON: dict[str, str] = {
     "guard": "security",
     "guards": "security",
     "gents": "washroom",
+    "hacker": "attacker",
+    "hackers": "attacker",
+    "chatbot": "ai",
+    "chatbots": "ai",
+    "chatgpt": "ai",
+    "misinformation": "disinformation",
     # irregular plurals the stemmer leaves apart from their singular
     "knives": "knife",
     "wives": "wife",
@@ -1132,6 +1138,7 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("wraps", "up"): "end",
     ("food", "court"): "food",
     ("sold", "out"): "full",
+    ("fake", "news"): "disinformation",
     # "kitne din": how many days, not "how much" (a price)
     ("kitne", "din"): "day",
     ("kitnay", "din"): "day",

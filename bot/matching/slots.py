@@ -185,6 +185,12 @@ def ordinal_session(
     return min(sessions, key=lambda s: (s.start, s.end))
 
 
+def sessions_of_kind(content: Content, slots: Slots, kind: str | None) -> list[Session]:
+    """The sessions of a kind in the room / on the day asked for, in agenda order."""
+    sessions = sessions_for(content, Slots(slots.room, slots.day, None, None, ""))
+    return [s for s in sessions if s.kind == kind]
+
+
 def moment_label(slots: Slots, language: str = "en") -> str:
     """The heading of a room/day/time answer, in the reader's language."""
     parts = []

@@ -184,6 +184,9 @@ def test_a_derived_synonym_meets_only_itself_and_its_plural():
     # The stem of a derived member is another word, which keeps its own meaning.
     assert analyzer.terms("can i present my research") == ["present", "research"]
     assert analyzer.terms("train ticket") == ["train", "ticket"]
+    press = Analyzer([["media", "press", "reporter"]])
+    assert press.terms("reporters") == ["media"]
+    assert press.terms("reporting harassment") == ["report", "harass"]
 
 
 def test_a_base_synonym_still_meets_its_word_forms():
@@ -200,4 +203,13 @@ def test_a_base_synonym_still_meets_its_word_forms():
     ("organisers mein kis se baat karun", ["organis", "contact"]),
 ])
 def test_roman_urdu_phrases(text, terms):
+    assert Analyzer().terms(text) == terms
+
+
+@pytest.mark.parametrize(("text", "terms"), [
+    ("talk about hackers", ["talk", "attack"]),
+    ("can i use chatgpt", ["use", "ai"]),
+    ("session on fake news", ["session", "disinform"]),
+])
+def test_conference_topics_in_everyday_words(text, terms):
     assert Analyzer().terms(text) == terms

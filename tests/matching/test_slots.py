@@ -103,3 +103,29 @@ def test_first_and_last_in_other_senses_are_left_to_the_matcher(sample, question
 def test_no_session_of_the_kind_asked_leaves_it_to_the_matcher(sample):
     # The sample agenda has no panel in Lab 1: nothing to order, so no invented answer.
     assert sample.ask("last panel in lab 1 on day 2").source != "slots"
+
+
+@pytest.mark.parametrize(("question", "session"), [
+    ("when is the keynote on day 2", "threat-landscape-keynote"),  # the only one that day
+    ("registration day 2 kab hai", "d2-registration"),
+    ("which panel is in hall c on day 2", "women-in-cyber-panel"),
+])
+def test_the_only_session_of_a_kind_on_a_day(sample, question, session):
+    assert_answered_from_the_agenda(sample, question, session)
+
+
+def test_every_session_of_a_kind_on_a_day_is_listed(sample):
+    reply = sample.ask("keynotes on day 1")
+    assert reply.decision == "answer" and reply.agenda_view is not None
+    assert [s.id for s in reply.agenda_view.sessions] == ["opening-keynote", "ai-keynote"]
+    text = sample.answer_text(reply)
+    assert "Securing Pakistan's digital frontier" in text and "AI: the defender" in text
+
+
+@pytest.mark.parametrize("question", [
+    "keynote",  # a kind alone is for the matcher: it may be an FAQ question
+    "where's the forensics lab workshop",  # a session's name, not a room and a kind
+    "is there a workshop for beginners on day 2",
+])
+def test_a_kind_without_a_day_or_with_other_words_is_left_to_the_matcher(sample, question):
+    assert sample.ask(question).source == "matcher"
