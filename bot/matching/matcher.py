@@ -37,8 +37,8 @@ class MatchSettings:
     """Tuned defaults; every one can be overridden from the environment (see config)."""
 
     answer_threshold: float = 0.5
-    answer_margin: float = 0.08
-    clear_threshold: float = 0.4
+    answer_margin: float = 0.07
+    clear_threshold: float = 0.45
     clear_margin: float = 0.15
     suggest_threshold: float = 0.3
     suggest_window: float = 0.2
