@@ -993,6 +993,14 @@ LEXICON: dict[str, str] = {
     "chatbots": "ai",
     "chatgpt": "ai",
     "misinformation": "disinformation",
+    "samosay": "samosa",
+    "samose": "samosa",
+    "andha": "blind",
+    "andhay": "blind",
+    "andhe": "blind",
+    "andhi": "blind",
+    "اندھا": "blind",
+    "اندھے": "blind",
     # irregular plurals the stemmer leaves apart from their singular
     "knives": "knife",
     "wives": "wife",
@@ -1138,6 +1146,13 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("wraps", "up"): "end",
     ("food", "court"): "food",
     ("sold", "out"): "full",
+    # "kitni door": how far ("door" is Roman Urdu for far, English for a door)
+    ("kitni", "door"): "distance",
+    ("kitna", "door"): "distance",
+    ("kitne", "door"): "distance",
+    ("kitni", "dur"): "distance",
+    ("کتنی", "دور"): "distance",
+    ("کتنا", "دور"): "distance",
     ("fake", "news"): "disinformation",
     # "kitne din": how many days, not "how much" (a price)
     ("kitne", "din"): "day",

@@ -340,3 +340,21 @@ def test_the_event_name_in_a_question_says_little(sample):
     reply = sample.ask("how many days is the event")
     assert reply.decision != "answer" or reply.best.target.key == "faq:event-dates"
     assert best_key(sample, "kitne din ki conference hai") == "faq:event-dates"
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("is there a nurse", "faq:first-aid"),  # not the nursing room
+    ("where can i breastfeed my baby", "faq:quiet-room"),
+    ("ctf for noobs?", "faq:ctf-beginners"),
+    ("samosay kahan milenge", "faq:snack-kiosk"),
+])
+def test_sample_synonyms_keep_near_words_apart(sample, question, expected):
+    reply = sample.ask(question)
+    assert expected in {c.target.key for c in (reply.suggestions or reply.candidates[:1])}
+    assert reply.decision != "answer" or reply.best.target.key == expected
+
+
+def test_how_far_in_roman_urdu_is_not_a_door(sample):
+    # "kitni door": how far. An unknown place ("murree") must not become the airport.
+    reply = sample.ask("islamabad se murree kitni door hai")
+    assert reply.decision != "answer"
