@@ -221,8 +221,10 @@ class Analyzer:
 
         Stemming makes "presentation" "present" and "training" "train": as synonyms of
         slides and workshops they would also catch "present my research" and "train
-        ticket". A member the stemmer cuts by more than an ending ("-s", "-e", "-er")
-        therefore only meets itself and its plural.
+        ticket". A member the stemmer cuts by more than a letter ("reserve" / "reserv" is
+        the same word, "reporter" / "report" is not) therefore only meets itself and its
+        plural. The group's first word is its term, so all of that word's forms still
+        arrive at the group.
         """
         keys = []
         for word in self._phrased(member):
