@@ -263,7 +263,7 @@ class Analyzer:
         return out
 
     def _stem_sequence(self, text: str) -> list[str]:
-        """Terms before synonyms are applied: how a synonym group's members are keyed."""
+        """Terms before synonyms are applied: a synonym group's term is its first member's."""
         return [self._stem(word)[0] for word in self._phrased(text)]
 
     def _phrased(self, text: str) -> list[str]:

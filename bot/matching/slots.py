@@ -168,12 +168,11 @@ def ordinal_session(
     alongside the programme for hours); "who opens day 2" asks for a person, so then only
     sessions with speakers count.
     """
-    sessions = sessions_for(content, Slots(slots.room, slots.day, None, None, ""))
     if kind is not None:
-        sessions = [s for s in sessions if s.kind == kind]
+        sessions = sessions_of_kind(content, slots, kind)
     else:
         sessions = [
-            s for s in sessions
+            s for s in sessions_for(content, Slots(slots.room, slots.day, None, None, ""))
             if (s.kind or "").casefold() not in _NOT_PROGRAMME and s.end - s.start <= _ALONGSIDE
         ]
     if with_speakers:
@@ -185,7 +184,7 @@ def ordinal_session(
     return min(sessions, key=lambda s: (s.start, s.end))
 
 
-def sessions_of_kind(content: Content, slots: Slots, kind: str | None) -> list[Session]:
+def sessions_of_kind(content: Content, slots: Slots, kind: str) -> list[Session]:
     """The sessions of a kind in the room / on the day asked for, in agenda order."""
     sessions = sessions_for(content, Slots(slots.room, slots.day, None, None, ""))
     return [s for s in sessions if s.kind == kind]
