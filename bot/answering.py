@@ -128,7 +128,9 @@ class Answerer:
         view = agenda.AgendaView(heading, tuple(sessions), note)
         return Reply(question, "answer", candidates, (), view, source="slots")
 
-    def _ordinal_question(self, question: str, found: slots.Slots) -> Reply | None:
+    def _ordinal_question(
+        self, question: str, found: slots.Slots, language: str = "en",
+    ) -> Reply | None:
         """ "pehle din ka aakhri talk", "first keynote on day 2": a session by its order.
 
         Without an order, "keynotes on day 1" lists the sessions of that kind there.
@@ -151,9 +153,9 @@ class Answerer:
         if not terms - ordinals - kinds <= _AGENDA_WORDS | _WHO_WORDS:
             return None  # "first aid", "last day to register": not an agenda order
         kind = self._kind_terms[next(iter(kinds))] if kinds else None
-        if not ordinals:
+        if kind is not None and not ordinals:
             # Only with a day: "the forensics lab workshop" names a session, not a room.
-            return self._sessions_of_kind(question, found, kind) if found.day else None
+            return self._sessions_of_kind(question, found, kind, language) if found.day else None
         session = slots.ordinal_session(
             self.content, found, _LAST in ordinals, kind, with_speakers="who" in terms,
         )
@@ -163,7 +165,7 @@ class Answerer:
         return Reply(question, "answer", (Candidate(target, 1.0),), source="slots")
 
     def _sessions_of_kind(
-        self, question: str, found: slots.Slots, kind: str | None, language: str = "en",
+        self, question: str, found: slots.Slots, kind: str, language: str = "en",
     ) -> Reply | None:
         """ "the keynote on day 2", "panels in hall a on day 1": the sessions of that kind."""
         sessions = slots.sessions_of_kind(self.content, found, kind)
@@ -240,7 +242,8 @@ class Answerer:
         if reply.source == "slots":
             moment = self.clock.now()
             found = self._slots.read(reply.question, moment.date())
-            again = self._slot_question(reply.question, found, moment, language)
+            again = (self._slot_question(reply.question, found, moment, language)
+                     or self._ordinal_question(reply.question, found, language))
             return again.agenda_view if again is not None else None
         return None
 

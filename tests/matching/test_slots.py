@@ -120,6 +120,8 @@ def test_every_session_of_a_kind_on_a_day_is_listed(sample):
     assert [s.id for s in reply.agenda_view.sessions] == ["opening-keynote", "ai-keynote"]
     text = sample.answer_text(reply)
     assert "Securing Pakistan's digital frontier" in text and "AI: the defender" in text
+    assert text.splitlines()[0] == "Tuesday 16 February"
+    assert sample.answer_text(reply, language="ur").splitlines()[0] == "منگل 16 فروری"
 
 
 @pytest.mark.parametrize("question", [
