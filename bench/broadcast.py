@@ -69,19 +69,30 @@ async def worker(db: Path, url: str, token: str, rate: float) -> None:
     async def report(p: Progress) -> None:
         c = p.counts
         eta = f"{p.eta_seconds:.0f} s" if p.eta_seconds is not None else "-"
-        print(f"    [{os.getpid()}] sent {c.sent:>5}  blocked {c.blocked:>4}  "
-              f"failed {c.failed:>3}  remaining {c.pending:>5}  ETA {eta}", flush=True)
+        print(
+            f"    [{os.getpid()}] sent {c.sent:>5}  blocked {c.blocked:>4}  "
+            f"failed {c.failed:>3}  remaining {c.pending:>5}  ETA {eta}",
+            flush=True,
+        )
 
-    broadcaster = Broadcaster(store, sender.send, pacer=Pacer(rate), now=now,
-                              on_progress=report, progress_interval=15.0)
+    broadcaster = Broadcaster(
+        store, sender.send, pacer=Pacer(rate), now=now, on_progress=report, progress_interval=15.0
+    )
     try:
         await broadcaster.run_until_idle()
     finally:
         await sender.shutdown()
         await store.close()
-    print(json.dumps({"flood_waits": broadcaster.flood_waits,
-                      "refunds": broadcaster.pacer.refunds,
-                      "late_restarts": broadcaster.pacer.late_restarts}), flush=True)
+    print(
+        json.dumps(
+            {
+                "flood_waits": broadcaster.flood_waits,
+                "refunds": broadcaster.pacer.refunds,
+                "late_restarts": broadcaster.pacer.late_restarts,
+            }
+        ),
+        flush=True,
+    )
 
 
 # --- the benchmark --------------------------------------------------------------------------
@@ -112,8 +123,9 @@ async def confirm(path: Path) -> int:
     store = await Store.open(path)
     try:
         broadcaster = Broadcaster(store, _never, pacer=Pacer(1), now=now)
-        broadcast_id = await broadcaster.create(created_by=1, text=TEXT, parse_mode="HTML",
-                                                audience="all")
+        broadcast_id = await broadcaster.create(
+            created_by=1, text=TEXT, parse_mode="HTML", audience="all"
+        )
         result = await broadcaster.confirm(broadcast_id)
         assert result.status == "sending"
         return broadcast_id
@@ -127,8 +139,17 @@ async def _never(chat_id: int, text: str, parse_mode: str | None) -> object:
 
 async def spawn(path: Path, fake: FakeTelegram, rate: float) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
-        sys.executable, __file__, "--worker", "--db", str(path), "--url", fake.base_url,
-        "--rate", str(rate), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        sys.executable,
+        __file__,
+        "--worker",
+        "--db",
+        str(path),
+        "--url",
+        fake.base_url,
+        "--rate",
+        str(rate),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
     )
 
 
@@ -138,9 +159,12 @@ async def relay(process: asyncio.subprocess.Process) -> None:
         text = line.decode().rstrip()
         if text.startswith("{"):
             stats = json.loads(text)
-            print(f"    sender exited: {stats['flood_waits']} flood waits, "
-                  f"{stats['refunds']} refused sends' slots reused, "
-                  f"{stats['late_restarts']} schedule restarts", flush=True)
+            print(
+                f"    sender exited: {stats['flood_waits']} flood waits, "
+                f"{stats['refunds']} refused sends' slots reused, "
+                f"{stats['late_restarts']} schedule restarts",
+                flush=True,
+            )
         else:
             print(text, flush=True)
 
@@ -181,8 +205,9 @@ def window_max(times: list[float]) -> int:
     return best
 
 
-def prepare(fake: FakeTelegram, users: range, blocked_share: float, flaky_share: float,
-            rng: random.Random) -> set[int]:
+def prepare(
+    fake: FakeTelegram, users: range, blocked_share: float, flaky_share: float, rng: random.Random
+) -> set[int]:
     ids = list(users)
     blocked = set(rng.sample(ids, round(len(ids) * blocked_share)))
     for user_id in blocked:
@@ -195,8 +220,7 @@ def prepare(fake: FakeTelegram, users: range, blocked_share: float, flaky_share:
 
 def report(title: str, outcome: Outcome, users: int, blocked: int, fake: FakeTelegram) -> None:
     print(f"\n== {title} ==")
-    print(f"attendees {users:,}  blocked the bot {blocked:,}  "
-          f"to reach {users - blocked:,}")
+    print(f"attendees {users:,}  blocked the bot {blocked:,}  to reach {users - blocked:,}")
     print(f"delivered      {outcome.delivered:,}")
     print(f"missing        {outcome.missing:,}")
     print(f"duplicates     {outcome.duplicates:,}")
@@ -237,8 +261,10 @@ async def run(args: argparse.Namespace) -> int:
             blocked = prepare(fake, users, args.blocked, args.flaky, random.Random(2))
             await confirm(path)
             target = (args.users - len(blocked)) // 2
-            print(f"\nrun 2: SIGKILL the sender once {target:,} attendees have the message",
-                  flush=True)
+            print(
+                f"\nrun 2: SIGKILL the sender once {target:,} attendees have the message",
+                flush=True,
+            )
             started = time.monotonic()
             process = await spawn(path, fake, args.rate)
             relaying = asyncio.create_task(relay(process))
@@ -252,17 +278,21 @@ async def run(args: argparse.Namespace) -> int:
             got = {r["chat_id"] for r in fake.sent}
             recorded = await pending_sent(path)
             in_flight = got - recorded
-            print(f"    killed (SIGKILL) with {len(got):,} delivered; "
-                  f"{len(in_flight)} accepted by the server but not yet marked sent "
-                  "(in flight)", flush=True)
+            print(
+                f"    killed (SIGKILL) with {len(got):,} delivered; "
+                f"{len(in_flight)} accepted by the server but not yet marked sent "
+                "(in flight)",
+                flush=True,
+            )
             process = await spawn(path, fake, args.rate)
             await relay(process)
             await process.wait()
             outcome = measure(fake, users, blocked, started)
-            report("run 2: killed at 50% and restarted", outcome, args.users, len(blocked),
-                   fake)
-            print(f"in flight at the kill {len(in_flight)}; "
-                  f"duplicates all among them: {outcome.duplicate_users <= in_flight}")
+            report("run 2: killed at 50% and restarted", outcome, args.users, len(blocked), fake)
+            print(
+                f"in flight at the kill {len(in_flight)}; "
+                f"duplicates all among them: {outcome.duplicate_users <= in_flight}"
+            )
             ok &= outcome.missing == 0 and outcome.count_429 == 0
             ok &= outcome.duplicate_users <= in_flight
             ok &= outcome.duplicates <= len(in_flight)
@@ -275,8 +305,7 @@ async def run(args: argparse.Namespace) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=10_000)
-    parser.add_argument("--rate", type=float,
-                        default=float(os.environ.get("BROADCAST_RATE", "28")))
+    parser.add_argument("--rate", type=float, default=float(os.environ.get("BROADCAST_RATE", "28")))
     parser.add_argument("--blocked", type=float, default=0.05)
     parser.add_argument("--flaky", type=float, default=0.01)
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)

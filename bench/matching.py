@@ -75,8 +75,7 @@ class Scores:
 
 
 HEADER = (
-    f"  {'':<26} {'right':>6} {'wrong':>7} {'right/sugg':>10} {'oos unans.':>10}"
-    f" {'oos no-btn':>10}"
+    f"  {'':<26} {'right':>6} {'wrong':>7} {'right/sugg':>10} {'oos unans.':>10} {'oos no-btn':>10}"
 )
 
 
@@ -102,8 +101,13 @@ def evaluate(items: Sequence[Labelled], system: Callable[[str], Outcome]) -> Sco
                 oos_silent += 1
     n_in, n_out = max(len(in_scope), 1), max(len(out_scope), 1)
     return Scores(
-        right / n_in, wrong / n_in, (right + offered) / n_in, oos_unanswered / n_out,
-        oos_silent / n_out, len(in_scope), len(out_scope),
+        right / n_in,
+        wrong / n_in,
+        (right + offered) / n_in,
+        oos_unanswered / n_out,
+        oos_silent / n_out,
+        len(in_scope),
+        len(out_scope),
     )
 
 
@@ -185,8 +189,10 @@ def own_questions() -> None:
     dev, test = load_labelled("dev"), load_labelled("test")
     naive.tune(dev)
     always = NaiveWRatio(phrasings)  # threshold 0: the bot that always answers
-    print(f"\n1. Own labelled attendee questions ({QUESTIONS.relative_to(ROOT)}), "
-          f"clock at {BENCH_NOW}")
+    print(
+        f"\n1. Own labelled attendee questions ({QUESTIONS.relative_to(ROOT)}), "
+        f"clock at {BENCH_NOW}"
+    )
     halves = [("test half (held out)", test), ("dev half (tuned on)", dev)]
     if TUNING.is_file():
         halves.append((f"{TUNING.name} (tuned on)", load_labelled(None, TUNING)))
@@ -221,12 +227,15 @@ def clinc() -> None:
     # split itself, so the thresholds chosen on it are not an accident of a few questions.
     tuning = [
         Labelled(t, frozenset({f"faq:{i}"}))
-        for i, texts in clinc_entries(data, CLINC_TRAIN_PER_INTENT).items() for t in texts[K:]
+        for i, texts in clinc_entries(data, CLINC_TRAIN_PER_INTENT).items()
+        for t in texts[K:]
     ] + [Labelled(t, frozenset()) for t, _ in data["oos_train"]]
     # WRatio over every phrasing is slow: a tenth of the in-scope questions is plenty, and
     # every out-of-scope one keeps the two in their proportion.
-    naive.tune([item for item in tuning if item.expected][::10] + [
-        item for item in tuning if not item.expected])
+    naive.tune(
+        [item for item in tuning if item.expected][::10]
+        + [item for item in tuning if not item.expected]
+    )
     val = [Labelled(t, frozenset({f"faq:{i}"})) for t, i in data["val"]]
     val += [Labelled(t, frozenset()) for t, _ in data["oos_val"]]
     ours = evaluate(val, matcher_system(matcher))
@@ -234,17 +243,21 @@ def clinc() -> None:
     tuned_settings = tune_for(matcher, tuning, wrong_cap=0.05)
     matcher.settings = tuned_settings
     tuned = evaluate(val, matcher_system(matcher))
-    print(f"\n2. CLINC150, K={K} phrasings per entry, validation split: "
-          f"{ours.in_scope} in scope, {ours.out_of_scope} out of scope")
+    print(
+        f"\n2. CLINC150, K={K} phrasings per entry, validation split: "
+        f"{ours.in_scope} in scope, {ours.out_of_scope} out of scope"
+    )
     print(HEADER)
     print(ours.row("this matcher"))
     print(tuned.row("  thresholds for CLINC *"))
     print(base.row(f"naive WRatio >= {naive.threshold:.0f}"))
     always = NaiveWRatio(phrasings)  # threshold 0: the bot that always answers
     print(evaluate(val, always).row("naive WRatio, always"))
-    print(f"  * answer threshold {tuned_settings.answer_threshold}, margin "
-          f"{tuned_settings.answer_margin}: chosen on CLINC training utterances {K + 1}-"
-          f"{CLINC_TRAIN_PER_INTENT} of each intent and oos_train, wrong <= 5%")
+    print(
+        f"  * answer threshold {tuned_settings.answer_threshold}, margin "
+        f"{tuned_settings.answer_margin}: chosen on CLINC training utterances {K + 1}-"
+        f"{CLINC_TRAIN_PER_INTENT} of each intent and oos_train, wrong <= 5%"
+    )
 
 
 def tune_for(matcher: Matcher, tuning: Sequence[Labelled], wrong_cap: float) -> MatchSettings:
@@ -257,8 +270,9 @@ def tune_for(matcher: Matcher, tuning: Sequence[Labelled], wrong_cap: float) -> 
     best, best_right = matcher.settings, -1.0
     for threshold in (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6):
         for margin in (0.0, 0.03, 0.05, 0.08, 0.1, 0.15, 0.2):
-            matcher.settings = replace(MatchSettings(), answer_threshold=threshold,
-                                       answer_margin=margin)
+            matcher.settings = replace(
+                MatchSettings(), answer_threshold=threshold, answer_margin=margin
+            )
             decided = [(item, matcher.decide(item.question, cands)) for item, cands in scored]
             in_scope = [(i, d) for i, d in decided if i.expected]
             out_scope = [d for i, d in decided if not i.expected]
@@ -280,7 +294,7 @@ def speed() -> None:
     groups: list[tuple[str, list[str]]] = []
     for chunk in range(20):
         for intent, texts in by_intent.items():
-            part = texts[chunk * K:(chunk + 1) * K]
+            part = texts[chunk * K : (chunk + 1) * K]
             if len(part) == K:
                 groups.append((f"{intent}-{chunk}", part))
     groups = groups[:1000]
@@ -313,8 +327,10 @@ def speed() -> None:
     naive_qps = len(sample) / (time.perf_counter() - started)
     print(f"\n3. Speed with {len(docs):,} entries ({len(docs) * K:,} phrasings), one core")
     print(f"  index build: {statistics.median(builds):.3f} s (median of 3)")
-    print(f"  this matcher: {ours_qps:,.0f} questions/s steady state (median of 3 passes over "
-          f"{len(questions):,} questions); first pass, cold word caches: {cold_qps:,.0f}/s")
+    print(
+        f"  this matcher: {ours_qps:,.0f} questions/s steady state (median of 3 passes over "
+        f"{len(questions):,} questions); first pass, cold word caches: {cold_qps:,.0f}/s"
+    )
     print(f"  naive WRatio: {naive_qps:,.0f} questions/s")
 
 
@@ -322,8 +338,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="skip the speed test")
     args = parser.parse_args()
-    print("Shares: in-scope answered right / answered wrong / right entry answered or "
-          "suggested; out-of-scope not answered / given no buttons either.")
+    print(
+        "Shares: in-scope answered right / answered wrong / right entry answered or "
+        "suggested; out-of-scope not answered / given no buttons either."
+    )
     if QUESTIONS.is_file():
         own_questions()
     else:

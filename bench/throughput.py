@@ -99,8 +99,10 @@ def bot_note(app: Application) -> str:
     cache = st.answers
     batches = st.questions_.batches if st.questions_ is not None else 0
     waiting = st.poster.waiting if st.poster is not None else 0
-    return (f"answer cache {cache.hits} hits / {cache.misses} misses, {batches} commits, "
-            f"{waiting} organiser posts still queued")
+    return (
+        f"answer cache {cache.hits} hits / {cache.misses} misses, {batches} commits, "
+        f"{waiting} organiser posts still queued"
+    )
 
 
 async def serve(kind: str, base_url: str, token: str, database: str, concurrency: int) -> None:
@@ -108,17 +110,23 @@ async def serve(kind: str, base_url: str, token: str, database: str, concurrency
     if kind == "conference":
         content = load_content(ROOT / "agenda.yaml", ROOT / "faq")
         settings = Settings(
-            agenda_path=ROOT / "agenda.yaml", faq_dir=ROOT / "faq", bot_now=NOW,
-            token=token, api_url=base_url, organiser_ids=frozenset({1}),
-            organiser_chat_id=ORGANISER_CHAT, database_path=Path(database),
+            agenda_path=ROOT / "agenda.yaml",
+            faq_dir=ROOT / "faq",
+            bot_now=NOW,
+            token=token,
+            api_url=base_url,
+            organiser_ids=frozenset({1}),
+            organiser_chat_id=ORGANISER_CHAT,
+            database_path=Path(database),
         )
         answerer = Answerer(content, Clock(content.conference.timezone, NOW))
         app = build_application(settings, content, answerer=answerer, concurrency=concurrency)
     else:
         builder = ApplicationBuilder().token(token).base_url(base_url)
         if kind == "echo-aiohttp":  # the same echo bot on the conference bot's HTTP client
-            builder = (builder.request(AiohttpRequest())
-                       .get_updates_request(AiohttpRequest(connection_pool_size=1)))
+            builder = builder.request(AiohttpRequest()).get_updates_request(
+                AiohttpRequest(connection_pool_size=1)
+            )
         app = builder.concurrent_updates(concurrency).build()
         app.add_handler(MessageHandler(ptb_filters.TEXT & ~ptb_filters.COMMAND, echo))
     stop = asyncio.Event()
@@ -140,9 +148,20 @@ async def burst(name: str, kind: str, concurrency: int, texts: list[str], tmp: s
     async with FakeTelegram(flood_limit=None) as fake:
         database = str(Path(tmp) / f"bench-{time.monotonic_ns()}.sqlite3")
         child = await asyncio.create_subprocess_exec(
-            sys.executable, __file__, "--serve", kind, "--base-url", fake.base_url,
-            "--token", fake.token, "--database", database, "--concurrency", str(concurrency),
-            stdout=asyncio.subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)},
+            sys.executable,
+            __file__,
+            "--serve",
+            kind,
+            "--base-url",
+            fake.base_url,
+            "--token",
+            fake.token,
+            "--database",
+            database,
+            "--concurrency",
+            str(concurrency),
+            stdout=asyncio.subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
         )
         try:
             fake.user_sends(FIRST_USER - 1, "warm up")
@@ -173,17 +192,21 @@ async def burst(name: str, kind: str, concurrency: int, texts: list[str], tmp: s
             if line.startswith("{"):
                 note = json.loads(line)["note"]
         if errors:
-            raise RuntimeError(f"{name}: {len(errors)} Telegram errors, e.g. "
-                               f"{errors[0].method} {errors[0].description}")
+            raise RuntimeError(
+                f"{name}: {len(errors)} Telegram errors, e.g. "
+                f"{errors[0].method} {errors[0].description}"
+            )
     latencies = sorted(first_reply[u] - queued[u] for u in users)
     p99 = latencies[min(len(latencies) - 1, round(0.99 * len(latencies)) - 1)]
     return Result(name, len(users), end - start, statistics.median(latencies), p99, note)
 
 
 def print_result(result: Result) -> None:
-    print(f"  {result.name:<34} {result.rate:8.0f} answered/s   "
-          f"p50 {result.p50 * 1000:7.0f} ms   p99 {result.p99 * 1000:7.0f} ms   "
-          f"({result.attendees} in {result.seconds:.2f} s)")
+    print(
+        f"  {result.name:<34} {result.rate:8.0f} answered/s   "
+        f"p50 {result.p50 * 1000:7.0f} ms   p99 {result.p99 * 1000:7.0f} ms   "
+        f"({result.attendees} in {result.seconds:.2f} s)"
+    )
     if result.note:
         print(f"  {'':<36} {result.note}")
 
@@ -191,9 +214,11 @@ def print_result(result: Result) -> None:
 async def main_async(args: argparse.Namespace) -> int:
     texts = questions(args.attendees)
     concurrency = args.concurrency
-    print(f"{args.attendees} attendees, one question each; each bot in its own process; "
-          f"conference bot and 'same concurrency' echo at {concurrency} concurrent updates; "
-          f"{args.rounds} round(s), best shown")
+    print(
+        f"{args.attendees} attendees, one question each; each bot in its own process; "
+        f"conference bot and 'same concurrency' echo at {concurrency} concurrent updates; "
+        f"{args.rounds} round(s), best shown"
+    )
     bots = (
         ("echo, sequential", "echo", 1),
         (f"echo, {concurrency} concurrent", "echo", concurrency),
@@ -213,15 +238,22 @@ async def main_async(args: argparse.Namespace) -> int:
     bot = best["conference bot"]
     bare = [best[name] for name, kind, _ in bots if kind == "echo"]
     echo_best = max(bare, key=lambda r: r.rate)
-    same_client = max((best[name] for name, kind, _ in bots if kind == "echo-aiohttp"),
-                      key=lambda r: r.rate)
-    print(f"  ratio (conference bot / fastest bare PTB echo, {echo_best.name}): "
-          f"{bot.rate / echo_best.rate:.2f}  (target ≥ 0.80)")
-    print(f"  ratio (conference bot / echo at the same concurrency): "
-          f"{bot.rate / best[bots[1][0]].rate:.2f}")
-    print(f"  ratio (conference bot / fastest echo on the same HTTP client, "
-          f"{same_client.name}): {bot.rate / same_client.rate:.2f}  (what the bot's own work "
-          f"costs)")
+    same_client = max(
+        (best[name] for name, kind, _ in bots if kind == "echo-aiohttp"), key=lambda r: r.rate
+    )
+    print(
+        f"  ratio (conference bot / fastest bare PTB echo, {echo_best.name}): "
+        f"{bot.rate / echo_best.rate:.2f}  (target ≥ 0.80)"
+    )
+    print(
+        f"  ratio (conference bot / echo at the same concurrency): "
+        f"{bot.rate / best[bots[1][0]].rate:.2f}"
+    )
+    print(
+        f"  ratio (conference bot / fastest echo on the same HTTP client, "
+        f"{same_client.name}): {bot.rate / same_client.rate:.2f}  (what the bot's own work "
+        f"costs)"
+    )
     return 0
 
 
@@ -230,16 +262,16 @@ def main() -> int:
     parser.add_argument("--attendees", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY)
-    parser.add_argument("--serve", choices=("echo", "echo-aiohttp", "conference"),
-                        help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--serve", choices=("echo", "echo-aiohttp", "conference"), help=argparse.SUPPRESS
+    )
     parser.add_argument("--base-url", help=argparse.SUPPRESS)
     parser.add_argument("--token", help=argparse.SUPPRESS)
     parser.add_argument("--database", help=argparse.SUPPRESS)
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)  # queued organiser posts are in the note line
     if args.serve:
-        asyncio.run(serve(args.serve, args.base_url, args.token, args.database,
-                          args.concurrency))
+        asyncio.run(serve(args.serve, args.base_url, args.token, args.database, args.concurrency))
         return 0
     return asyncio.run(main_async(args))
 

@@ -48,23 +48,28 @@ def now_view(content: Content, moment: datetime, language: str = "en") -> Agenda
     days = content.days
     running = running_at(content, moment)
     if running:
-        return AgendaView(plain("text.on_now", language, time=f"{moment:%H:%M}"),
-                          tuple(running))
+        return AgendaView(plain("text.on_now", language, time=f"{moment:%H:%M}"), tuple(running))
     if not days:
         return AgendaView(plain("text.nothing_scheduled", language), ())
     if moment.date() < days[0]:
         first = on_day(content, days[0])[:3]
-        note = plain("text.starts_on", language, date=long_date(days[0], language),
-                     time=f"{first[0].start:%H:%M}")
+        note = plain(
+            "text.starts_on",
+            language,
+            date=long_date(days[0], language),
+            time=f"{first[0].start:%H:%M}",
+        )
         return AgendaView(plain("text.not_yet", language), tuple(first), note)
     if moment.date() > days[-1] or moment >= content.sessions[-1].end:
         return AgendaView(plain("text.over", language), (), plain("text.thanks", language))
     following = upcoming(content, moment, limit=4)
     nxt = following[0]
-    when = (f"{nxt.start:%H:%M}" if nxt.day == moment.date()
-            else weekday_time(nxt.start, language))
-    return AgendaView(plain("text.nothing_now", language), tuple(following),
-                      plain("text.next_up_at", language, when=when))
+    when = f"{nxt.start:%H:%M}" if nxt.day == moment.date() else weekday_time(nxt.start, language)
+    return AgendaView(
+        plain("text.nothing_now", language),
+        tuple(following),
+        plain("text.next_up_at", language, when=when),
+    )
 
 
 def next_view(content: Content, moment: datetime, language: str = "en") -> AgendaView:
@@ -73,8 +78,9 @@ def next_view(content: Content, moment: datetime, language: str = "en") -> Agend
         return AgendaView(plain("text.over", language), (), plain("text.thanks", language))
     first_start = following[0].start
     batch = [s for s in following if s.start == first_start]
-    return AgendaView(plain("text.next_at", language, when=weekday_time(first_start, language)),
-                      tuple(batch))
+    return AgendaView(
+        plain("text.next_at", language, when=weekday_time(first_start, language)), tuple(batch)
+    )
 
 
 _DAY_MARK = re.compile(r"\bday\s*(\d+|one|two|three)\b")
@@ -100,7 +106,11 @@ def find_speakers(content: Content, name: str, limit: int = 3) -> list[Speaker]:
         return []
     choices = {s.id: fold(f"{s.name} {s.title or ''}") for s in content.speakers}
     found = process.extract(
-        wanted, choices, scorer=fuzz.partial_token_set_ratio, limit=limit, score_cutoff=80,
+        wanted,
+        choices,
+        scorer=fuzz.partial_token_set_ratio,
+        limit=limit,
+        score_cutoff=80,
     )
     by_id = {s.id: s for s in content.speakers}
     if found and found[0][1] == 100:

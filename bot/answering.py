@@ -26,11 +26,40 @@ from bot.messages import long_date, plain
 
 # Terms (after analysis) that only say "a programme question"; with "now", "next" or a
 # day and nothing else, the question is about time, not about a particular entry.
-_AGENDA_WORDS = frozenset({
-    "session", "talk", "happen", "go", "agenda", "schedul", "programm", "program", "event",
-    "when", "where", "what", "which", "current", "upcom", "come", "chal", "conferenc", "time",
-    "plan", "list", "show", "full", "whole", "on", "start", "hall", "room", "right", "run",
-})
+_AGENDA_WORDS = frozenset(
+    {
+        "session",
+        "talk",
+        "happen",
+        "go",
+        "agenda",
+        "schedul",
+        "programm",
+        "program",
+        "event",
+        "when",
+        "where",
+        "what",
+        "which",
+        "current",
+        "upcom",
+        "come",
+        "chal",
+        "conferenc",
+        "time",
+        "plan",
+        "list",
+        "show",
+        "full",
+        "whole",
+        "on",
+        "start",
+        "hall",
+        "room",
+        "right",
+        "run",
+    }
+)
 # With "now", "next" or a day, going and coming (one term with arriving) still only say
 # "the programme": "what comes next", "day 2 kab aana hai". Not with a time of day:
 # "subah kitne baje pohanchna hai" asks when to arrive, not what is on in the morning.
@@ -61,7 +90,10 @@ class Reply:
 
 class Answerer:
     def __init__(
-        self, content: Content, clock: Clock, settings: MatchSettings | None = None,
+        self,
+        content: Content,
+        clock: Clock,
+        settings: MatchSettings | None = None,
     ) -> None:
         self.content = content
         self.clock = clock
@@ -97,7 +129,11 @@ class Answerer:
         return Reply(question, result.decision, result.candidates, result.suggestions)
 
     def _slot_question(
-        self, question: str, found: slots.Slots, moment: datetime, language: str = "en",
+        self,
+        question: str,
+        found: slots.Slots,
+        moment: datetime,
+        language: str = "en",
     ) -> Reply | None:
         """ "what's in hall b at 3pm on day 2": filter the agenda by room, day and time."""
         leftover = set(self.analyzer.terms(found.leftover))
@@ -108,8 +144,14 @@ class Answerer:
             found = slots.Slots(found.room, found.day or moment.date(), at, None, found.leftover)
         said = set(fold(found.leftover).split()) | leftover
         if "lunch" in leftover and said & {"after", "baad", "بعد"} and at is None:
-            lunch = next((s for s in self.content.sessions if "lunch" in s.title.lower()
-                          and (found.day is None or s.day == found.day)), None)
+            lunch = next(
+                (
+                    s
+                    for s in self.content.sessions
+                    if "lunch" in s.title.lower() and (found.day is None or s.day == found.day)
+                ),
+                None,
+            )
             if lunch is not None:
                 leftover -= {"after", "lunch"}
                 found = slots.Slots(found.room, lunch.day, lunch.end.time(), None, "")
@@ -118,9 +160,7 @@ class Answerer:
         if not leftover <= _AGENDA_WORDS | {"who", "speak"}:
             return None
         sessions = slots.sessions_for(self.content, found)
-        candidates = tuple(
-            Candidate(Target("session", s.id, s.title), 1.0) for s in sessions[:5]
-        )
+        candidates = tuple(Candidate(Target("session", s.id, s.title), 1.0) for s in sessions[:5])
         if len(sessions) == 1:
             return Reply(question, "answer", candidates, source="slots")
         heading = slots.moment_label(found, language)
@@ -129,7 +169,10 @@ class Answerer:
         return Reply(question, "answer", candidates, (), view, source="slots")
 
     def _ordinal_question(
-        self, question: str, found: slots.Slots, language: str = "en",
+        self,
+        question: str,
+        found: slots.Slots,
+        language: str = "en",
     ) -> Reply | None:
         """ "pehle din ka aakhri talk", "first keynote on day 2": a session by its order.
 
@@ -157,7 +200,11 @@ class Answerer:
             # Only with a day: "the forensics lab workshop" names a session, not a room.
             return self._sessions_of_kind(question, found, kind, language) if found.day else None
         session = slots.ordinal_session(
-            self.content, found, _LAST in ordinals, kind, with_speakers="who" in terms,
+            self.content,
+            found,
+            _LAST in ordinals,
+            kind,
+            with_speakers="who" in terms,
         )
         if session is None:
             return None
@@ -165,7 +212,11 @@ class Answerer:
         return Reply(question, "answer", (Candidate(target, 1.0),), source="slots")
 
     def _sessions_of_kind(
-        self, question: str, found: slots.Slots, kind: str, language: str = "en",
+        self,
+        question: str,
+        found: slots.Slots,
+        kind: str,
+        language: str = "en",
     ) -> Reply | None:
         """ "the keynote on day 2", "panels in hall a on day 1": the sessions of that kind."""
         sessions = slots.sessions_of_kind(self.content, found, kind)
@@ -207,10 +258,10 @@ class Answerer:
         sessions = agenda.on_day(self.content, day)
         if not sessions:
             return agenda.AgendaView(
-                plain("text.nothing_on", language, date=long_date(day, language)), ())
+                plain("text.nothing_on", language, date=long_date(day, language)), ()
+            )
         number = agenda.day_number(self.content, day)
-        heading = plain("text.day_prefix", language, number=number,
-                        date=long_date(day, language))
+        heading = plain("text.day_prefix", language, number=number, date=long_date(day, language))
         return agenda.AgendaView(heading, tuple(sessions))
 
     def _day_asked(self, asked: set[str], today: date) -> date | None:
@@ -242,8 +293,9 @@ class Answerer:
         if reply.source == "slots":
             moment = self.clock.now()
             found = self._slots.read(reply.question, moment.date())
-            again = (self._slot_question(reply.question, found, moment, language)
-                     or self._ordinal_question(reply.question, found, language))
+            again = self._slot_question(
+                reply.question, found, moment, language
+            ) or self._ordinal_question(reply.question, found, language)
             return again.agenda_view if again is not None else None
         return None
 

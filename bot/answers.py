@@ -57,8 +57,7 @@ def day_label(content: Content, moment: datetime, language: str = "en") -> str:
     label = long_date(moment.date(), language)
     if moment.date() not in days:
         return label
-    return plain("text.day_prefix", language, number=days.index(moment.date()) + 1,
-                 date=label)
+    return plain("text.day_prefix", language, number=days.index(moment.date()) + 1, date=label)
 
 
 def time_range(session: Session) -> str:
@@ -70,8 +69,9 @@ def faq_text(entry: FaqEntry, m: Markup = PLAIN, language: str = "en") -> str:
     return m.text(answer)
 
 
-def session_text(content: Content, session: Session, m: Markup = PLAIN,
-                 language: str = "en") -> str:
+def session_text(
+    content: Content, session: Session, m: Markup = PLAIN, language: str = "en"
+) -> str:
     lines = [m.bold(session.title)]
     comma = "،" if language == "ur" else ","
     where = f"{day_label(content, session.start, language)}{comma} {time_range(session)}"
@@ -91,13 +91,18 @@ def session_text(content: Content, session: Session, m: Markup = PLAIN,
     if repeats:
         lines.append("")
         lines.append(m.text(plain("text.also", language)))
-        lines.extend(session_line(content, s, m, with_day=True, language=language)
-                     for s in repeats)
+        lines.extend(session_line(content, s, m, with_day=True, language=language) for s in repeats)
     return "\n".join(lines)
 
 
-def session_line(content: Content, session: Session, m: Markup = PLAIN, *,
-                 with_day: bool = False, language: str = "en") -> str:
+def session_line(
+    content: Content,
+    session: Session,
+    m: Markup = PLAIN,
+    *,
+    with_day: bool = False,
+    language: str = "en",
+) -> str:
     """One compact line for lists: time · title · room."""
     when = time_range(session)
     if with_day:
@@ -108,8 +113,9 @@ def session_line(content: Content, session: Session, m: Markup = PLAIN, *,
     return "• " + " · ".join(parts)
 
 
-def speaker_text(content: Content, speaker: Speaker, m: Markup = PLAIN,
-                 language: str = "en") -> str:
+def speaker_text(
+    content: Content, speaker: Speaker, m: Markup = PLAIN, language: str = "en"
+) -> str:
     lines = [m.bold(speaker.name)]
     if speaker.title:
         lines.append(m.text(speaker.title))
@@ -119,15 +125,19 @@ def speaker_text(content: Content, speaker: Speaker, m: Markup = PLAIN,
     if sessions:
         lines.append("")
         lines.append(m.text(plain("text.speaking_at", language)))
-        lines.extend(session_line(content, s, m, with_day=True, language=language)
-                     for s in sessions)
+        lines.extend(
+            session_line(content, s, m, with_day=True, language=language) for s in sessions
+        )
     else:
         lines.append(m.text(plain("text.no_sessions", language)))
     return "\n".join(lines)
 
 
 def session_list(
-    content: Content, heading: str, sessions: Sequence[Session], m: Markup = PLAIN,
+    content: Content,
+    heading: str,
+    sessions: Sequence[Session],
+    m: Markup = PLAIN,
     note: str | None = None,
 ) -> str:
     lines = [m.bold(heading)]

@@ -77,15 +77,26 @@ DEFAULT_CONCURRENCY = 16
 # Edited messages are not asked for: an edit is never re-answered (the handlers ignore them
 # too, for tests and for Telegram's default update set).
 ALLOWED_UPDATES = [
-    Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY, Update.MY_CHAT_MEMBER,
+    Update.MESSAGE,
+    Update.CALLBACK_QUERY,
+    Update.INLINE_QUERY,
+    Update.MY_CHAT_MEMBER,
 ]
 REDACTED = "[REDACTED]"
 
 # Methods whose timeout is retried: a duplicate is harmless (or better than nothing).
-RETRY_ON_TIMEOUT = frozenset({
-    "sendMessage", "sendDocument", "sendChatAction", "setMyCommands", "getMe",
-    "deleteWebhook", "getMyCommands", "deleteMyCommands",
-})
+RETRY_ON_TIMEOUT = frozenset(
+    {
+        "sendMessage",
+        "sendDocument",
+        "sendChatAction",
+        "setMyCommands",
+        "getMe",
+        "deleteWebhook",
+        "getMyCommands",
+        "deleteMyCommands",
+    }
+)
 
 ATTENDEE_COMMANDS: tuple[tuple[str, Callable[..., Awaitable[None]]], ...] = (
     ("start", attendee.cmd_start),
@@ -280,8 +291,12 @@ class RetryingLimiter(BaseRateLimiter[None]):
                 self._pause(chat_id, delay)
                 if attempt >= self.policy.attempts:
                     raise
-                logger.warning("%s to %s: flood control, pausing that chat for %.0f s",
-                               endpoint, chat_id, delay)
+                logger.warning(
+                    "%s to %s: flood control, pausing that chat for %.0f s",
+                    endpoint,
+                    chat_id,
+                    delay,
+                )
             except Forbidden:
                 await self._forbidden(endpoint, chat_id)
                 raise
@@ -295,15 +310,15 @@ class RetryingLimiter(BaseRateLimiter[None]):
             except NetworkError as exc:
                 if attempt >= self.policy.attempts:
                     raise
-                logger.warning("%s failed (%s); retrying (attempt %d)", endpoint, exc,
-                               attempt + 1)
+                logger.warning("%s failed (%s); retrying (attempt %d)", endpoint, exc, attempt + 1)
                 await asyncio.sleep(self._backoff(attempt))
 
     async def _forbidden(self, endpoint: str, chat_id: int | None) -> None:
         if chat_id is None or chat_id <= 0 or self.on_forbidden is None:
             return
-        logger.info("%s to %s refused with 403: marking the attendee unsubscribed",
-                    endpoint, chat_id)
+        logger.info(
+            "%s to %s refused with 403: marking the attendee unsubscribed", endpoint, chat_id
+        )
         try:
             await self.on_forbidden(chat_id)
         except Exception:
@@ -346,8 +361,13 @@ def build_application(
         .post_shutdown(post_shutdown)
         .build()
     )
-    st = BotState(settings=settings, answerer=answerer, clock=answerer.clock, store_=store,
-                  owns_store=store is None)
+    st = BotState(
+        settings=settings,
+        answerer=answerer,
+        clock=answerer.clock,
+        store_=store,
+        owns_store=store is None,
+    )
     application.bot_data[STATE_KEY] = st
 
     async def mark_blocked(chat_id: int) -> None:
@@ -367,8 +387,7 @@ async def _bind_update(update: object, context: ContextTypes.DEFAULT_TYPE) -> No
         bind_update(update.update_id, user.id if user else None)
         if user is not None and user.language_code is not None:
             # Remembered for messages sent outside an update (reminders, reports).
-            state(context).client_languages[user.id] = messages.language_for(
-                user.language_code)
+            state(context).client_languages[user.id] = messages.language_for(user.language_code)
 
 
 def _register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -377,15 +396,20 @@ def _register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     # Questions are most of the traffic, and PTB tries a group's handlers in order, so the
     # free-text handler comes first. Its filter excludes commands, so it cannot shadow the
     # command handlers after it.
-    application.add_handler(MessageHandler(new_message & filters.TEXT & ~filters.COMMAND,
-                                           attendee.on_text))
+    application.add_handler(
+        MessageHandler(new_message & filters.TEXT & ~filters.COMMAND, attendee.on_text)
+    )
     for name, callback in (*ATTENDEE_COMMANDS, *ORGANISER_COMMANDS):
         application.add_handler(CommandHandler(name, callback, filters=new_message))
-    application.add_handler(MessageHandler(new_message & filters.COMMAND,
-                                           attendee.on_unknown_command))
-    application.add_handler(MessageHandler(
-        new_message & filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL,
-        attendee.on_non_text))
+    application.add_handler(
+        MessageHandler(new_message & filters.COMMAND, attendee.on_unknown_command)
+    )
+    application.add_handler(
+        MessageHandler(
+            new_message & filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL,
+            attendee.on_non_text,
+        )
+    )
     buttons = (
         (r"^menu:(agenda|now|next|venue|help)$", attendee.on_menu),
         (r"^day:\d{4}-\d{2}-\d{2}$", attendee.on_day),
@@ -401,8 +425,9 @@ def _register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         application.add_handler(CallbackQueryHandler(callback, pattern=pattern))
     application.add_handler(CallbackQueryHandler(attendee.on_stale_button))
     application.add_handler(InlineQueryHandler(inline.on_inline_query))
-    application.add_handler(ChatMemberHandler(attendee.on_my_chat_member,
-                                              ChatMemberHandler.MY_CHAT_MEMBER))
+    application.add_handler(
+        ChatMemberHandler(attendee.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)
+    )
 
 
 def bot_commands(names: tuple[tuple[str, object], ...], language: str) -> list[BotCommand]:
@@ -423,11 +448,11 @@ async def set_commands(application: Application[Any, Any, Any, Any, Any, Any]) -
         await bot.set_my_commands(everyone, language_code=code)
         for chat_id in organiser_chats:
             try:
-                await bot.set_my_commands(staff, scope=BotCommandScopeChat(chat_id),
-                                          language_code=code)
+                await bot.set_my_commands(
+                    staff, scope=BotCommandScopeChat(chat_id), language_code=code
+                )
             except TelegramError as exc:  # e.g. an organiser who never opened the bot
-                logger.warning("could not set organiser commands for chat %s: %s",
-                               chat_id, exc)
+                logger.warning("could not set organiser commands for chat %s: %s", chat_id, exc)
 
 
 async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -451,8 +476,9 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
     await set_commands(application)
     await announcements.start(application)  # resumes broadcasts left pending by a restart
     _handle_sighup(application)
-    logger.info("@%s serving %s: %s", st.username, st.content.conference.display_name,
-                st.content.summary())
+    logger.info(
+        "@%s serving %s: %s", st.username, st.content.conference.display_name, st.content.summary()
+    )
 
 
 def _handle_sighup(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -472,8 +498,10 @@ def _handle_sighup(application: Application[Any, Any, Any, Any, Any, Any]) -> No
             logger.exception("reload on SIGHUP failed; keeping the running content")
             return
         if problems:
-            logger.warning("reload on SIGHUP refused: %d content problem(s); keeping the "
-                           "running content", len(problems))
+            logger.warning(
+                "reload on SIGHUP refused: %d content problem(s); keeping the running content",
+                len(problems),
+            )
             for problem in problems:
                 logger.warning("content problem: %s", problem)
 
@@ -518,11 +546,16 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         logger.info("update %s: %s (attendee unreachable)", update_id, error)
         return
     logger.error("error while handling update %s", update_id, exc_info=error)
-    if (isinstance(update, Update) and is_private(update.effective_chat)
-            and not isinstance(error, TelegramError) and update.effective_chat is not None):
+    if (
+        isinstance(update, Update)
+        and is_private(update.effective_chat)
+        and not isinstance(error, TelegramError)
+        and update.effective_chat is not None
+    ):
         user = update.effective_user
-        language = state(context).language_of(user.id if user else None,
-                                              user.language_code if user else None)
+        language = state(context).language_of(
+            user.id if user else None, user.language_code if user else None
+        )
         with contextlib.suppress(TelegramError):
             await context.bot.send_message(
                 update.effective_chat.id,
@@ -558,8 +591,9 @@ async def webhook_secret(settings: Settings) -> str:
         await store.close()
 
 
-def _run_webhook(application: Application[Any, Any, Any, Any, Any, Any],
-                 settings: Settings) -> None:
+def _run_webhook(
+    application: Application[Any, Any, Any, Any, Any, Any], settings: Settings
+) -> None:
     """Serve Telegram's webhook calls on plain HTTP at 0.0.0.0:PORT behind a TLS proxy.
 
     PTB's server answers 403 to any request without the right secret header.
@@ -571,8 +605,11 @@ def _run_webhook(application: Application[Any, Any, Any, Any, Any, Any],
     _REDACTOR.secrets.add(secret)
     path = webhook_path(secret)
     _REDACTOR.secrets.add(path)
-    logger.info("webhook mode: listening on 0.0.0.0:%d for %s/…", settings.port,
-                settings.webhook_url.rstrip("/"))
+    logger.info(
+        "webhook mode: listening on 0.0.0.0:%d for %s/…",
+        settings.port,
+        settings.webhook_url.rstrip("/"),
+    )
     application.run_webhook(
         listen="0.0.0.0",
         port=settings.port,

@@ -201,8 +201,13 @@ class Broadcaster(BackgroundLoop):
     ) -> int:
         """A draft: stored, but nothing goes out until `confirm`."""
         return await self.store.create_broadcast(
-            created_by=created_by, text=text, parse_mode=parse_mode, audience=audience,
-            now=self.now(), scheduled_for=scheduled_for, progress_chat_id=progress_chat_id,
+            created_by=created_by,
+            text=text,
+            parse_mode=parse_mode,
+            audience=audience,
+            now=self.now(),
+            scheduled_for=scheduled_for,
+            progress_chat_id=progress_chat_id,
             progress_message_id=progress_message_id,
         )
 
@@ -218,8 +223,9 @@ class Broadcaster(BackgroundLoop):
             if not await self.store.schedule_broadcast(broadcast_id):
                 return ConfirmResult("gone", broadcast=broadcast)
             self.wake()
-            return ConfirmResult("scheduled", broadcast=await self.store.get_broadcast(
-                broadcast_id))
+            return ConfirmResult(
+                "scheduled", broadcast=await self.store.get_broadcast(broadcast_id)
+            )
         count = await self.store.start_broadcast(broadcast_id, self.now())
         if count is None:
             return ConfirmResult("gone", broadcast=broadcast)
@@ -238,8 +244,9 @@ class Broadcaster(BackgroundLoop):
         self._cancelled.add(broadcast_id)
         self.wake()
         if previous == "sending" and self._active != broadcast_id:
-            await self._report(broadcast_id, finished=True, cancelled=True, elapsed=0.0,
-                               flood_waits=0)
+            await self._report(
+                broadcast_id, finished=True, cancelled=True, elapsed=0.0, flood_waits=0
+            )
         return previous
 
     # -- lifecycle (start, wake: BackgroundLoop) -----------------------------------------
@@ -298,8 +305,11 @@ class Broadcaster(BackgroundLoop):
         if self._stopping:
             return False
         await self._start_due()
-        sending = [b for b in await self.store.broadcasts_with_status("sending")
-                   if b.id not in self._cancelled]
+        sending = [
+            b
+            for b in await self.store.broadcasts_with_status("sending")
+            if b.id not in self._cancelled
+        ]
         if not sending:
             return False
         await self._send_broadcast(sending[0])
@@ -312,10 +322,15 @@ class Broadcaster(BackgroundLoop):
                 continue
             late = now - broadcast.scheduled_for > self.late_after
             count = await self.store.start_broadcast(
-                broadcast.id, now, from_status=("scheduled",), late=late)
+                broadcast.id, now, from_status=("scheduled",), late=late
+            )
             if count is not None:
-                logger.info("scheduled broadcast #%d started%s: %d recipient(s)",
-                            broadcast.id, " late" if late else "", count)
+                logger.info(
+                    "scheduled broadcast #%d started%s: %d recipient(s)",
+                    broadcast.id,
+                    " late" if late else "",
+                    count,
+                )
 
     # -- sending one broadcast -----------------------------------------------------------
 
@@ -346,8 +361,7 @@ class Broadcaster(BackgroundLoop):
                     self._requeue(run, user_id, attempts, self.clock())
                     break
                 moment = await self.pacer.acquire(user_id, tracked=True)
-                task = asyncio.create_task(
-                    self._deliver(run, user_id, attempts, semaphore, moment))
+                task = asyncio.create_task(self._deliver(run, user_id, attempts, semaphore, moment))
                 run.in_flight.add(task)
                 task.add_done_callback(run.in_flight.discard)
                 if self.clock() - run.last_progress >= self.progress_interval:
@@ -366,8 +380,13 @@ class Broadcaster(BackgroundLoop):
         if self._progress_task is not None:
             with contextlib.suppress(Exception):
                 await self._progress_task
-        await self._report(broadcast.id, finished=True, cancelled=cancelled,
-                           elapsed=self.clock() - run.started, flood_waits=run.flood_waits)
+        await self._report(
+            broadcast.id,
+            finished=True,
+            cancelled=cancelled,
+            elapsed=self.clock() - run.started,
+            flood_waits=run.flood_waits,
+        )
 
     async def _next(self, run: _Run) -> tuple[int, int] | None:
         """A due retry first (the 429'd delivery goes again first), then a fresh row."""
@@ -376,7 +395,8 @@ class Broadcaster(BackgroundLoop):
             return user_id, attempts
         if not run.fresh and not run.exhausted:
             rows = await self.store.pending_deliveries(
-                run.broadcast.id, after_user=run.cursor, limit=self.batch)
+                run.broadcast.id, after_user=run.cursor, limit=self.batch
+            )
             if not rows:
                 run.exhausted = True
             else:
@@ -395,8 +415,9 @@ class Broadcaster(BackgroundLoop):
     def _retry_delay(self, attempts: int) -> float:
         return min(self.max_backoff, self.backoff * 2 ** max(0, attempts - 1))
 
-    async def _deliver(self, run: _Run, user_id: int, attempts: int,
-                       semaphore: asyncio.Semaphore, moment: float) -> None:
+    async def _deliver(
+        self, run: _Run, user_id: int, attempts: int, semaphore: asyncio.Semaphore, moment: float
+    ) -> None:
         broadcast = run.broadcast
         answered = False
         try:
@@ -413,8 +434,9 @@ class Broadcaster(BackgroundLoop):
             await self._record(run, user_id, attempts, result)
         except Exception:
             # The row stays pending: a restart (or this run's next pass) sends it again.
-            logger.exception("broadcast #%d: could not record delivery to %s",
-                             broadcast.id, user_id)
+            logger.exception(
+                "broadcast #%d: could not record delivery to %s", broadcast.id, user_id
+            )
         finally:
             if not answered:
                 self.pacer.land(moment)  # cancelled mid-send: count it from now on
@@ -424,33 +446,35 @@ class Broadcaster(BackgroundLoop):
         store, broadcast_id, now = self.store, run.broadcast.id, self.now()
         outcome = result.outcome
         if outcome == "sent":
-            await store.finish_delivery(broadcast_id, user_id, "sent", now,
-                                        message_id=result.message_id)
+            await store.finish_delivery(
+                broadcast_id, user_id, "sent", now, message_id=result.message_id
+            )
             run.queued.discard(user_id)
         elif outcome == "blocked":
-            await store.finish_delivery(broadcast_id, user_id, "blocked", now,
-                                        error=result.error)
+            await store.finish_delivery(broadcast_id, user_id, "blocked", now, error=result.error)
             run.queued.discard(user_id)
         elif outcome == "failed":
-            await store.finish_delivery(broadcast_id, user_id, "failed", now,
-                                        error=result.error)
+            await store.finish_delivery(broadcast_id, user_id, "failed", now, error=result.error)
             run.queued.discard(user_id)
         elif outcome == "retry_after":
             seconds = result.retry_after if result.retry_after is not None else 1.0
             self.pacer.pause(seconds)
             run.flood_waits += 1
             self.flood_waits += 1
-            logger.warning("broadcast #%d: flood control, pausing all sends for %.1f s",
-                           broadcast_id, seconds)
+            logger.warning(
+                "broadcast #%d: flood control, pausing all sends for %.1f s", broadcast_id, seconds
+            )
             self._requeue(run, user_id, attempts, self.clock())
         else:
-            tries = await store.retry_delivery(broadcast_id, user_id,
-                                               result.error or "transient", now)
+            tries = await store.retry_delivery(
+                broadcast_id, user_id, result.error or "transient", now
+            )
             if tries is None:  # no longer pending (forgotten meanwhile)
                 run.queued.discard(user_id)
             elif tries >= self.max_attempts:
-                await store.finish_delivery(broadcast_id, user_id, "failed", now,
-                                            error=result.error, count_attempt=False)
+                await store.finish_delivery(
+                    broadcast_id, user_id, "failed", now, error=result.error, count_attempt=False
+                )
                 run.queued.discard(user_id)
             else:
                 self._requeue(run, user_id, tries, self.clock() + self._retry_delay(tries))
@@ -467,12 +491,25 @@ class Broadcaster(BackgroundLoop):
         if not force and now - run.last_progress < self.progress_interval:
             return
         run.last_progress = now
-        self._progress_task = asyncio.create_task(self._report(
-            run.broadcast.id, finished=False, cancelled=False, elapsed=now - run.started,
-            flood_waits=run.flood_waits))
+        self._progress_task = asyncio.create_task(
+            self._report(
+                run.broadcast.id,
+                finished=False,
+                cancelled=False,
+                elapsed=now - run.started,
+                flood_waits=run.flood_waits,
+            )
+        )
 
-    async def _report(self, broadcast_id: int, *, finished: bool, cancelled: bool,
-                      elapsed: float, flood_waits: int) -> None:
+    async def _report(
+        self,
+        broadcast_id: int,
+        *,
+        finished: bool,
+        cancelled: bool,
+        elapsed: float,
+        flood_waits: int,
+    ) -> None:
         if self.on_progress is None:
             return
         try:
@@ -484,9 +521,16 @@ class Broadcaster(BackgroundLoop):
             if not finished:
                 pause = max(0.0, self.pacer.paused_until - self.clock())
                 eta = pause + counts.pending / self.pacer.rate
-            await self.on_progress(Progress(
-                broadcast=broadcast, counts=counts, eta_seconds=eta,
-                elapsed_seconds=max(0.0, elapsed), finished=finished, cancelled=cancelled,
-                flood_waits=flood_waits))
+            await self.on_progress(
+                Progress(
+                    broadcast=broadcast,
+                    counts=counts,
+                    eta_seconds=eta,
+                    elapsed_seconds=max(0.0, elapsed),
+                    finished=finished,
+                    cancelled=cancelled,
+                    flood_waits=flood_waits,
+                )
+            )
         except Exception:
             logger.exception("broadcast #%d: progress report failed", broadcast_id)

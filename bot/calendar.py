@@ -48,7 +48,10 @@ def session_description(session: Session) -> str | None:
 
 
 def calendar_ics(
-    content: Content, sessions: Iterable[Session], *, name: str | None = None,
+    content: Content,
+    sessions: Iterable[Session],
+    *,
+    name: str | None = None,
     now: datetime | None = None,
 ) -> bytes:
     """An iCalendar file (RFC 5545) for these sessions, in the conference timezone."""

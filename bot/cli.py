@@ -32,36 +32,44 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("run", help="start the bot (the default; needs BOT_TOKEN)")
     commands.add_parser("check", help="validate agenda.yaml and faq/*.yaml")
     commands.add_parser(
-        "doctor", help="check configuration, content, database and the token; say how to fix",
+        "doctor",
+        help="check configuration, content, database and the token; say how to fix",
     )
     ask = commands.add_parser("ask", help="ask the bundled FAQ and agenda a question")
     ask.add_argument("question", nargs="*", help="the question, as an attendee would type it")
     ask.add_argument(
-        "--json", action="store_true",
+        "--json",
+        action="store_true",
         help="read questions from standard input, one per line; write one JSON object per line",
     )
     pretalx = commands.add_parser(
-        "import-pretalx", help="convert a pretalx/frab schedule.json export into agenda.yaml",
+        "import-pretalx",
+        help="convert a pretalx/frab schedule.json export into agenda.yaml",
     )
     pretalx.add_argument("schedule", help="the schedule.json file exported from pretalx")
     pretalx.add_argument(
-        "-o", "--output", default=None, help="agenda file to write (default: AGENDA_PATH)",
+        "-o",
+        "--output",
+        default=None,
+        help="agenda file to write (default: AGENDA_PATH)",
     )
     backup = commands.add_parser(
-        "backup", help="a consistent copy of the database, safe while the bot runs",
+        "backup",
+        help="a consistent copy of the database, safe while the bot runs",
     )
     backup.add_argument("file", help="where to write the copy")
     purge = commands.add_parser(
-        "purge", help="delete attendees' questions and votes older than an age",
+        "purge",
+        help="delete attendees' questions and votes older than an age",
     )
-    purge.add_argument("--older-than", required=True, metavar="AGE",
-                       help="e.g. 90d, 12w or 48h")
+    purge.add_argument("--older-than", required=True, metavar="AGE", help="e.g. 90d, 12w or 48h")
     commands.add_parser(
         "export-faq-candidates",
         help="organiser-answered questions as ready-to-paste faq/*.yaml entries",
     )
     unanswered = commands.add_parser(
-        "unanswered", help="export the unanswered-question log (works while the bot runs)",
+        "unanswered",
+        help="export the unanswered-question log (works while the bot runs)",
     )
     unanswered.add_argument("--format", choices=("csv", "json"), default="csv")
     unanswered.add_argument("--status", choices=("open", "all"), default="open")
@@ -115,14 +123,17 @@ def _ask_text(answerer: Answerer, question: str, out: TextIO) -> int:
         for candidate in reply.suggestions:
             print(f"  [{candidate.target.label}]", file=out)
     else:
-        print("No confident match: the attendee is told the organisers will get back to them,",
-              file=out)
+        print(
+            "No confident match: the attendee is told the organisers will get back to them,",
+            file=out,
+        )
         print("and the question goes to the unanswered log.", file=out)
     if reply.candidates:
         print("\nTop candidates:", file=out)
         for c in reply.candidates:
-            print(f"  {c.score:.2f}  {c.target.kind:<8} {c.target.id:<28} {c.target.label}",
-                  file=out)
+            print(
+                f"  {c.score:.2f}  {c.target.kind:<8} {c.target.id:<28} {c.target.label}", file=out
+            )
     return EXIT_OK
 
 
@@ -134,8 +145,11 @@ def _import_pretalx(source: str, target: str | Path, out: TextIO, err: TextIO) -
     except PretalxError as exc:
         print(f"Import failed, nothing was written: {exc}", file=err)
         return EXIT_CONTENT
-    print(f"Wrote {target}: {count} sessions. Run `python -m bot check` to validate "
-          "it together with the FAQ.", file=out)
+    print(
+        f"Wrote {target}: {count} sessions. Run `python -m bot check` to validate "
+        "it together with the FAQ.",
+        file=out,
+    )
     return EXIT_OK
 
 
@@ -143,8 +157,13 @@ def _indent(text: str) -> str:
     return "\n".join(f"  {line}" if line else "" for line in text.splitlines())
 
 
-def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None,
-         out: TextIO | None = None, err: TextIO | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    stdin: TextIO | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
     stdin, out, err = stdin or sys.stdin, out or sys.stdout, err or sys.stderr
     args = _parser().parse_args(argv)
     command = args.command or "run"
@@ -177,8 +196,11 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None,
     if command == "check":
         print(f"OK: {content.summary()}", file=out)
         for word, kept, lost in Analyzer(content.synonyms).synonym_conflicts:
-            print(f"warning: synonym '{word}' means the same to the matcher in two groups; "
-                  f"it stays with [{kept}] and is ignored in [{lost}]", file=out)
+            print(
+                f"warning: synonym '{word}' means the same to the matcher in two groups; "
+                f"it stays with [{kept}] and is ignored in [{lost}]",
+                file=out,
+            )
         return EXIT_OK
     if command == "ask":
         answerer = _answerer(settings, content)
@@ -186,8 +208,11 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None,
             return _ask_json(answerer, stdin, out)
         question = " ".join(args.question).strip()
         if not question:
-            print('Usage: python -m bot ask "when does registration close?"  '
-                  "(or --json with questions on standard input)", file=err)
+            print(
+                'Usage: python -m bot ask "when does registration close?"  '
+                "(or --json with questions on standard input)",
+                file=err,
+            )
             return EXIT_CONFIG
         return _ask_text(answerer, question, out)
     from bot.run import run_bot

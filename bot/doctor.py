@@ -45,8 +45,11 @@ def _content(settings: Settings) -> Check:
     try:
         content = load_content(settings.agenda_path, settings.faq_dir)
     except ContentError as exc:
-        return Check("content", False,
-                     f"{len(exc.problems)} problem(s); run `python -m bot check` to list them")
+        return Check(
+            "content",
+            False,
+            f"{len(exc.problems)} problem(s); run `python -m bot check` to list them",
+        )
     return Check("content", True, content.summary())
 
 
@@ -57,9 +60,12 @@ async def _database(settings: Settings) -> Check:
             version = await store.schema_version()
             await store.set_setting("doctor.last_run", "ok")
     except Exception as exc:  # any failure here is the answer to "is the database usable"
-        return Check("database", False,
-                     f"{path}: {exc.__class__.__name__}: {exc} (check DATABASE_PATH and that "
-                     "its folder is writable by this user)")
+        return Check(
+            "database",
+            False,
+            f"{path}: {exc.__class__.__name__}: {exc} (check DATABASE_PATH and that "
+            "its folder is writable by this user)",
+        )
     if version != len(MIGRATIONS):
         return Check("database", False, f"{path}: schema {version}, expected {len(MIGRATIONS)}")
     return Check("database", True, f"{path} writable, schema version {version}")
@@ -67,8 +73,11 @@ async def _database(settings: Settings) -> Check:
 
 async def _telegram(settings: Settings, transport: httpx.AsyncBaseTransport | None) -> Check:
     if not settings.token:
-        return Check("telegram", False,
-                     "BOT_TOKEN is not set: create a bot with @BotFather and set BOT_TOKEN")
+        return Check(
+            "telegram",
+            False,
+            "BOT_TOKEN is not set: create a bot with @BotFather and set BOT_TOKEN",
+        )
     url = f"{settings.api_url}{settings.token}/getMe"
     try:
         async with httpx.AsyncClient(timeout=API_TIMEOUT, transport=transport) as client:
@@ -76,22 +85,32 @@ async def _telegram(settings: Settings, transport: httpx.AsyncBaseTransport | No
         body = response.json()
     except (httpx.HTTPError, ValueError) as exc:
         # The exception text can contain the URL, and so the token: report its kind only.
-        return Check("telegram", False,
-                     f"cannot reach the Bot API at {settings.api_url}… ({exc.__class__.__name__})"
-                     "; check the network or BOT_API_URL")
+        return Check(
+            "telegram",
+            False,
+            f"cannot reach the Bot API at {settings.api_url}… ({exc.__class__.__name__})"
+            "; check the network or BOT_API_URL",
+        )
     if response.status_code == 401 or body.get("error_code") == 401:
-        return Check("telegram", False, "Telegram rejected BOT_TOKEN; copy it again from "
-                     "@BotFather (/mybots → API Token)")
+        return Check(
+            "telegram",
+            False,
+            "Telegram rejected BOT_TOKEN; copy it again from @BotFather (/mybots → API Token)",
+        )
     if not body.get("ok"):
         return Check("telegram", False, f"getMe failed: {body.get('description', 'unknown')}")
     me = body.get("result", {})
-    inline = "" if me.get("supports_inline_queries") else (
-        "; inline mode is off (enable it with @BotFather /setinline)")
+    inline = (
+        ""
+        if me.get("supports_inline_queries")
+        else ("; inline mode is off (enable it with @BotFather /setinline)")
+    )
     return Check("telegram", True, f"token accepted: @{me.get('username')}{inline}")
 
 
 def run_checks(
-    env: dict[str, str] | None = None, transport: httpx.AsyncBaseTransport | None = None,
+    env: dict[str, str] | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
 ) -> list[Check]:
     config, settings = _configuration(env)
     checks = [config]
@@ -103,13 +122,15 @@ def run_checks(
     return checks
 
 
-def doctor(out: TextIO, env: dict[str, str] | None = None,
-           transport: httpx.AsyncBaseTransport | None = None,
-           mark: Callable[[bool], str] = lambda ok: "ok  " if ok else "FAIL") -> int:
+def doctor(
+    out: TextIO,
+    env: dict[str, str] | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    mark: Callable[[bool], str] = lambda ok: "ok  " if ok else "FAIL",
+) -> int:
     checks = run_checks(env, transport)
     for check in checks:
         print(f"[{mark(check.ok)}] {check.name}: {check.detail}", file=out)
     healthy = all(c.ok for c in checks) and len(checks) == 4
     print("All checks passed." if healthy else "Some checks failed; see above.", file=out)
     return EXIT_OK if healthy else EXIT_FAILED
-

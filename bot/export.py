@@ -18,8 +18,17 @@ from bot.storage import ExportStatus, Question, Store
 
 EXIT_OK, EXIT_USAGE = 0, 2
 COLUMNS = (
-    "id", "asked_at", "user_id", "question", "status", "decision", "best_match", "best_key",
-    "score", "answer", "answered_at",
+    "id",
+    "asked_at",
+    "user_id",
+    "question",
+    "status",
+    "decision",
+    "best_match",
+    "best_key",
+    "score",
+    "answer",
+    "answered_at",
 )
 
 # Cells starting like this are formulas in Excel/LibreOffice/Sheets ("CSV injection").
@@ -60,8 +69,9 @@ async def _read(settings: Settings, status: ExportStatus) -> list[Question]:
         await store.close()
 
 
-def export_unanswered(settings: Settings, format: str, status: str, out: TextIO,
-                      err: TextIO) -> int:
+def export_unanswered(
+    settings: Settings, format: str, status: str, out: TextIO, err: TextIO
+) -> int:
     """Write the log to out; exit 0, or 2 with a clear message if there is no database."""
     if status not in ("open", "all") or format not in ("csv", "json"):
         print(f"Unknown --format {format!r} or --status {status!r}", file=err)

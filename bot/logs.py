@@ -24,7 +24,8 @@ TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 # (update_id, user_id) of the update being handled in this task, if any.
 _CURRENT: ContextVar[tuple[int | None, int | None]] = ContextVar(
-    "current_update", default=(None, None))
+    "current_update", default=(None, None)
+)
 
 
 def bind_update(update_id: int | None, user_id: int | None) -> None:
@@ -45,8 +46,7 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, object] = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(
-                timespec="milliseconds"),
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
@@ -82,6 +82,5 @@ class TextFormatter(logging.Formatter):
         return f"{first} [update {update_id} user {user_id}]{newline}{rest}"
 
 
-def formatter_for(log_format: str, redact: Callable[[str], str] | None = None) -> (
-        logging.Formatter):
+def formatter_for(log_format: str, redact: Callable[[str], str] | None = None) -> logging.Formatter:
     return JsonFormatter(redact) if log_format == "json" else TextFormatter()

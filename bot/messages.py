@@ -99,9 +99,7 @@ EN: dict[str, str] = {
     "none_of_these": (
         "Thanks. I've passed your question to the organisers; they'll answer you here."
     ),
-    "not_a_question": (
-        "Please type your question in words, e.g. <i>where is the prayer room?</i>"
-    ),
+    "not_a_question": ("Please type your question in words, e.g. <i>where is the prayer room?</i>"),
     "only_text": "I can only read text. Please type your question.",
     "unknown_command": "I don't know that command, see /help.",
     "something_went_wrong": "Sorry, something went wrong on my side. Please try again.",
@@ -124,9 +122,7 @@ EN: dict[str, str] = {
     "venue_map_label": "Open in Maps",
     "venue_missing": "The organisers haven't published the venue details yet.",
     # --- subscription and privacy ---------------------------------------------------------
-    "stopped": (
-        "🔕 You won't get announcements any more. Send /start to get them again."
-    ),
+    "stopped": ("🔕 You won't get announcements any more. Send /start to get them again."),
     "forget_confirm": (
         "This deletes everything I have stored about you: your questions, votes and "
         "subscription. Are you sure?"
@@ -163,9 +159,7 @@ EN: dict[str, str] = {
     "not_a_question_post": (
         "That message isn't a question post. Reply to a ❓ post to answer the attendee."
     ),
-    "reply_not_organiser": (
-        "Sorry, only organisers listed in ORGANISER_IDS can answer attendees."
-    ),
+    "reply_not_organiser": ("Sorry, only organisers listed in ORGANISER_IDS can answer attendees."),
     "answer_usage": (
         "Usage: <code>/answer ID your answer</code>, e.g. "
         "<code>/answer 12 The prayer rooms are next to Hall A.</code>"
@@ -264,18 +258,14 @@ EN: dict[str, str] = {
     "ann.when_now": "as soon as you press Send",
     "ann.when_at": "{time} ({tz}), in {delta}",
     "ann.preview": (
-        "📣 <b>Announcement preview</b> (#{id})\n"
-        "To: {audience}\n"
-        "When: {when}\n"
-        "──────────"
+        "📣 <b>Announcement preview</b> (#{id})\nTo: {audience}\nWhen: {when}\n──────────"
     ),
     "ann.rejected": (
         "Telegram refused this text ({error}), so nothing was stored. Check the formatting "
         "and try again."
     ),
     "ann.scheduled": (
-        "⏰ <b>Announcement #{id} scheduled</b> for {time} ({tz}) to {audience}.\n"
-        "──────────"
+        "⏰ <b>Announcement #{id} scheduled</b> for {time} ({tz}) to {audience}.\n──────────"
     ),
     "ann.cancelled_draft": "Cancelled: announcement #{id} was not sent.",
     "ann.cancelled_scheduled": "Cancelled: scheduled announcement #{id} will not be sent.",
@@ -300,13 +290,9 @@ EN: dict[str, str] = {
     "ann.report": (
         "✅ Announcement #{id}: {sent} delivered, {blocked} blocked the bot, {failed} failed."
     ),
-    "ann.report_stopped": (
-        "⏹ Announcement #{id} stopped: {sent} delivered, {remaining} not sent."
-    ),
+    "ann.report_stopped": ("⏹ Announcement #{id} stopped: {sent} delivered, {remaining} not sent."),
     "ann.list_header": "<b>Announcements</b>",
-    "ann.list_empty": (
-        "No announcements yet. Send one with <code>/announce your message</code>."
-    ),
+    "ann.list_empty": ("No announcements yet. Send one with <code>/announce your message</code>."),
     "ann.list_item": "<b>#{id}</b> · {status}\nTo: {audience}\n{preview}",
     "ann.status_scheduled": "⏰ scheduled for {time}",
     "ann.status_sending": "📤 sending: {sent} sent, {remaining} to go",
@@ -322,9 +308,7 @@ EN: dict[str, str] = {
         "🔔 I remind you {minutes} min before each (<code>/remind 15</code> to change, "
         "<code>/remind off</code> to stop)."
     ),
-    "mysessions_reminder_off": (
-        "🔕 Reminders are off (<code>/remind 10</code> turns them on)."
-    ),
+    "mysessions_reminder_off": ("🔕 Reminders are off (<code>/remind 10</code> turns them on)."),
     "remind_set": "🔔 I'll remind you {minutes} min before each starred session.",
     "remind_off": "🔕 Reminders are off. <code>/remind 10</code> turns them back on.",
     "remind_usage": (
@@ -454,9 +438,7 @@ _UR_SOURCE: dict[str, str] = {
     "none_of_these": (
         "شکریہ۔ میں نے آپ کا سوال منتظمین تک پہنچا دیا ہے؛ وہ آپ کو یہیں جواب دیں گے۔"
     ),
-    "not_a_question": (
-        "براہ کرم اپنا سوال الفاظ میں لکھیں، مثلاً <i>نماز کی جگہ کہاں ہے؟</i>"
-    ),
+    "not_a_question": ("براہ کرم اپنا سوال الفاظ میں لکھیں، مثلاً <i>نماز کی جگہ کہاں ہے؟</i>"),
     "only_text": "میں صرف تحریر پڑھ سکتا ہوں۔ براہ کرم اپنا سوال لکھ کر بھیجیں۔",
     "unknown_command": "یہ کمانڈ میں نہیں جانتا، /help دیکھیں۔",
     "something_went_wrong": "معذرت، میری طرف کچھ گڑبڑ ہو گئی۔ براہ کرم دوبارہ کوشش کریں۔",
@@ -607,9 +589,7 @@ _UR_SOURCE: dict[str, str] = {
         "وقت کے مطابق۔"
     ),
     "ann.unknown_session": "ایجنڈے میں <code>{id}</code> نام کا کوئی سیشن نہیں۔",
-    "ann.bad_time": (
-        "یہ وقت سمجھ نہیں آیا۔ <code>at 2027-02-16 13:55</code> لکھیں، {tz} کا وقت۔"
-    ),
+    "ann.bad_time": ("یہ وقت سمجھ نہیں آیا۔ <code>at 2027-02-16 13:55</code> لکھیں، {tz} کا وقت۔"),
     "ann.past_time": "{time} گزر چکا ہے۔ ابھی بھیجیں یا بعد کا وقت چنیں۔",
     "ann.reply_not_text": (
         "میں صرف تحریر کا اعلان کر سکتا ہوں۔ کسی تحریری پیغام کے جواب میں "
@@ -622,18 +602,14 @@ _UR_SOURCE: dict[str, str] = {
     "ann.when_now": "جیسے ہی آپ بھیجیں دبائیں",
     "ann.when_at": "{time} ({tz})، {delta} بعد",
     "ann.preview": (
-        "📣 <b>اعلان #{id} کا پیش نظارہ</b>\n"
-        "کس کو ← {audience}\n"
-        "کب ← {when}\n"
-        "──────────"
+        "📣 <b>اعلان #{id} کا پیش نظارہ</b>\nکس کو ← {audience}\nکب ← {when}\n──────────"
     ),
     "ann.rejected": (
         "ٹیلیگرام نے یہ متن قبول نہیں کیا ({error})، اس لیے کچھ محفوظ نہیں ہوا۔ فارمیٹنگ "
         "دیکھ کر دوبارہ کوشش کریں۔"
     ),
     "ann.scheduled": (
-        "⏰ <b>اعلان #{id} طے ہو گیا</b>، {time} ({tz}) پر {audience} کو۔\n"
-        "──────────"
+        "⏰ <b>اعلان #{id} طے ہو گیا</b>، {time} ({tz}) پر {audience} کو۔\n──────────"
     ),
     "ann.cancelled_draft": "منسوخ: اعلان #{id} نہیں بھیجا گیا۔",
     "ann.cancelled_scheduled": "منسوخ: طے شدہ اعلان #{id} نہیں بھیجا جائے گا۔",
@@ -660,9 +636,7 @@ _UR_SOURCE: dict[str, str] = {
     ),
     "ann.report_stopped": "⏹ اعلان #{id} روک دیا گیا: {sent} کو پہنچا، {remaining} نہیں بھیجے گئے۔",
     "ann.list_header": "<b>اعلانات</b>",
-    "ann.list_empty": (
-        "ابھی کوئی اعلان نہیں۔ <code>/announce آپ کا پیغام</code> لکھ کر بھیجیں۔"
-    ),
+    "ann.list_empty": ("ابھی کوئی اعلان نہیں۔ <code>/announce آپ کا پیغام</code> لکھ کر بھیجیں۔"),
     "ann.list_item": "<b>#{id}</b> · {status}\nکس کو ← {audience}\n{preview}",
     "ann.status_scheduled": "⏰ {time} کے لیے طے شدہ",
     "ann.status_sending": "📤 بھیجا جا رہا ہے، {sent} بھیجے، {remaining} باقی",
@@ -780,16 +754,27 @@ def _rtl(template_: str) -> str:
 # Plain entries (buttons, toasts) stay as written: they are single short lines, and code
 # such as the star toggle reads a label's first character.
 UR: dict[str, str] = {
-    key: text if key.startswith(PLAIN_PREFIXES) else _rtl(text)
-    for key, text in _UR_SOURCE.items()
+    key: text if key.startswith(PLAIN_PREFIXES) else _rtl(text) for key, text in _UR_SOURCE.items()
 }
 
 CATALOGUES: dict[str, Mapping[str, str]] = {"en": EN, "ur": UR}
 
 
 _UR_WEEKDAYS = ("پیر", "منگل", "بدھ", "جمعرات", "جمعہ", "ہفتہ", "اتوار")
-_UR_MONTHS = ("جنوری", "فروری", "مارچ", "اپریل", "مئی", "جون", "جولائی", "اگست", "ستمبر",
-              "اکتوبر", "نومبر", "دسمبر")
+_UR_MONTHS = (
+    "جنوری",
+    "فروری",
+    "مارچ",
+    "اپریل",
+    "مئی",
+    "جون",
+    "جولائی",
+    "اگست",
+    "ستمبر",
+    "اکتوبر",
+    "نومبر",
+    "دسمبر",
+)
 
 
 def long_date(day: date, language: str = DEFAULT_LANGUAGE) -> str:
@@ -854,6 +839,4 @@ def plain(key: str, language: str = DEFAULT_LANGUAGE, /, **values: object) -> st
 
 def placeholders(key: str, language: str = DEFAULT_LANGUAGE) -> set[str]:
     """Names a template expects (tests check every language agrees with English)."""
-    return {
-        name for _, name, _, _ in string.Formatter().parse(template(key, language)) if name
-    }
+    return {name for _, name, _, _ in string.Formatter().parse(template(key, language)) if name}

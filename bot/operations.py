@@ -31,15 +31,20 @@ def parse_age(raw: str) -> timedelta:
     if not match or int(match[1]) <= 0:
         raise ValueError(f"'{raw}' is not an age like 90d, 12w or 48h")
     amount, unit = int(match[1]), match[2][0].lower()
-    return {"d": timedelta(days=amount), "w": timedelta(weeks=amount),
-            "h": timedelta(hours=amount)}[unit]
+    return {
+        "d": timedelta(days=amount),
+        "w": timedelta(weeks=amount),
+        "h": timedelta(hours=amount),
+    }[unit]
 
 
 def _database_exists(settings: Settings, err: TextIO) -> bool:
     if settings.database_path.is_file():
         return True
-    print(f"No database at {settings.database_path} (set DATABASE_PATH to the bot's database).",
-          file=err)
+    print(
+        f"No database at {settings.database_path} (set DATABASE_PATH to the bot's database).",
+        file=err,
+    )
     return False
 
 
@@ -56,8 +61,9 @@ def backup(settings: Settings, target: str, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-def purge(settings: Settings, older_than: str, out: TextIO, err: TextIO,
-          now: datetime | None = None) -> int:
+def purge(
+    settings: Settings, older_than: str, out: TextIO, err: TextIO, now: datetime | None = None
+) -> int:
     try:
         age = parse_age(older_than)
     except ValueError as exc:
@@ -72,8 +78,11 @@ def purge(settings: Settings, older_than: str, out: TextIO, err: TextIO,
             return await store.purge_before(cutoff)
 
     questions, votes = asyncio.run(run())
-    print(f"Deleted {questions} questions and {votes} votes asked before "
-          f"{cutoff:%Y-%m-%d %H:%M} UTC.", file=out)
+    print(
+        f"Deleted {questions} questions and {votes} votes asked before "
+        f"{cutoff:%Y-%m-%d %H:%M} UTC.",
+        file=out,
+    )
     return EXIT_OK
 
 
@@ -125,9 +134,9 @@ def export_faq_candidates(settings: Settings, out: TextIO, err: TextIO) -> int:
         "# into a faq/*.yaml file (and run `python -m bot check`).\n"
     )
     if entries:
-        out.write(yaml.safe_dump({"entries": entries}, sort_keys=False, allow_unicode=True,
-                                 width=100))
+        out.write(
+            yaml.safe_dump({"entries": entries}, sort_keys=False, allow_unicode=True, width=100)
+        )
     else:
         out.write("entries: []\n")
     return EXIT_OK
-

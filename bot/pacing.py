@@ -147,8 +147,9 @@ class Pacer:
             return moment
         return max(moment, times[len(times) - capacity] + self.window + 1e-6)
 
-    def record(self, chat_id: int | None, moment: float, *, paced: bool = True,
-               tracked: bool = False) -> None:
+    def record(
+        self, chat_id: int | None, moment: float, *, paced: bool = True, tracked: bool = False
+    ) -> None:
         """Count a send at `moment`: in the window, for its chat and (if paced) the spacing.
 
         A `tracked` send stays in flight until `land` or `refund` is called with `moment`;

@@ -42,8 +42,11 @@ class QuestionLog:
             except BaseException as exc:
                 for _, future in batch:
                     if not future.done():
-                        future.set_exception(exc if isinstance(exc, Exception)
-                                             else RuntimeError("question log stopped"))
+                        future.set_exception(
+                            exc
+                            if isinstance(exc, Exception)
+                            else RuntimeError("question log stopped")
+                        )
                 if not isinstance(exc, Exception):
                     raise
                 logger.error("could not record %d question(s): %s", len(batch), exc)

@@ -48,8 +48,9 @@ class DueReminder:
     minutes_before: int
 
 
-def upcoming_session_ids(content: Content, now: datetime,
-                         horizon: timedelta = timedelta(minutes=MAX_MINUTES)) -> list[str]:
+def upcoming_session_ids(
+    content: Content, now: datetime, horizon: timedelta = timedelta(minutes=MAX_MINUTES)
+) -> list[str]:
     """Sessions that have not started and start within the longest reminder lead."""
     return [s.id for s in content.sessions if now < s.start <= now + horizon]
 
@@ -134,8 +135,9 @@ class ReminderService(BackgroundLoop):
             if self._stopping:
                 break
             now = self.now()
-            claimed = [r for r in reminders
-                       if await self.store.claim_reminder(user_id, r.session.id, now)]
+            claimed = [
+                r for r in reminders if await self.store.claim_reminder(user_id, r.session.id, now)
+            ]
             if not claimed:
                 continue  # another process got there first
             text, parse_mode = self.render(claimed, now)

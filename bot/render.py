@@ -183,21 +183,27 @@ def _percent(part: int, whole: int) -> str:
 
 def menu_keyboard(language: str) -> InlineKeyboardMarkup:
     """The /start menu: the five things attendees look up most."""
-    row1 = [_button(plain(f"btn.{name}", language), "menu", name)
-            for name in ("agenda", "now", "next")]
+    row1 = [
+        _button(plain(f"btn.{name}", language), "menu", name) for name in ("agenda", "now", "next")
+    ]
     row2 = [_button(plain(f"btn.{name}", language), "menu", name) for name in ("venue", "help")]
     return InlineKeyboardMarkup([row1, row2])
 
 
-def vote_keyboard(question_id: int, language: str, chosen: int | None = None) -> (
-        InlineKeyboardMarkup):
+def vote_keyboard(
+    question_id: int, language: str, chosen: int | None = None
+) -> InlineKeyboardMarkup:
     """👍 / 👎 under an answer; the chosen one is ticked and the other can still be pressed."""
     up = plain("btn.up_chosen" if chosen == 1 else "btn.up", language)
     down = plain("btn.down_chosen" if chosen == -1 else "btn.down", language)
-    return InlineKeyboardMarkup([[
-        _button(up, "vote", question_id, 1),
-        _button(down, "vote", question_id, -1),
-    ]])
+    return InlineKeyboardMarkup(
+        [
+            [
+                _button(up, "vote", question_id, 1),
+                _button(down, "vote", question_id, -1),
+            ]
+        ]
+    )
 
 
 def suggestion_label(content: Content, candidate: Candidate) -> str:
@@ -210,12 +216,18 @@ def suggestion_label(content: Content, candidate: Candidate) -> str:
 
 
 def suggestion_keyboard(
-    content: Content, question_id: int, suggestions: Sequence[Candidate], language: str,
+    content: Content,
+    question_id: int,
+    suggestions: Sequence[Candidate],
+    language: str,
 ) -> InlineKeyboardMarkup:
     """One button per suggestion (by key token, so any id fits) and "None of these"."""
     rows = [
-        [_button(suggestion_label(content, c), "pick", question_id,
-                 answers.key_token(c.target.key))]
+        [
+            _button(
+                suggestion_label(content, c), "pick", question_id, answers.key_token(c.target.key)
+            )
+        ]
         for c in suggestions[:3]
     ]
     rows.append([_button(plain("btn.none_of_these", language), "none", question_id)])
@@ -224,30 +236,42 @@ def suggestion_keyboard(
 
 def day_keyboard(content: Content, language: str) -> InlineKeyboardMarkup:
     buttons = [
-        _button(plain("btn.day", language, number=number, date=short_date(day, language)),
-                "day", day.isoformat())
+        _button(
+            plain("btn.day", language, number=number, date=short_date(day, language)),
+            "day",
+            day.isoformat(),
+        )
         for number, day in enumerate(content.days, start=1)
     ]
-    return InlineKeyboardMarkup([buttons[i:i + 2] for i in range(0, len(buttons), 2)])
+    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
 
 
 def forget_keyboard(language: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[
-        _button(plain("btn.forget_yes", language), "forget", "yes"),
-        _button(plain("btn.forget_no", language), "forget", "no"),
-    ]])
+    return InlineKeyboardMarkup(
+        [
+            [
+                _button(plain("btn.forget_yes", language), "forget", "yes"),
+                _button(plain("btn.forget_no", language), "forget", "no"),
+            ]
+        ]
+    )
 
 
 def language_keyboard(language: str) -> InlineKeyboardMarkup:
     """/lang: each language named in itself, so anyone can find theirs."""
-    return InlineKeyboardMarkup([[
-        _button(plain("btn.lang_en", language), "lang", "en"),
-        _button(plain("btn.lang_ur", language), "lang", "ur"),
-    ]])
+    return InlineKeyboardMarkup(
+        [
+            [
+                _button(plain("btn.lang_en", language), "lang", "en"),
+                _button(plain("btn.lang_ur", language), "lang", "ur"),
+            ]
+        ]
+    )
 
 
-def pager_keyboard(offset: int, total: int, language: str,
-                   page: int = UNANSWERED_PAGE) -> InlineKeyboardMarkup | None:
+def pager_keyboard(
+    offset: int, total: int, language: str, page: int = UNANSWERED_PAGE
+) -> InlineKeyboardMarkup | None:
     buttons = []
     if offset > 0:
         buttons.append(_button(plain("btn.previous", language), "unans", max(0, offset - page)))
@@ -262,8 +286,7 @@ def pager_keyboard(offset: int, total: int, language: str,
 def welcome(content: Content, language: str, username: str, *, private: bool) -> Rendered:
     name = content.conference.display_name
     if private:
-        return rendered(html_text("welcome", language, conference=name),
-                        menu_keyboard(language))
+        return rendered(html_text("welcome", language, conference=name), menu_keyboard(language))
     return message("welcome_group", language, conference=name, username=username)
 
 
@@ -279,8 +302,7 @@ def with_votes(answer_html: str, question_id: int, language: str) -> Rendered:
     return rendered(answer_html, vote_keyboard(question_id, language))
 
 
-def target_answer(answerer: Answerer, key: str, question_id: int, language: str) -> (
-        Rendered | None):
+def target_answer(answerer: Answerer, key: str, question_id: int, language: str) -> Rendered | None:
     """The answer for a suggestion the attendee picked."""
     text = answerer.text_for(key, HTML, language)
     if not text:
@@ -289,8 +311,10 @@ def target_answer(answerer: Answerer, key: str, question_id: int, language: str)
 
 
 def suggestions(content: Content, reply: Reply, question_id: int, language: str) -> Rendered:
-    return rendered(html_text("suggest", language),
-                    suggestion_keyboard(content, question_id, reply.suggestions, language))
+    return rendered(
+        html_text("suggest", language),
+        suggestion_keyboard(content, question_id, reply.suggestions, language),
+    )
 
 
 def agenda_days(content: Content, language: str) -> Rendered:
@@ -317,8 +341,7 @@ def agenda_view(content: Content, view: agenda.AgendaView) -> Rendered:
 
 
 def speakers(content: Content, found: Sequence[Speaker], language: str = "en") -> Rendered:
-    return rendered("\n\n".join(answers.speaker_text(content, s, HTML, language)
-                                 for s in found))
+    return rendered("\n\n".join(answers.speaker_text(content, s, HTML, language) for s in found))
 
 
 def speaker_example(content: Content) -> str:
@@ -345,44 +368,69 @@ def venue(content: Content, language: str) -> Rendered:
 # --- organiser messages -------------------------------------------------------------------
 
 
-def organiser_post(question_id: int, name: str, user_id: int, text: str,
-                   best: tuple[str, float] | None, language: str) -> Rendered:
+def organiser_post(
+    question_id: int,
+    name: str,
+    user_id: int,
+    text: str,
+    best: tuple[str, float] | None,
+    language: str,
+) -> Rendered:
     """The ❓ post in the organisers' chat; `best` is the matcher's (label, score) guess."""
     if best is not None:
-        guess = html_text("organiser_post_guess", language, label=one_line(best[0]),
-                          score=f"{best[1]:.2f}")
+        guess = html_text(
+            "organiser_post_guess", language, label=one_line(best[0]), score=f"{best[1]:.2f}"
+        )
     else:
         guess = html_text("organiser_post_no_guess", language)
-    return message("organiser_post", language, id=question_id, name=one_line(name) or "?",
-                   user_id=user_id, question=quote(text), guess=guess)
+    return message(
+        "organiser_post",
+        language,
+        id=question_id,
+        name=one_line(name) or "?",
+        user_id=user_id,
+        question=quote(text),
+        guess=guess,
+    )
 
 
 def organiser_answer(question: str, answer_text: str, language: str) -> Rendered:
-    return message("organiser_answer", language, question=quote(question, 300),
-                   answer=answer_text)
+    return message("organiser_answer", language, question=quote(question, 300), answer=answer_text)
 
 
 def answered_report(question_id: int, sent: int, total: int, language: str) -> Rendered:
     text = html_text("answered_report", language, id=question_id, sent=sent, total=total)
     if sent < total:
-        text = Safe(text + html_text("answered_report_unreachable", language,
-                                     failed=total - sent))
+        text = Safe(text + html_text("answered_report_unreachable", language, failed=total - sent))
     return rendered(text)
 
 
-def unanswered_page(groups: Sequence[QuestionGroup], offset: int, total: int, tz: tzinfo,
-                    language: str) -> Rendered:
+def unanswered_page(
+    groups: Sequence[QuestionGroup], offset: int, total: int, tz: tzinfo, language: str
+) -> Rendered:
     if not groups:
         return message("unanswered_empty", language)
-    lines = [html_text("unanswered_header", language, first=offset + 1,
-                       last=offset + len(groups), total=total)]
+    lines = [
+        html_text(
+            "unanswered_header", language, first=offset + 1, last=offset + len(groups), total=total
+        )
+    ]
     for group in groups:
-        times = html_text("unanswered_times", language, count=group.count) if (
-            group.count > 1) else ""
+        times = (
+            html_text("unanswered_times", language, count=group.count) if (group.count > 1) else ""
+        )
         when = f"{group.newest_asked_at.astimezone(tz):%a %d %b %H:%M}"
         lines.append("")
-        lines.append(html_text("unanswered_item", language, id=group.representative_id,
-                               times=Safe(times), when=when, question=quote(group.text, 300)))
+        lines.append(
+            html_text(
+                "unanswered_item",
+                language,
+                id=group.representative_id,
+                times=Safe(times),
+                when=when,
+                question=quote(group.text, 300),
+            )
+        )
     lines.append("")
     lines.append(html_text("unanswered_footer", language))
     return rendered("\n".join(lines), pager_keyboard(offset, total, language))
@@ -390,34 +438,50 @@ def unanswered_page(groups: Sequence[QuestionGroup], offset: int, total: int, tz
 
 def stats(numbers: Stats, content: Content, language: str) -> Rendered:
     whole = numbers.questions
-    lines = [html_text(
-        "stats", language, attendees=numbers.attendees, subscribers=numbers.subscribers,
-        questions=whole, answered=numbers.decision_answer,
-        answered_share=_percent(numbers.decision_answer, whole),
-        suggested=numbers.decision_suggest,
-        suggested_share=_percent(numbers.decision_suggest, whole),
-        unanswered=numbers.decision_none,
-        unanswered_share=_percent(numbers.decision_none, whole), open=numbers.open,
-    )]
+    lines = [
+        html_text(
+            "stats",
+            language,
+            attendees=numbers.attendees,
+            subscribers=numbers.subscribers,
+            questions=whole,
+            answered=numbers.decision_answer,
+            answered_share=_percent(numbers.decision_answer, whole),
+            suggested=numbers.decision_suggest,
+            suggested_share=_percent(numbers.decision_suggest, whole),
+            unanswered=numbers.decision_none,
+            unanswered_share=_percent(numbers.decision_none, whole),
+            open=numbers.open,
+        )
+    ]
     if numbers.top_targets:
         lines.append(html_text("stats_top_header", language))
         for rank, target in enumerate(numbers.top_targets, start=1):
             label = answers.target_label(content, target.key) or target.label
-            lines.append(html_text("stats_top_item", language, rank=rank,
-                                   label=one_line(label), count=target.count))
+            lines.append(
+                html_text(
+                    "stats_top_item", language, rank=rank, label=one_line(label), count=target.count
+                )
+            )
     if numbers.votes:
         lines.append(html_text("stats_votes_header", language))
         for tally in numbers.votes:
             label = answers.target_label(content, tally.key) or tally.key
-            lines.append(html_text("stats_votes_item", language, label=one_line(label),
-                                   up=tally.up, down=tally.down))
+            lines.append(
+                html_text(
+                    "stats_votes_item",
+                    language,
+                    label=one_line(label),
+                    up=tally.up,
+                    down=tally.down,
+                )
+            )
     return rendered("\n".join(lines))
 
 
 def reload_failed(problems: Sequence[object], language: str) -> Rendered:
     lines = [html_text("reload_failed", language)]
-    lines.extend(html_text("reload_problem", language, problem=one_line(str(p)))
-                 for p in problems)
+    lines.extend(html_text("reload_problem", language, problem=one_line(str(p))) for p in problems)
     return rendered("\n".join(lines))
 
 
@@ -442,8 +506,9 @@ def inline_article(result_id: str, title: str, html_body: str) -> InlineQueryRes
     )
 
 
-def inline_results(answerer: Answerer, reply: Reply, floor: float, language: str,
-                   limit: int = 5) -> list[InlineQueryResultArticle]:
+def inline_results(
+    answerer: Answerer, reply: Reply, floor: float, language: str, limit: int = 5
+) -> list[InlineQueryResultArticle]:
     """Articles for an inline query: an agenda view, or the best-scoring entries."""
     content = answerer.content
     if reply.agenda_view is not None:
@@ -464,12 +529,15 @@ def inline_results(answerer: Answerer, reply: Reply, floor: float, language: str
     return results
 
 
-def inline_defaults(content: Content, now: datetime, language: str) -> (
-        list[InlineQueryResultArticle]):
+def inline_defaults(
+    content: Content, now: datetime, language: str
+) -> list[InlineQueryResultArticle]:
     """An empty inline query: what's on now, what's next and the venue."""
     results = []
-    for key, view in (("now", agenda.now_view(content, now, language)),
-                      ("next", agenda.next_view(content, now, language))):
+    for key, view in (
+        ("now", agenda.now_view(content, now, language)),
+        ("next", agenda.next_view(content, now, language)),
+    ):
         body = answers.session_list(content, view.heading, view.sessions, HTML, view.note)
         results.append(inline_article(f"default-{key}", plain(f"inline.{key}", language), body))
     place = venue(content, language)

@@ -471,8 +471,9 @@ def _audience_query(audience: str) -> tuple[str, tuple[object, ...]]:
     if audience == AUDIENCE_ALL:
         return ("SELECT user_id FROM users WHERE subscribed = 1 AND blocked_at IS NULL", ())
     if audience.startswith(AUDIENCE_SESSION_PREFIX) and len(audience) > len(
-            AUDIENCE_SESSION_PREFIX):
-        session_id = audience[len(AUDIENCE_SESSION_PREFIX):]
+        AUDIENCE_SESSION_PREFIX
+    ):
+        session_id = audience[len(AUDIENCE_SESSION_PREFIX) :]
         return (
             "SELECT u.user_id FROM users AS u JOIN stars AS s ON s.user_id = u.user_id "
             "WHERE s.session_id = ? AND u.subscribed = 1 AND u.blocked_at IS NULL",
@@ -529,8 +530,9 @@ class Store:
         path = Path(path)
         if not path.is_file():
             raise FileNotFoundError(path)
-        db = await aiosqlite.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
-                                     isolation_level=None)
+        db = await aiosqlite.connect(
+            f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None
+        )
         try:
             db.row_factory = sqlite3.Row
             await db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
@@ -538,8 +540,7 @@ class Store:
             version = await store.schema_version()
             if version > len(MIGRATIONS):
                 raise RuntimeError(
-                    f"database schema version {version} is newer than this code "
-                    f"({len(MIGRATIONS)})"
+                    f"database schema version {version} is newer than this code ({len(MIGRATIONS)})"
                 )
         except BaseException:
             await db.close()
@@ -568,9 +569,7 @@ class Store:
     # -- plumbing -----------------------------------------------------------------------
 
     @asynccontextmanager
-    async def _write(
-        self, *, one_statement: bool = False
-    ) -> AsyncIterator[aiosqlite.Connection]:
+    async def _write(self, *, one_statement: bool = False) -> AsyncIterator[aiosqlite.Connection]:
         """One write transaction, serialised against every other use of the connection.
 
         IMMEDIATE takes SQLite's write lock up front, so a second process makes us wait
@@ -728,8 +727,7 @@ class Store:
         async with self._write() as db:
             changed = await self._rowcount(
                 db,
-                "UPDATE users SET subscribed = 0, blocked_at = ?, updated_at = ? "
-                "WHERE user_id = ?",
+                "UPDATE users SET subscribed = 0, blocked_at = ?, updated_at = ? WHERE user_id = ?",
                 (stamp, stamp, user_id),
             )
         return changed > 0
@@ -756,7 +754,8 @@ class Store:
         async with self._lock:
             cursor = await self._db.execute(
                 "SELECT user_id, lang, language_code FROM users "
-                "WHERE lang IS NOT NULL OR language_code IS NOT NULL")
+                "WHERE lang IS NOT NULL OR language_code IS NOT NULL"
+            )
             rows = await cursor.fetchall()
             await cursor.close()
         return [(int(row[0]), row[1], row[2]) for row in rows]
@@ -817,8 +816,20 @@ class Store:
                                        decision, best_kind, best_id, best_label, score, status)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-                (user_id, chat_id, message_id, text, normalized, _ts(now), decision,
-                 best_kind, best_id, best_label, score, resolved),
+                (
+                    user_id,
+                    chat_id,
+                    message_id,
+                    text,
+                    normalized,
+                    _ts(now),
+                    decision,
+                    best_kind,
+                    best_id,
+                    best_label,
+                    score,
+                    resolved,
+                ),
             )
             question_id = cursor.lastrowid
             await cursor.close()
@@ -838,9 +849,22 @@ class Store:
         for q in questions:
             if q.decision not in _STATUS_FOR_DECISION:
                 raise ValueError(f"unknown decision {q.decision!r}")
-            rows.append((q.user_id, q.chat_id, q.message_id, q.text, q.normalized, _ts(q.now),
-                         q.decision, q.best_kind, q.best_id, q.best_label, q.score,
-                         q.status or _STATUS_FOR_DECISION[q.decision]))
+            rows.append(
+                (
+                    q.user_id,
+                    q.chat_id,
+                    q.message_id,
+                    q.text,
+                    q.normalized,
+                    _ts(q.now),
+                    q.decision,
+                    q.best_kind,
+                    q.best_id,
+                    q.best_label,
+                    q.score,
+                    q.status or _STATUS_FOR_DECISION[q.decision],
+                )
+            )
         if not rows:
             return []
         if len(rows) <= _ROWS_PER_INSERT:
@@ -849,11 +873,12 @@ class Store:
         ids: list[int] = []
         async with self._write() as db:
             for start in range(0, len(rows), _ROWS_PER_INSERT):
-                ids += await self._insert_questions(db, rows[start:start + _ROWS_PER_INSERT])
+                ids += await self._insert_questions(db, rows[start : start + _ROWS_PER_INSERT])
         return ids
 
-    async def _insert_questions(self, db: aiosqlite.Connection,
-                                rows: Sequence[tuple[object, ...]]) -> list[int]:
+    async def _insert_questions(
+        self, db: aiosqlite.Connection, rows: Sequence[tuple[object, ...]]
+    ) -> list[int]:
         values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(rows))
         found = await db.execute_fetchall(
             f"""
@@ -869,9 +894,7 @@ class Store:
     async def get_question(self, question_id: int) -> Question | None:
         """One question by id (None after `forget_user` removed it: buttons can be stale)."""
         async with self._lock:
-            row = await self._one(
-                self._db, "SELECT * FROM questions WHERE id = ?", (question_id,)
-            )
+            row = await self._one(self._db, "SELECT * FROM questions WHERE id = ?", (question_id,))
         return None if row is None else _question(row)
 
     async def set_chosen(
@@ -1314,9 +1337,16 @@ class Store:
                                         progress_message_id)
                 VALUES (?, ?, ?, ?, ?, 'draft', ?, ?, ?)
                 """,
-                (created_by, _ts(now), text, parse_mode, audience,
-                 None if scheduled_for is None else _ts(scheduled_for),
-                 progress_chat_id, progress_message_id),
+                (
+                    created_by,
+                    _ts(now),
+                    text,
+                    parse_mode,
+                    audience,
+                    None if scheduled_for is None else _ts(scheduled_for),
+                    progress_chat_id,
+                    progress_message_id,
+                ),
             )
             broadcast_id = cursor.lastrowid
             await cursor.close()
@@ -1330,8 +1360,7 @@ class Store:
         async with self._write() as db:
             changed = await self._rowcount(
                 db,
-                "UPDATE broadcasts SET progress_chat_id = ?, progress_message_id = ? "
-                "WHERE id = ?",
+                "UPDATE broadcasts SET progress_chat_id = ?, progress_message_id = ? WHERE id = ?",
                 (chat_id, message_id, broadcast_id),
             )
         return changed > 0
@@ -1359,8 +1388,7 @@ class Store:
         async with self._lock:
             scheduled = await self._all(
                 self._db,
-                "SELECT * FROM broadcasts WHERE status = 'scheduled' "
-                "ORDER BY scheduled_for, id",
+                "SELECT * FROM broadcasts WHERE status = 'scheduled' ORDER BY scheduled_for, id",
             )
             others = await self._all(
                 self._db,
@@ -1408,8 +1436,7 @@ class Store:
             query, params = _audience_query(row["audience"])
             stamp = _ts(now)
             await db.execute(
-                "UPDATE broadcasts SET status = 'sending', started_at = ?, late = ? "
-                "WHERE id = ?",
+                "UPDATE broadcasts SET status = 'sending', started_at = ?, late = ? WHERE id = ?",
                 (stamp, int(late), broadcast_id),
             )
             count = await self._rowcount(
@@ -1510,8 +1537,13 @@ class Store:
         return changed > 0
 
     async def retry_delivery(
-        self, broadcast_id: int, user_id: int, error: str, now: datetime,
-        *, count_attempt: bool = True,
+        self,
+        broadcast_id: int,
+        user_id: int,
+        error: str,
+        now: datetime,
+        *,
+        count_attempt: bool = True,
     ) -> int | None:
         """A try failed but may succeed later: note it; return the attempts so far.
 
@@ -1533,8 +1565,7 @@ class Store:
         async with self._lock:
             rows = await self._all(
                 self._db,
-                "SELECT status, COUNT(*) FROM deliveries WHERE broadcast_id = ? "
-                "GROUP BY status",
+                "SELECT status, COUNT(*) FROM deliveries WHERE broadcast_id = ? GROUP BY status",
                 (broadcast_id,),
             )
         return DeliveryCounts(**{row[0]: int(row[1]) for row in rows})
@@ -1556,7 +1587,8 @@ class Store:
         """(has the attendee set a preference, minutes or None for off)."""
         async with self._lock:
             row = await self._one(
-                self._db, "SELECT minutes_before FROM reminder_prefs WHERE user_id = ?",
+                self._db,
+                "SELECT minutes_before FROM reminder_prefs WHERE user_id = ?",
                 (user_id,),
             )
         return (False, None) if row is None else (True, row[0])
@@ -1573,7 +1605,7 @@ class Store:
         ids = list(dict.fromkeys(session_ids))
         async with self._lock:
             for start in range(0, len(ids), 500):  # SQLite's variable limit, with room
-                chunk = ids[start:start + 500]
+                chunk = ids[start : start + 500]
                 marks = ", ".join("?" for _ in chunk)
                 rows += await self._all(
                     self._db,
@@ -1594,8 +1626,9 @@ class Store:
                     chunk,
                 )
         return [
-            ReminderCandidate(row["user_id"], row["session_id"], bool(row["has_pref"]),
-                              row["minutes_before"])
+            ReminderCandidate(
+                row["user_id"], row["session_id"], bool(row["has_pref"]), row["minutes_before"]
+            )
             for row in rows
         ]
 

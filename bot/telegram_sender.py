@@ -66,11 +66,16 @@ class TelegramSender:
         self.bot = bot
 
     @classmethod
-    def create(cls, token: str, base_url: str, *, pool_size: int = POOL_SIZE,
-               timeout: float = 10.0) -> TelegramSender:
-        request = AiohttpRequest(connection_pool_size=pool_size, read_timeout=timeout,
-                                 write_timeout=timeout, connect_timeout=timeout,
-                                 pool_timeout=timeout)
+    def create(
+        cls, token: str, base_url: str, *, pool_size: int = POOL_SIZE, timeout: float = 10.0
+    ) -> TelegramSender:
+        request = AiohttpRequest(
+            connection_pool_size=pool_size,
+            read_timeout=timeout,
+            write_timeout=timeout,
+            connect_timeout=timeout,
+            pool_timeout=timeout,
+        )
         return cls(Bot(token, base_url=base_url, request=request))
 
     async def initialize(self) -> None:
@@ -83,19 +88,30 @@ class TelegramSender:
         """One message; the outcome, never an exception (bot.broadcast.SendFn)."""
         try:
             message = await self.bot.send_message(
-                chat_id, text, parse_mode=parse_mode, link_preview_options=NO_PREVIEW)
+                chat_id, text, parse_mode=parse_mode, link_preview_options=NO_PREVIEW
+            )
         except Exception as exc:
             return classify(exc)
         return SendResult.sent(message.message_id)
 
-    async def edit(self, chat_id: int, message_id: int, text: str,
-                   markup: InlineKeyboardMarkup | None = None,
-                   parse_mode: str | None = "HTML") -> SendResult:
+    async def edit(
+        self,
+        chat_id: int,
+        message_id: int,
+        text: str,
+        markup: InlineKeyboardMarkup | None = None,
+        parse_mode: str | None = "HTML",
+    ) -> SendResult:
         """Replace a message's text (progress reports); "not modified" counts as done."""
         try:
             await self.bot.edit_message_text(
-                text, chat_id=chat_id, message_id=message_id, parse_mode=parse_mode,
-                reply_markup=markup, link_preview_options=NO_PREVIEW)
+                text,
+                chat_id=chat_id,
+                message_id=message_id,
+                parse_mode=parse_mode,
+                reply_markup=markup,
+                link_preview_options=NO_PREVIEW,
+            )
         except BadRequest as exc:
             if "not modified" in str(exc).lower():
                 return SendResult.sent(message_id)

@@ -43,8 +43,15 @@ POOL_SIZE: Final = 256  # PTB's default for the bot's requests
 class AiohttpRequest(BaseRequest):
     """A `BaseRequest` over one `aiohttp.ClientSession`, opened in `initialize`."""
 
-    __slots__ = ("_defaults", "_env_proxies", "_pool", "_pool_size", "_proxies", "_session",
-                 "_timeouts")
+    __slots__ = (
+        "_defaults",
+        "_env_proxies",
+        "_pool",
+        "_pool_size",
+        "_proxies",
+        "_session",
+        "_timeouts",
+    )
 
     def __init__(
         self,
@@ -112,8 +119,11 @@ class AiohttpRequest(BaseRequest):
         await self._acquire(pool, wait)
         try:
             async with session.request(
-                method, url, data=_body(request_data, files),
-                timeout=self._timeout(read, write, connect), proxy=self._proxy(url),
+                method,
+                url,
+                data=_body(request_data, files),
+                timeout=self._timeout(read, write, connect),
+                proxy=self._proxy(url),
                 allow_redirects=False,  # as httpx: a redirect is an error, not a new target
             ) as response:
                 return response.status, await response.read()
@@ -152,7 +162,10 @@ class AiohttpRequest(BaseRequest):
         return self._proxies[key]
 
     def _timeout(
-        self, read: float | None, write: float | None, connect: float | None,
+        self,
+        read: float | None,
+        write: float | None,
+        connect: float | None,
     ) -> aiohttp.ClientTimeout:
         """aiohttp has no write timeout: the whole exchange may take write + read."""
         total = None if read is None or write is None else read + write
@@ -166,7 +179,8 @@ class AiohttpRequest(BaseRequest):
 
 
 def _body(
-    request_data: RequestData | None, files: dict[str, object] | None,
+    request_data: RequestData | None,
+    files: dict[str, object] | None,
 ) -> aiohttp.FormData | dict[str, str] | None:
     """The fields as PTB's httpx client sends them: url-encoded, or multipart with files."""
     if request_data is None:
@@ -180,8 +194,7 @@ def _body(
     for name, upload in files.items():
         if isinstance(upload, tuple):  # (file name, content, MIME type), as PTB builds them
             filename, content, *mime = upload
-            form.add_field(name, content, filename=filename,
-                           content_type=mime[0] if mime else None)
+            form.add_field(name, content, filename=filename, content_type=mime[0] if mime else None)
         else:
             form.add_field(name, upload)
     return form

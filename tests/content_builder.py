@@ -72,7 +72,9 @@ entries:
 
 
 def write_content(
-    root: Path, agenda: str = AGENDA, faq: dict[str, str] | None = None,
+    root: Path,
+    agenda: str = AGENDA,
+    faq: dict[str, str] | None = None,
 ) -> tuple[Path, Path]:
     """Write agenda.yaml and faq/*.yaml under root; return (agenda_path, faq_dir)."""
     agenda_path = root / "agenda.yaml"

@@ -132,9 +132,9 @@ class Harness:
         The post is sent before its message id is stored, so an organiser replying at once
         would race the bot; real organisers take longer than that.
         """
+
         async def stored() -> bool:
-            found = await self.store.question_by_organiser_post(post["chat_id"],
-                                                                post["message_id"])
+            found = await self.store.question_by_organiser_post(post["chat_id"], post["message_id"])
             return found is not None
 
         await self.until(stored)
@@ -149,42 +149,55 @@ class Harness:
         self.fake.user_sends(user, text, **kwargs)
         return await self.fake.wait_for_message(chat, after=after, method="sendMessage")
 
-    async def press(self, user: int, message: SentMessage, *, button_text: str | None = None,
-                    data: str | None = None, forged: bool = False) -> dict[str, Any]:
+    async def press(
+        self,
+        user: int,
+        message: SentMessage,
+        *,
+        button_text: str | None = None,
+        data: str | None = None,
+        forged: bool = False,
+    ) -> dict[str, Any]:
         """Press a button and wait until the bot has answered the callback query."""
         marker = self.fake.request_mark()
-        update = self.fake.user_presses(user, message, data, button_text=button_text,
-                                        forged=forged)
+        update = self.fake.user_presses(user, message, data, button_text=button_text, forged=forged)
         query_id = update["callback_query"]["id"]
         await self.fake.wait_for_request(
-            "answerCallbackQuery", lambda r: r.params.get("callback_query_id") == query_id,
-            after=marker)
-        return next(a for a in self.fake.callback_answers
-                    if a["callback_query_id"] == query_id)
+            "answerCallbackQuery",
+            lambda r: r.params.get("callback_query_id") == query_id,
+            after=marker,
+        )
+        return next(a for a in self.fake.callback_answers if a["callback_query_id"] == query_id)
 
 
 @asynccontextmanager
-async def bot_running(fake: FakeTelegram, tmp_path: Path, answerer: Answerer,
-                      **overrides: Any) -> AsyncIterator[Harness]:
+async def bot_running(
+    fake: FakeTelegram, tmp_path: Path, answerer: Answerer, **overrides: Any
+) -> AsyncIterator[Harness]:
     """A started bot for this fake and answerer; afterwards, no unexpected Telegram errors."""
     settings = make_settings(fake, tmp_path, **overrides)
     answerer.clock.set(settings.bot_now or NOW)
     store = await SignallingStore.open(settings.database_path)
-    app = build_application(settings, answerer.content, store, answerer=answerer,
-                            retry=RetryPolicy(backoff=0.01))
+    app = build_application(
+        settings, answerer.content, store, answerer=answerer, retry=RetryPolicy(backoff=0.01)
+    )
     h = Harness(fake, app, settings)
     try:
         async with running(app):
             yield h
     finally:
         await store.close()
-    unexpected = [(e.method, e.status, e.description) for e in fake.errors
-                  if (e.method, e.status) not in h.allowed_errors]
+    unexpected = [
+        (e.method, e.status, e.description)
+        for e in fake.errors
+        if (e.method, e.status) not in h.allowed_errors
+    ]
     assert unexpected == [], fake.describe()
 
 
-def small_answerer(tmp_path: Path, agenda: str | None = None,
-                   faq: dict[str, str] | None = None) -> Answerer:
+def small_answerer(
+    tmp_path: Path, agenda: str | None = None, faq: dict[str, str] | None = None
+) -> Answerer:
     """An answerer over tests/content_builder's small conference (or variations of it)."""
     from tests.content_builder import AGENDA, write_content
 
@@ -202,8 +215,9 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 
 
 @pytest_asyncio.fixture
-async def harness(fake: FakeTelegram, tmp_path: Path,
-                  sample_answerer: Answerer) -> AsyncIterator[Harness]:
+async def harness(
+    fake: FakeTelegram, tmp_path: Path, sample_answerer: Answerer
+) -> AsyncIterator[Harness]:
     """The bot on the bundled sample conference at 11:30 on day 1; no Telegram errors."""
     async with bot_running(fake, tmp_path, sample_answerer) as h:
         yield h

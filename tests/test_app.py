@@ -29,10 +29,29 @@ from tests.harness import (
     small_answerer,
 )
 
-ATTENDEE_COMMANDS = ["start", "help", "agenda", "now", "next", "speaker", "venue", "stop",
-                     "forget", "lang", "mysessions", "remind"]
-ORGANISER_COMMANDS = ["unanswered", "answer", "dismiss", "stats", "reload", "announce",
-                      "announcements"]
+ATTENDEE_COMMANDS = [
+    "start",
+    "help",
+    "agenda",
+    "now",
+    "next",
+    "speaker",
+    "venue",
+    "stop",
+    "forget",
+    "lang",
+    "mysessions",
+    "remind",
+]
+ORGANISER_COMMANDS = [
+    "unanswered",
+    "answer",
+    "dismiss",
+    "stats",
+    "reload",
+    "announce",
+    "announcements",
+]
 
 
 async def test_commands_are_set_per_scope(harness: Harness):
@@ -99,7 +118,8 @@ async def test_block_update_unsubscribes(harness: Harness):
 
 
 async def test_an_exception_is_logged_with_the_update_id_and_serving_goes_on(
-        harness: Harness, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch):
+    harness: Harness, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+):
     h = harness
 
     def explode(question: str) -> None:
@@ -117,8 +137,9 @@ async def test_an_exception_is_logged_with_the_update_id_and_serving_goes_on(
     assert "Jinnah" in reply["text"]
 
 
-async def test_token_never_reaches_the_logs(harness: Harness, caplog: pytest.LogCaptureFixture,
-                                            monkeypatch: pytest.MonkeyPatch):
+async def test_token_never_reaches_the_logs(
+    harness: Harness, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+):
     caplog.set_level(logging.DEBUG)
     h = harness
     token = h.fake.token
@@ -130,8 +151,9 @@ async def test_token_never_reaches_the_logs(harness: Harness, caplog: pytest.Log
     monkeypatch.setattr(h.state.answerer, "ask", lambda q: 1 / 0)
     await h.say(ATTENDEE, "parking")
     monkeypatch.undo()
-    logging.getLogger("httpx").warning("HTTP Request: POST %s/sendMessage",
-                                       f"{h.fake.base_url}{token}")
+    logging.getLogger("httpx").warning(
+        "HTTP Request: POST %s/sendMessage", f"{h.fake.base_url}{token}"
+    )
     try:
         raise RuntimeError(f"request to /bot{token}/getMe failed")
     except RuntimeError:
@@ -197,8 +219,9 @@ async def test_limiter_pauses_everything_after_retry_after_and_reports_403():
     for chat_id in (42, "43", -100500):
         calls, callback = failing([Forbidden("bot was blocked by the user")])
         with pytest.raises(Forbidden):
-            await limiter.process_request(callback, (), {}, "sendMessage",
-                                          {"chat_id": chat_id}, None)
+            await limiter.process_request(
+                callback, (), {}, "sendMessage", {"chat_id": chat_id}, None
+            )
     assert blocked == [42, 43]  # groups (negative ids) are not attendees
 
 
@@ -211,7 +234,7 @@ def long_agenda(sessions: int) -> str:
         start = 8 * 60 + index * 5
         lines += [
             f"  - id: talk-{index}",
-            f"    title: \"Talk {index}: securing {'very ' * 8}long titles & <tags> №{index}\"",
+            f'    title: "Talk {index}: securing {"very " * 8}long titles & <tags> №{index}"',
             f"    start: 2027-02-16 {start // 60:02d}:{start % 60:02d}",
             f"    end: 2027-02-16 {(start + 5) // 60:02d}:{(start + 5) % 60:02d}",
             "    room: hall-a",
@@ -224,15 +247,18 @@ async def test_a_long_day_is_split_at_line_boundaries(fake: FakeTelegram, tmp_pa
     async with bot_running(fake, tmp_path, answerer) as h:
         picker = await h.say(ATTENDEE, "/agenda")
         assert [b["text"] for b in iter_buttons(picker["reply_markup"])] == [
-            "Day 1 · Tue 16 Feb", "📅 Whole agenda (.ics)"]
+            "Day 1 · Tue 16 Feb",
+            "📅 Whole agenda (.ics)",
+        ]
         expected = render.day_agenda(answerer.content, answerer.content.days[0], "en").texts
         assert len(expected) >= 3
         after = fake.mark()
         await h.press(ATTENDEE, picker, button_text="Day 1 · Tue 16 Feb")
         received = []
         for _ in expected:
-            received.append(await fake.wait_for_message(ATTENDEE, after=after,
-                                                        method="sendMessage"))
+            received.append(
+                await fake.wait_for_message(ATTENDEE, after=after, method="sendMessage")
+            )
             after = fake.sent.index(received[-1]) + 1
         assert [r["text"] for r in received] == [render.visible(t).strip() for t in expected]
         assert all(len(r["text"]) <= 4096 for r in received)
@@ -246,21 +272,36 @@ async def test_a_long_day_is_split_at_line_boundaries(fake: FakeTelegram, tmp_pa
 
 def bot_env(fake: FakeTelegram, tmp_path: Path, token: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "ORGANISER_"))}
-    env.update({
-        "PYTHONPATH": str(ROOT), "BOT_TOKEN": token, "BOT_API_URL": fake.base_url,
-        "AGENDA_PATH": str(ROOT / "agenda.yaml"), "FAQ_DIR": str(ROOT / "faq"),
-        "DATABASE_PATH": str(tmp_path / "nested" / "dir" / "bot.sqlite3"),
-        "BOT_NOW": "2027-02-16T11:30", "ORGANISER_IDS": str(ORGANISER), "LOG_LEVEL": "DEBUG",
-    })
+    env.update(
+        {
+            "PYTHONPATH": str(ROOT),
+            "BOT_TOKEN": token,
+            "BOT_API_URL": fake.base_url,
+            "AGENDA_PATH": str(ROOT / "agenda.yaml"),
+            "FAQ_DIR": str(ROOT / "faq"),
+            "DATABASE_PATH": str(tmp_path / "nested" / "dir" / "bot.sqlite3"),
+            "BOT_NOW": "2027-02-16T11:30",
+            "ORGANISER_IDS": str(ORGANISER),
+            "LOG_LEVEL": "DEBUG",
+        }
+    )
     return env
 
 
 async def test_process_with_a_rejected_token_exits_2_without_printing_it(
-        fake: FakeTelegram, tmp_path: Path):
+    fake: FakeTelegram, tmp_path: Path
+):
     token = "999999:WRONG-SECRET-abcdefghijklmnop"
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=bot_env(fake, tmp_path, token),
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=tmp_path,
+        env=bot_env(fake, tmp_path, token),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     out, err = await asyncio.wait_for(process.communicate(), 60)
     output = (out + err).decode()
     assert process.returncode == 2, output
@@ -271,8 +312,14 @@ async def test_process_with_a_rejected_token_exits_2_without_printing_it(
 async def test_process_serves_and_stops_cleanly(fake: FakeTelegram, tmp_path: Path):
     env = bot_env(fake, tmp_path, fake.token)
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", cwd=tmp_path, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-m",
+        "bot",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     try:
         fake.user_sends(ATTENDEE, "/start")  # waits in the fake until the bot polls
         welcome = await fake.wait_for_message(ATTENDEE, timeout=60)
@@ -288,7 +335,8 @@ async def test_process_serves_and_stops_cleanly(fake: FakeTelegram, tmp_path: Pa
 
 
 async def test_json_logs_carry_update_and_user_but_no_token_or_attendee_text(
-        harness: Harness, monkeypatch: pytest.MonkeyPatch):
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+):
     """LOG_FORMAT=json through the real stack: one object per line, ids where known."""
     h = harness
     stream = io.StringIO()

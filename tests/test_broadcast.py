@@ -80,15 +80,24 @@ def engine(store: Store, *, rate: float = 1000.0, per_chat: float = 1.0, **kwarg
     async def on_progress(p: Progress) -> None:
         progress.append(p)
 
-    b = Broadcaster(store, send, pacer=pacer, now=conference, on_progress=on_progress,
-                    progress_interval=kwargs.pop("progress_interval", 0.0), **kwargs)
+    b = Broadcaster(
+        store,
+        send,
+        pacer=pacer,
+        now=conference,
+        on_progress=on_progress,
+        progress_interval=kwargs.pop("progress_interval", 0.0),
+        **kwargs,
+    )
     return b, send, clock, conference, progress
 
 
-async def announce(b: Broadcaster, text: str = "Lunch is served", audience: str = "all",
-                   **kwargs) -> int:
-    return await b.create(created_by=9001, text=text, parse_mode="HTML", audience=audience,
-                          **kwargs)
+async def announce(
+    b: Broadcaster, text: str = "Lunch is served", audience: str = "all", **kwargs
+) -> int:
+    return await b.create(
+        created_by=9001, text=text, parse_mode="HTML", audience=audience, **kwargs
+    )
 
 
 async def test_everyone_gets_it_once_paced_with_progress(store: Store):
@@ -175,8 +184,12 @@ async def test_transient_errors_retry_with_backoff_at_most_five_times(store: Sto
     gaps = [later - earlier for earlier, later in itertools.pairwise(tries)]
     assert all(gap >= wanted - 1e-6 for gap, wanted in zip(gaps, [1, 2, 4, 8], strict=True))
     assert all(gap < wanted + 0.5 for gap, wanted in zip(gaps, [1, 2, 4, 8], strict=True))
-    rows = {row[0]: (row[1], row[2], row[3]) for row in await store._all(
-        store._db, "SELECT user_id, status, attempts, last_error FROM deliveries")}
+    rows = {
+        row[0]: (row[1], row[2], row[3])
+        for row in await store._all(
+            store._db, "SELECT user_id, status, attempts, last_error FROM deliveries"
+        )
+    }
     assert rows[1][:2] == ("sent", 3)
     assert rows[2] == ("failed", 5, "Timed out")
 

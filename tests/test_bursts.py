@@ -22,8 +22,15 @@ T0 = datetime(2027, 2, 16, 6, 30, tzinfo=UTC)
 
 
 def question(user: int, text: str = "is there a bowling alley") -> NewQuestion:
-    return NewQuestion(user_id=user, chat_id=user, message_id=user, text=f"{text} {user}",
-                       normalized=text, decision="none", now=T0)
+    return NewQuestion(
+        user_id=user,
+        chat_id=user,
+        message_id=user,
+        text=f"{text} {user}",
+        normalized=text,
+        decision="none",
+        now=T0,
+    )
 
 
 async def test_concurrent_questions_share_commits(tmp_path: Path):
@@ -42,8 +49,9 @@ async def test_concurrent_questions_share_commits(tmp_path: Path):
 async def test_a_failed_batch_fails_its_callers_only(tmp_path: Path):
     async with await Store.open(tmp_path / "bot.sqlite3") as store:
         log = QuestionLog(store)
-        bad = NewQuestion(user_id=1, chat_id=1, message_id=1, text="x", normalized="x",
-                          decision="maybe", now=T0)  # type: ignore[arg-type]
+        bad = NewQuestion(
+            user_id=1, chat_id=1, message_id=1, text="x", normalized="x", decision="maybe", now=T0
+        )  # type: ignore[arg-type]
         with pytest.raises(ValueError):
             await log.record(bad)
         assert await log.record(question(2)) == 1
@@ -60,9 +68,15 @@ async def test_a_batch_larger_than_one_insert_is_one_transaction_in_order(tmp_pa
         stored = {q.id: q.text for q in await store.export_questions()}
         assert all(stored[i] == f"is there a bowling alley {i - 1}" for i in ids)
         many = [question(user) for user in range(count)]
-        many[-1] = NewQuestion(user_id=1, chat_id=1, message_id=1,
-                               text=None,  # type: ignore[arg-type]
-                               normalized="x", decision="none", now=T0)
+        many[-1] = NewQuestion(
+            user_id=1,
+            chat_id=1,
+            message_id=1,
+            text=None,  # type: ignore[arg-type]
+            normalized="x",
+            decision="none",
+            now=T0,
+        )
         with pytest.raises(sqlite3.IntegrityError):
             await store.record_questions(many)
         assert len(await store.export_questions()) == count + 1
@@ -104,9 +118,11 @@ async def test_flood_pause_is_per_chat():
 
     # Another chat is not held up by chat 1's pause.
     result = await asyncio.wait_for(
-        limiter.process_request(callback, (), {}, "sendMessage", {"chat_id": 2}, None), 1)
+        limiter.process_request(callback, (), {}, "sendMessage", {"chat_id": 2}, None), 1
+    )
     assert result == {"ok": True}
     with pytest.raises(TimeoutError):
         await asyncio.wait_for(
-            limiter.process_request(callback, (), {}, "sendMessage", {"chat_id": 1}, None), 0.05)
+            limiter.process_request(callback, (), {}, "sendMessage", {"chat_id": 1}, None), 0.05
+        )
     assert calls == [1]

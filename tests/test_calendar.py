@@ -50,7 +50,9 @@ def test_only_the_chosen_sessions_in_time_order(content: Content):
     chosen = [content.session("elections"), content.session("opening")]
     data = calendar_ics(content, chosen, name="My NCSC sessions")
     assert [str(e["SUMMARY"]) for e in events(data)] == [
-        "Opening keynote on national cyber policy", "Securing election results transmission"]
+        "Opening keynote on national cyber policy",
+        "Securing election results transmission",
+    ]
     assert "X-WR-CALNAME:My NCSC sessions" in data.decode()
 
 
@@ -58,6 +60,7 @@ def test_whole_sample_agenda_round_trips():
     sample = load_content(ROOT / "agenda.yaml", ROOT / "faq")
     parsed = events(calendar_ics(sample, sample.sessions))
     assert len(parsed) == len(sample.sessions)
-    for event, session in zip(parsed, sorted(sample.sessions, key=lambda s: (s.start, s.title)),
-                              strict=True):
+    for event, session in zip(
+        parsed, sorted(sample.sessions, key=lambda s: (s.start, s.title)), strict=True
+    ):
         assert event.decoded("DTSTART") == session.start

@@ -68,8 +68,13 @@ def test_ask_json_shape_and_order(content_env):
     code, out, _ = run("ask", "--json", stdin=questions)
     assert code == 0
     rows = [json.loads(line) for line in out.splitlines()]
-    assert [r["question"] for r in rows] == ["wifi", "", "what's on now",
-                                            "is there a bowling alley", "ctf"]
+    assert [r["question"] for r in rows] == [
+        "wifi",
+        "",
+        "what's on now",
+        "is there a bowling alley",
+        "ctf",
+    ]
     for row in rows:
         assert set(row) == {"question", "decision", "answer", "suggestions", "candidates"}
         assert row["decision"] in {"answer", "suggest", "none"}
@@ -79,20 +84,36 @@ def test_ask_json_shape_and_order(content_env):
             assert 0 <= candidate["score"] <= 1
     wifi, blank, now, bowling, _ = rows
     assert wifi["decision"] == "answer" and wifi["answer"].startswith('Join "TSC-Guest"')
-    assert wifi["candidates"][0] == {**wifi["candidates"][0], "kind": "faq", "id": "wifi",
-                                     "label": "Is there Wi-Fi at the venue?"}
+    assert wifi["candidates"][0] == {
+        **wifi["candidates"][0],
+        "kind": "faq",
+        "id": "wifi",
+        "label": "Is there Wi-Fi at the venue?",
+    }
     assert blank["decision"] == "none" and blank["answer"] is None
     assert now["decision"] == "answer" and "Opening keynote" in now["answer"]
     assert bowling["decision"] == "none" and bowling["suggestions"] == []
 
 
 def test_ask_json_handles_thousands_of_lines_in_one_process(content_env):
-    lines = ["wifi password", "parking kahan hai", "رجسٹریشن کب بند ہوگی", "x" * 5000,
-             "<b> & * _ [", "🙂"] * 500
+    lines = [
+        "wifi password",
+        "parking kahan hai",
+        "رجسٹریشن کب بند ہوگی",
+        "x" * 5000,
+        "<b> & * _ [",
+        "🙂",
+    ] * 500
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "ask", "--json"], input="\n".join(lines) + "\n",
-        capture_output=True, text=True, cwd=content_env, env=env, timeout=120, check=False,
+        [sys.executable, "-m", "bot", "ask", "--json"],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        cwd=content_env,
+        env=env,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     rows = result.stdout.splitlines()

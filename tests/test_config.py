@@ -18,10 +18,16 @@ def test_defaults():
 
 
 def test_values_are_parsed():
-    settings = load_settings({
-        "BOT_TOKEN": "123:abc", "ORGANISER_IDS": "1, 2,3", "ORGANISER_CHAT_ID": "-100123",
-        "BOT_NOW": "2027-02-16T10:30", "LOG_LEVEL": "debug", "MATCH_ANSWER_THRESHOLD": "0.7",
-    })
+    settings = load_settings(
+        {
+            "BOT_TOKEN": "123:abc",
+            "ORGANISER_IDS": "1, 2,3",
+            "ORGANISER_CHAT_ID": "-100123",
+            "BOT_NOW": "2027-02-16T10:30",
+            "LOG_LEVEL": "debug",
+            "MATCH_ANSWER_THRESHOLD": "0.7",
+        }
+    )
     assert settings.organiser_ids == frozenset({1, 2, 3})
     assert settings.organiser_chat_id == -100123
     assert settings.bot_now == datetime(2027, 2, 16, 10, 30)
@@ -33,23 +39,26 @@ def test_token_is_not_in_repr():
     assert "123:secret" not in repr(load_settings({"BOT_TOKEN": "123:secret"}))
 
 
-@pytest.mark.parametrize(("env", "named"), [
-    ({"ORGANISER_IDS": "alice"}, "ORGANISER_IDS"),
-    ({"ORGANISER_CHAT_ID": "group"}, "ORGANISER_CHAT_ID"),
-    ({"BOT_NOW": "tomorrow"}, "BOT_NOW"),
-    ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
-    ({"BOT_API_URL": "ftp://x"}, "BOT_API_URL"),
-    ({"BOT_TOKEN": "not-a-token"}, "BOT_TOKEN"),
-    ({"MATCH_SUGGEST_THRESHOLD": "2"}, "MATCH_SUGGEST_THRESHOLD"),
-    ({"LOG_FORMAT": "xml"}, "LOG_FORMAT"),
-    ({"WEBHOOK_URL": "http://bot.example.org"}, "WEBHOOK_URL"),
-    ({"WEBHOOK_SECRET": "has spaces"}, "WEBHOOK_SECRET"),
-    ({"WEBHOOK_SECRET": "x" * 257}, "WEBHOOK_SECRET"),
-    ({"WEBHOOK_SECRET": "dots.not.allowed"}, "WEBHOOK_SECRET"),
-    ({"PORT": "http"}, "PORT"),
-    ({"PORT": "0"}, "PORT"),
-    ({"PORT": "65536"}, "PORT"),
-])
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"ORGANISER_IDS": "alice"}, "ORGANISER_IDS"),
+        ({"ORGANISER_CHAT_ID": "group"}, "ORGANISER_CHAT_ID"),
+        ({"BOT_NOW": "tomorrow"}, "BOT_NOW"),
+        ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
+        ({"BOT_API_URL": "ftp://x"}, "BOT_API_URL"),
+        ({"BOT_TOKEN": "not-a-token"}, "BOT_TOKEN"),
+        ({"MATCH_SUGGEST_THRESHOLD": "2"}, "MATCH_SUGGEST_THRESHOLD"),
+        ({"LOG_FORMAT": "xml"}, "LOG_FORMAT"),
+        ({"WEBHOOK_URL": "http://bot.example.org"}, "WEBHOOK_URL"),
+        ({"WEBHOOK_SECRET": "has spaces"}, "WEBHOOK_SECRET"),
+        ({"WEBHOOK_SECRET": "x" * 257}, "WEBHOOK_SECRET"),
+        ({"WEBHOOK_SECRET": "dots.not.allowed"}, "WEBHOOK_SECRET"),
+        ({"PORT": "http"}, "PORT"),
+        ({"PORT": "0"}, "PORT"),
+        ({"PORT": "65536"}, "PORT"),
+    ],
+)
 def test_bad_values_name_the_variable(env, named):
     with pytest.raises(ConfigError, match=named):
         load_settings(env)
@@ -65,10 +74,14 @@ def test_webhook_and_log_settings():
     settings = load_settings({})
     assert settings.webhook_url is None and settings.port == 8443
     assert settings.log_format == "text"
-    settings = load_settings({
-        "WEBHOOK_URL": "https://bot.example.org", "WEBHOOK_SECRET": "A-z_09" * 10,
-        "PORT": "5000", "LOG_FORMAT": "JSON",
-    })
+    settings = load_settings(
+        {
+            "WEBHOOK_URL": "https://bot.example.org",
+            "WEBHOOK_SECRET": "A-z_09" * 10,
+            "PORT": "5000",
+            "LOG_FORMAT": "JSON",
+        }
+    )
     assert settings.webhook_url == "https://bot.example.org"
     assert settings.webhook_secret == "A-z_09" * 10 and settings.port == 5000
     assert settings.log_format == "json"

@@ -14,8 +14,11 @@ from tests.fake_telegram import FakeTelegram
 def environment(tmp_path: Path, fake: FakeTelegram, token: str | None = None) -> dict[str, str]:
     agenda, faq = write_content(tmp_path)
     return {
-        "AGENDA_PATH": str(agenda), "FAQ_DIR": str(faq), "BOT_TOKEN": token or fake.token,
-        "BOT_API_URL": fake.base_url, "DATABASE_PATH": str(tmp_path / "db" / "bot.sqlite3"),
+        "AGENDA_PATH": str(agenda),
+        "FAQ_DIR": str(faq),
+        "BOT_TOKEN": token or fake.token,
+        "BOT_API_URL": fake.base_url,
+        "DATABASE_PATH": str(tmp_path / "db" / "bot.sqlite3"),
         "ORGANISER_IDS": "42",
     }
 

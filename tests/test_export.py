@@ -29,14 +29,25 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def populate(path: Path) -> None:
     async def fill() -> None:
         async with await Store.open(path) as store:
-            for user, text, decision in ((1, "is there a bowling alley", "none"),
-                                         (2, "wifi password", "answer"),
-                                         (3, '=HYPERLINK("http://x", "click")', "none"),
-                                         (4, "lunch,\n\"where\"?", "none")):
+            for user, text, decision in (
+                (1, "is there a bowling alley", "none"),
+                (2, "wifi password", "answer"),
+                (3, '=HYPERLINK("http://x", "click")', "none"),
+                (4, 'lunch,\n"where"?', "none"),
+            ):
                 await store.record_question(
-                    user_id=user, chat_id=user, message_id=1, text=text, normalized=text,
-                    decision=decision, now=T0, best_kind="faq", best_id="wifi",
-                    best_label="Is there Wi-Fi?", score=0.42)
+                    user_id=user,
+                    chat_id=user,
+                    message_id=1,
+                    text=text,
+                    normalized=text,
+                    decision=decision,
+                    now=T0,
+                    best_kind="faq",
+                    best_id="wifi",
+                    best_label="Is there Wi-Fi?",
+                    score=0.42,
+                )
             await store.dismiss([3], 9001, T0)
 
     asyncio.run(fill())
@@ -62,7 +73,7 @@ def test_csv_open_by_default(db: Path):
     rows = list(csv.DictReader(io.StringIO(out)))
     columns = {"id", "asked_at", "user_id", "question", "status", "best_match", "score"}
     assert columns <= set(rows[0])
-    assert [r["question"] for r in rows] == ["is there a bowling alley", "lunch,\n\"where\"?"]
+    assert [r["question"] for r in rows] == ["is there a bowling alley", 'lunch,\n"where"?']
     assert rows[0]["status"] == "open" and rows[0]["best_match"] == "Is there Wi-Fi?"
     assert rows[0]["score"] == "0.42" and rows[0]["user_id"] == "1"
 

@@ -34,7 +34,8 @@ def test_only_the_telegram_layer_imports_telegram():
     offenders = [
         str(path.relative_to(BOT))
         for path in sorted(BOT.rglob("*.py"))
-        if path.parent.name != "handlers" and path.name not in TELEGRAM_LAYER
+        if path.parent.name != "handlers"
+        and path.name not in TELEGRAM_LAYER
         and imports_telegram(path)
     ]
     assert offenders == []

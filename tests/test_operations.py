@@ -21,15 +21,23 @@ NOW = datetime(2027, 2, 16, 10, 0, tzinfo=UTC)
 
 async def seed(path) -> None:
     async with await Store.open(path) as store:
+
         async def ask(user: int, text: str, key: str, when: datetime) -> int:
             return await store.record_question(
-                user_id=user, chat_id=user, message_id=1, text=text, normalized=key,
-                decision="none", now=when,
+                user_id=user,
+                chat_id=user,
+                message_id=1,
+                text=text,
+                normalized=key,
+                decision="none",
+                now=when,
             )
 
-        bikes = [await ask(1, "can i park my bicycle", "bicycl park", NOW),
-                 await ask(2, "Can I park my bicycle?", "bicycl park", NOW),
-                 await ask(3, "cycle parking hai?", "bicycl park", NOW)]
+        bikes = [
+            await ask(1, "can i park my bicycle", "bicycl park", NOW),
+            await ask(2, "Can I park my bicycle?", "bicycl park", NOW),
+            await ask(3, "cycle parking hai?", "bicycl park", NOW),
+        ]
         await store.mark_answered(bikes, "Bicycles go in the rack by Gate 2.", 99, NOW)
         pets = await ask(4, "can i bring my cat", "bring cat", NOW - timedelta(days=100))
         await store.mark_answered([pets], "Sorry, no pets.", 99, NOW)
@@ -88,11 +96,17 @@ def test_export_faq_candidates_groups_wordings_into_ready_entries(database, tmp_
     exported = yaml.safe_load(out)
     bikes, pets = exported["entries"]
     assert bikes["answer"] == "Bicycles go in the rack by Gate 2."
-    assert bikes["question"] in {"can i park my bicycle", "Can I park my bicycle?",
-                                 "cycle parking hai?"}
+    assert bikes["question"] in {
+        "can i park my bicycle",
+        "Can I park my bicycle?",
+        "cycle parking hai?",
+    }
     assert len(bikes["variants"]) == 2
-    assert pets == {"id": "can-i-bring-my-cat", "question": "can i bring my cat",
-                    "answer": "Sorry, no pets."}
+    assert pets == {
+        "id": "can-i-bring-my-cat",
+        "question": "can i bring my cat",
+        "answer": "Sorry, no pets.",
+    }
     # Pasted into a FAQ file, the entries load.
     from bot.content import load_content
     from tests.content_builder import write_content
@@ -105,7 +119,10 @@ def test_export_faq_candidates_groups_wordings_into_ready_entries(database, tmp_
 
 def test_commands_without_a_database_say_what_to_set(tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "missing.sqlite3"))
-    for argv in (("backup", "x.sqlite3"), ("purge", "--older-than", "90d"),
-                 ("export-faq-candidates",)):
+    for argv in (
+        ("backup", "x.sqlite3"),
+        ("purge", "--older-than", "90d"),
+        ("export-faq-candidates",),
+    ):
         code, _, err = run(*argv)
         assert code == 2 and "DATABASE_PATH" in err

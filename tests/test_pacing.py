@@ -166,8 +166,14 @@ async def test_a_late_send_does_not_slow_the_schedule_down():
     assert (len(times) - 1) / (times[-1] - times[0]) >= 27.5
 
 
-def simulate(p: Pacer, clock: FakeTime, sends: int, arrival: Callable[[float], float],
-             *, tracked: bool = True) -> tuple[list[float], list[float]]:
+def simulate(
+    p: Pacer,
+    clock: FakeTime,
+    sends: int,
+    arrival: Callable[[float], float],
+    *,
+    tracked: bool = True,
+) -> tuple[list[float], list[float]]:
     """Drive the pure schedule with Telegram answering each send when it arrives.
 
     `arrival(sent_at)` is when Telegram counts a send (network and server delays); its

@@ -41,8 +41,14 @@ class Process:
     @classmethod
     async def start(cls, env: dict[str, str], cwd: Path) -> Process:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", cwd=cwd, env=env,
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+            sys.executable,
+            "-m",
+            "bot",
+            cwd=cwd,
+            env=env,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
+        )
         return cls(process)
 
     async def _read(self) -> None:
@@ -54,6 +60,7 @@ class Process:
 
     async def wait_for_line(self, predicate: Callable[[str], bool], after: int = 0) -> int:
         """The index of the first line from `after` on that matches; fails on exit."""
+
         async def scan() -> int:
             index = after
             while True:
@@ -65,6 +72,7 @@ class Process:
                     raise AssertionError("bot exited:\n" + "\n".join(self.lines[-30:]))
                 self._changed.clear()
                 await self._changed.wait()
+
         return await asyncio.wait_for(scan(), TIMEOUT)
 
     async def stop(self, sig: int = signal.SIGTERM) -> int:
@@ -80,14 +88,24 @@ class Process:
 
 
 def process_env(fake: FakeTelegram, tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("BOT_", "ORGANISER_", "WEBHOOK_", "LOG_", "PORT"))}
-    env.update({
-        "PYTHONPATH": str(ROOT), "BOT_TOKEN": fake.token, "BOT_API_URL": fake.base_url,
-        "AGENDA_PATH": str(ROOT / "agenda.yaml"), "FAQ_DIR": str(ROOT / "faq"),
-        "DATABASE_PATH": str(tmp_path / "bot.sqlite3"), "BOT_NOW": "2027-02-16T11:30",
-        "ORGANISER_IDS": str(ORGANISER), "LOG_LEVEL": "INFO",
-    })
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("BOT_", "ORGANISER_", "WEBHOOK_", "LOG_", "PORT"))
+    }
+    env.update(
+        {
+            "PYTHONPATH": str(ROOT),
+            "BOT_TOKEN": fake.token,
+            "BOT_API_URL": fake.base_url,
+            "AGENDA_PATH": str(ROOT / "agenda.yaml"),
+            "FAQ_DIR": str(ROOT / "faq"),
+            "DATABASE_PATH": str(tmp_path / "bot.sqlite3"),
+            "BOT_NOW": "2027-02-16T11:30",
+            "ORGANISER_IDS": str(ORGANISER),
+            "LOG_LEVEL": "INFO",
+        }
+    )
     env.update(extra)
     return env
 
@@ -102,7 +120,8 @@ entries:
 
 
 async def test_sighup_reloads_and_sigterm_finishes_the_reply_in_flight(
-        fake: FakeTelegram, tmp_path: Path):
+    fake: FakeTelegram, tmp_path: Path
+):
     faq = tmp_path / "faq"
     shutil.copytree(ROOT / "faq", faq)
     env = process_env(fake, tmp_path, FAQ_DIR=str(faq), LOG_FORMAT="json")
@@ -114,10 +133,10 @@ async def test_sighup_reloads_and_sigterm_finishes_the_reply_in_flight(
         (faq / "zorbing.yaml").write_text("entries:\n  - id: zorbing\n    question: [\n")
         mark = len(bot.lines)
         bot.process.send_signal(signal.SIGHUP)
-        refused = await bot.wait_for_line(lambda line: "reload on SIGHUP refused" in line,
-                                          mark)
+        refused = await bot.wait_for_line(lambda line: "reload on SIGHUP refused" in line, mark)
         await bot.wait_for_line(
-            lambda line: "content problem" in line and "zorbing.yaml" in line, refused)
+            lambda line: "content problem" in line and "zorbing.yaml" in line, refused
+        )
         fake.user_sends(ATTENDEE, "/start")
         await fake.wait_for_message(ATTENDEE, timeout=TIMEOUT)
 
@@ -127,8 +146,7 @@ async def test_sighup_reloads_and_sigterm_finishes_the_reply_in_flight(
         bot.process.send_signal(signal.SIGHUP)
         await bot.wait_for_line(lambda line: "content reloaded" in line, mark)
         fake.user_sends(ATTENDEE, "where can I go zorbing?")
-        reply = await fake.wait_for_message(
-            ATTENDEE, contains="zorbing arena", timeout=TIMEOUT)
+        reply = await fake.wait_for_message(ATTENDEE, contains="zorbing arena", timeout=TIMEOUT)
         assert "behind Hall C" in reply["text"]
 
         # SIGTERM while the reply to a question is on its way: it still arrives.
@@ -172,8 +190,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def post_until_listening(session: aiohttp.ClientSession, url: str,
-                               **kwargs: object) -> aiohttp.ClientResponse:
+async def post_until_listening(
+    session: aiohttp.ClientSession, url: str, **kwargs: object
+) -> aiohttp.ClientResponse:
     """POST, retrying only while nothing listens yet (the server starts after setWebhook)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + TIMEOUT
@@ -205,14 +224,19 @@ async def test_webhook_mode_checks_the_secret_and_answers(fake: FakeTelegram, tm
         async with aiohttp.ClientSession() as session:
             refused = await post_until_listening(session, local, json=update)
             assert refused.status == 403
-            wrong = await session.post(local, json=update, headers={
-                "X-Telegram-Bot-Api-Secret-Token": "not-the-secret"})
+            wrong = await session.post(
+                local, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "not-the-secret"}
+            )
             assert wrong.status == 403
-            elsewhere = await session.post(f"http://127.0.0.1:{port}/", json=update, headers={
-                "X-Telegram-Bot-Api-Secret-Token": secret})
+            elsewhere = await session.post(
+                f"http://127.0.0.1:{port}/",
+                json=update,
+                headers={"X-Telegram-Bot-Api-Secret-Token": secret},
+            )
             assert elsewhere.status == 404
-            accepted = await session.post(local, json=update, headers={
-                "X-Telegram-Bot-Api-Secret-Token": secret})
+            accepted = await session.post(
+                local, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": secret}
+            )
             assert accepted.status == 200
         welcome = await fake.wait_for_message(ATTENDEE, timeout=TIMEOUT)
         assert "NCSC 2027" in welcome["text"]
@@ -236,8 +260,9 @@ async def test_sigterm_mid_broadcast_leaves_it_resumable(fake: FakeTelegram, tmp
     store = await Store.open(database)
     try:
         for user_id in users:
-            await store.upsert_user(user_id, f"Attendee {user_id}", None, "en",
-                                    datetime(2027, 2, 16, 6, 0, tzinfo=UTC))
+            await store.upsert_user(
+                user_id, f"Attendee {user_id}", None, "en", datetime(2027, 2, 16, 6, 0, tzinfo=UTC)
+            )
     finally:
         await store.close()
     env = process_env(fake, tmp_path, BROADCAST_RATE="10")
@@ -254,8 +279,11 @@ async def test_sigterm_mid_broadcast_leaves_it_resumable(fake: FakeTelegram, tmp
     assert code == 0, bot.output
 
     def delivered() -> Counter[int]:
-        return Counter(r["chat_id"] for r in fake.sent
-                       if r["chat_id"] in users and r["method"] == "sendMessage")
+        return Counter(
+            r["chat_id"]
+            for r in fake.sent
+            if r["chat_id"] in users and r["method"] == "sendMessage"
+        )
 
     got = delivered()
     assert 10 <= len(got) < 40
@@ -271,8 +299,10 @@ async def test_sigterm_mid_broadcast_leaves_it_resumable(fake: FakeTelegram, tmp
     bot = await Process.start(env, tmp_path)
     try:
         await fake.wait_for_message(
-            ORGANISER, predicate=lambda r: r["text"].startswith("✅ Announcement #1"),
-            timeout=TIMEOUT)
+            ORGANISER,
+            predicate=lambda r: r["text"].startswith("✅ Announcement #1"),
+            timeout=TIMEOUT,
+        )
     finally:
         code = await bot.stop(signal.SIGTERM)
     assert code == 0, bot.output

@@ -97,8 +97,14 @@ async def store(tmp_path: Path) -> AsyncIterator[Store]:
 
 def service(store: Store, content: Content, now: Moment, send: Recorder) -> ReminderService:
     clock = FakeTime()
-    return ReminderService(store, send, pacer=Pacer(28, clock=clock, sleep=clock.sleep),
-                           content=lambda: content, now=now, render=render)
+    return ReminderService(
+        store,
+        send,
+        pacer=Pacer(28, clock=clock, sleep=clock.sleep),
+        content=lambda: content,
+        now=now,
+        render=render,
+    )
 
 
 async def test_sent_once_even_across_a_restart(tmp_path: Path, content: Content):
@@ -127,8 +133,7 @@ async def test_sent_once_even_across_a_restart(tmp_path: Path, content: Content)
         await second.close()
 
 
-async def test_parallel_sessions_make_one_message_and_off_means_off(store: Store,
-                                                                     content: Content):
+async def test_parallel_sessions_make_one_message_and_off_means_off(store: Store, content: Content):
     now = Moment(local(content, "2027-02-17 09:55"))
     for user in (1, 2):
         await store.upsert_user(user, "A", None, "en", now.value)
@@ -177,5 +182,4 @@ def test_reminder_window_uses_the_conference_timezone(content: Content):
 
     moment = datetime(2027, 2, 16, 4, 50, tzinfo=UTC)
     assert due_reminders(content, [candidate(1, "forensics")], moment)
-    assert not due_reminders(content, [candidate(1, "forensics")],
-                             moment - timedelta(seconds=1))
+    assert not due_reminders(content, [candidate(1, "forensics")], moment - timedelta(seconds=1))

@@ -119,8 +119,12 @@ def test_every_key_has_english_and_urdu_with_the_same_placeholders():
 
 
 def _urdu_lines() -> list[tuple[str, str]]:
-    return [(key, line) for key, text in messages.UR.items() for line in text.split("\n")
-            if any("\u0600" <= char <= "\u06ff" for char in line)]
+    return [
+        (key, line)
+        for key, text in messages.UR.items()
+        for line in text.split("\n")
+        if any("\u0600" <= char <= "\u06ff" for char in line)
+    ]
 
 
 def test_no_urdu_line_ends_with_ascii_punctuation():
@@ -139,8 +143,10 @@ def test_urdu_lines_read_right_to_left():
     for key, line in _urdu_lines():
         if messages.is_plain(key):
             continue
-        assert line.startswith(messages.RLM) or (
-            messages.first_strong_direction(line) == "rtl"), (key, line)
+        assert line.startswith(messages.RLM) or (messages.first_strong_direction(line) == "rtl"), (
+            key,
+            line,
+        )
     # "/" stays attached to its command in an RTL line; tags are left alone.
     assert f"{messages.LRM}/start" in messages.UR["stopped"]
     assert "</b>" in messages.UR["welcome"] and f"{messages.LRM}</" not in messages.UR["welcome"]

@@ -87,8 +87,15 @@ async def test_fresh_database_is_migrated_in_wal_mode(db_path: Path) -> None:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == len(storage.MIGRATIONS)
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         assert {
-            "users", "questions", "votes", "broadcasts", "deliveries", "stars",
-            "reminder_prefs", "reminders_sent", "settings",
+            "users",
+            "questions",
+            "votes",
+            "broadcasts",
+            "deliveries",
+            "stars",
+            "reminder_prefs",
+            "reminders_sent",
+            "settings",
         } <= tables
     finally:
         conn.close()
@@ -248,15 +255,36 @@ async def test_question_fields_and_status_from_decision(store: Store) -> None:
     answered = await ask(
         store, 1, "wifi password?", decision="answer", best=("faq", "wifi", "Wi-Fi"), score=0.91
     )
-    suggested = await ask(store, 1, "internet?", decision="suggest", minute=1,
-                          best=("faq", "wifi", "Wi-Fi"), score=0.5)
+    suggested = await ask(
+        store,
+        1,
+        "internet?",
+        decision="suggest",
+        minute=1,
+        best=("faq", "wifi", "Wi-Fi"),
+        score=0.5,
+    )
     q = await store.get_question(answered)
     assert q == Question(
-        id=answered, user_id=1, chat_id=1, message_id=1000, text="wifi password?",
-        normalized="wifi password?", asked_at=at(0), decision="answer", best_kind="faq",
-        best_id="wifi", best_label="Wi-Fi", score=0.91, status="answered_by_bot",
-        chosen_key=None, organiser_post_chat_id=None, organiser_post_message_id=None,
-        answer_text=None, answered_at=None, answered_by=None,
+        id=answered,
+        user_id=1,
+        chat_id=1,
+        message_id=1000,
+        text="wifi password?",
+        normalized="wifi password?",
+        asked_at=at(0),
+        decision="answer",
+        best_kind="faq",
+        best_id="wifi",
+        best_label="Wi-Fi",
+        score=0.91,
+        status="answered_by_bot",
+        chosen_key=None,
+        organiser_post_chat_id=None,
+        organiser_post_message_id=None,
+        answer_text=None,
+        answered_at=None,
+        answered_by=None,
     )
     assert q.best_key == "faq:wifi"
     s = await store.get_question(suggested)
@@ -334,7 +362,10 @@ async def test_answering_a_group(store: Store) -> None:
         q = await store.get_question(qid)
         assert q is not None
         assert (q.status, q.answer_text, q.answered_by, q.answered_at) == (
-            "answered", "12:30 in Hall C", 42, at(10),
+            "answered",
+            "12:30 in Hall C",
+            42,
+            at(10),
         )
     assert await store.group_members(ids[0]) == []
     assert [g.representative_id for g in await store.open_groups(10, 0)] == [other]
@@ -352,7 +383,10 @@ async def test_dismiss(store: Store) -> None:
     q = await store.get_question(q1)
     assert q is not None
     assert (q.status, q.answer_text, q.answered_by, q.answered_at) == (
-        "dismissed", None, 42, at(3),
+        "dismissed",
+        None,
+        42,
+        at(3),
     )
     assert await store.dismiss([q1], 42, at(4)) == []
 
@@ -452,8 +486,7 @@ async def test_stats_on_empty_database(store: Store) -> None:
 
 async def test_top_targets_are_capped_at_ten(store: Store) -> None:
     for i in range(12):
-        await ask(store, 1, f"q{i}", decision="answer", best=("faq", f"f{i:02}", f"F{i}"),
-                  minute=i)
+        await ask(store, 1, f"q{i}", decision="answer", best=("faq", f"f{i:02}", f"F{i}"), minute=i)
     assert len((await store.stats()).top_targets) == storage.TOP_TARGETS
 
 
@@ -498,8 +531,15 @@ async def test_forget_user_removes_everything(store: Store, db_path: Path) -> No
 
     conn = raw(db_path)
     try:
-        for table in ("users", "questions", "votes", "stars", "reminder_prefs",
-                      "reminders_sent", "deliveries"):
+        for table in (
+            "users",
+            "questions",
+            "votes",
+            "stars",
+            "reminder_prefs",
+            "reminders_sent",
+            "deliveries",
+        ):
             n = conn.execute(f"SELECT COUNT(*) FROM {table} WHERE user_id = 1").fetchone()[0]
             assert n == 0, table
         votes = conn.execute("SELECT question_id, user_id FROM votes ORDER BY user_id").fetchall()

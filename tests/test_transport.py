@@ -70,11 +70,14 @@ async def test_a_bot_on_the_aiohttp_client_works_against_the_fake(fake: FakeTele
     async with telegram.Bot(DEFAULT_TOKEN, base_url=fake.base_url, request=request) as bot:
         me = await bot.get_me()
         keyboard = telegram.InlineKeyboardMarkup(
-            [[telegram.InlineKeyboardButton("👍", callback_data="vote:1:up")]])
-        sent = await bot.send_message(1001, "<b>Hall A</b> &amp; Urdu: ہال", parse_mode="HTML",
-                                      reply_markup=keyboard)
-        document = await bot.send_document(1001, b"id,question\n1,wifi?\n",
-                                           filename="open.csv", caption="open questions")
+            [[telegram.InlineKeyboardButton("👍", callback_data="vote:1:up")]]
+        )
+        sent = await bot.send_message(
+            1001, "<b>Hall A</b> &amp; Urdu: ہال", parse_mode="HTML", reply_markup=keyboard
+        )
+        document = await bot.send_document(
+            1001, b"id,question\n1,wifi?\n", filename="open.csv", caption="open questions"
+        )
     assert me.is_bot
     assert sent.text == "Hall A & Urdu: ہال"
     assert sent.reply_markup == keyboard
@@ -86,24 +89,32 @@ async def test_a_bot_on_the_aiohttp_client_works_against_the_fake(fake: FakeTele
 
 async def test_the_same_call_reaches_the_server_as_it_does_over_httpx(fake: FakeTelegram):
     keyboard = telegram.InlineKeyboardMarkup(
-        [[telegram.InlineKeyboardButton("None of these", callback_data="none:17")]])
+        [[telegram.InlineKeyboardButton("None of these", callback_data="none:17")]]
+    )
     for request in (HTTPXRequest(), AiohttpRequest()):
         async with telegram.Bot(DEFAULT_TOKEN, base_url=fake.base_url, request=request) as bot:
-            await bot.send_message(1001, "a &amp; b <i>c</i>", parse_mode="HTML",
-                                   reply_markup=keyboard, disable_notification=True)
+            await bot.send_message(
+                1001,
+                "a &amp; b <i>c</i>",
+                parse_mode="HTML",
+                reply_markup=keyboard,
+                disable_notification=True,
+            )
     over_httpx, over_aiohttp = fake.requests_for("sendMessage")[-2:]
     assert over_aiohttp.params == over_httpx.params
-    assert over_aiohttp.response == {**over_httpx.response, "result": {
-        **over_httpx.response["result"],
-        "message_id": over_aiohttp.response["result"]["message_id"],
-        "date": over_aiohttp.response["result"]["date"],
-    }}
+    assert over_aiohttp.response == {
+        **over_httpx.response,
+        "result": {
+            **over_httpx.response["result"],
+            "message_id": over_aiohttp.response["result"]["message_id"],
+            "date": over_aiohttp.response["result"]["date"],
+        },
+    }
 
 
 async def test_telegram_errors_keep_their_status(fake: FakeTelegram):
     fake.block(1001)
-    async with telegram.Bot(DEFAULT_TOKEN, base_url=fake.base_url,
-                            request=AiohttpRequest()) as bot:
+    async with telegram.Bot(DEFAULT_TOKEN, base_url=fake.base_url, request=AiohttpRequest()) as bot:
         with pytest.raises(telegram.error.Forbidden):
             await bot.send_message(1001, "hello")
         with pytest.raises(telegram.error.BadRequest):
@@ -185,8 +196,10 @@ async def proxy_server() -> AsyncIterator[tuple[str, list[str]]]:
 
 @pytest.mark.parametrize("bypass", [False, True])
 async def test_proxy_variables_are_honoured(
-    monkeypatch: pytest.MonkeyPatch, slow_server: tuple[str, list[str]],
-    proxy_server: tuple[str, list[str]], bypass: bool,
+    monkeypatch: pytest.MonkeyPatch,
+    slow_server: tuple[str, list[str]],
+    proxy_server: tuple[str, list[str]],
+    bypass: bool,
 ):
     base_url, direct = slow_server
     proxy_url, via_proxy = proxy_server
@@ -213,10 +226,13 @@ async def test_proxy_variables_are_honoured(
 
 
 def test_the_bot_and_its_polling_use_the_aiohttp_client(
-    fake: FakeTelegram, tmp_path: Path, sample_answerer: Answerer,
+    fake: FakeTelegram,
+    tmp_path: Path,
+    sample_answerer: Answerer,
 ):
-    app = build_application(make_settings(fake, tmp_path), sample_answerer.content,
-                            answerer=sample_answerer)
+    app = build_application(
+        make_settings(fake, tmp_path), sample_answerer.content, answerer=sample_answerer
+    )
     assert isinstance(app.bot.request, AiohttpRequest)
     # PTB keeps the getUpdates client apart (index 0) so a long poll never blocks a reply.
     assert isinstance(app.bot._request[0], AiohttpRequest)

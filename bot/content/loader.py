@@ -27,7 +27,16 @@ VENUE_KEYS = {"name", "address", "map_url"}
 ROOM_KEYS = {"id", "name", "floor"}
 SPEAKER_KEYS = {"id", "name", "title", "bio"}
 SESSION_KEYS = {
-    "id", "title", "start", "end", "room", "kind", "track", "speakers", "description", "tags",
+    "id",
+    "title",
+    "start",
+    "end",
+    "room",
+    "kind",
+    "track",
+    "speakers",
+    "description",
+    "tags",
 }
 FAQ_FILE_KEYS = {"topic", "synonyms", "entries"}
 FAQ_ENTRY_KEYS = {"id", "question", "variants", "answer", "answer_ur", "tags"}
@@ -43,7 +52,10 @@ class _Checker:
         self.problems = problems
 
     def add(
-        self, message: str, line: int | None = None, entry: str | None = None,
+        self,
+        message: str,
+        line: int | None = None,
+        entry: str | None = None,
         field: str | None = None,
     ) -> None:
         self.problems.append(Problem(self.file, message, line, entry, field))
@@ -64,11 +76,18 @@ class _Checker:
                 allowed_list = ", ".join(sorted(allowed))
                 self.add(
                     f"unknown key '{key}'{hint}; allowed: {allowed_list}",
-                    mapping.key_lines.get(key), entry, key,
+                    mapping.key_lines.get(key),
+                    entry,
+                    key,
                 )
 
     def text(
-        self, mapping: Located, key: str, *, required: bool = False, entry: str | None = None,
+        self,
+        mapping: Located,
+        key: str,
+        *,
+        required: bool = False,
+        entry: str | None = None,
     ) -> str | None:
         value = mapping.get(key)
         line = mapping.key_lines.get(key, mapping.line)
@@ -123,7 +142,9 @@ class _Checker:
         if not _ID_RE.match(raw):
             self.add(
                 "ids may use letters, digits, '-', '_' and '.', starting with a letter or digit",
-                line, raw, "id",
+                line,
+                raw,
+                "id",
             )
         where = f"{self.file}:{line}"
         if raw in seen:
@@ -178,7 +199,9 @@ def _load_agenda(path: Path, problems: list[Problem]) -> tuple[Any, ...] | None:
             except (ZoneInfoNotFoundError, ValueError):
                 check.add(
                     f"unknown timezone '{tz_name}' (use an IANA name such as Asia/Karachi)",
-                    conf.key_lines.get("timezone"), "conference", "timezone",
+                    conf.key_lines.get("timezone"),
+                    "conference",
+                    "timezone",
                 )
         venue = None
         raw_venue = conf.get("venue")
@@ -193,7 +216,10 @@ def _load_agenda(path: Path, problems: list[Problem]) -> tuple[Any, ...] | None:
                 )
         if name and tz:
             conference = Conference(
-                name=name, timezone=tz, short_name=check.text(conf, "short_name"), venue=venue,
+                name=name,
+                timezone=tz,
+                short_name=check.text(conf, "short_name"),
+                venue=venue,
             )
 
     rooms: dict[str, Room] = {}
@@ -213,7 +239,8 @@ def _load_agenda(path: Path, problems: list[Problem]) -> tuple[Any, ...] | None:
         name = check.text(item, "name", required=True, entry=speaker_id)
         if speaker_id and name:
             speakers[speaker_id] = Speaker(
-                speaker_id, name,
+                speaker_id,
+                name,
                 check.text(item, "title", entry=speaker_id),
                 check.text(item, "bio", entry=speaker_id),
             )
@@ -233,8 +260,12 @@ def _load_agenda(path: Path, problems: list[Problem]) -> tuple[Any, ...] | None:
 
 
 def _load_session(
-    check: _Checker, item: Located, seen: dict[str, str], tz: ZoneInfo | None,
-    rooms: dict[str, Room], speakers: dict[str, Speaker],
+    check: _Checker,
+    item: Located,
+    seen: dict[str, str],
+    tz: ZoneInfo | None,
+    rooms: dict[str, Room],
+    speakers: dict[str, Speaker],
 ) -> Session | None:
     check.keys(item, SESSION_KEYS, item.get("id") if isinstance(item.get("id"), str) else None)
     sid = check.entry_id(item, seen, "session")
@@ -249,13 +280,17 @@ def _load_session(
                 check.add(
                     f"cannot read time '{raw}' (write it as YYYY-MM-DD HH:MM, e.g. "
                     "2027-02-16 09:00, local time in the conference timezone)",
-                    item.key_lines.get(key), sid, key,
+                    item.key_lines.get(key),
+                    sid,
+                    key,
                 )
     start, end = times["start"], times["end"]
     if start and end and end <= start:
         check.add(
             f"end ({end:%Y-%m-%d %H:%M}) must be after start ({start:%Y-%m-%d %H:%M})",
-            item.key_lines.get("end"), sid, "end",
+            item.key_lines.get("end"),
+            sid,
+            "end",
         )
     room = None
     room_ref = check.text(item, "room", entry=sid)
@@ -277,7 +312,9 @@ def _load_session(
             close = difflib.get_close_matches(ref, list(speakers), n=1, cutoff=0.6)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             check.add(
-                f"unknown speaker id '{ref}'{hint}", item.key_lines.get("speakers"), sid,
+                f"unknown speaker id '{ref}'{hint}",
+                item.key_lines.get("speakers"),
+                sid,
                 "speakers",
             )
         else:
@@ -285,7 +322,11 @@ def _load_session(
     if not (sid and title and start and end and end > start and tz):
         return None
     return Session(
-        id=sid, title=title, start=start, end=end, room=room,
+        id=sid,
+        title=title,
+        start=start,
+        end=end,
+        room=room,
         kind=(check.text(item, "kind", entry=sid) or "").lower() or None,
         track=check.text(item, "track", entry=sid),
         speakers=tuple(session_speakers),
@@ -300,7 +341,9 @@ def _topic_from_filename(path: Path) -> str:
 
 
 def _load_faq_file(
-    path: Path, problems: list[Problem], seen: dict[str, str],
+    path: Path,
+    problems: list[Problem],
+    seen: dict[str, str],
 ) -> tuple[list[FaqEntry], list[tuple[str, ...]]]:
     check = _Checker(str(path), problems)
     try:
@@ -321,17 +364,22 @@ def _load_faq_file(
     if raw_syn is not None:
         syn_line = data.key_lines.get("synonyms")
         if not isinstance(raw_syn, LocatedList):
-            check.add("must be a list of word lists, e.g. - [wifi, wi-fi, internet]", syn_line,
-                      field="synonyms")
+            check.add(
+                "must be a list of word lists, e.g. - [wifi, wi-fi, internet]",
+                syn_line,
+                field="synonyms",
+            )
         else:
             for group, line in zip(raw_syn, raw_syn.item_lines, strict=True):
                 words = (
                     tuple(w.strip() for w in group if isinstance(w, str) and w.strip())
-                    if isinstance(group, LocatedList) else ()
+                    if isinstance(group, LocatedList)
+                    else ()
                 )
                 if len(words) < 2:
-                    check.add("each synonym group must list at least two words", line,
-                              field="synonyms")
+                    check.add(
+                        "each synonym group must list at least two words", line, field="synonyms"
+                    )
                 else:
                     synonyms.append(words)
 
@@ -347,7 +395,11 @@ def _load_faq_file(
 
 
 def _load_faq_entry(
-    check: _Checker, item: Located, seen: dict[str, str], topic: str, file: str,
+    check: _Checker,
+    item: Located,
+    seen: dict[str, str],
+    topic: str,
+    file: str,
 ) -> FaqEntry | None:
     check.keys(item, FAQ_ENTRY_KEYS, item.get("id") if isinstance(item.get("id"), str) else None)
     eid = check.entry_id(item, seen, "FAQ")
@@ -359,15 +411,23 @@ def _load_faq_entry(
             check.add(
                 f"answer is {len(text):,} characters; keep it under {MAX_ANSWER_CHARS:,} so it "
                 "fits one Telegram message with the bot's framing",
-                item.key_lines.get(key), eid, key,
+                item.key_lines.get(key),
+                eid,
+                key,
             )
     variants = check.text_list(item, "variants", eid)
     tags = tuple(t.lower() for t in check.text_list(item, "tags", eid))
     if not (eid and question and answer):
         return None
     return FaqEntry(
-        id=eid, question=question, answer=answer, topic=topic, variants=variants, tags=tags,
-        answer_ur=answer_ur, source_file=file,
+        id=eid,
+        question=question,
+        answer=answer,
+        topic=topic,
+        variants=variants,
+        tags=tags,
+        answer_ur=answer_ur,
+        source_file=file,
     )
 
 
@@ -397,8 +457,12 @@ def load_content(agenda_path: Path | str, faq_dir: Path | str) -> Content:
         raise ContentError(problems)
     conference, rooms, speakers, sessions = agenda
     return Content(
-        conference=conference, rooms=rooms, speakers=speakers, sessions=sessions,
-        faq=tuple(faq), synonyms=tuple(synonyms),
+        conference=conference,
+        rooms=rooms,
+        speakers=speakers,
+        sessions=sessions,
+        faq=tuple(faq),
+        synonyms=tuple(synonyms),
     )
 
 

@@ -65,8 +65,9 @@ KEY = "announcements"
 PREVIEW_CHARS = 200  # of the announcement, quoted under progress reports and lists
 LIST_LIMIT = 10
 MAX_STAR_BUTTONS = 40  # Telegram allows 100 buttons; a day's programme fits
-SENDING_METHODS = frozenset({"sendMessage", "editMessageText", "editMessageReplyMarkup",
-                             "sendDocument", "sendPhoto"})
+SENDING_METHODS = frozenset(
+    {"sendMessage", "editMessageText", "editMessageReplyMarkup", "sendDocument", "sendPhoto"}
+)
 
 _OPTION_SESSION = re.compile(r"session:(\S+)\s*")
 _OPTION_AT = re.compile(r"at\s+(\d{4}-\d{1,2}-\d{1,2})[ T](\d{1,2}:\d{2})\s*")
@@ -96,8 +97,11 @@ def _of(context: ContextTypes.DEFAULT_TYPE) -> Announcements:
     return of(context.application)
 
 
-async def start(application: Application[Any, Any, Any, Any, Any, Any], *,
-                progress_interval: float | None = None) -> Announcements:
+async def start(
+    application: Application[Any, Any, Any, Any, Any, Any],
+    *,
+    progress_interval: float | None = None,
+) -> Announcements:
     """After the store is open: start the sender (resuming what was pending) and reminders."""
     st = state_of(application)
     settings = st.settings
@@ -111,13 +115,20 @@ async def start(application: Application[Any, Any, Any, Any, Any, Any], *,
         await show_progress(st, holder["it"], progress)
 
     extra = {} if progress_interval is None else {"progress_interval": progress_interval}
-    broadcaster = Broadcaster(st.store, sender.send, pacer=pacer, now=st.now,
-                              on_progress=on_progress, **extra)
+    broadcaster = Broadcaster(
+        st.store, sender.send, pacer=pacer, now=st.now, on_progress=on_progress, **extra
+    )
     reminders = ReminderService(
-        st.store, sender.send, pacer=pacer, content=lambda: st.content, now=st.now,
+        st.store,
+        sender.send,
+        pacer=pacer,
+        content=lambda: st.content,
+        now=st.now,
         render=lambda due, now: (
             reminder_text(due, now, st.language_of(due[0].user_id if due else None)),
-            ParseMode.HTML))
+            ParseMode.HTML,
+        ),
+    )
     it = holder["it"] = Announcements(sender, pacer, broadcaster, reminders)
     application.bot_data[KEY] = it
     _observe_replies(application, pacer)
@@ -136,8 +147,7 @@ async def stop(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     await it.sender.shutdown()
 
 
-def _observe_replies(application: Application[Any, Any, Any, Any, Any, Any],
-                     pacer: Pacer) -> None:
+def _observe_replies(application: Application[Any, Any, Any, Any, Any, Any], pacer: Pacer) -> None:
     """Count the handlers' own messages in the broadcast pacer's window.
 
     Replies are not delayed (an attendee is waiting for them); the broadcast yields
@@ -149,9 +159,14 @@ def _observe_replies(application: Application[Any, Any, Any, Any, Any, Any],
         return
     original = limiter.process_request
 
-    async def process_request(callback: Callable[..., Coroutine[Any, Any, Any]], args: Any,
-                              kwargs: dict[str, Any], endpoint: str, data: dict[str, Any],
-                              rate_limit_args: Any) -> Any:
+    async def process_request(
+        callback: Callable[..., Coroutine[Any, Any, Any]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: Any,
+    ) -> Any:
         if endpoint not in SENDING_METHODS:
             return await original(callback, args, kwargs, endpoint, data, rate_limit_args)
         chat = data.get("chat_id")
@@ -195,7 +210,7 @@ def _excerpt(text: str) -> Safe:
 
 def audience_label(content: Content, audience: str, count: int | None, lang: str) -> str:
     if audience.startswith(AUDIENCE_SESSION_PREFIX):
-        session_id = audience[len(AUDIENCE_SESSION_PREFIX):]
+        session_id = audience[len(AUDIENCE_SESSION_PREFIX) :]
         session = content.session(session_id)
         title = session.title if session else session_id
         key = "ann.audience_session"
@@ -237,15 +252,15 @@ def parse_announce(message: Message, content: Content, now: datetime, lang: str)
         elif match := _OPTION_AT.match(rest):
             try:
                 when = datetime.fromisoformat(
-                    f"{match.group(1)} {match.group(2).zfill(5)}").replace(tzinfo=tz)
+                    f"{match.group(1)} {match.group(2).zfill(5)}"
+                ).replace(tzinfo=tz)
             except ValueError:
                 return Draft(problem=html_text("ann.bad_time", lang, tz=tz.key))
             if when <= now:
-                return Draft(problem=html_text("ann.past_time", lang,
-                                               time=_when(when, content)))
+                return Draft(problem=html_text("ann.past_time", lang, time=_when(when, content)))
         else:
             break
-        rest = rest[match.end():]
+        rest = rest[match.end() :]
     text = rest.strip()
     reply = message.reply_to_message
     if not text and reply is not None:
@@ -255,9 +270,14 @@ def parse_announce(message: Message, content: Content, now: datetime, lang: str)
     if not text:
         return Draft(problem=html_text("ann.usage", lang, tz=tz.key))
     if render.visible_length(text) > render.MAX_MESSAGE:
-        return Draft(problem=html_text("ann.too_long", lang,
-                                       length=_n(render.visible_length(text)),
-                                       limit=_n(render.MAX_MESSAGE)))
+        return Draft(
+            problem=html_text(
+                "ann.too_long",
+                lang,
+                length=_n(render.visible_length(text)),
+                limit=_n(render.MAX_MESSAGE),
+            )
+        )
     return Draft(text=text, audience=audience, scheduled_for=when)
 
 
@@ -270,18 +290,33 @@ def _preview_body(header: str, text: str) -> str:
 
 
 def preview_keyboard(broadcast_id: int, count: int, lang: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[
-        InlineKeyboardButton(plain("btn.ann_send", lang, count=_n(count)),
-                             callback_data=render.callback_data("ann", "send", broadcast_id)),
-        InlineKeyboardButton(plain("btn.ann_cancel", lang),
-                             callback_data=render.callback_data("ann", "cancel", broadcast_id)),
-    ]])
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    plain("btn.ann_send", lang, count=_n(count)),
+                    callback_data=render.callback_data("ann", "send", broadcast_id),
+                ),
+                InlineKeyboardButton(
+                    plain("btn.ann_cancel", lang),
+                    callback_data=render.callback_data("ann", "cancel", broadcast_id),
+                ),
+            ]
+        ]
+    )
 
 
 def stop_keyboard(broadcast_id: int, lang: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton(
-        plain("btn.ann_stop", lang),
-        callback_data=render.callback_data("ann", "stop", broadcast_id))]])
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    plain("btn.ann_stop", lang),
+                    callback_data=render.callback_data("ann", "stop", broadcast_id),
+                )
+            ]
+        ]
+    )
 
 
 async def cmd_announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -306,21 +341,32 @@ async def cmd_announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     broadcaster = _of(context).broadcaster
     broadcast_id = await broadcaster.create(
-        created_by=user.id, text=draft.text, parse_mode=ParseMode.HTML,
-        audience=draft.audience, scheduled_for=draft.scheduled_for)
+        created_by=user.id,
+        text=draft.text,
+        parse_mode=ParseMode.HTML,
+        audience=draft.audience,
+        scheduled_for=draft.scheduled_for,
+    )
     if draft.scheduled_for is None:
         when = html_text("ann.when_now", lang)
     else:
-        when = html_text("ann.when_at", lang, time=_when(draft.scheduled_for, content),
-                         tz=content.conference.timezone.key,
-                         delta=duration((draft.scheduled_for - st.now()).total_seconds()))
+        when = html_text(
+            "ann.when_at",
+            lang,
+            time=_when(draft.scheduled_for, content),
+            tz=content.conference.timezone.key,
+            delta=duration((draft.scheduled_for - st.now()).total_seconds()),
+        )
     header = html_text("ann.preview", lang, id=broadcast_id, audience=audience, when=when)
     text = Safe(f"{header}\n{_preview_body(header, draft.text)}")
     try:
         sent = await context.bot.send_message(
-            chat.id, text, parse_mode=ParseMode.HTML,
+            chat.id,
+            text,
+            parse_mode=ParseMode.HTML,
             reply_markup=preview_keyboard(broadcast_id, count, lang),
-            link_preview_options=NO_PREVIEW)
+            link_preview_options=NO_PREVIEW,
+        )
     except BadRequest as exc:
         # The preview carries the very same HTML, so Telegram would refuse it for every
         # attendee too: drop the draft and say why, before anything can be confirmed.
@@ -355,28 +401,34 @@ async def on_announce_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
             return
         if result.status == "sending":
             # The sender's first progress report replaces this message (and its buttons).
-            await answer_query(query, plain("cb.ann_sending", lang,
-                                            count=_n(result.recipients)))
+            await answer_query(query, plain("cb.ann_sending", lang, count=_n(result.recipients)))
             return
         broadcast = result.broadcast
         assert broadcast is not None and broadcast.scheduled_for is not None
         await answer_query(query, plain("cb.ann_scheduled", lang))
-        await _edit_message(query, scheduled_text(st, broadcast, lang),
-                            stop_keyboard(broadcast_id, lang))
+        await _edit_message(
+            query, scheduled_text(st, broadcast, lang), stop_keyboard(broadcast_id, lang)
+        )
         return
     previous = await it.broadcaster.cancel(broadcast_id)
     if previous is None:
         await answer_query(query, plain("cb.ann_gone", lang))
         await _refresh_if_list(query, st, lang)
         return
-    await answer_query(query, plain("cb.ann_stopping" if previous == "sending"
-                                    else "cb.ann_cancelled", lang))
+    await answer_query(
+        query, plain("cb.ann_stopping" if previous == "sending" else "cb.ann_cancelled", lang)
+    )
     broadcast = await st.store.get_broadcast(broadcast_id)
-    is_progress = (broadcast is not None and query.message is not None
-                   and broadcast.progress_message_id == query.message.message_id)
+    is_progress = (
+        broadcast is not None
+        and query.message is not None
+        and broadcast.progress_message_id == query.message.message_id
+    )
     if previous in ("draft", "scheduled") and broadcast is not None:
-        note = Safe(html_text(f"ann.cancelled_{previous}", lang, id=broadcast_id)
-                    + f"\n{_excerpt(broadcast.text)}")
+        note = Safe(
+            html_text(f"ann.cancelled_{previous}", lang, id=broadcast_id)
+            + f"\n{_excerpt(broadcast.text)}"
+        )
         if is_progress:
             await _edit_message(query, note, None)
         else:
@@ -390,8 +442,9 @@ async def _edit_message(query: Any, text: str, markup: InlineKeyboardMarkup | No
     if message is None:
         return
     try:
-        await message.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=markup,
-                                link_preview_options=NO_PREVIEW)
+        await message.edit_text(
+            text, parse_mode=ParseMode.HTML, reply_markup=markup, link_preview_options=NO_PREVIEW
+        )
     except BadRequest as exc:
         if "not modified" not in str(exc).lower():
             raise
@@ -400,11 +453,17 @@ async def _edit_message(query: Any, text: str, markup: InlineKeyboardMarkup | No
 def scheduled_text(st: BotState, broadcast: Broadcast, lang: str) -> Safe:
     content = st.content
     assert broadcast.scheduled_for is not None
-    return Safe(html_text(
-        "ann.scheduled", lang, id=broadcast.id, time=_when(broadcast.scheduled_for, content),
-        tz=content.conference.timezone.key,
-        audience=audience_label(content, broadcast.audience, None, lang),
-    ) + f"\n{_excerpt(broadcast.text)}")
+    return Safe(
+        html_text(
+            "ann.scheduled",
+            lang,
+            id=broadcast.id,
+            time=_when(broadcast.scheduled_for, content),
+            tz=content.conference.timezone.key,
+            audience=audience_label(content, broadcast.audience, None, lang),
+        )
+        + f"\n{_excerpt(broadcast.text)}"
+    )
 
 
 # --- progress -----------------------------------------------------------------------------
@@ -415,8 +474,11 @@ def progress_text(st: BotState, progress: Progress, lang: str = "en") -> tuple[S
     broadcast, counts = progress.broadcast, progress.counts
     content = st.content
     values: dict[str, object] = {
-        "id": broadcast.id, "sent": _n(counts.sent), "blocked": _n(counts.blocked),
-        "failed": _n(counts.failed), "remaining": _n(counts.pending),
+        "id": broadcast.id,
+        "sent": _n(counts.sent),
+        "blocked": _n(counts.blocked),
+        "failed": _n(counts.failed),
+        "remaining": _n(counts.pending),
         "audience": audience_label(content, broadcast.audience, counts.total, lang),
     }
     late = ""
@@ -427,12 +489,10 @@ def progress_text(st: BotState, progress: Progress, lang: str = "en") -> tuple[S
         body = html_text("ann.stopped", lang, **values)
         report = html_text("ann.report_stopped", lang, **values)
     elif progress.finished:
-        body = html_text("ann.done", lang, elapsed=duration(progress.elapsed_seconds),
-                         **values)
+        body = html_text("ann.done", lang, elapsed=duration(progress.elapsed_seconds), **values)
         report = html_text("ann.report", lang, **values)
     else:
-        body = html_text("ann.progress", lang, eta=duration(progress.eta_seconds or 0),
-                         **values)
+        body = html_text("ann.progress", lang, eta=duration(progress.eta_seconds or 0), **values)
         report = None
     return Safe(f"{body}{late}\n{excerpt}"), report
 
@@ -453,8 +513,9 @@ async def show_progress(st: BotState, it: Announcements, progress: Progress) -> 
             it.pacer.pause(result.retry_after or 1.0)
 
 
-async def _progress_edit(it: Announcements, broadcast: Broadcast, text: str,
-                         markup: InlineKeyboardMarkup | None) -> None:
+async def _progress_edit(
+    it: Announcements, broadcast: Broadcast, text: str, markup: InlineKeyboardMarkup | None
+) -> None:
     if broadcast.progress_chat_id is None or broadcast.progress_message_id is None:
         return
     where = (broadcast.progress_chat_id, broadcast.progress_message_id)
@@ -462,8 +523,9 @@ async def _progress_edit(it: Announcements, broadcast: Broadcast, text: str,
     if it.shown.get(where) == look:
         return
     async with it.pacer.sending(broadcast.progress_chat_id):
-        result = await it.sender.edit(broadcast.progress_chat_id,
-                                      broadcast.progress_message_id, text, markup)
+        result = await it.sender.edit(
+            broadcast.progress_chat_id, broadcast.progress_message_id, text, markup
+        )
     if result.outcome == "sent":
         it.shown[where] = look
     if result.outcome == "retry_after":
@@ -478,12 +540,13 @@ async def _progress_edit(it: Announcements, broadcast: Broadcast, text: str,
 def _status_line(st: BotState, broadcast: Broadcast, counts: DeliveryCounts, lang: str) -> str:
     content = st.content
     values: dict[str, object] = {
-        "sent": _n(counts.sent), "blocked": _n(counts.blocked), "failed": _n(counts.failed),
+        "sent": _n(counts.sent),
+        "blocked": _n(counts.blocked),
+        "failed": _n(counts.failed),
         "remaining": _n(counts.pending),
     }
     if broadcast.status == "scheduled" and broadcast.scheduled_for is not None:
-        return html_text("ann.status_scheduled", lang,
-                         time=_when(broadcast.scheduled_for, content))
+        return html_text("ann.status_scheduled", lang, time=_when(broadcast.scheduled_for, content))
     if broadcast.status == "sending":
         return html_text("ann.status_sending", lang, **values)
     when = broadcast.finished_at or broadcast.started_at or broadcast.created_at
@@ -500,16 +563,27 @@ async def announcements_list(st: BotState, lang: str) -> Rendered:
     buttons = []
     for broadcast in broadcasts:
         counts = await st.store.delivery_counts(broadcast.id)
-        lines.append(html_text(
-            "ann.list_item", lang, id=broadcast.id,
-            status=Safe(_status_line(st, broadcast, counts, lang)),
-            audience=audience_label(st.content, broadcast.audience,
-                                    counts.total if counts.total else None, lang),
-            preview=_excerpt(broadcast.text)))
+        lines.append(
+            html_text(
+                "ann.list_item",
+                lang,
+                id=broadcast.id,
+                status=Safe(_status_line(st, broadcast, counts, lang)),
+                audience=audience_label(
+                    st.content, broadcast.audience, counts.total if counts.total else None, lang
+                ),
+                preview=_excerpt(broadcast.text),
+            )
+        )
         if broadcast.status in ("scheduled", "sending"):
-            buttons.append([InlineKeyboardButton(
-                plain("btn.ann_stop_id", lang, id=broadcast.id),
-                callback_data=render.callback_data("ann", "stop", broadcast.id))])
+            buttons.append(
+                [
+                    InlineKeyboardButton(
+                        plain("btn.ann_stop_id", lang, id=broadcast.id),
+                        callback_data=render.callback_data("ann", "stop", broadcast.id),
+                    )
+                ]
+            )
     return rendered("\n\n".join(lines), InlineKeyboardMarkup(buttons) if buttons else None)
 
 
@@ -527,7 +601,8 @@ async def cmd_announcements(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 async def _refresh_if_list(query: Any, st: BotState, lang: str) -> None:
     message = query.message if isinstance(query.message, Message) else None
     if message is None or not (message.text or "").startswith(
-            render.visible(html_text("ann.list_header", lang))):
+        render.visible(html_text("ann.list_header", lang))
+    ):
         return
     listing = await announcements_list(st, lang)
     await _edit_message(query, listing.texts[0], listing.markup)
@@ -536,8 +611,9 @@ async def _refresh_if_list(query: Any, st: BotState, lang: str) -> None:
 # --- stars, /mysessions, /remind, calendar files ------------------------------------------
 
 
-def star_button(session: Session, starred: bool, lang: str, *,
-                single: bool = False) -> InlineKeyboardButton:
+def star_button(
+    session: Session, starred: bool, lang: str, *, single: bool = False
+) -> InlineKeyboardButton:
     if single:
         label = plain("btn.starred_single" if starred else "btn.star_single", lang)
     else:
@@ -545,19 +621,22 @@ def star_button(session: Session, starred: bool, lang: str, *,
         label = plain(key, lang, time=f"{session.start:%H:%M}", title=session.title)
     return InlineKeyboardButton(
         render.button_label(label),
-        callback_data=render.callback_data("star", key_token(f"session:{session.id}")))
+        callback_data=render.callback_data("star", key_token(f"session:{session.id}")),
+    )
 
 
-def star_rows(sessions: Sequence[Session], starred: set[str], lang: str) -> (
-        list[list[InlineKeyboardButton]]):
+def star_rows(
+    sessions: Sequence[Session], starred: set[str], lang: str
+) -> list[list[InlineKeyboardButton]]:
     """One ☆/⭐ button per session; a single session gets a wider "Add to my sessions"."""
     shown = list(dict.fromkeys(sessions))[:MAX_STAR_BUTTONS]
     single = len(shown) == 1
     return [[star_button(s, s.id in starred, lang, single=single)] for s in shown]
 
 
-async def with_stars(st: BotState, update: Update, reply: Rendered,
-                     sessions: Sequence[Session]) -> Rendered:
+async def with_stars(
+    st: BotState, update: Update, reply: Rendered, sessions: Sequence[Session]
+) -> Rendered:
     """The reply with ☆/⭐ buttons added under it for these sessions.
 
     In a private chat the buttons show the attendee's own stars; in a group everyone sees
@@ -578,8 +657,13 @@ async def with_stars(st: BotState, update: Update, reply: Rendered,
 def with_calendar(reply: Rendered, lang: str, which: str = "all") -> Rendered:
     """Add a "📅 … (.ics)" button under a reply (the agenda, or /mysessions)."""
     rows = list(reply.markup.inline_keyboard) if reply.markup else []
-    rows.append([InlineKeyboardButton(plain(f"btn.ics_{which}", lang),
-                                      callback_data=render.callback_data("ics", which))])
+    rows.append(
+        [
+            InlineKeyboardButton(
+                plain(f"btn.ics_{which}", lang), callback_data=render.callback_data("ics", which)
+            )
+        ]
+    )
     return Rendered(reply.texts, InlineKeyboardMarkup(rows))
 
 
@@ -610,16 +694,21 @@ async def on_star(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if starred:
         has_pref, minutes = await st.store.reminder_pref(user_id)
         minutes = minutes if has_pref else DEFAULT_MINUTES
-        toast = (plain("cb.starred", lang, minutes=minutes) if minutes is not None
-                 else plain("cb.starred_no_reminder", lang))
+        toast = (
+            plain("cb.starred", lang, minutes=minutes)
+            if minutes is not None
+            else plain("cb.starred_no_reminder", lang)
+        )
     else:
         toast = plain("cb.unstarred", lang)
     await answer_query(query, toast)
     message = query.message if isinstance(query.message, Message) else None
     if message is None or message.reply_markup is None or not is_private(message.chat):
         return
-    rows = [[_flip(b, starred, lang) if b.callback_data == query.data else b for b in row]
-            for row in message.reply_markup.inline_keyboard]
+    rows = [
+        [_flip(b, starred, lang) if b.callback_data == query.data else b for b in row]
+        for row in message.reply_markup.inline_keyboard
+    ]
     await edit_keyboard(query, InlineKeyboardMarkup(rows))
 
 
@@ -649,8 +738,11 @@ async def cmd_mysessions(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await respond(update, context, render.message("mysessions_empty", lang))
         return
     heading = render.visible(html_text("mysessions_header", lang, count=len(sessions)))
-    text = Safe(session_list(st.content, heading, sessions, HTML) + "\n\n"
-                + await _reminder_line(st, user.id, lang))
+    text = Safe(
+        session_list(st.content, heading, sessions, HTML)
+        + "\n\n"
+        + await _reminder_line(st, user.id, lang)
+    )
     reply = await with_stars(st, update, rendered(text), sessions)
     await respond(update, context, with_calendar(reply, lang, "mine"))
 
@@ -675,14 +767,18 @@ async def cmd_remind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     has_pref, minutes = await st.store.reminder_pref(user.id)
     if not has_pref:
         minutes = DEFAULT_MINUTES
-    current = (plain("cb.remind_current_off", lang) if minutes is None
-               else plain("cb.remind_current_on", lang, minutes=minutes))
-    await respond(update, context, render.message("remind_usage", lang, max=MAX_MINUTES,
-                                                  current=current))
+    current = (
+        plain("cb.remind_current_off", lang)
+        if minutes is None
+        else plain("cb.remind_current_on", lang, minutes=minutes)
+    )
+    await respond(
+        update, context, render.message("remind_usage", lang, max=MAX_MINUTES, current=current)
+    )
 
 
 async def on_calendar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """"ics:all" / "ics:mine": send the agenda or the starred sessions as an .ics file."""
+    """ "ics:all" / "ics:mine": send the agenda or the starred sessions as an .ics file."""
     query = update.callback_query
     assert query is not None and query.data is not None
     st = state(context)
@@ -708,8 +804,11 @@ async def on_calendar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if query.message is None:
         return
     await context.bot.send_document(
-        query.message.chat.id, InputFile(data, filename=filename),
-        caption=caption, parse_mode=ParseMode.HTML)
+        query.message.chat.id,
+        InputFile(data, filename=filename),
+        caption=caption,
+        parse_mode=ParseMode.HTML,
+    )
 
 
 # --- reminders ----------------------------------------------------------------------------
@@ -724,8 +823,9 @@ def reminder_text(reminders: Sequence[DueReminder], now: datetime, lang: str = "
         where = f"{time_range(session)}"
         if session.room is not None:
             where += f" · {session.room.label}"
-        items.append(html_text("reminder_item", lang, minutes=minutes, title=session.title,
-                               where=where))
+        items.append(
+            html_text("reminder_item", lang, minutes=minutes, title=session.title, where=where)
+        )
     return html_text("reminder", lang, sessions=Safe("\n\n".join(items)))
 
 
@@ -737,8 +837,7 @@ BUTTON_PATTERNS: tuple[tuple[str, Callable[..., Awaitable[None]]], ...] = (
 )
 
 
-async def stars_for_key(st: BotState, update: Update, reply: Rendered,
-                        key: str | None) -> Rendered:
+async def stars_for_key(st: BotState, update: Update, reply: Rendered, key: str | None) -> Rendered:
     """☆ buttons under an answer about a session or a speaker (their sessions)."""
     kind, _, ident = (key or "").partition(":")
     content = st.content
@@ -750,15 +849,17 @@ async def stars_for_key(st: BotState, update: Update, reply: Rendered,
     return await with_stars(st, update, reply, sessions)
 
 
-def keep_star_rows(query: Any, markup: InlineKeyboardMarkup | None) -> (
-        InlineKeyboardMarkup | None):
+def keep_star_rows(query: Any, markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
     """`markup` plus the ☆/⭐ rows already under the message (a vote must not drop them)."""
     message = query.message if isinstance(query.message, Message) else None
     current = message.reply_markup if message is not None else None
     if current is None:
         return markup
-    stars = [row for row in current.inline_keyboard
-             if any(str(b.callback_data or "").startswith("star:") for b in row)]
+    stars = [
+        row
+        for row in current.inline_keyboard
+        if any(str(b.callback_data or "").startswith("star:") for b in row)
+    ]
     if not stars:
         return markup
     rows = list(markup.inline_keyboard) if markup else []

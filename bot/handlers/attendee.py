@@ -67,39 +67,53 @@ async def cmd_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     private = is_private(chat)
     if private and user is not None:
         now = st.now()
-        await st.store.upsert_user(user.id, user.first_name, user.username,
-                                   user.language_code, now)
+        await st.store.upsert_user(user.id, user.first_name, user.username, user.language_code, now)
         await st.store.set_subscribed(user.id, True, now)  # /start again resumes
-    await respond(update, context,
-                  render.welcome(st.content, lang, st.username, private=private))
+    await respond(update, context, render.welcome(st.content, lang, st.username, private=private))
 
 
 async def cmd_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     st = state(context)
     user = update.effective_user
     organiser = st.is_organiser(user.id if user else None)
-    await respond(update, context,
-                  render.help_text(language(update, context), st.username, organiser=organiser))
+    await respond(
+        update,
+        context,
+        render.help_text(language(update, context), st.username, organiser=organiser),
+    )
 
 
 async def cmd_agenda(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     lang = language(update, context)
-    await respond(update, context, announcements.with_calendar(
-        render.agenda_days(state(context).content, lang), lang))
+    await respond(
+        update,
+        context,
+        announcements.with_calendar(render.agenda_days(state(context).content, lang), lang),
+    )
 
 
 async def cmd_now(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     st = state(context)
     view = agenda.now_view(st.content, st.now(), language(update, context))
-    await respond(update, context, await announcements.with_stars(
-        st, update, render.agenda_view(st.content, view), view.sessions))
+    await respond(
+        update,
+        context,
+        await announcements.with_stars(
+            st, update, render.agenda_view(st.content, view), view.sessions
+        ),
+    )
 
 
 async def cmd_next(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     st = state(context)
     view = agenda.next_view(st.content, st.now(), language(update, context))
-    await respond(update, context, await announcements.with_stars(
-        st, update, render.agenda_view(st.content, view), view.sessions))
+    await respond(
+        update,
+        context,
+        await announcements.with_stars(
+            st, update, render.agenda_view(st.content, view), view.sessions
+        ),
+    )
 
 
 async def cmd_speaker(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -114,13 +128,23 @@ async def cmd_speaker(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     found = agenda.find_speakers(content, name[:200])
     if not found:
-        await respond(update, context, render.message(
-            "speaker_not_found", lang, name=render.truncate(render.one_line(name), 100),
-            example=example))
+        await respond(
+            update,
+            context,
+            render.message(
+                "speaker_not_found",
+                lang,
+                name=render.truncate(render.one_line(name), 100),
+                example=example,
+            ),
+        )
         return
     sessions = [s for speaker in found for s in content.sessions_of(speaker)]
-    await respond(update, context, await announcements.with_stars(
-        st, update, render.speakers(content, found, lang), sessions))
+    await respond(
+        update,
+        context,
+        await announcements.with_stars(st, update, render.speakers(content, found, lang), sessions),
+    )
 
 
 async def cmd_venue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -142,13 +166,20 @@ async def cmd_forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if not is_private(update.effective_chat):
         await respond(update, context, render.message("forget_private_only", lang))
         return
-    await respond(update, context, render.rendered(
-        render.html_text("forget_confirm", lang), render.forget_keyboard(lang)))
+    await respond(
+        update,
+        context,
+        render.rendered(render.html_text("forget_confirm", lang), render.forget_keyboard(lang)),
+    )
 
 
 LANGUAGE_WORDS = {
-    "en": "en", "english": "en", "انگریزی": "en",
-    "ur": "ur", "urdu": "ur", "اردو": "ur",
+    "en": "en",
+    "english": "en",
+    "انگریزی": "en",
+    "ur": "ur",
+    "urdu": "ur",
+    "اردو": "ur",
 }
 
 
@@ -158,9 +189,14 @@ async def _choose_language(st: BotState, update: Update, lang: str) -> None:
     if user is None:
         return
     if not await st.store.set_language(user.id, lang):
-        await st.store.upsert_user(user.id, user.first_name, user.username,
-                                   user.language_code, st.now(),
-                                   subscribe_new=is_private(update.effective_chat))
+        await st.store.upsert_user(
+            user.id,
+            user.first_name,
+            user.username,
+            user.language_code,
+            st.now(),
+            subscribe_new=is_private(update.effective_chat),
+        )
         await st.store.set_language(user.id, lang)
     st.chosen_languages[user.id] = lang
 
@@ -171,8 +207,11 @@ async def cmd_lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     choice = LANGUAGE_WORDS.get(_command_argument(update.effective_message).lower())
     if choice is None:
         lang = language(update, context)
-        await respond(update, context, render.rendered(
-            render.html_text("lang_choose", lang), render.language_keyboard(lang)))
+        await respond(
+            update,
+            context,
+            render.rendered(render.html_text("lang_choose", lang), render.language_keyboard(lang)),
+        )
         return
     await _choose_language(st, update, choice)
     await respond(update, context, render.message("lang_set", choice))
@@ -215,14 +254,17 @@ def addressed_text(message: Message, st: BotState) -> str | None:
     mention = f"@{st.username}".lower()
     mentioned = any(
         message.parse_entity(entity).lower() == mention
-        for entity in message.entities if entity.type == MessageEntity.MENTION
+        for entity in message.entities
+        if entity.type == MessageEntity.MENTION
     ) or any(
         entity.user is not None and entity.user.id == st.bot_id
-        for entity in message.entities if entity.type == MessageEntity.TEXT_MENTION
+        for entity in message.entities
+        if entity.type == MessageEntity.TEXT_MENTION
     )
     reply = message.reply_to_message
-    replied = reply is not None and reply.from_user is not None and (
-        reply.from_user.id == st.bot_id)
+    replied = (
+        reply is not None and reply.from_user is not None and (reply.from_user.id == st.bot_id)
+    )
     addressed = mentioned or replied
     if not addressed:
         return None
@@ -266,21 +308,36 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE, raw: str) -> N
     answered = st.answers.answer(answerer, question, lang)
     reply, decision = answered.reply, answered.decision
     best = reply.best
-    question_id = await st.questions.record(NewQuestion(
-        user_id=user.id, chat_id=message.chat.id, message_id=message.message_id,
-        text=question, normalized=answered.grouping_key, decision=decision, now=st.now(),
-        best_kind=best.target.kind if best else None,
-        best_id=best.target.id if best else None,
-        best_label=best.target.label if best else None,
-        score=round(best.score, 4) if best else None,
-    ))
+    question_id = await st.questions.record(
+        NewQuestion(
+            user_id=user.id,
+            chat_id=message.chat.id,
+            message_id=message.message_id,
+            text=question,
+            normalized=answered.grouping_key,
+            decision=decision,
+            now=st.now(),
+            best_kind=best.target.kind if best else None,
+            best_id=best.target.id if best else None,
+            best_label=best.target.label if best else None,
+            score=round(best.score, 4) if best else None,
+        )
+    )
     if decision == "answer" and answered.answer_html:
-        await respond(update, context, await announcements.stars_for_key(
-            st, update, render.with_votes(answered.answer_html, question_id, lang),
-            best.target.key if best else None))
+        await respond(
+            update,
+            context,
+            await announcements.stars_for_key(
+                st,
+                update,
+                render.with_votes(answered.answer_html, question_id, lang),
+                best.target.key if best else None,
+            ),
+        )
     elif decision == "suggest":
-        await respond(update, context,
-                      render.suggestions(answerer.content, reply, question_id, lang))
+        await respond(
+            update, context, render.suggestions(answerer.content, reply, question_id, lang)
+        )
     else:
         await respond(update, context, render.message("no_answer", lang))
         guess = (best.target.label, best.score) if best else None
@@ -301,15 +358,14 @@ async def on_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if choice == "agenda":
         reply = announcements.with_calendar(render.agenda_days(content, lang), lang)
     elif choice in ("now", "next"):
-        view = (agenda.now_view if choice == "now" else agenda.next_view)(
-            content, st.now(), lang)
-        reply = await announcements.with_stars(st, update, render.agenda_view(content, view),
-                                               view.sessions)
+        view = (agenda.now_view if choice == "now" else agenda.next_view)(content, st.now(), lang)
+        reply = await announcements.with_stars(
+            st, update, render.agenda_view(content, view), view.sessions
+        )
     elif choice == "venue":
         reply = render.venue(content, lang)
     else:
-        reply = render.help_text(lang, st.username,
-                                 organiser=st.is_organiser(query.from_user.id))
+        reply = render.help_text(lang, st.username, organiser=st.is_organiser(query.from_user.id))
     await answer_query(query)
     if query.message is not None:
         await send(context.bot, query.message.chat.id, reply)
@@ -326,8 +382,9 @@ async def on_day(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await answer_query(query, plain("cb.expired", lang))
         return
     await answer_query(query)
-    reply = await announcements.with_stars(st, update, render.day_agenda(st.content, day, lang),
-                                           agenda.on_day(st.content, day))
+    reply = await announcements.with_stars(
+        st, update, render.day_agenda(st.content, day, lang), agenda.on_day(st.content, day)
+    )
     await send(context.bot, query.message.chat.id, reply)
 
 
@@ -342,12 +399,14 @@ async def on_vote(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     question = await st.store.get_question(question_id)
     key = (question.chosen_key or question.best_key) if question else None
     if key is None or not await st.store.record_vote(
-            question_id, query.from_user.id, key, value, st.now()):
+        question_id, query.from_user.id, key, value, st.now()
+    ):
         await answer_query(query, plain("cb.expired", lang))
         return
     await answer_query(query, plain("cb.thanks_vote", lang))
-    await edit_keyboard(query, announcements.keep_star_rows(
-        query, render.vote_keyboard(question_id, lang, value)))
+    await edit_keyboard(
+        query, announcements.keep_star_rows(query, render.vote_keyboard(question_id, lang, value))
+    )
 
 
 async def on_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -398,8 +457,9 @@ async def on_none_of_these(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         guess = None
         if question.best_label is not None and question.score is not None:
             guess = (question.best_label, question.score)
-        post_to_organisers(st, question_id, query.from_user.full_name, question.user_id,
-                           question.text, guess, lang)
+        post_to_organisers(
+            st, question_id, query.from_user.full_name, question.user_id, question.text, guess, lang
+        )
 
 
 async def on_forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -126,8 +126,9 @@ def is_private(chat: Chat | None) -> bool:
     return chat is not None and chat.type == ChatType.PRIVATE
 
 
-async def send(bot: Bot, chat_id: int, reply: Rendered, *, reply_to: int | None = None) -> (
-        Message | None):
+async def send(
+    bot: Bot, chat_id: int, reply: Rendered, *, reply_to: int | None = None
+) -> Message | None:
     """Send every part of a reply in order; the keyboard goes on the last part."""
     last: Message | None = None
     for index, text in enumerate(reply.texts):
@@ -136,15 +137,19 @@ async def send(bot: Bot, chat_id: int, reply: Rendered, *, reply_to: int | None 
         if reply_to is not None and index == 0:
             parameters = ReplyParameters(reply_to, allow_sending_without_reply=True)
         last = await bot.send_message(
-            chat_id, text, parse_mode=ParseMode.HTML,
+            chat_id,
+            text,
+            parse_mode=ParseMode.HTML,
             reply_markup=reply.markup if is_last else None,
-            reply_parameters=parameters, link_preview_options=NO_PREVIEW,
+            reply_parameters=parameters,
+            link_preview_options=NO_PREVIEW,
         )
     return last
 
 
-async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Rendered) -> (
-        Message | None):
+async def respond(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Rendered
+) -> Message | None:
     """Answer the update's chat; in groups, as a reply to the message that asked."""
     chat = update.effective_chat
     if chat is None:
@@ -182,8 +187,12 @@ async def edit(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, reply: 
         if unchanged_text:
             await message.edit_reply_markup(reply_markup=first_markup)
         else:
-            await message.edit_text(first, parse_mode=ParseMode.HTML, reply_markup=first_markup,
-                                    link_preview_options=NO_PREVIEW)
+            await message.edit_text(
+                first,
+                parse_mode=ParseMode.HTML,
+                reply_markup=first_markup,
+                link_preview_options=NO_PREVIEW,
+            )
     except BadRequest as exc:
         if "not modified" not in str(exc).lower():
             raise
@@ -192,8 +201,9 @@ async def edit(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, reply: 
         await send(context.bot, message.chat.id, Rendered(rest, reply.markup))
 
 
-async def answer_query(query: CallbackQuery, text: str | None = None, *,
-                       alert: bool = False) -> None:
+async def answer_query(
+    query: CallbackQuery, text: str | None = None, *, alert: bool = False
+) -> None:
     """Answer a callback query exactly once (the spinner on the button stops)."""
     await query.answer(text=text[:200] if text else None, show_alert=alert)
 

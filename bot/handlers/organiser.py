@@ -49,8 +49,9 @@ def organiser_only(handler: Handler) -> Handler:
         user = update.effective_user
         if not state(context).is_organiser(user.id if user else None):
             logger.info("refused organiser command from user %s", user.id if user else None)
-            await respond(update, context,
-                          render.message("organiser_only", language(update, context)))
+            await respond(
+                update, context, render.message("organiser_only", language(update, context))
+            )
             return
         await handler(update, context)
 
@@ -84,8 +85,9 @@ class OrganiserPoster:
     unanswered log (/unanswered, `python -m bot unanswered`).
     """
 
-    def __init__(self, st: BotState, per_minute: int = GROUP_MESSAGES_PER_MINUTE,
-                 window: float = 60.0) -> None:
+    def __init__(
+        self, st: BotState, per_minute: int = GROUP_MESSAGES_PER_MINUTE, window: float = 60.0
+    ) -> None:
         self.st = st
         self.per_minute = per_minute
         self.window = window
@@ -131,18 +133,21 @@ class OrganiserPoster:
         if chat_id is None:
             return
         try:
-            sent = await send(bot, chat_id, render.organiser_post(
-                post.question_id, post.name, post.user_id, post.text, post.guess,
-                post.language))
+            sent = await send(
+                bot,
+                chat_id,
+                render.organiser_post(
+                    post.question_id, post.name, post.user_id, post.text, post.guess, post.language
+                ),
+            )
             if sent is not None:
-                await self.st.store.set_organiser_post(post.question_id, chat_id,
-                                                       sent.message_id)
+                await self.st.store.set_organiser_post(post.question_id, chat_id, sent.message_id)
         except TelegramError as exc:
-            logger.warning("could not post question %s to the organisers' chat: %s",
-                           post.question_id, exc)
+            logger.warning(
+                "could not post question %s to the organisers' chat: %s", post.question_id, exc
+            )
         except Exception:
-            logger.exception("could not post question %s to the organisers' chat",
-                             post.question_id)
+            logger.exception("could not post question %s to the organisers' chat", post.question_id)
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -151,12 +156,22 @@ class OrganiserPoster:
                 await self._task
             self._task = None
         if self.waiting:
-            logger.warning("%d unanswered question(s) not posted to the organisers' chat "
-                           "before shutdown; they are in /unanswered", self.waiting)
+            logger.warning(
+                "%d unanswered question(s) not posted to the organisers' chat "
+                "before shutdown; they are in /unanswered",
+                self.waiting,
+            )
 
 
-def post_to_organisers(st: BotState, question_id: int, name: str, user_id: int, text: str,
-                       guess: tuple[str, float] | None, lang: str) -> None:
+def post_to_organisers(
+    st: BotState,
+    question_id: int,
+    name: str,
+    user_id: int,
+    text: str,
+    guess: tuple[str, float] | None,
+    lang: str,
+) -> None:
     """Queue a new unanswered question for the organisers' chat, if there is one.
 
     `lang` is the attendee's; the post itself is in the catalogue's default language,
@@ -165,8 +180,7 @@ def post_to_organisers(st: BotState, question_id: int, name: str, user_id: int, 
     del lang
     if st.settings.organiser_chat_id is None or st.poster is None:
         return
-    st.poster.enqueue(Post(question_id, name, user_id, text, guess,
-                           messages.DEFAULT_LANGUAGE))
+    st.poster.enqueue(Post(question_id, name, user_id, text, guess, messages.DEFAULT_LANGUAGE))
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,8 +190,9 @@ class Delivery:
     total: int = 0
 
 
-async def deliver_answer(bot: Bot, st: BotState, question_id: int, answer_text: str,
-                         organiser_id: int, lang: str) -> Delivery:
+async def deliver_answer(
+    bot: Bot, st: BotState, question_id: int, answer_text: str, organiser_id: int, lang: str
+) -> Delivery:
     """Answer every open question grouped with this one, once per attendee.
 
     The questions are marked answered *before* sending, and only the ones still open are
@@ -187,8 +202,9 @@ async def deliver_answer(bot: Bot, st: BotState, question_id: int, answer_text: 
     if not members:
         exists = await st.store.get_question(question_id) is not None
         return Delivery("closed" if exists else "missing")
-    resolved = set(await st.store.mark_answered(
-        [m.id for m in members], answer_text, organiser_id, st.now()))
+    resolved = set(
+        await st.store.mark_answered([m.id for m in members], answer_text, organiser_id, st.now())
+    )
     by_chat = {}
     for member in members:  # newest first: each attendee sees their latest wording
         if member.id in resolved and member.chat_id not in by_chat:
@@ -198,10 +214,12 @@ async def deliver_answer(bot: Bot, st: BotState, question_id: int, answer_text: 
     sent = 0
     for member in by_chat.values():
         try:
-            await send(bot, member.chat_id,
-                       render.organiser_answer(member.text, answer_text,
-                                               st.language_of(member.user_id)),
-                       reply_to=member.message_id)
+            await send(
+                bot,
+                member.chat_id,
+                render.organiser_answer(member.text, answer_text, st.language_of(member.user_id)),
+                reply_to=member.message_id,
+            )
             sent += 1
         except Forbidden:
             logger.info("attendee %s has blocked the bot; answer not delivered", member.user_id)
@@ -210,8 +228,9 @@ async def deliver_answer(bot: Bot, st: BotState, question_id: int, answer_text: 
     return Delivery("sent", sent, len(by_chat))
 
 
-async def _report(update: Update, context: ContextTypes.DEFAULT_TYPE, question_id: int,
-                  delivery: Delivery) -> None:
+async def _report(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, question_id: int, delivery: Delivery
+) -> None:
     lang = language(update, context)
     if delivery.outcome == "missing":
         reply = render.message("no_such_question", lang, id=question_id)
@@ -231,7 +250,8 @@ async def on_organiser_reply(update: Update, context: ContextTypes.DEFAULT_TYPE)
         return
     lang = language(update, context)
     question = await st.store.question_by_organiser_post(
-        message.chat.id, message.reply_to_message.message_id)
+        message.chat.id, message.reply_to_message.message_id
+    )
     if question is None:
         await respond(update, context, render.message("not_a_question_post", lang))
         return
@@ -307,8 +327,9 @@ async def cmd_dismiss(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         key = "already_closed" if exists else "no_such_question"
         await respond(update, context, render.message(key, lang, id=question_id))
         return
-    await respond(update, context,
-                  render.message("dismissed", lang, id=question_id, count=len(dismissed)))
+    await respond(
+        update, context, render.message("dismissed", lang, id=question_id, count=len(dismissed))
+    )
 
 
 async def _unanswered_page(st: BotState, offset: int, lang: str) -> render.Rendered:
@@ -355,8 +376,9 @@ def _build_answerer(st: BotState) -> Answerer:
     clock = st.clock
     if content.conference.timezone != clock.tz:
         # A new timezone needs a new clock; a rehearsal clock (BOT_NOW) runs on unbroken.
-        clock = Clock(content.conference.timezone,
-                      clock.now() if st.settings.bot_now is not None else None)
+        clock = Clock(
+            content.conference.timezone, clock.now() if st.settings.bot_now is not None else None
+        )
     return Answerer(content, clock, st.settings.match)
 
 
@@ -386,5 +408,6 @@ async def cmd_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if problems:
         await respond(update, context, render.reload_failed(problems, lang))
         return
-    await respond(update, context, render.message(
-        "reload_ok", lang, summary=st.answerer.content.summary()))
+    await respond(
+        update, context, render.message("reload_ok", lang, summary=st.answerer.content.summary())
+    )

@@ -25,14 +25,25 @@ _TEXT_CACHE_SIZE = 4_096  # whole texts (questions, their sentences)
 # any question with a 15 in it ("whats 15 times 17") to whichever answer lists times.
 _CLOCK_TIME = re.compile(r"\b(\d{1,2})[:.](\d{2})\b")
 _TWELVE_HOUR = re.compile(
-    r"\b(?P<hour>0?[1-9]|1[0-2])(?:[:.](?P<minute>\d{2}))?\s*(?P<half>[ap]m)\b", re.IGNORECASE,
+    r"\b(?P<hour>0?[1-9]|1[0-2])(?:[:.](?P<minute>\d{2}))?\s*(?P<half>[ap]m)\b",
+    re.IGNORECASE,
 )
 
 
 # Urdu endings (as folded: ے is ی) and what the base form ends with instead.
 _URDU_ENDINGS: tuple[tuple[str, str], ...] = (
-    ("وں", ""), ("وں", "ہ"), ("یاں", ""), ("یاں", "ی"), ("یں", ""), ("یں", "ہ"),
-    ("ات", ""), ("ات", "ہ"), ("ز", ""), ("ی", "ہ"), ("ی", "ا"), ("ی", ""),
+    ("وں", ""),
+    ("وں", "ہ"),
+    ("یاں", ""),
+    ("یاں", "ی"),
+    ("یں", ""),
+    ("یں", "ہ"),
+    ("ات", ""),
+    ("ات", "ہ"),
+    ("ز", ""),
+    ("ی", "ہ"),
+    ("ی", "ا"),
+    ("ی", ""),
 )
 
 
@@ -154,7 +165,8 @@ class Analyzer:
 
     @staticmethod
     def _join(
-        items: list[tuple[str, bool]], table: dict[tuple[str, ...], str],
+        items: list[tuple[str, bool]],
+        table: dict[tuple[str, ...], str],
         starts: frozenset[str],
     ) -> list[tuple[str, bool]]:
         """Replace known multi-word spellings by one term (a joined term is never filler).
@@ -234,7 +246,9 @@ class Analyzer:
         return tuple(keys)
 
     def _join_synonyms(
-        self, words: list[str], stemmed: list[tuple[str, bool]],
+        self,
+        words: list[str],
+        stemmed: list[tuple[str, bool]],
     ) -> list[tuple[str, bool]]:
         """Replace the organisers' synonyms by their group's term (never filler)."""
         if not self._synonyms:
@@ -250,7 +264,8 @@ class Analyzer:
                 for size in range(longest, 0, -1):
                     alternatives = [keys] + [self._word_keys(w) for w in words[i + 1 : i + size]]
                     joined = next(
-                        (table[c] for c in itertools.product(*alternatives) if c in table), None,
+                        (table[c] for c in itertools.product(*alternatives) if c in table),
+                        None,
                     )
                     if joined is not None:
                         break

@@ -49,7 +49,10 @@ def _session_document(content: Content, session: Session) -> Document:
         f"session:{s.id}" for s in agenda.series(content, session)
     )
     return Document(
-        Target("session", session.id, session.title), fields, related, rephrasings=False,
+        Target("session", session.id, session.title),
+        fields,
+        related,
+        rephrasings=False,
     )
 
 

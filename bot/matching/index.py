@@ -86,7 +86,10 @@ class IndexedDocument:
 
 class Index:
     def __init__(
-        self, documents: Iterable[Document], analyzer: Analyzer, implied: str = "",
+        self,
+        documents: Iterable[Document],
+        analyzer: Analyzer,
+        implied: str = "",
     ) -> None:
         """`implied`: words every question is taken to include, such as the event's name."""
         self.analyzer = analyzer
@@ -158,7 +161,8 @@ class Index:
             for phrasing in indexed.phrasings:
                 phrasing.mass = sum(
                     self.idf.get(t, self.unknown_idf * FILLER_WEIGHT)
-                    for t in phrasing.terms if t not in implied_terms
+                    for t in phrasing.terms
+                    if t not in implied_terms
                 )
         self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for number, indexed in enumerate(self.documents):
@@ -190,7 +194,10 @@ class Index:
     def _repair_urdu(self, term: str) -> str | None:
         """An Urdu word: a near spelling in Urdu, else an English loanword by its sound."""
         found = process.extractOne(
-            term, self._urdu_vocabulary, scorer=DamerauLevenshtein.distance, score_cutoff=1,
+            term,
+            self._urdu_vocabulary,
+            scorer=DamerauLevenshtein.distance,
+            score_cutoff=1,
         )
         if found is not None and len(term) >= 5:
             return found[0]
@@ -219,7 +226,10 @@ class Index:
         return self._abbreviations
 
     def _organiser_words(
-        self, key_of: Callable[[str], str], min_length: int, min_key: int,
+        self,
+        key_of: Callable[[str], str],
+        min_length: int,
+        min_key: int,
     ) -> dict[str, str | None]:
         """A reduced spelling of every Latin word in the phrasings → the word's term.
 
@@ -295,7 +305,10 @@ class Index:
         vocabulary = self._latin_vocabulary
         max_edits = 1 if len(term) < 9 else 2
         found = process.extractOne(
-            term, vocabulary, scorer=DamerauLevenshtein.distance, score_cutoff=max_edits,
+            term,
+            vocabulary,
+            scorer=DamerauLevenshtein.distance,
+            score_cutoff=max_edits,
         )
         if found is None:
             return None

@@ -67,9 +67,20 @@ achha accha shukriya shukria yaar yar sahab sahib saab hua hui huay hue rha rhi 
 LEXICON: dict[str, str] = {
     # One form of each auxiliary verb: filler weighs by how few entries use it, so a
     # rare form ("does" in two phrasings) must not outweigh the common one ("do").
-    "does": "do", "did": "do", "doing": "do", "done": "do",
-    "am": "is", "are": "is", "was": "is", "were": "is", "be": "is", "been": "is",
-    "being": "is", "has": "have", "had": "have", "having": "have",
+    "does": "do",
+    "did": "do",
+    "doing": "do",
+    "done": "do",
+    "am": "is",
+    "are": "is",
+    "was": "is",
+    "were": "is",
+    "be": "is",
+    "been": "is",
+    "being": "is",
+    "has": "have",
+    "had": "have",
+    "having": "have",
     # question words
     "kab": "when",
     "kb": "when",
@@ -1051,34 +1062,88 @@ LEXICON: dict[str, str] = {
 # ("kar" do, "sak" can, "par" have to): they say how, not what. Explicit LEXICON and
 # STOPWORDS entries win over generated forms.
 VERB_ROOTS: dict[str, str | None] = {
-    "aa": "arrive", "ja": None, "la": "bring", "le": "get", "mil": "get", "de": None,
-    "ho": None, "kar": None, "kr": None, "karwa": None, "krwa": None, "sak": None,
-    "par": None, "pad": None, "lag": None, "bata": None, "bta": None, "puch": None,
-    "pooch": None, "rah": None, "reh": None, "chah": None, "samajh": "understand",
-    "bol": "speak", "chal": "run", "rakh": "keep", "dekh": "watch", "sun": "listen",
-    "likh": "write", "likhwa": "register", "bhej": "send", "khul": "open", "ruk": "stay",
-    "baith": "sit", "beth": "sit", "pehen": "wear", "pehn": "wear", "dikha": "show",
-    "dhoond": "find", "dhund": "find", "khareed": "buy", "kharid": "buy", "bech": "sell",
-    "jeet": "win", "haar": "lose", "bhool": "forget", "bhul": "forget", "kho": "lose",
-    "pohanch": "arrive", "pohnch": "arrive", "pahunch": "arrive", "phunch": "arrive",
-    "kha": "food", "pi": "drink", "pee": "drink", "parh": "read", "padh": "read",
-    "seekh": "learn", "ghoom": "visit", "utar": "download",
+    "aa": "arrive",
+    "ja": None,
+    "la": "bring",
+    "le": "get",
+    "mil": "get",
+    "de": None,
+    "ho": None,
+    "kar": None,
+    "kr": None,
+    "karwa": None,
+    "krwa": None,
+    "sak": None,
+    "par": None,
+    "pad": None,
+    "lag": None,
+    "bata": None,
+    "bta": None,
+    "puch": None,
+    "pooch": None,
+    "rah": None,
+    "reh": None,
+    "chah": None,
+    "samajh": "understand",
+    "bol": "speak",
+    "chal": "run",
+    "rakh": "keep",
+    "dekh": "watch",
+    "sun": "listen",
+    "likh": "write",
+    "likhwa": "register",
+    "bhej": "send",
+    "khul": "open",
+    "ruk": "stay",
+    "baith": "sit",
+    "beth": "sit",
+    "pehen": "wear",
+    "pehn": "wear",
+    "dikha": "show",
+    "dhoond": "find",
+    "dhund": "find",
+    "khareed": "buy",
+    "kharid": "buy",
+    "bech": "sell",
+    "jeet": "win",
+    "haar": "lose",
+    "bhool": "forget",
+    "bhul": "forget",
+    "kho": "lose",
+    "pohanch": "arrive",
+    "pohnch": "arrive",
+    "pahunch": "arrive",
+    "phunch": "arrive",
+    "kha": "food",
+    "pi": "drink",
+    "pee": "drink",
+    "parh": "read",
+    "padh": "read",
+    "seekh": "learn",
+    "ghoom": "visit",
+    "utar": "download",
 }
 # Endings after a root that ends in a consonant ("bol-engi") and after one that ends in
 # a vowel ("aa-yega", "dikha-na").
-VERB_ENDINGS_CONSONANT: tuple[str, ...] = tuple(_words("""
+VERB_ENDINGS_CONSONANT: tuple[str, ...] = tuple(
+    _words("""
 a i e o ay ey na ne ni nay ta ti te tay ty ega egi enge engi egaa un oon on en ein ain
 iye iyen ya yi ye wa wana wani wane
-"""))
-VERB_ENDINGS_VOWEL: tuple[str, ...] = tuple(_words("""
+""")
+)
+VERB_ENDINGS_VOWEL: tuple[str, ...] = tuple(
+    _words("""
 un on oon en ein yen ye yi ya i e o na ne ni ta ti te tay ga gi nge ngi yega yegi yenge
 yengi ega egi enge engi wa wana wani wane
-"""))
+""")
+)
 # Generated forms that are also English words keep their English meaning.
-VERB_FORM_EXCEPTIONS: frozenset[str] = frozenset(_words("""
+VERB_FORM_EXCEPTIONS: frozenset[str] = frozenset(
+    _words("""
 late lane party pari pare pie pine pita pad sun sikh lag lagoon lee lei leo leon lange
 hoe hone para pooch sake sunni pion beth bethe
-"""))
+""")
+)
 
 
 def verb_forms() -> dict[str, str | None]:
@@ -1207,13 +1272,32 @@ PHRASES: dict[tuple[str, ...], str] = {
 # written "organiser", "centre", "defence" meets "organizer", "center", "defense". The
 # -ize / -yze families are rules (see british_spelling); these are the irregular ones.
 BRITISH_SPELLINGS: dict[str, str] = {
-    "center": "centre", "centers": "centres", "theater": "theatre", "theaters": "theatres",
-    "fiber": "fibre", "defense": "defence", "defenses": "defences", "offense": "offence",
-    "offenses": "offences", "license": "licence", "licenses": "licences",
-    "color": "colour", "colors": "colours", "favorite": "favourite", "favorites": "favourites",
-    "honor": "honour", "behavior": "behaviour", "labor": "labour", "neighbor": "neighbour",
-    "catalog": "catalogue", "dialog": "dialogue", "enrollment": "enrolment",
-    "enrollments": "enrolments", "jewelry": "jewellery", "gray": "grey", "mold": "mould",
+    "center": "centre",
+    "centers": "centres",
+    "theater": "theatre",
+    "theaters": "theatres",
+    "fiber": "fibre",
+    "defense": "defence",
+    "defenses": "defences",
+    "offense": "offence",
+    "offenses": "offences",
+    "license": "licence",
+    "licenses": "licences",
+    "color": "colour",
+    "colors": "colours",
+    "favorite": "favourite",
+    "favorites": "favourites",
+    "honor": "honour",
+    "behavior": "behaviour",
+    "labor": "labour",
+    "neighbor": "neighbour",
+    "catalog": "catalogue",
+    "dialog": "dialogue",
+    "enrollment": "enrolment",
+    "enrollments": "enrolments",
+    "jewelry": "jewellery",
+    "gray": "grey",
+    "mold": "mould",
 }
 _AMERICAN_ENDING = re.compile(r"(?<=[a-z]{3})(iz|yz)(e|es|ed|ing|ation|ations|er|ers)$")
 
@@ -1228,4 +1312,3 @@ def british_spelling(word: str) -> str:
     if found is not None:
         return found
     return _AMERICAN_ENDING.sub(lambda m: ("is" if m[1] == "iz" else "ys") + m[2], word)
-

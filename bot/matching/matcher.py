@@ -78,8 +78,11 @@ class MatchResult:
 
 class Matcher:
     def __init__(
-        self, documents: Iterable[Document], analyzer: Analyzer,
-        settings: MatchSettings | None = None, implied: str = "",
+        self,
+        documents: Iterable[Document],
+        analyzer: Analyzer,
+        settings: MatchSettings | None = None,
+        implied: str = "",
     ) -> None:
         """`implied`: words every question means without saying (the event's own name)."""
         self.settings = settings or MatchSettings()
@@ -140,7 +143,9 @@ class Matcher:
         if not accumulated:
             return []
         shortlist = heapq.nlargest(
-            settings.candidates_considered, accumulated.items(), key=itemgetter(1),
+            settings.candidates_considered,
+            accumulated.items(),
+            key=itemgetter(1),
         )
         if self.index.mixed_kinds:
             # Sessions share room, day and time words, so ten talks in Hall B can crowd the
@@ -162,7 +167,7 @@ class Matcher:
             question_cover = mass / total
             entry_cover, similarity = self._best_phrasing(document, query_terms, text)
             alpha = settings.question_weight
-            lexical = (question_cover ** alpha) * (entry_cover ** (1.0 - alpha))
+            lexical = (question_cover**alpha) * (entry_cover ** (1.0 - alpha))
             fused = (1.0 - settings.char_weight) * lexical + settings.char_weight * similarity
             results.append(Candidate(document.target, min(1.0, fused)))
         results.sort(key=lambda c: (-c.score, c.target.key))
@@ -202,13 +207,17 @@ class Matcher:
                 accumulated.setdefault(filler.index(strongest), strongest)
             return accumulated
         best = heapq.nlargest(
-            self.settings.candidates_considered, range(len(filler)), key=filler.__getitem__,
+            self.settings.candidates_considered,
+            range(len(filler)),
+            key=filler.__getitem__,
         )
         return {number: filler[number] for number in best if filler[number] > 0}
 
     @staticmethod
     def _best_phrasing(
-        document: IndexedDocument, query_terms: dict[str, float], sorted_text: str,
+        document: IndexedDocument,
+        query_terms: dict[str, float],
+        sorted_text: str,
     ) -> tuple[float, float]:
         """Best entry coverage and best character similarity over the entry's phrasings."""
         best_cover = 0.0
@@ -254,7 +263,9 @@ class Matcher:
                 suggestions.append(rival)  # one button per answer: lunch day 1 stands for both
                 covered |= self._related(rival.target)
         return MatchResult(
-            question, "suggest", tuple(candidates[:5]),
+            question,
+            "suggest",
+            tuple(candidates[:5]),
             tuple(suggestions[: settings.max_suggestions]),
         )
 

@@ -11,16 +11,37 @@ import re
 import unicodedata
 
 # Arabic-keyboard letters and positional variants onto the Urdu letters they stand for.
-_URDU_LETTERS = str.maketrans({
-    "ي": "ی", "ى": "ی", "ې": "ی", "ے": "ی", "ۓ": "ی", "ئ": "ی",
-    "ك": "ک", "ڪ": "ک",
-    "ه": "ہ", "ھ": "ہ", "ة": "ہ", "ۃ": "ہ", "ۂ": "ہ",
-    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",
-    "ؤ": "و",
-    "ـ": None,  # tatweel, a purely visual stretch
-    "\u200c": None, "\u200d": None, "\u200e": None, "\u200f": None,  # joiners, marks
-    "’": "", "'": "", "‘": "", "`": "",
-})
+_URDU_LETTERS = str.maketrans(
+    {
+        "ي": "ی",
+        "ى": "ی",
+        "ې": "ی",
+        "ے": "ی",
+        "ۓ": "ی",
+        "ئ": "ی",
+        "ك": "ک",
+        "ڪ": "ک",
+        "ه": "ہ",
+        "ھ": "ہ",
+        "ة": "ہ",
+        "ۃ": "ہ",
+        "ۂ": "ہ",
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ؤ": "و",
+        "ـ": None,  # tatweel, a purely visual stretch
+        "\u200c": None,
+        "\u200d": None,
+        "\u200e": None,
+        "\u200f": None,  # joiners, marks
+        "’": "",
+        "'": "",
+        "‘": "",
+        "`": "",
+    }
+)
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 _NON_WORD = re.compile(r"[^\w]+|_+")
 _REPEATS = re.compile(r"(.)\1+")
@@ -53,13 +74,47 @@ def is_urdu_script(word: str) -> bool:
 
 # Urdu letters onto the Latin consonant they sound like, for English loanwords written in
 # Urdu script (چارجنگ = charging, کارنر = corner). Vowel letters map to nothing.
-_URDU_SOUNDS = str.maketrans({
-    "ا": "", "ب": "b", "پ": "p", "ت": "t", "ٹ": "t", "ث": "s", "ج": "j", "چ": "c", "ح": "",
-    "خ": "k", "د": "d", "ڈ": "d", "ذ": "z", "ر": "r", "ڑ": "r", "ز": "z", "ژ": "z", "س": "s",
-    "ش": "s", "ص": "s", "ض": "z", "ط": "t", "ظ": "z", "ع": "", "غ": "g", "ف": "f", "ق": "k",
-    "ک": "k", "گ": "g", "ل": "l", "م": "m", "ن": "n", "ں": "n", "و": "", "ہ": "", "ی": "",
-    "ء": "",
-})
+_URDU_SOUNDS = str.maketrans(
+    {
+        "ا": "",
+        "ب": "b",
+        "پ": "p",
+        "ت": "t",
+        "ٹ": "t",
+        "ث": "s",
+        "ج": "j",
+        "چ": "c",
+        "ح": "",
+        "خ": "k",
+        "د": "d",
+        "ڈ": "d",
+        "ذ": "z",
+        "ر": "r",
+        "ڑ": "r",
+        "ز": "z",
+        "ژ": "z",
+        "س": "s",
+        "ش": "s",
+        "ص": "s",
+        "ض": "z",
+        "ط": "t",
+        "ظ": "z",
+        "ع": "",
+        "غ": "g",
+        "ف": "f",
+        "ق": "k",
+        "ک": "k",
+        "گ": "g",
+        "ل": "l",
+        "م": "m",
+        "ن": "n",
+        "ں": "n",
+        "و": "",
+        "ہ": "",
+        "ی": "",
+        "ء": "",
+    }
+)
 _DIGRAPHS = (("ch", "c"), ("sh", "s"), ("kh", "k"), ("gh", "g"), ("ph", "f"), ("th", "t"))
 _SOUND_CLASSES = str.maketrans({"q": "k", "c": "k", "j": "g", "z": "s", "v": "w", "x": "k"})
 _VOWELS = re.compile(r"[aeiouyhw]")

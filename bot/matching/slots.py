@@ -20,21 +20,56 @@ _TIME = re.compile(
     r"\b(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<ampm>am|pm|baje|bajay|bje|بجے|بجی)?\b"
 )
 _WEEKDAYS = {
-    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
-    "sunday": 6, "peer": 0, "somwar": 0, "mangal": 1, "budh": 2, "jumerat": 3, "juma": 4,
-    "hafta": 5, "itwar": 6, "منگل": 1, "بدہ": 2, "پیر": 0, "جمعرات": 3, "جمعہ": 4,
+    "monday": 0,
+    "tuesday": 1,
+    "wednesday": 2,
+    "thursday": 3,
+    "friday": 4,
+    "saturday": 5,
+    "sunday": 6,
+    "peer": 0,
+    "somwar": 0,
+    "mangal": 1,
+    "budh": 2,
+    "jumerat": 3,
+    "juma": 4,
+    "hafta": 5,
+    "itwar": 6,
+    "منگل": 1,
+    "بدہ": 2,
+    "پیر": 0,
+    "جمعرات": 3,
+    "جمعہ": 4,
 }
 _PARTS_OF_DAY = {
-    "morning": (time(7), time(12)), "subah": (time(7), time(12)), "صبح": (time(7), time(12)),
-    "afternoon": (time(12), time(17)), "dopahar": (time(12), time(17)),
-    "dopehar": (time(12), time(17)), "evening": (time(16), time(21)),
-    "shaam": (time(16), time(21)), "sham": (time(16), time(21)), "شام": (time(16), time(21)),
+    "morning": (time(7), time(12)),
+    "subah": (time(7), time(12)),
+    "صبح": (time(7), time(12)),
+    "afternoon": (time(12), time(17)),
+    "dopahar": (time(12), time(17)),
+    "dopehar": (time(12), time(17)),
+    "evening": (time(16), time(21)),
+    "shaam": (time(16), time(21)),
+    "sham": (time(16), time(21)),
+    "شام": (time(16), time(21)),
 }
 _GENERIC_ROOM_WORDS = {"room", "the", "hall", "lab"}
 _DAY_WORDS = (
     (1, ("day 1", "day one", "first day", "pehla din", "pehle din", "پہلے دن", "پہلا دن")),
-    (2, ("day 2", "day two", "second day", "dusra din", "doosre din", "dusre din",
-         "doosra din", "دوسرے دن", "دوسرا دن")),
+    (
+        2,
+        (
+            "day 2",
+            "day two",
+            "second day",
+            "dusra din",
+            "doosre din",
+            "dusre din",
+            "doosra din",
+            "دوسرے دن",
+            "دوسرا دن",
+        ),
+    ),
     (3, ("day 3", "day three", "third day")),
 )
 
@@ -63,9 +98,7 @@ class SlotReader:
     def __init__(self, content: Content) -> None:
         self.content = content
         self._rooms = [(room, _room_aliases(room)) for room in content.rooms]
-        self._day_words = [
-            (number, [fold(word) for word in words]) for number, words in _DAY_WORDS
-        ]
+        self._day_words = [(number, [fold(word) for word in words]) for number, words in _DAY_WORDS]
         self._weekdays = [(fold(word), weekday) for word, weekday in _WEEKDAYS.items()]
 
     def read(self, question: str, today: date) -> Slots:
@@ -125,9 +158,8 @@ def _read_time(text: str) -> tuple[time | None, str]:
         elif match["ampm"] != "am" and 1 <= hour <= 7:
             hour += 12  # "3 baje" during a conference day means 15:00
         if hour < 24 and minute < 60:
-            return time(hour, minute), text[: match.start()] + " " + text[match.end():]
+            return time(hour, minute), text[: match.start()] + " " + text[match.end() :]
     return None, text
-
 
 
 def sessions_for(content: Content, slots: Slots) -> list[Session]:
@@ -158,7 +190,11 @@ _ALONGSIDE = timedelta(hours=2)
 
 
 def ordinal_session(
-    content: Content, slots: Slots, last: bool, kind: str | None, with_speakers: bool = False,
+    content: Content,
+    slots: Slots,
+    last: bool,
+    kind: str | None,
+    with_speakers: bool = False,
 ) -> Session | None:
     """The first (or last) session of a kind, in the room / on the day asked for.
 
@@ -172,7 +208,8 @@ def ordinal_session(
         sessions = sessions_of_kind(content, slots, kind)
     else:
         sessions = [
-            s for s in sessions_for(content, Slots(slots.room, slots.day, None, None, ""))
+            s
+            for s in sessions_for(content, Slots(slots.room, slots.day, None, None, ""))
             if (s.kind or "").casefold() not in _NOT_PROGRAMME and s.end - s.start <= _ALONGSIDE
         ]
     if with_speakers:

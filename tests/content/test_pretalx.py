@@ -51,16 +51,54 @@ def test_keeps_the_existing_venue_and_short_name(tmp_path):
     assert conference["name"] == "NCSC 2027 (our name)"
 
 
-@pytest.mark.parametrize("broken", [
-    "not json at all",
-    json.dumps({"schedule": {}}),
-    json.dumps({"schedule": {"conference": {"title": "x", "days": [{"rooms": {"A": [
-        {"title": "t", "date": "yesterday", "duration": "00:30"}]}}]}}}),
-    json.dumps({"schedule": {"conference": {"title": "x", "days": [{"rooms": {"A": [
-        {"title": "t", "date": "2027-02-16T10:00:00", "duration": "half an hour"}]}}]}}}),
-    json.dumps({"schedule": {"conference": {"title": "x", "time_zone_name": "Mars/Base",
-                                            "days": []}}}),
-])
+@pytest.mark.parametrize(
+    "broken",
+    [
+        "not json at all",
+        json.dumps({"schedule": {}}),
+        json.dumps(
+            {
+                "schedule": {
+                    "conference": {
+                        "title": "x",
+                        "days": [
+                            {
+                                "rooms": {
+                                    "A": [{"title": "t", "date": "yesterday", "duration": "00:30"}]
+                                }
+                            }
+                        ],
+                    }
+                }
+            }
+        ),
+        json.dumps(
+            {
+                "schedule": {
+                    "conference": {
+                        "title": "x",
+                        "days": [
+                            {
+                                "rooms": {
+                                    "A": [
+                                        {
+                                            "title": "t",
+                                            "date": "2027-02-16T10:00:00",
+                                            "duration": "half an hour",
+                                        }
+                                    ]
+                                }
+                            }
+                        ],
+                    }
+                }
+            }
+        ),
+        json.dumps(
+            {"schedule": {"conference": {"title": "x", "time_zone_name": "Mars/Base", "days": []}}}
+        ),
+    ],
+)
 def test_malformed_exports_write_nothing(tmp_path, broken):
     source = tmp_path / "schedule.json"
     source.write_text(broken, encoding="utf-8")

@@ -35,8 +35,9 @@ async def seed(h: Harness, count: int, first: int = FIRST) -> list[int]:
 
 
 def received(fake: FakeTelegram, chat_id: int, *, after: int = 0) -> list[SentMessage]:
-    return [r for r in fake.sent[after:]
-            if r["chat_id"] == chat_id and r["method"] == "sendMessage"]
+    return [
+        r for r in fake.sent[after:] if r["chat_id"] == chat_id and r["method"] == "sendMessage"
+    ]
 
 
 async def preview(h: Harness, text: str, **kwargs) -> SentMessage:
@@ -48,18 +49,26 @@ async def preview(h: Harness, text: str, **kwargs) -> SentMessage:
 async def finished(h: Harness, *, timeout: float = 10.0) -> SentMessage:
     """The final report message the organiser gets when a broadcast ends."""
     return await h.fake.wait_for_message(
-        ORGANISER, predicate=lambda r: r["method"] == "sendMessage"
-        and r["text"].startswith(("✅ Announcement #", "⏹ Announcement #")), timeout=timeout)
+        ORGANISER,
+        predicate=lambda r: (
+            r["method"] == "sendMessage"
+            and r["text"].startswith(("✅ Announcement #", "⏹ Announcement #"))
+        ),
+        timeout=timeout,
+    )
 
 
 async def test_preview_confirm_and_everyone_gets_it_once_with_formatting(
-        fake: FakeTelegram, tmp_path: Path, sample_answerer: Answerer):
+    fake: FakeTelegram, tmp_path: Path, sample_answerer: Answerer
+):
     async with bot_running(fake, tmp_path, sample_answerer) as h:
         users = await seed(h, 5)
         bold = [{"type": "bold", "offset": 10, "length": 7}]
-        shown = await preview(h, "/announce Keynote moved to Hall B",
-                              entities=[{"type": "bot_command", "offset": 0, "length": 9},
-                                        *bold])
+        shown = await preview(
+            h,
+            "/announce Keynote moved to Hall B",
+            entities=[{"type": "bot_command", "offset": 0, "length": 9}, *bold],
+        )
         assert "all subscribed attendees (5)" in shown["text"]
         assert "Keynote moved to Hall B" in shown["text"]
         assert labels(shown) == ["📣 Send to 5 attendees", "Cancel"]
@@ -83,8 +92,11 @@ async def test_preview_confirm_and_everyone_gets_it_once_with_formatting(
 async def test_reply_to_a_message_announces_its_text(harness: Harness):
     h, fake = harness, harness.fake
     users = await seed(h, 2)
-    draft = fake.user_sends(ORGANISER, "Lunch is served in the marquee",
-                            entities=[{"type": "italic", "offset": 0, "length": 5}])
+    draft = fake.user_sends(
+        ORGANISER,
+        "Lunch is served in the marquee",
+        entities=[{"type": "italic", "offset": 0, "length": 5}],
+    )
     await fake.wait_for_message(ORGANISER)  # the bot treats it as a question first
     reply = await h.say(ORGANISER, "/announce", reply_to=draft)
     assert "<i>Lunch</i>" in reply["raw_text"]
@@ -142,8 +154,9 @@ async def test_session_audience_and_usage_problems(harness: Harness):
     assert "already passed" in past["text"]
 
 
-async def test_blocked_attendees_are_unsubscribed(fake: FakeTelegram, tmp_path: Path,
-                                                  sample_answerer: Answerer):
+async def test_blocked_attendees_are_unsubscribed(
+    fake: FakeTelegram, tmp_path: Path, sample_answerer: Answerer
+):
     async with bot_running(fake, tmp_path, sample_answerer, broadcast_rate=FAST) as h:
         h.allowed_errors.add(("sendMessage", 403))
         users = await seed(h, 6)
@@ -159,8 +172,9 @@ async def test_blocked_attendees_are_unsubscribed(fake: FakeTelegram, tmp_path: 
         assert await h.store.count_audience("all") == 4
 
 
-async def test_flood_control_and_gateway_errors_are_retried(fake: FakeTelegram, tmp_path: Path,
-                                                            sample_answerer: Answerer):
+async def test_flood_control_and_gateway_errors_are_retried(
+    fake: FakeTelegram, tmp_path: Path, sample_answerer: Answerer
+):
     async with bot_running(fake, tmp_path, sample_answerer, broadcast_rate=FAST) as h:
         h.allowed_errors.add(("sendMessage", 429))
         engine = announcements.of(h.app)
@@ -177,18 +191,22 @@ async def test_flood_control_and_gateway_errors_are_retried(fake: FakeTelegram, 
         counts = Counter(r["chat_id"] for r in fake.sent if r["chat_id"] in users)
         assert all(counts[u] == 1 for u in users[:7]) and counts[users[7]] == 0
         assert engine.broadcaster.flood_waits == 1
-        rows = {row[0]: (row[1], row[2]) for row in await h.store._all(
-            h.store._db, "SELECT user_id, status, attempts FROM deliveries")}
+        rows = {
+            row[0]: (row[1], row[2])
+            for row in await h.store._all(
+                h.store._db, "SELECT user_id, status, attempts FROM deliveries"
+            )
+        }
         assert rows[users[2]] == ("sent", 1)  # a 429 is not the attendee's attempt
         assert rows[users[5]] == ("sent", 3)
         assert rows[users[7]] == ("failed", 5)
-        calls = [r for r in fake.requests_for("sendMessage")
-                 if r.params.get("chat_id") == users[7]]
+        calls = [r for r in fake.requests_for("sendMessage") if r.params.get("chat_id") == users[7]]
         assert len(calls) == 5
 
 
-async def test_steady_pace_and_replies_keep_flowing(fake: FakeTelegram, tmp_path: Path,
-                                                    sample_answerer: Answerer):
+async def test_steady_pace_and_replies_keep_flowing(
+    fake: FakeTelegram, tmp_path: Path, sample_answerer: Answerer
+):
     """60 attendees at 28/s take two seconds; an attendee's /now is answered meanwhile."""
     async with bot_running(fake, tmp_path, sample_answerer) as h:
         users = await seed(h, 60)
@@ -206,7 +224,8 @@ async def test_steady_pace_and_replies_keep_flowing(fake: FakeTelegram, tmp_path
 
 
 async def test_restart_mid_broadcast_resumes_and_misses_nobody(
-        fake: FakeTelegram, tmp_path: Path, sample_answerer: Answerer):
+    fake: FakeTelegram, tmp_path: Path, sample_answerer: Answerer
+):
     async with bot_running(fake, tmp_path, sample_answerer, broadcast_rate=20) as h:
         users = await seed(h, 40)
         shown = await preview(h, "/announce Shuttle leaves at 18:00")
@@ -222,15 +241,19 @@ async def test_restart_mid_broadcast_resumes_and_misses_nobody(
         assert len(got_before) < 40
     async with bot_running(fake, tmp_path, sample_answerer) as h:
         await finished(h)
-        counts = Counter(r["chat_id"] for r in fake.sent
-                         if r["chat_id"] in users and r["method"] == "sendMessage")
+        counts = Counter(
+            r["chat_id"]
+            for r in fake.sent
+            if r["chat_id"] in users and r["method"] == "sendMessage"
+        )
         assert set(counts) == set(users)  # nobody missed
         assert sum(n - 1 for n in counts.values()) <= 2  # at most what was in flight
         assert (await h.store.get_broadcast(1)).status == "done"
 
 
 async def test_scheduled_announcement_survives_a_restart_and_can_be_listed(
-        fake: FakeTelegram, tmp_path: Path, sample_answerer: Answerer):
+    fake: FakeTelegram, tmp_path: Path, sample_answerer: Answerer
+):
     async with bot_running(fake, tmp_path, sample_answerer, broadcast_rate=FAST) as h:
         users = await seed(h, 3)
         shown = await preview(h, "/announce at 2027-02-16 12:00 Lunch menu is up")
@@ -243,8 +266,9 @@ async def test_scheduled_announcement_survives_a_restart_and_can_be_listed(
         assert labels(listing) == ["⏹ Cancel #1"]
     assert not any(received(fake, u) for u in users)
     restart = datetime(2027, 2, 16, 12, 1)
-    async with bot_running(fake, tmp_path, sample_answerer, broadcast_rate=FAST,
-                           bot_now=restart) as h:
+    async with bot_running(
+        fake, tmp_path, sample_answerer, broadcast_rate=FAST, bot_now=restart
+    ) as h:
         await finished(h)
         assert all(len(received(fake, u)) == 1 for u in users)
         broadcast = await h.store.get_broadcast(1)
@@ -252,14 +276,16 @@ async def test_scheduled_announcement_survives_a_restart_and_can_be_listed(
 
 
 async def test_missed_schedule_goes_out_late_and_says_so(
-        fake: FakeTelegram, tmp_path: Path, sample_answerer: Answerer):
+    fake: FakeTelegram, tmp_path: Path, sample_answerer: Answerer
+):
     async with bot_running(fake, tmp_path, sample_answerer, broadcast_rate=FAST) as h:
         await seed(h, 2)
         shown = await preview(h, "/announce at 2027-02-16 12:00 Lunch menu is up")
         await h.press(ORGANISER, shown, button_text="📣 Send to 2 attendees")
         await fake.wait_for_message(ORGANISER, method="editMessageText")
-    async with bot_running(fake, tmp_path, sample_answerer, broadcast_rate=FAST,
-                           bot_now=datetime(2027, 2, 16, 14, 0)) as h:
+    async with bot_running(
+        fake, tmp_path, sample_answerer, broadcast_rate=FAST, bot_now=datetime(2027, 2, 16, 14, 0)
+    ) as h:
         await finished(h)
         assert (await h.store.get_broadcast(1)).late
         progress = fake.message(ORGANISER, shown["message_id"])
@@ -276,8 +302,10 @@ async def test_cancel_a_scheduled_one_from_the_list(harness: Harness):
     await h.press(ORGANISER, listing, button_text="⏹ Cancel #1")
     assert (await h.store.get_broadcast(1)).status == "cancelled"
     refreshed = await fake.wait_for_message(
-        ORGANISER, method="editMessageText",
-        predicate=lambda r: r["message_id"] == listing["message_id"])
+        ORGANISER,
+        method="editMessageText",
+        predicate=lambda r: r["message_id"] == listing["message_id"],
+    )
     assert "cancelled" in refreshed["text"] and not labels(refreshed)
     h.set_clock(datetime(2027, 2, 16, 15, 30))
     announcements.of(h.app).broadcaster.wake()
@@ -347,16 +375,21 @@ async def test_remind_command(harness: Harness):
 async def test_voting_keeps_the_star_button(harness: Harness):
     h = harness
     answerer = h.state.answerer
-    question = next(q for q in ("startup showcase", "malware analysis workshop",
-                                "bug bounty in pakistan talk", "when is the startup showcase")
-                    if answerer.ask(q).decision == "answer"
-                    and answerer.ask(q).best.target.kind == "session")
+    question = next(
+        q
+        for q in (
+            "startup showcase",
+            "malware analysis workshop",
+            "bug bounty in pakistan talk",
+            "when is the startup showcase",
+        )
+        if answerer.ask(q).decision == "answer" and answerer.ask(q).best.target.kind == "session"
+    )
     reply = await h.say(ATTENDEE, question)
     assert "☆ Add to my sessions" in labels(reply)
     await h.press(ATTENDEE, reply, button_text="👍")
     voted = await h.fake.wait_for_message(ATTENDEE, method="editMessageReplyMarkup")
     assert "👍 ✓" in labels(voted) and "☆ Add to my sessions" in labels(voted)
-
 
 
 async def test_speaker_sessions_have_star_buttons(harness: Harness):

@@ -24,18 +24,25 @@ def asking(answerer: Answerer, decision: Decision, questions: list[str]) -> str:
 
 
 def answer_question(h: Harness) -> str:
-    return asking(h.state.answerer, "answer",
-                  ["wifi password", "what is the wifi password", "parking kahan hai"])
+    return asking(
+        h.state.answerer,
+        "answer",
+        ["wifi password", "what is the wifi password", "parking kahan hai"],
+    )
 
 
 def suggest_question(h: Harness) -> str:
-    return asking(h.state.answerer, "suggest",
-                  ["where is lunch", "ctf", "lunch", "workshop", "certificate", "keynote"])
+    return asking(
+        h.state.answerer,
+        "suggest",
+        ["where is lunch", "ctf", "lunch", "workshop", "certificate", "keynote"],
+    )
 
 
 def none_question(h: Harness) -> str:
-    return asking(h.state.answerer, "none",
-                  ["is there a bowling alley", "can I bring my cat to the moon"])
+    return asking(
+        h.state.answerer, "none", ["is there a bowling alley", "can I bring my cat to the moon"]
+    )
 
 
 def labels(record: dict) -> list[str]:
@@ -76,9 +83,13 @@ async def test_help_lists_commands_and_organiser_extras(harness: Harness):
 async def test_menu_buttons(harness: Harness):
     welcome = await harness.say(ATTENDEE, "/start")
     fake = harness.fake
-    for label, expected in (("▶️ Now", "On now (11:30)"), ("⏭ Next", "Next, at"),
-                            ("📍 Venue", "Jinnah Convention Centre"), ("❓ Help", "/agenda"),
-                            ("📅 Agenda", "which day?")):
+    for label, expected in (
+        ("▶️ Now", "On now (11:30)"),
+        ("⏭ Next", "Next, at"),
+        ("📍 Venue", "Jinnah Convention Centre"),
+        ("❓ Help", "/agenda"),
+        ("📅 Agenda", "which day?"),
+    ):
         after = fake.mark()
         await harness.press(ATTENDEE, welcome, button_text=label)
         sent = await fake.wait_for_message(ATTENDEE, after=after)
@@ -198,8 +209,9 @@ async def test_five_thousand_characters(harness: Harness):
     assert len(post["text"]) < 1000 and post["text"].count("x") <= 500
 
 
-@pytest.mark.parametrize("text", ["<b> & * _ [", "</i>&amp; <script>alert(1)</script>",
-                                  "what's on in hall <a> & <b>"])
+@pytest.mark.parametrize(
+    "text", ["<b> & * _ [", "</i>&amp; <script>alert(1)</script>", "what's on in hall <a> & <b>"]
+)
 async def test_markup_characters_are_escaped(harness: Harness, text: str):
     await harness.say(ATTENDEE, text, first_name="<b>Eve</b> & co")
     stored = (await harness.store.export_questions())[-1]
@@ -216,8 +228,9 @@ async def test_no_words_is_not_a_question(harness: Harness, text: str):
     assert await harness.store.export_questions() == []
 
 
-@pytest.mark.parametrize("command", ["/frobnicate", "/frobnicate now please", "/START_x",
-                                     "/agenda@some_other_bot"])
+@pytest.mark.parametrize(
+    "command", ["/frobnicate", "/frobnicate now please", "/START_x", "/agenda@some_other_bot"]
+)
 async def test_unknown_commands(harness: Harness, command: str):
     reply = await harness.say(ATTENDEE, command)
     assert reply["text"] == "I don't know that command, see /help."
@@ -249,8 +262,7 @@ async def test_edited_messages_are_ignored(harness: Harness):
 async def test_agenda_days_and_day_list(harness: Harness):
     picker = await harness.say(ATTENDEE, "/agenda")
     assert "which day?" in picker["text"]
-    assert labels(picker) == ["Day 1 · Tue 16 Feb", "Day 2 · Wed 17 Feb",
-                              "📅 Whole agenda (.ics)"]
+    assert labels(picker) == ["Day 1 · Tue 16 Feb", "Day 2 · Wed 17 Feb", "📅 Whole agenda (.ics)"]
     after = harness.fake.mark()
     await harness.press(ATTENDEE, picker, button_text="Day 2 · Wed 17 Feb")
     day = await harness.fake.wait_for_message(ATTENDEE, after=after)
@@ -260,12 +272,15 @@ async def test_agenda_days_and_day_list(harness: Harness):
     assert all(s.title in day["text"] for s in day2)
 
 
-@pytest.mark.parametrize(("moment", "expected"), [
-    (datetime(2027, 2, 16, 11, 30), "On now (11:30)"),
-    (datetime(2027, 2, 1, 9, 0), "Nothing is on yet."),
-    (datetime(2027, 2, 16, 22, 0), "Nothing is on right now."),
-    (datetime(2027, 3, 1, 9, 0), "The conference is over."),
-])
+@pytest.mark.parametrize(
+    ("moment", "expected"),
+    [
+        (datetime(2027, 2, 16, 11, 30), "On now (11:30)"),
+        (datetime(2027, 2, 1, 9, 0), "Nothing is on yet."),
+        (datetime(2027, 2, 16, 22, 0), "Nothing is on right now."),
+        (datetime(2027, 3, 1, 9, 0), "The conference is over."),
+    ],
+)
 async def test_now_by_the_clock(harness: Harness, moment: datetime, expected: str):
     harness.set_clock(moment)
     reply = await harness.say(ATTENDEE, "/now")
@@ -331,14 +346,17 @@ async def test_forget_after_confirmation(harness: Harness):
 # --- forged buttons -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("data", "toast"), [
-    ("unans:0", "Sorry, that's only for the organisers."),
-    ("vote:999999:1", "This button has expired. Please ask again."),
-    ("pick:999999:0123456789", "This button has expired. Please ask again."),
-    ("none:999999", "This button has expired. Please ask again."),
-    ("admin:delete_all", "This button has expired. Please ask again."),
-    ("day:2031-01-01", "This button has expired. Please ask again."),
-])
+@pytest.mark.parametrize(
+    ("data", "toast"),
+    [
+        ("unans:0", "Sorry, that's only for the organisers."),
+        ("vote:999999:1", "This button has expired. Please ask again."),
+        ("pick:999999:0123456789", "This button has expired. Please ask again."),
+        ("none:999999", "This button has expired. Please ask again."),
+        ("admin:delete_all", "This button has expired. Please ask again."),
+        ("day:2031-01-01", "This button has expired. Please ask again."),
+    ],
+)
 async def test_forged_callback_data_does_nothing(harness: Harness, data: str, toast: str):
     welcome = await harness.say(ATTENDEE, "/start")
     before = harness.fake.mark()

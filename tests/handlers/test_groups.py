@@ -12,8 +12,13 @@ GROUP_KW = {"chat_id": GROUP, "chat_type": "supergroup", "title": "NCSC attendee
 async def test_chatter_is_ignored_and_commands_are_answered(harness: Harness):
     h = harness
     after = h.fake.mark()
-    for text in ("good morning everyone", answer_question(h), "/frobnicate",
-                 "/now@some_other_bot", "@someone_else where is lunch"):
+    for text in (
+        "good morning everyone",
+        answer_question(h),
+        "/frobnicate",
+        "/now@some_other_bot",
+        "@someone_else where is lunch",
+    ):
         h.fake.user_sends(ATTENDEE, text, **GROUP_KW)
     h.fake.user_sends_sticker(ATTENDEE, chat_id=GROUP, chat_type="supergroup")
     h.fake.user_sends(ATTENDEE, "/venue", **GROUP_KW)
@@ -63,8 +68,13 @@ async def test_unanswered_group_question_is_answered_in_the_group(harness: Harne
 
     await h.until_post_stored(post)
     after = h.fake.mark()
-    h.fake.user_sends(ORGANISER, "Not at the venue, sorry.", chat_id=ORGANISER_CHAT,
-                      chat_type="supergroup", reply_to=post)
+    h.fake.user_sends(
+        ORGANISER,
+        "Not at the venue, sorry.",
+        chat_id=ORGANISER_CHAT,
+        chat_type="supergroup",
+        reply_to=post,
+    )
     answer = await h.fake.wait_for_message(GROUP, after=after)
     assert "Not at the venue, sorry." in answer["text"] and question in answer["text"]
     assert answer["reply_to_message_id"] is not None

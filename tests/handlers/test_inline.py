@@ -12,8 +12,8 @@ async def inline(h: Harness, query: str) -> dict:
     update = h.fake.user_inline_query(ATTENDEE, query)
     query_id = update["inline_query"]["id"]
     await h.fake.wait_for_request(
-        "answerInlineQuery", lambda r: r.params.get("inline_query_id") == query_id,
-        after=marker)
+        "answerInlineQuery", lambda r: r.params.get("inline_query_id") == query_id, after=marker
+    )
     return next(a for a in h.fake.inline_answers if a["inline_query_id"] == query_id)
 
 
@@ -41,8 +41,9 @@ async def test_time_question_inline(harness: Harness):
     assert answer["parsed"][0]["text"].startswith("On now")
 
 
-@pytest.mark.parametrize("query", ["<b> & * _ [", "🙂", "x" * 256, "وائی فائی کا پاس ورڈ",
-                                   "is there a bowling alley"])
+@pytest.mark.parametrize(
+    "query", ["<b> & * _ [", "🙂", "x" * 256, "وائی فائی کا پاس ورڈ", "is there a bowling alley"]
+)
 async def test_awkward_inline_queries_never_fail(harness: Harness, query: str):
     answer = await inline(harness, query)
     assert len(answer["results"]) <= 5

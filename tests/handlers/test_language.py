@@ -92,8 +92,13 @@ async def test_organisers_read_english_and_the_attendee_gets_urdu(harness: Harne
 
     await h.until_post_stored(post)
     after = h.fake.mark()
-    h.fake.user_sends(ORGANISER, "No bowling, sorry.", chat_id=ORGANISER_CHAT,
-                      chat_type="supergroup", reply_to=post)
+    h.fake.user_sends(
+        ORGANISER,
+        "No bowling, sorry.",
+        chat_id=ORGANISER_CHAT,
+        chat_type="supergroup",
+        reply_to=post,
+    )
     report = await h.fake.wait_for_message(ORGANISER_CHAT, after=after)
     assert report["text"].startswith("✅ #") and "sent to 1 of 1" in report["text"]
     answer = await h.fake.wait_for_message(URDU_USER, after=after)

@@ -47,8 +47,13 @@ async def test_organiser_reply_answers_the_whole_group(harness: Harness):
     assert "Best guess:" in first["text"]
 
     after = h.fake.mark()
-    h.fake.user_sends(ORGANISER, "No bowling, sorry! But there's a CTF.", chat_id=ORGANISER_CHAT,
-                      chat_type="supergroup", reply_to=first)
+    h.fake.user_sends(
+        ORGANISER,
+        "No bowling, sorry! But there's a CTF.",
+        chat_id=ORGANISER_CHAT,
+        chat_type="supergroup",
+        reply_to=first,
+    )
     report = await h.fake.wait_for_message(ORGANISER_CHAT, after=after)
     assert report["text"] == f"✅ #{question_id(first)}: sent to 2 of 2 attendee(s)."
     for user, asked in ((ATTENDEE, BOWLING[0]), (OTHER, BOWLING[1])):
@@ -62,8 +67,13 @@ async def test_organiser_reply_answers_the_whole_group(harness: Harness):
     assert {q.answered_by for q in answered} == {ORGANISER}
 
     # Replying again: nothing more goes out.
-    again = await h.say(ORGANISER, "Also: no karaoke.", chat_id=ORGANISER_CHAT,
-                        chat_type="supergroup", reply_to=first)
+    again = await h.say(
+        ORGANISER,
+        "Also: no karaoke.",
+        chat_id=ORGANISER_CHAT,
+        chat_type="supergroup",
+        reply_to=first,
+    )
     expected = f"#{question_id(first)} is already answered or dismissed; nothing was sent."
     assert again["text"] == expected
 
@@ -71,8 +81,13 @@ async def test_organiser_reply_answers_the_whole_group(harness: Harness):
 async def test_reply_from_a_non_organiser_is_refused(harness: Harness):
     h = harness
     post = await ask_unanswered(h, ATTENDEE, BOWLING[0])
-    refused = await h.say(STRANGER, "I think it's upstairs", chat_id=ORGANISER_CHAT,
-                          chat_type="supergroup", reply_to=post)
+    refused = await h.say(
+        STRANGER,
+        "I think it's upstairs",
+        chat_id=ORGANISER_CHAT,
+        chat_type="supergroup",
+        reply_to=post,
+    )
     assert "only organisers" in refused["text"]
     await h.fake.assert_no_message(ATTENDEE, after=h.fake.mark(), within=0.05)
     assert len(await h.store.export_questions("open")) == 1
@@ -81,14 +96,17 @@ async def test_reply_from_a_non_organiser_is_refused(harness: Harness):
 async def test_reply_to_other_bot_messages_and_chatter_in_the_organisers_chat(harness: Harness):
     h = harness
     stats = await h.say(ORGANISER, "/stats", chat_id=ORGANISER_CHAT, chat_type="supergroup")
-    hint = await h.say(ORGANISER, "nice numbers", chat_id=ORGANISER_CHAT, chat_type="supergroup",
-                       reply_to=stats)
+    hint = await h.say(
+        ORGANISER, "nice numbers", chat_id=ORGANISER_CHAT, chat_type="supergroup", reply_to=stats
+    )
     assert "isn't a question post" in hint["text"]
-    chatter = h.fake.user_sends(OTHER, "lunch at 1?", chat_id=ORGANISER_CHAT,
-                                chat_type="supergroup")
+    chatter = h.fake.user_sends(
+        OTHER, "lunch at 1?", chat_id=ORGANISER_CHAT, chat_type="supergroup"
+    )
     after = h.fake.mark()
-    h.fake.user_sends(ORGANISER, "yes", chat_id=ORGANISER_CHAT, chat_type="supergroup",
-                      reply_to=chatter)
+    h.fake.user_sends(
+        ORGANISER, "yes", chat_id=ORGANISER_CHAT, chat_type="supergroup", reply_to=chatter
+    )
     h.fake.user_sends(ORGANISER, "/help", chat_id=ORGANISER_CHAT, chat_type="supergroup")
     reply = await h.fake.wait_for_message(ORGANISER_CHAT, after=after)
     assert "/agenda" in reply["text"]  # the /help answer is the only message
@@ -153,10 +171,18 @@ async def test_unanswered_groups_and_pages(harness: Harness):
     h = harness
     empty = await h.say(ORGANISER, "/unanswered")
     assert empty["text"] == "🎉 No unanswered questions."
-    questions = ["is there a bowling alley", "is there a swimming pool", "do you sell umbrellas",
-                 "is there a karaoke night", "can I ride a camel", "xylophone lessons",
-                 "is there a zoo nearby", "do you rent bicycles", "can I bring my cat",
-                 "is there a trampoline"]
+    questions = [
+        "is there a bowling alley",
+        "is there a swimming pool",
+        "do you sell umbrellas",
+        "is there a karaoke night",
+        "can I ride a camel",
+        "xylophone lessons",
+        "is there a zoo nearby",
+        "do you rent bicycles",
+        "can I bring my cat",
+        "is there a trampoline",
+    ]
     asked = [q for q in questions if h.state.answerer.ask(q).decision == "none"][:6]
     assert len(asked) == 6
     for index, text in enumerate(asked):
@@ -196,30 +222,43 @@ async def test_stats(harness: Harness):
 async def test_organiser_commands_refused_for_attendees(harness: Harness):
     h = harness
     post = await ask_unanswered(h, ATTENDEE, BOWLING[0])
-    for command in ("/unanswered", "/stats", "/reload", f"/answer {question_id(post)} hi",
-                    f"/dismiss {question_id(post)}"):
+    for command in (
+        "/unanswered",
+        "/stats",
+        "/reload",
+        f"/answer {question_id(post)} hi",
+        f"/dismiss {question_id(post)}",
+    ):
         refused = await h.say(ATTENDEE, command)
         assert refused["text"] == "Sorry, that command is only for the organisers.", command
-    group = await h.say(ATTENDEE, f"/dismiss {question_id(post)}", chat_id=-100777,
-                        chat_type="supergroup")
+    group = await h.say(
+        ATTENDEE, f"/dismiss {question_id(post)}", chat_id=-100777, chat_type="supergroup"
+    )
     assert group["text"] == "Sorry, that command is only for the organisers."
     assert len(await h.store.export_questions("open")) == 1
 
 
-async def test_reload_keeps_old_content_on_problems(fake: FakeTelegram, tmp_path: Path,
-                                                    sample_answerer: Answerer):
+async def test_reload_keeps_old_content_on_problems(
+    fake: FakeTelegram, tmp_path: Path, sample_answerer: Answerer
+):
     content_dir = tmp_path / "content"
     shutil.copytree(ROOT / "faq", content_dir / "faq")
     shutil.copy(ROOT / "agenda.yaml", content_dir / "agenda.yaml")
     faq = content_dir / "faq" / "venue.yaml"
-    async with bot_running(fake, tmp_path, sample_answerer,
-                           agenda_path=content_dir / "agenda.yaml",
-                           faq_dir=content_dir / "faq") as h:
+    async with bot_running(
+        fake,
+        tmp_path,
+        sample_answerer,
+        agenda_path=content_dir / "agenda.yaml",
+        faq_dir=content_dir / "faq",
+    ) as h:
         original = h.state.answerer
-        faq.write_text(faq.read_text() + "\n  - id: [unclosed\n    question: <b>&\n",
-                       encoding="utf-8")
+        faq.write_text(
+            faq.read_text() + "\n  - id: [unclosed\n    question: <b>&\n", encoding="utf-8"
+        )
         (content_dir / "faq" / "extra.yaml").write_text(
-            "entries:\n  - id: wifi\n    question: dup <i>\n    answer: x\n", encoding="utf-8")
+            "entries:\n  - id: wifi\n    question: dup <i>\n    answer: x\n", encoding="utf-8"
+        )
         failed = await h.say(ORGANISER, "/reload")
         assert failed["text"].startswith("⚠️ The new content has problems")
         assert "venue.yaml" in failed["text"]
@@ -233,7 +272,8 @@ async def test_reload_keeps_old_content_on_problems(fake: FakeTelegram, tmp_path
             "entries:\n  - id: bowling\n    question: Is there a bowling alley?\n"
             "    variants: [where can I go bowling]\n"
             "    answer: The nearest bowling alley is in the Centaurus mall.\n",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
         ok = await h.say(ORGANISER, "/reload")
         assert ok["text"].startswith("✅ Reloaded: ")
         assert h.state.answerer is not original
@@ -241,19 +281,27 @@ async def test_reload_keeps_old_content_on_problems(fake: FakeTelegram, tmp_path
         assert "Centaurus mall" in reply["text"]
 
 
-async def test_reload_problems_are_split_when_long(fake: FakeTelegram, tmp_path: Path,
-                                                   sample_answerer: Answerer):
+async def test_reload_problems_are_split_when_long(
+    fake: FakeTelegram, tmp_path: Path, sample_answerer: Answerer
+):
     content_dir = tmp_path / "content"
     shutil.copytree(ROOT / "faq", content_dir / "faq")
     shutil.copy(ROOT / "agenda.yaml", content_dir / "agenda.yaml")
     lines = ["entries:"]
     for index in range(120):
-        lines += [f"  - id: broken-{index}-{'x' * 30}", "    question: <b>Q & A</b>",
-                  "    answer: \"\""]
+        lines += [
+            f"  - id: broken-{index}-{'x' * 30}",
+            "    question: <b>Q & A</b>",
+            '    answer: ""',
+        ]
     (content_dir / "faq" / "broken.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    async with bot_running(fake, tmp_path, sample_answerer,
-                           agenda_path=content_dir / "agenda.yaml",
-                           faq_dir=content_dir / "faq") as h:
+    async with bot_running(
+        fake,
+        tmp_path,
+        sample_answerer,
+        agenda_path=content_dir / "agenda.yaml",
+        faq_dir=content_dir / "faq",
+    ) as h:
         after = fake.mark()
         fake.user_sends(ORGANISER, "/reload")
         first = await fake.wait_for_message(ORGANISER, after=after)

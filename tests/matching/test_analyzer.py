@@ -57,10 +57,18 @@ def test_every_generated_form_is_long_enough_and_not_an_exception():
 
 
 def test_going_coming_and_reaching_a_place_are_one_term(analyzer):
-    terms = {frozenset(analyzer.terms(q)) for q in (
-        "venue kaise jaun", "venue kaise aaun", "venue kaise pohanchun", "how to reach venue",
-        "how to go to the venue", "how do I come to the venue", "وینیو کیسے پہنچوں",
-    )}
+    terms = {
+        frozenset(analyzer.terms(q))
+        for q in (
+            "venue kaise jaun",
+            "venue kaise aaun",
+            "venue kaise pohanchun",
+            "how to reach venue",
+            "how to go to the venue",
+            "how do I come to the venue",
+            "وینیو کیسے پہنچوں",
+        )
+    }
     assert len(terms) == 1
 
 
@@ -70,7 +78,8 @@ def test_left_behind_idiom_means_lost(analyzer):
 
 
 @pytest.mark.parametrize(
-    ("shorthand", "word"), [("whr", "where"), ("dwnld", "download"), ("tmrw", "tomorrow")],
+    ("shorthand", "word"),
+    [("whr", "where"), ("dwnld", "download"), ("tmrw", "tomorrow")],
 )
 def test_texting_shorthand(analyzer, shorthand, word):
     assert analyzer.terms(shorthand) == analyzer.terms(word)
@@ -83,10 +92,16 @@ def test_connectives_and_particles_are_filler(analyzer):
 
 @pytest.mark.parametrize(
     ("everyday", "english"),
-    [("seedhiyan kahan hain", "where are the stairs"), ("sasta hotel", "cheap hotel"),
-     ("kitne rupay", "much rupees"), ("baarish ho to", "if rain"),
-     ("talib ilm discount", "student ilm discount"), ("daftar", "office"),
-     ("سیڑھی", "stairs"), ("jootay utarne parenge", "shoes utarne parenge")],
+    [
+        ("seedhiyan kahan hain", "where are the stairs"),
+        ("sasta hotel", "cheap hotel"),
+        ("kitne rupay", "much rupees"),
+        ("baarish ho to", "if rain"),
+        ("talib ilm discount", "student ilm discount"),
+        ("daftar", "office"),
+        ("سیڑھی", "stairs"),
+        ("jootay utarne parenge", "shoes utarne parenge"),
+    ],
 )
 def test_everyday_roman_urdu_and_urdu_words_read_as_english(analyzer, everyday, english):
     assert sorted(analyzer.terms(everyday)) == sorted(analyzer.terms(english))
@@ -94,9 +109,16 @@ def test_everyday_roman_urdu_and_urdu_words_read_as_english(analyzer, everyday, 
 
 @pytest.mark.parametrize(
     ("american", "british"),
-    [("organizer", "organiser"), ("organizers", "organisers"), ("analyzing", "analysing"),
-     ("authorization", "authorisation"), ("center", "centre"), ("defense", "defence"),
-     ("favorite", "favourite"), ("enrollment", "enrolment")],
+    [
+        ("organizer", "organiser"),
+        ("organizers", "organisers"),
+        ("analyzing", "analysing"),
+        ("authorization", "authorisation"),
+        ("center", "centre"),
+        ("defense", "defence"),
+        ("favorite", "favourite"),
+        ("enrollment", "enrolment"),
+    ],
 )
 def test_american_and_british_spellings_are_one_term(analyzer, american, british):
     assert analyzer.terms(american) == analyzer.terms(british)
@@ -109,10 +131,15 @@ def test_words_that_only_look_american_are_left_alone(analyzer, word):
 
 @pytest.mark.parametrize(
     ("attendee_word", "organiser_word"),
-    [("presenter", "speaker"), ("when does it kick off", "when does it start"),
-     ("when does day 2 wrap up", "when does day 2 end"), ("loo", "washroom"),
-     ("how do i reach out to the organisers", "how do i contact the organisers"),
-     ("any lectures on ai", "any talks on ai"), ("canteen", "food")],
+    [
+        ("presenter", "speaker"),
+        ("when does it kick off", "when does it start"),
+        ("when does day 2 wrap up", "when does day 2 end"),
+        ("loo", "washroom"),
+        ("how do i reach out to the organisers", "how do i contact the organisers"),
+        ("any lectures on ai", "any talks on ai"),
+        ("canteen", "food"),
+    ],
 )
 def test_everyday_english_words_meet_the_organisers_words(analyzer, attendee_word, organiser_word):
     assert analyzer.terms(attendee_word) == analyzer.terms(organiser_word)
@@ -128,8 +155,13 @@ def test_an_organiser_synonym_keeps_a_word_the_lexicon_leaves_alone():
 
 @pytest.mark.parametrize(
     ("question", "term"),
-    [("arriving around 11am", "11h00"), ("hall b 3pm", "15h00"), ("lunch at 12:30 PM", "12h30"),
-     ("12am", "00h00"), ("starts 16:15", "16h15")],
+    [
+        ("arriving around 11am", "11h00"),
+        ("hall b 3pm", "15h00"),
+        ("lunch at 12:30 PM", "12h30"),
+        ("12am", "00h00"),
+        ("starts 16:15", "16h15"),
+    ],
 )
 def test_clock_times_are_one_term_whichever_way_they_are_written(analyzer, question, term):
     assert term in analyzer.terms(question)
@@ -147,11 +179,14 @@ def test_phrases_are_read_as_typed_before_translation(analyzer):
     assert "happen" not in analyzer.terms("we reach on tuesday")
 
 
-@pytest.mark.parametrize(("forms", "lemma"), [
-    (["does", "did", "doing", "done"], "do"),
-    (["am", "are", "was", "were", "be", "been", "being"], "is"),
-    (["has", "had", "having"], "have"),
-])
+@pytest.mark.parametrize(
+    ("forms", "lemma"),
+    [
+        (["does", "did", "doing", "done"], "do"),
+        (["am", "are", "was", "were", "be", "been", "being"], "is"),
+        (["has", "had", "having"], "have"),
+    ],
+)
 def test_auxiliary_verbs_are_one_filler_term_each(forms, lemma):
     # Filler weighs by how few entries use it: "does" in two phrasings must not count as a
     # rare word next to "do" in fifty.
@@ -161,23 +196,28 @@ def test_auxiliary_verbs_are_one_filler_term_each(forms, lemma):
         assert analyzer.analyse(form) == expected
 
 
-@pytest.mark.parametrize(("text", "terms"), [
-    ("the workshop is sold out", ["workshop", "full"]),
-    ("hotel close to the venue", ["hotel", "near", "venu"]),
-    ("registration will close soon", ["registr", "close", "soon"]),
-    ("tabiyat kharab hai", ["health", "bad"]),
-    ("طبیعت خراب ہے", ["health", "bad"]),
-])
+@pytest.mark.parametrize(
+    ("text", "terms"),
+    [
+        ("the workshop is sold out", ["workshop", "full"]),
+        ("hotel close to the venue", ["hotel", "near", "venu"]),
+        ("registration will close soon", ["registr", "close", "soon"]),
+        ("tabiyat kharab hai", ["health", "bad"]),
+        ("طبیعت خراب ہے", ["health", "bad"]),
+    ],
+)
 def test_everyday_phrases_and_words(text, terms):
     assert Analyzer().terms(text) == terms
 
 
 def test_a_derived_synonym_meets_only_itself_and_its_plural():
-    analyzer = Analyzer([
-        ["slides", "presentation", "deck"],
-        ["workshop", "training", "hands-on session"],
-        ["register", "registration", "sign up"],
-    ])
+    analyzer = Analyzer(
+        [
+            ["slides", "presentation", "deck"],
+            ["workshop", "training", "hands-on session"],
+            ["register", "registration", "sign up"],
+        ]
+    )
     assert analyzer.terms("will the presentations be shared") == ["slide", "share"]
     assert analyzer.terms("training kab hai") == ["workshop", "when"]
     assert analyzer.terms("any hands-on sessions") == ["workshop"]
@@ -197,19 +237,25 @@ def test_a_base_synonym_still_meets_its_word_forms():
     assert analyzer.terms("bookings") == ["book"]
 
 
-@pytest.mark.parametrize(("text", "terms"), [
-    ("kitne din ki conference hai", ["day", "confer"]),  # how many days, not a price
-    ("kitne paise lagenge", ["much", "fee"]),
-    ("organisers mein kis se baat karun", ["organis", "contact"]),
-])
+@pytest.mark.parametrize(
+    ("text", "terms"),
+    [
+        ("kitne din ki conference hai", ["day", "confer"]),  # how many days, not a price
+        ("kitne paise lagenge", ["much", "fee"]),
+        ("organisers mein kis se baat karun", ["organis", "contact"]),
+    ],
+)
 def test_roman_urdu_phrases(text, terms):
     assert Analyzer().terms(text) == terms
 
 
-@pytest.mark.parametrize(("text", "terms"), [
-    ("talk about hackers", ["talk", "attack"]),
-    ("can i use chatgpt", ["use", "ai"]),
-    ("session on fake news", ["session", "disinform"]),
-])
+@pytest.mark.parametrize(
+    ("text", "terms"),
+    [
+        ("talk about hackers", ["talk", "attack"]),
+        ("can i use chatgpt", ["use", "ai"]),
+        ("session on fake news", ["session", "disinform"]),
+    ],
+)
 def test_conference_topics_in_everyday_words(text, terms):
     assert Analyzer().terms(text) == terms

@@ -182,13 +182,17 @@ def test_a_close_call_offers_buttons_down_to_the_suggestion_floor():
         documents(("a", ["x"])),
         Analyzer(),
         MatchSettings(
-            suggest_threshold=0.3, suggest_window=0.2, suggestion_floor=0.2, clear_threshold=0.6,
+            suggest_threshold=0.3,
+            suggest_window=0.2,
+            suggestion_floor=0.2,
+            clear_threshold=0.6,
         ),
     )
     a, b, c, d = (Target("faq", k, k) for k in "abcd")
     # Only a reaches the suggest threshold, but b and c are close enough to offer too.
     close = matcher.decide(
-        "q", [Candidate(a, 0.33), Candidate(b, 0.3), Candidate(c, 0.21), Candidate(d, 0.19)])
+        "q", [Candidate(a, 0.33), Candidate(b, 0.3), Candidate(c, 0.21), Candidate(d, 0.19)]
+    )
     assert close.decision == "suggest"
     assert [s.target.id for s in close.suggestions] == ["a", "b", "c"]
     # The window still applies: far below the best is not offered, whatever the floor.
@@ -233,8 +237,11 @@ def test_a_wifi_network_is_not_the_networking_dinner(sample):
 
 @pytest.mark.parametrize(
     "question",
-    ["do you charge for the workshops", "is there any charge for parking",
-     "extra charges for lunch?"],
+    [
+        "do you charge for the workshops",
+        "is there any charge for parking",
+        "extra charges for lunch?",
+    ],
 )
 def test_a_charge_for_something_is_a_price_not_a_battery(sample, question):
     # "charge" and "charging" share a stem, so only the words around it tell them apart.
@@ -269,12 +276,18 @@ def test_a_sum_does_not_match_an_answer_listing_times(sample):
 
 def test_vowel_dropped_shorthand_finds_the_organisers_word():
     docs = [
-        Document(Target("faq", "slides", "Where can I download the slides?"),
-                 [Field("Where can I download the slides?", phrasing=True)]),
-        Document(Target("faq", "discount", "Is there a student discount?"),
-                 [Field("Is there a student discount?", phrasing=True)]),
-        Document(Target("faq", "bottles", "Can I bring a water bottle or battle gear?"),
-                 [Field("Can I bring a water bottle or battle gear?", phrasing=True)]),
+        Document(
+            Target("faq", "slides", "Where can I download the slides?"),
+            [Field("Where can I download the slides?", phrasing=True)],
+        ),
+        Document(
+            Target("faq", "discount", "Is there a student discount?"),
+            [Field("Is there a student discount?", phrasing=True)],
+        ),
+        Document(
+            Target("faq", "bottles", "Can I bring a water bottle or battle gear?"),
+            [Field("Can I bring a water bottle or battle gear?", phrasing=True)],
+        ),
     ]
     index = Matcher(docs, Analyzer()).index
     assert index.resolve("dwnld") == index.resolve("download")
@@ -304,21 +317,24 @@ def test_general_registration_is_not_the_ctf_team_registration(sample):
     assert best_key(sample, "how do i register a team for the ctf") == "faq:ctf-registration"
 
 
-@pytest.mark.parametrize(("question", "expected"), [
-    # Roman Urdu
-    ("tabiyat kharab ho jaye to kahan jaun", "faq:first-aid"),
-    ("net nahi chal raha", "faq:wifi"),
-    ("shalwar kameez pehen sakte hain?", "faq:dress-code"),
-    ("naye logon ke liye ctf mushkil to nahi", "faq:ctf-beginners"),
-    # English
-    ("where's the gents", "faq:washrooms"),
-    ("someone stole my phone", "faq:lost-and-found"),
-    ("what if there's an earthquake", "faq:emergency-evacuation"),
-    ("where exactly is the jcc", "faq:venue-address"),
-    ("how do i get online at the venue", "faq:wifi"),
-    ("is there an evening get-together", "faq:networking-reception"),
-    ("where do i get my name tag", "faq:badge-collection"),
-])
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # Roman Urdu
+        ("tabiyat kharab ho jaye to kahan jaun", "faq:first-aid"),
+        ("net nahi chal raha", "faq:wifi"),
+        ("shalwar kameez pehen sakte hain?", "faq:dress-code"),
+        ("naye logon ke liye ctf mushkil to nahi", "faq:ctf-beginners"),
+        # English
+        ("where's the gents", "faq:washrooms"),
+        ("someone stole my phone", "faq:lost-and-found"),
+        ("what if there's an earthquake", "faq:emergency-evacuation"),
+        ("where exactly is the jcc", "faq:venue-address"),
+        ("how do i get online at the venue", "faq:wifi"),
+        ("is there an evening get-together", "faq:networking-reception"),
+        ("where do i get my name tag", "faq:badge-collection"),
+    ],
+)
 def test_everyday_words_reach_the_entry(sample, question, expected):
     assert best_key(sample, question) == expected
 
@@ -338,12 +354,15 @@ def test_the_event_name_in_a_question_says_little(sample):
     assert best_key(sample, "kitne din ki conference hai") == "faq:event-dates"
 
 
-@pytest.mark.parametrize(("question", "expected"), [
-    ("is there a nurse", "faq:first-aid"),  # not the nursing room
-    ("where can i breastfeed my baby", "faq:quiet-room"),
-    ("ctf for noobs?", "faq:ctf-beginners"),
-    ("samosay kahan milenge", "faq:snack-kiosk"),
-])
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("is there a nurse", "faq:first-aid"),  # not the nursing room
+        ("where can i breastfeed my baby", "faq:quiet-room"),
+        ("ctf for noobs?", "faq:ctf-beginners"),
+        ("samosay kahan milenge", "faq:snack-kiosk"),
+    ],
+)
 def test_sample_synonyms_keep_near_words_apart(sample, question, expected):
     reply = sample.ask(question)
     assert expected in {c.target.key for c in (reply.suggestions or reply.candidates[:1])}

@@ -34,8 +34,9 @@ def test_roman_urdu_and_urdu_question_words_map_to_english():
 
 def test_filler_is_dropped_but_question_words_kept():
     analyzer = Analyzer()
-    assert analyzer.terms("Hi, quick question: can you tell me where the prayer room is please?") \
-        == ["where", "prayer", "room"]
+    assert analyzer.terms(
+        "Hi, quick question: can you tell me where the prayer room is please?"
+    ) == ["where", "prayer", "room"]
 
 
 def test_word_forms_share_a_stem():

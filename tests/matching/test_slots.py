@@ -21,13 +21,16 @@ def sample() -> Answerer:
     return Answerer(content, Clock(content.conference.timezone, datetime(2027, 2, 16, 11, 30)))
 
 
-@pytest.mark.parametrize(("question", "session"), [
-    ("hall b wednesday 3pm", "supply-chain-talk"),
-    ("what's in Hall C at 15:00 on day 1", "threat-intel-talk"),
-    ("hall c 3 baje day 1 kya hai", "threat-intel-talk"),
-    ("lab 1 mein day 2 subah kya hai", "ot-ics-workshop"),
-    ("what's in hall b right after lunch on day 2", "cloud-attacks-talk"),
-])
+@pytest.mark.parametrize(
+    ("question", "session"),
+    [
+        ("hall b wednesday 3pm", "supply-chain-talk"),
+        ("what's in Hall C at 15:00 on day 1", "threat-intel-talk"),
+        ("hall c 3 baje day 1 kya hai", "threat-intel-talk"),
+        ("lab 1 mein day 2 subah kya hai", "ot-ics-workshop"),
+        ("what's in hall b right after lunch on day 2", "cloud-attacks-talk"),
+    ],
+)
 def test_room_and_time_questions_name_the_session(sample, question, session):
     assert_answered_from_the_agenda(sample, question, session)
 
@@ -75,27 +78,38 @@ def test_room_and_day_headings_in_urdu(sample):
     assert sample.answer_text(day, language="ur").splitlines()[0] == "دن 2، بدھ 17 فروری"
 
 
-@pytest.mark.parametrize(("question", "session"), [
-    ("doosre din ka pehla keynote kab hai", "threat-landscape-keynote"),
-    ("first keynote", "opening-keynote"),
-    ("what is the last talk in hall b on day 1", "startup-showcase"),
-    ("day 1 ka aakhri session", "d1-closing-remarks"),
-    ("who opens day 2", "threat-landscape-keynote"),  # not the CTF round running since 09:00
-    ("who closes day 2", "closing-ceremony"),
-    ("who gives the first keynote", "opening-keynote"),
-    ("who gives the opening keynote", "opening-keynote"),  # "opening" before a kind
-    ("closing keynote kab hai", "threat-landscape-keynote"),
-])
+@pytest.mark.parametrize(
+    ("question", "session"),
+    [
+        ("doosre din ka pehla keynote kab hai", "threat-landscape-keynote"),
+        ("first keynote", "opening-keynote"),
+        ("what is the last talk in hall b on day 1", "startup-showcase"),
+        ("day 1 ka aakhri session", "d1-closing-remarks"),
+        ("who opens day 2", "threat-landscape-keynote"),  # not the CTF round running since 09:00
+        ("who closes day 2", "closing-ceremony"),
+        ("who gives the first keynote", "opening-keynote"),
+        ("who gives the opening keynote", "opening-keynote"),  # "opening" before a kind
+        ("closing keynote kab hai", "threat-landscape-keynote"),
+    ],
+)
 def test_a_session_by_its_order_in_the_agenda(sample, question, session):
     assert_answered_from_the_agenda(sample, question, session)
 
 
-@pytest.mark.parametrize("question", [
-    "first aid kahan hai", "last day to register", "where was the first ncsc held",
-    "first floor lift", "last date for registration",
-    # "open" / "close" that are not "opening X" / "closing X" of an agenda kind
-    "registration kab band hogi", "when does registration close", "what time does the venue open",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "first aid kahan hai",
+        "last day to register",
+        "where was the first ncsc held",
+        "first floor lift",
+        "last date for registration",
+        # "open" / "close" that are not "opening X" / "closing X" of an agenda kind
+        "registration kab band hogi",
+        "when does registration close",
+        "what time does the venue open",
+    ],
+)
 def test_first_and_last_in_other_senses_are_left_to_the_matcher(sample, question):
     assert sample.ask(question).source == "matcher"
 
@@ -105,11 +119,14 @@ def test_no_session_of_the_kind_asked_leaves_it_to_the_matcher(sample):
     assert sample.ask("last panel in lab 1 on day 2").source != "slots"
 
 
-@pytest.mark.parametrize(("question", "session"), [
-    ("when is the keynote on day 2", "threat-landscape-keynote"),  # the only one that day
-    ("registration day 2 kab hai", "d2-registration"),
-    ("which panel is in hall c on day 2", "women-in-cyber-panel"),
-])
+@pytest.mark.parametrize(
+    ("question", "session"),
+    [
+        ("when is the keynote on day 2", "threat-landscape-keynote"),  # the only one that day
+        ("registration day 2 kab hai", "d2-registration"),
+        ("which panel is in hall c on day 2", "women-in-cyber-panel"),
+    ],
+)
 def test_the_only_session_of_a_kind_on_a_day(sample, question, session):
     assert_answered_from_the_agenda(sample, question, session)
 
@@ -124,10 +141,13 @@ def test_every_session_of_a_kind_on_a_day_is_listed(sample):
     assert sample.answer_text(reply, language="ur").splitlines()[0] == "منگل 16 فروری"
 
 
-@pytest.mark.parametrize("question", [
-    "keynote",  # a kind alone is for the matcher: it may be an FAQ question
-    "where's the forensics lab workshop",  # a session's name, not a room and a kind
-    "is there a workshop for beginners on day 2",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "keynote",  # a kind alone is for the matcher: it may be an FAQ question
+        "where's the forensics lab workshop",  # a session's name, not a room and a kind
+        "is there a workshop for beginners on day 2",
+    ],
+)
 def test_a_kind_without_a_day_or_with_other_words_is_left_to_the_matcher(sample, question):
     assert sample.ask(question).source == "matcher"
