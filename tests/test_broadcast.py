@@ -13,6 +13,7 @@ import pytest
 from bot.broadcast import Broadcaster, Progress, SendResult
 from bot.pacing import Pacer
 from bot.storage import Store
+from tests.storage.support import stored_user
 from tests.test_pacing import FakeTime, max_in_window
 
 T0 = datetime(2027, 2, 16, 6, 0, tzinfo=UTC)  # 11:00 in Islamabad
@@ -149,7 +150,7 @@ async def test_blocked_attendee_is_unsubscribed_and_not_retried(store: Store):
     await b.confirm(broadcast_id)
     await b.run_until_idle()
     assert len(send.calls_to(3)) == 1
-    user = await store.get_user(3)
+    user = await stored_user(store, 3)
     assert not user.subscribed and user.blocked_at is not None
     counts = await store.delivery_counts(broadcast_id)
     assert (counts.sent, counts.blocked) == (4, 1)
@@ -167,7 +168,7 @@ async def test_chat_not_found_fails_once(store: Store):
     assert len(send.calls_to(2)) == 1
     counts = await store.delivery_counts(broadcast_id)
     assert (counts.sent, counts.failed) == (2, 1)
-    assert (await store.get_user(2)).subscribed  # not their fault: still subscribed
+    assert (await stored_user(store, 2)).subscribed  # not their fault: still subscribed
 
 
 async def test_transient_errors_retry_with_backoff_at_most_five_times(store: Store):

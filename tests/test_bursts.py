@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from bot import storage
 from bot.answer_cache import AnswerCache
 from bot.answering import Answerer
 from bot.app import RetryingLimiter, RetryPolicy
 from bot.handlers.organiser import OrganiserPoster
 from bot.question_log import QuestionLog
 from bot.storage import NewQuestion, Store
+from bot.storage import questions as question_storage
 from tests.harness import NOW
 
 T0 = datetime(2027, 2, 16, 6, 30, tzinfo=UTC)
@@ -60,7 +60,7 @@ async def test_a_failed_batch_fails_its_callers_only(tmp_path: Path):
 async def test_a_batch_larger_than_one_insert_is_one_transaction_in_order(tmp_path: Path):
     """Over `_ROWS_PER_INSERT` questions take several INSERTs; ids still follow the input,
     and a bad row anywhere stores none of the batch."""
-    count = storage._ROWS_PER_INSERT * 2 + 7
+    count = question_storage._ROWS_PER_INSERT * 2 + 7
     async with await Store.open(tmp_path / "bot.sqlite3") as store:
         assert await store.record_questions([question(0)]) == [1]
         ids = await store.record_questions([question(user) for user in range(1, count + 1)])

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.storage import Store
+from bot.storage import NewQuestion, Store
 
 T0 = datetime(2027, 2, 16, 6, 30, tzinfo=UTC)
 
@@ -35,18 +35,22 @@ def populate(path: Path) -> None:
                 (3, '=HYPERLINK("http://x", "click")', "none"),
                 (4, 'lunch,\n"where"?', "none"),
             ):
-                await store.record_question(
-                    user_id=user,
-                    chat_id=user,
-                    message_id=1,
-                    text=text,
-                    normalized=text,
-                    decision=decision,
-                    now=T0,
-                    best_kind="faq",
-                    best_id="wifi",
-                    best_label="Is there Wi-Fi?",
-                    score=0.42,
+                await store.record_questions(
+                    [
+                        NewQuestion(
+                            user_id=user,
+                            chat_id=user,
+                            message_id=1,
+                            text=text,
+                            normalized=text,
+                            decision=decision,
+                            now=T0,
+                            best_kind="faq",
+                            best_id="wifi",
+                            best_label="Is there Wi-Fi?",
+                            score=0.42,
+                        )
+                    ]
                 )
             await store.dismiss([3], 9001, T0)
 

@@ -8,6 +8,7 @@ every Telegram limit in one place (bot/render.py).
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 BOT = Path(__file__).resolve().parents[1] / "bot"
@@ -39,3 +40,37 @@ def test_only_the_telegram_layer_imports_telegram():
         and imports_telegram(path)
     ]
     assert offenders == []
+
+
+# SQL lives in bot/storage/ only: the schema, its migrations and every query in one package,
+# so a change of table is found (and reviewed) in one place.
+STORAGE = BOT / "storage"
+SQL_START = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|DROP|PRAGMA|WITH)\s")
+
+
+def speaks_sql(path: Path) -> bool:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            names = [node.module or ""]
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if SQL_START.match(node.value):
+                return True
+            continue
+        else:
+            continue
+        if "aiosqlite" in names:
+            return True
+    return False
+
+
+def test_only_storage_speaks_sql():
+    offenders = [
+        str(path.relative_to(BOT))
+        for path in sorted(BOT.rglob("*.py"))
+        if STORAGE not in path.parents and speaks_sql(path)
+    ]
+    assert offenders == []
+    assert speaks_sql(STORAGE / "questions.py")  # the check can see SQL where there is some

@@ -14,7 +14,7 @@ from bot import operations
 from bot.cli import main
 from bot.config import load_settings
 from bot.operations import parse_age
-from bot.storage import Store
+from bot.storage import NewQuestion, Store
 
 NOW = datetime(2027, 2, 16, 10, 0, tzinfo=UTC)
 
@@ -23,15 +23,20 @@ async def seed(path) -> None:
     async with await Store.open(path) as store:
 
         async def ask(user: int, text: str, key: str, when: datetime) -> int:
-            return await store.record_question(
-                user_id=user,
-                chat_id=user,
-                message_id=1,
-                text=text,
-                normalized=key,
-                decision="none",
-                now=when,
+            [question_id] = await store.record_questions(
+                [
+                    NewQuestion(
+                        user_id=user,
+                        chat_id=user,
+                        message_id=1,
+                        text=text,
+                        normalized=key,
+                        decision="none",
+                        now=when,
+                    )
+                ]
             )
+            return question_id
 
         bikes = [
             await ask(1, "can i park my bicycle", "bicycl park", NOW),

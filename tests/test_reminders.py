@@ -14,6 +14,7 @@ from bot.pacing import Pacer
 from bot.reminders import DueReminder, ReminderService, due_reminders, upcoming_session_ids
 from bot.storage import ReminderCandidate, Store
 from tests.content_builder import write_content
+from tests.storage.support import stored_user
 from tests.test_pacing import FakeTime
 
 
@@ -160,7 +161,7 @@ async def test_skipped_once_started_and_blocked_attendees(store: Store, content:
     send.script[2] = [SendResult.blocked("Forbidden: bot was blocked by the user")]
     now.value = local(content, "2027-02-16 12:51")
     assert await svc.run_once() == 0
-    assert (await store.get_user(2)).blocked_at is not None
+    assert (await stored_user(store, 2)).blocked_at is not None
     assert await store.reminder_candidates(["lunch"]) == []  # not tried again
 
 

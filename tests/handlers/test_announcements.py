@@ -18,6 +18,7 @@ from bot.answering import Answerer
 from bot.handlers import announcements
 from tests.fake_telegram import FakeTelegram, SentMessage, iter_buttons
 from tests.harness import ATTENDEE, ORGANISER, Harness, bot_running
+from tests.storage.support import stored_user
 
 FIRST = 2000
 FAST = 200.0  # messages per second where pacing is not the point
@@ -167,7 +168,7 @@ async def test_blocked_attendees_are_unsubscribed(
         report = await finished(h)
         assert "4 delivered, 2 blocked the bot" in report["text"]
         for user_id in (users[1], users[4]):
-            user = await h.store.get_user(user_id)
+            user = await stored_user(h.store, user_id)
             assert not user.subscribed and user.blocked_at is not None
         assert await h.store.count_audience("all") == 4
 

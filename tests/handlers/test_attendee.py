@@ -10,6 +10,7 @@ from bot.answering import Answerer
 from bot.matching.matcher import Decision
 from tests.fake_telegram import iter_buttons
 from tests.harness import ATTENDEE, ORGANISER, ORGANISER_CHAT, Harness
+from tests.storage.support import stored_user
 
 OTHER = 1002
 
@@ -61,14 +62,14 @@ async def test_start_welcomes_registers_and_subscribes(harness: Harness):
     assert "NCSC 2027" in reply["text"]
     assert "/stop" in reply["text"] and "/start" in reply["text"]
     assert labels(reply) == ["📅 Agenda", "▶️ Now", "⏭ Next", "📍 Venue", "❓ Help"]
-    user = await harness.store.get_user(ATTENDEE)
+    user = await stored_user(harness.store, ATTENDEE)
     assert user is not None and user.first_name == "Ayesha" and user.subscribed
 
     stopped = await harness.say(ATTENDEE, "/stop")
     assert "won't get announcements" in stopped["text"]
-    assert not (await harness.store.get_user(ATTENDEE)).subscribed
+    assert not (await stored_user(harness.store, ATTENDEE)).subscribed
     await harness.say(ATTENDEE, "/start")
-    assert (await harness.store.get_user(ATTENDEE)).subscribed
+    assert (await stored_user(harness.store, ATTENDEE)).subscribed
 
 
 async def test_help_lists_commands_and_organiser_extras(harness: Harness):
@@ -329,13 +330,13 @@ async def test_forget_after_confirmation(harness: Harness):
     await harness.press(ATTENDEE, confirm, button_text="Cancel")
     cancelled = await harness.fake.wait_for_message(ATTENDEE, contains="Nothing was deleted")
     assert cancelled["method"] == "editMessageText"
-    assert await harness.store.get_user(ATTENDEE) is not None
+    assert await stored_user(harness.store, ATTENDEE) is not None
 
     confirm = await harness.say(ATTENDEE, "/forget")
     await harness.press(ATTENDEE, confirm, button_text="🗑 Yes, delete my data")
     done = await harness.fake.wait_for_message(ATTENDEE, contains="deleted everything")
     assert done["reply_markup"] is None
-    assert await harness.store.get_user(ATTENDEE) is None
+    assert await stored_user(harness.store, ATTENDEE) is None
     assert await harness.store.export_questions() == []
     assert (await harness.store.stats()).votes == ()
     # The old vote button is now stale, not a crash.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests.handlers.test_attendee import answer_question, none_question
 from tests.harness import ATTENDEE, ORGANISER, ORGANISER_CHAT, Harness
+from tests.storage.support import stored_user
 
 GROUP = -100424242
 GROUP_KW = {"chat_id": GROUP, "chat_type": "supergroup", "title": "NCSC attendees"}
@@ -37,7 +38,7 @@ async def test_commands_addressed_to_the_bot(harness: Harness):
     assert unknown["text"] == "I don't know that command, see /help."
     start = await h.say(ATTENDEE, "/start", **GROUP_KW)
     assert "Mention me (@ncsc_test_bot)" in start["text"]
-    assert await h.store.get_user(ATTENDEE) is None  # groups don't register anyone
+    assert await stored_user(h.store, ATTENDEE) is None  # groups don't register anyone
     forget = await h.say(ATTENDEE, "/forget", **GROUP_KW)
     assert forget["text"] == "Please send /forget to me in a private chat."
 

@@ -16,6 +16,7 @@ from tests.harness import (
     Harness,
     bot_running,
 )
+from tests.storage.support import stored_user
 
 OTHER = 1002
 STRANGER = 5555
@@ -145,7 +146,7 @@ async def test_answer_to_an_attendee_who_blocked_the_bot(harness: Harness):
     assert "sent to 0 of 1" in report["text"] and "could not be reached" in report["text"]
 
     async def unsubscribed() -> bool:
-        user = await h.store.get_user(ATTENDEE)
+        user = await stored_user(h.store, ATTENDEE)
         return user is not None and not user.subscribed and user.blocked_at is not None
 
     await h.until(unsubscribed)

@@ -1,0 +1,368 @@
+"""Questions and votes: what attendees asked, what the bot and the organisers did about it,
+and whether the answer helped."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+import aiosqlite
+
+from bot.storage.connection import Database, _dt, _ts
+
+Decision = Literal["answer", "suggest", "none"]
+QuestionStatus = Literal["answered_by_bot", "suggested", "open", "answered", "dismissed"]
+ExportStatus = Literal["open", "all"]
+
+# Questions per multi-row INSERT: 12 parameters each stays far below SQLite's limit of
+# 32766 bound parameters per statement.
+_ROWS_PER_INSERT = 500
+
+# Status a freshly recorded question gets from the matcher's decision: an answer is done, a
+# suggestion waits for the attendee's button, and no match goes straight to the organisers.
+_STATUS_FOR_DECISION: dict[str, QuestionStatus] = {
+    "answer": "answered_by_bot",
+    "suggest": "suggested",
+    "none": "open",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """One question an attendee sent, with what the bot and the organisers did about it."""
+
+    id: int
+    user_id: int
+    chat_id: int
+    message_id: int
+    text: str
+    normalized: str
+    asked_at: datetime
+    decision: Decision
+    best_kind: str | None
+    best_id: str | None
+    best_label: str | None
+    score: float | None
+    status: QuestionStatus
+    chosen_key: str | None
+    organiser_post_chat_id: int | None
+    organiser_post_message_id: int | None
+    answer_text: str | None
+    answered_at: datetime | None
+    answered_by: int | None
+
+    @property
+    def best_key(self) -> str | None:
+        """The matcher's best target as the 'kind:id' key the rest of the bot uses."""
+        if self.best_kind is None or self.best_id is None:
+            return None
+        return f"{self.best_kind}:{self.best_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class NewQuestion:
+    """A question to record (`Store.record_questions`); status follows from the decision."""
+
+    user_id: int
+    chat_id: int
+    message_id: int
+    text: str
+    normalized: str
+    decision: Decision
+    now: datetime
+    best_kind: str | None = None
+    best_id: str | None = None
+    best_label: str | None = None
+    score: float | None = None
+    status: QuestionStatus | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionGroup:
+    """Open questions sharing a normalized key, so organisers answer a repeat only once."""
+
+    normalized: str
+    representative_id: int  # the newest member
+    text: str  # the newest member's wording
+    count: int  # number of open questions in the group
+    question_ids: tuple[int, ...]  # newest first
+    user_ids: tuple[int, ...]  # distinct askers, newest first
+    newest_asked_at: datetime
+
+
+def _question(row: sqlite3.Row) -> Question:
+    return Question(
+        id=row["id"],
+        user_id=row["user_id"],
+        chat_id=row["chat_id"],
+        message_id=row["message_id"],
+        text=row["text"],
+        normalized=row["normalized"],
+        asked_at=datetime.fromisoformat(row["asked_at"]),
+        decision=row["decision"],
+        best_kind=row["best_kind"],
+        best_id=row["best_id"],
+        best_label=row["best_label"],
+        score=row["score"],
+        status=row["status"],
+        chosen_key=row["chosen_key"],
+        organiser_post_chat_id=row["organiser_post_chat_id"],
+        organiser_post_message_id=row["organiser_post_message_id"],
+        answer_text=row["answer_text"],
+        answered_at=_dt(row["answered_at"]),
+        answered_by=row["answered_by"],
+    )
+
+
+class Questions(Database):
+    """The `questions` and `votes` tables."""
+
+    async def record_questions(self, questions: Sequence[NewQuestion]) -> list[int]:
+        """Store several questions in one transaction; their ids, in order.
+
+        One commit and, for a batch of up to `_ROWS_PER_INSERT` questions, a single round
+        trip to the database thread: one multi-row INSERT ... RETURNING, which autocommit
+        makes its own transaction (see `_write`). Under a burst the bot records what arrived
+        while the previous batch was committing (see bot.question_log). The ids come back
+        sorted: AUTOINCREMENT hands them out in VALUES order within the statement.
+        """
+        rows: list[tuple[object, ...]] = []
+        for q in questions:
+            if q.decision not in _STATUS_FOR_DECISION:
+                raise ValueError(f"unknown decision {q.decision!r}")
+            rows.append(
+                (
+                    q.user_id,
+                    q.chat_id,
+                    q.message_id,
+                    q.text,
+                    q.normalized,
+                    _ts(q.now),
+                    q.decision,
+                    q.best_kind,
+                    q.best_id,
+                    q.best_label,
+                    q.score,
+                    q.status or _STATUS_FOR_DECISION[q.decision],
+                )
+            )
+        if not rows:
+            return []
+        if len(rows) <= _ROWS_PER_INSERT:
+            async with self._write(one_statement=True) as db:
+                return await self._insert_questions(db, rows)
+        ids: list[int] = []
+        async with self._write() as db:
+            for start in range(0, len(rows), _ROWS_PER_INSERT):
+                ids += await self._insert_questions(db, rows[start : start + _ROWS_PER_INSERT])
+        return ids
+
+    async def _insert_questions(
+        self, db: aiosqlite.Connection, rows: Sequence[tuple[object, ...]]
+    ) -> list[int]:
+        values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(rows))
+        found = await db.execute_fetchall(
+            f"""
+            INSERT INTO questions (user_id, chat_id, message_id, text, normalized, asked_at,
+                                   decision, best_kind, best_id, best_label, score, status)
+            VALUES {values}
+            RETURNING id
+            """,
+            [value for row in rows for value in row],
+        )
+        return sorted(int(row[0]) for row in found)
+
+    async def get_question(self, question_id: int) -> Question | None:
+        """One question by id (None after `forget_user` removed it: buttons can be stale)."""
+        row = await self._select_one("SELECT * FROM questions WHERE id = ?", (question_id,))
+        return None if row is None else _question(row)
+
+    async def set_chosen(
+        self, question_id: int, key: str, status: QuestionStatus = "answered_by_bot"
+    ) -> bool:
+        """Record which suggestion the attendee pressed.
+
+        An organiser's answer or dismissal is final, so those questions are left alone;
+        returns False then (or if the question is gone).
+        """
+        return await self._changed(
+            "UPDATE questions SET chosen_key = ?, status = ? "
+            "WHERE id = ? AND status NOT IN ('answered', 'dismissed')",
+            (key, status, question_id),
+        )
+
+    async def mark_unanswered(self, question_id: int) -> bool:
+        """The attendee pressed "None of these": send the question to the organisers.
+
+        Returns True only on the transition into 'open', so a double press does not post
+        the question to the organisers twice.
+        """
+        return await self._changed(
+            "UPDATE questions SET status = 'open', decision = 'none', chosen_key = NULL "
+            "WHERE id = ? AND status IN ('suggested', 'answered_by_bot')",
+            (question_id,),
+        )
+
+    async def set_organiser_post(self, question_id: int, chat_id: int, message_id: int) -> bool:
+        """Remember the organiser-chat message for a question, so a reply to it finds it."""
+        return await self._changed(
+            "UPDATE questions SET organiser_post_chat_id = ?, organiser_post_message_id = ? "
+            "WHERE id = ?",
+            (chat_id, message_id, question_id),
+        )
+
+    async def question_by_organiser_post(self, chat_id: int, message_id: int) -> Question | None:
+        """The question an organiser is replying to, found by the post they replied to."""
+        row = await self._select_one(
+            "SELECT * FROM questions "
+            "WHERE organiser_post_chat_id = ? AND organiser_post_message_id = ? "
+            "ORDER BY id DESC LIMIT 1",
+            (chat_id, message_id),
+        )
+        return None if row is None else _question(row)
+
+    async def open_groups(self, limit: int = 10, offset: int = 0) -> list[QuestionGroup]:
+        """A page of open questions grouped by normalized key, most recently asked first.
+
+        Grouping lets organisers answer ten copies of "where is lunch" once.
+        """
+        if limit < 0 or offset < 0:
+            raise ValueError("limit and offset must be non-negative")
+        async with self._read() as db:
+            heads = await self._all(
+                db,
+                """
+                WITH ranked AS (
+                    SELECT id, normalized, text, asked_at,
+                           ROW_NUMBER() OVER (PARTITION BY normalized
+                                              ORDER BY asked_at DESC, id DESC) AS position
+                    FROM questions
+                    WHERE status = 'open'
+                )
+                SELECT id, normalized, text, asked_at FROM ranked
+                WHERE position = 1
+                ORDER BY asked_at DESC, id DESC
+                LIMIT ? OFFSET ?
+                """,
+                (limit, offset),
+            )
+            members: dict[str, list[sqlite3.Row]] = {head["normalized"]: [] for head in heads}
+            for head in heads:
+                members[head["normalized"]] = await self._all(
+                    db,
+                    "SELECT id, user_id FROM questions "
+                    "WHERE status = 'open' AND normalized = ? ORDER BY asked_at DESC, id DESC",
+                    (head["normalized"],),
+                )
+        groups: list[QuestionGroup] = []
+        for head in heads:
+            rows = members[head["normalized"]]
+            groups.append(
+                QuestionGroup(
+                    normalized=head["normalized"],
+                    representative_id=head["id"],
+                    text=head["text"],
+                    count=len(rows),
+                    question_ids=tuple(row["id"] for row in rows),
+                    user_ids=tuple(dict.fromkeys(row["user_id"] for row in rows)),
+                    newest_asked_at=datetime.fromisoformat(head["asked_at"]),
+                )
+            )
+        return groups
+
+    async def count_open_groups(self) -> int:
+        """How many groups `open_groups` pages through."""
+        return await self._count(
+            "SELECT COUNT(DISTINCT normalized) FROM questions WHERE status = 'open'"
+        )
+
+    async def group_members(self, question_id: int) -> list[Question]:
+        """All open questions sharing this question's key, newest first (may be empty)."""
+        rows = await self._select(
+            """
+            SELECT * FROM questions
+            WHERE status = 'open'
+              AND normalized = (SELECT normalized FROM questions WHERE id = ?)
+            ORDER BY asked_at DESC, id DESC
+            """,
+            (question_id,),
+        )
+        return [_question(row) for row in rows]
+
+    async def _resolve(
+        self,
+        question_ids: Sequence[int],
+        status: QuestionStatus,
+        answer_text: str | None,
+        organiser_id: int,
+        now: datetime,
+    ) -> list[int]:
+        """Close open questions; return the ids that were still open.
+
+        Only open ones change, so when two organisers answer the same group at once the
+        second learns (empty list) that the attendees already have an answer.
+        """
+        stamp = _ts(now)
+        resolved: list[int] = []
+        async with self._write() as db:
+            for question_id in dict.fromkeys(question_ids):
+                changed = await self._rowcount(
+                    db,
+                    "UPDATE questions "
+                    "SET status = ?, answer_text = ?, answered_at = ?, answered_by = ? "
+                    "WHERE id = ? AND status = 'open'",
+                    (status, answer_text, stamp, organiser_id, question_id),
+                )
+                if changed:
+                    resolved.append(question_id)
+        return resolved
+
+    async def mark_answered(
+        self, question_ids: Sequence[int], answer_text: str, organiser_id: int, now: datetime
+    ) -> list[int]:
+        """Store an organiser's answer on open questions; return the ids it applied to."""
+        return await self._resolve(question_ids, "answered", answer_text, organiser_id, now)
+
+    async def dismiss(
+        self, question_ids: Sequence[int], organiser_id: int, now: datetime
+    ) -> list[int]:
+        """Take open questions off the queue without an answer; return the ids dismissed."""
+        return await self._resolve(question_ids, "dismissed", None, organiser_id, now)
+
+    async def export_questions(self, status: ExportStatus = "all") -> list[Question]:
+        """Questions for a CSV export, oldest first; 'open' gives the organisers' backlog."""
+        if status not in ("open", "all"):
+            raise ValueError(f"unknown export status {status!r}")
+        rows = await self._select(
+            "SELECT * FROM questions WHERE (? = 'all' OR status = ?) ORDER BY id",
+            (status, status),
+        )
+        return [_question(row) for row in rows]
+
+    # -- votes --------------------------------------------------------------------------
+
+    async def record_vote(
+        self, question_id: int, user_id: int, target_key: str, value: int, now: datetime
+    ) -> bool:
+        """Store a helpful (+1) / not helpful (-1) vote; a later vote replaces the earlier.
+
+        Returns False (instead of raising) if the question no longer exists, because the
+        vote button outlives `forget_user`.
+        """
+        if value not in (1, -1):
+            raise ValueError(f"vote value must be +1 or -1, not {value!r}")
+        return await self._changed(
+            """
+            INSERT INTO votes (question_id, user_id, target_key, value, voted_at)
+            SELECT ?, ?, ?, ?, ?
+            WHERE EXISTS (SELECT 1 FROM questions WHERE id = ?)
+            ON CONFLICT (question_id, user_id) DO UPDATE SET
+                target_key = excluded.target_key,
+                value = excluded.value,
+                voted_at = excluded.voted_at
+            """,
+            (question_id, user_id, target_key, value, _ts(now), question_id),
+        )

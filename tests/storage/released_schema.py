@@ -1,0 +1,124 @@
+"""The migration scripts as released, copied verbatim from bot/storage.py at commit d127b26
+(before the package split). Never edit: they stand for the databases already in the field,
+which every later version of the code must keep opening."""
+
+_SCHEMA_V1 = """
+CREATE TABLE users (
+    user_id       INTEGER PRIMARY KEY,
+    first_name    TEXT,
+    username      TEXT,
+    language_code TEXT,              -- what Telegram reports for the client
+    lang          TEXT,              -- UI language the attendee chose; NULL = auto
+    subscribed    INTEGER NOT NULL DEFAULT 1 CHECK (subscribed IN (0, 1)),
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL,
+    blocked_at    TEXT               -- set when Telegram says the bot was blocked
+);
+
+CREATE TABLE questions (
+    id                        INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id                   INTEGER NOT NULL,
+    chat_id                   INTEGER NOT NULL,
+    message_id                INTEGER NOT NULL,
+    text                      TEXT NOT NULL,
+    normalized                TEXT NOT NULL,  -- grouping key supplied by the caller
+    asked_at                  TEXT NOT NULL,
+    decision                  TEXT NOT NULL CHECK (decision IN ('answer', 'suggest', 'none')),
+    best_kind                 TEXT,
+    best_id                   TEXT,
+    best_label                TEXT,
+    score                     REAL,
+    status                    TEXT NOT NULL CHECK (status IN
+                                  ('answered_by_bot', 'suggested', 'open', 'answered',
+                                   'dismissed')),
+    chosen_key                TEXT,           -- suggestion the attendee pressed, 'faq:wifi'
+    organiser_post_chat_id    INTEGER,
+    organiser_post_message_id INTEGER,
+    answer_text               TEXT,
+    answered_at               TEXT,
+    answered_by               INTEGER
+);
+CREATE INDEX questions_status_normalized ON questions (status, normalized, asked_at);
+CREATE INDEX questions_user ON questions (user_id);
+CREATE INDEX questions_organiser_post
+    ON questions (organiser_post_chat_id, organiser_post_message_id);
+
+CREATE TABLE votes (
+    question_id INTEGER NOT NULL REFERENCES questions (id) ON DELETE CASCADE,
+    user_id     INTEGER NOT NULL,
+    target_key  TEXT NOT NULL,
+    value       INTEGER NOT NULL CHECK (value IN (-1, 1)),
+    voted_at    TEXT NOT NULL,
+    PRIMARY KEY (question_id, user_id)
+);
+CREATE INDEX votes_user ON votes (user_id);
+CREATE INDEX votes_target ON votes (target_key);
+
+CREATE TABLE broadcasts (
+    id                  INTEGER PRIMARY KEY AUTOINCREMENT,
+    created_by          INTEGER NOT NULL,
+    created_at          TEXT NOT NULL,
+    text                TEXT NOT NULL,
+    parse_mode          TEXT,
+    audience            TEXT NOT NULL DEFAULT 'all',  -- 'all' or 'session:ID'
+    status              TEXT NOT NULL DEFAULT 'draft' CHECK (status IN
+                            ('draft', 'scheduled', 'sending', 'done', 'cancelled')),
+    scheduled_for       TEXT,
+    started_at          TEXT,
+    finished_at         TEXT,
+    progress_chat_id    INTEGER,
+    progress_message_id INTEGER
+);
+CREATE INDEX broadcasts_status ON broadcasts (status, scheduled_for);
+
+CREATE TABLE deliveries (
+    broadcast_id        INTEGER NOT NULL REFERENCES broadcasts (id) ON DELETE CASCADE,
+    user_id             INTEGER NOT NULL,
+    status              TEXT NOT NULL DEFAULT 'pending' CHECK (status IN
+                            ('pending', 'sent', 'blocked', 'failed')),
+    attempts            INTEGER NOT NULL DEFAULT 0,
+    telegram_message_id INTEGER,
+    last_error          TEXT,
+    updated_at          TEXT NOT NULL,
+    PRIMARY KEY (broadcast_id, user_id)
+);
+CREATE INDEX deliveries_status ON deliveries (broadcast_id, status);
+CREATE INDEX deliveries_user ON deliveries (user_id);
+
+CREATE TABLE stars (
+    user_id    INTEGER NOT NULL,
+    session_id TEXT NOT NULL,
+    starred_at TEXT NOT NULL,
+    PRIMARY KEY (user_id, session_id)
+);
+CREATE INDEX stars_session ON stars (session_id);
+
+CREATE TABLE reminder_prefs (
+    user_id        INTEGER PRIMARY KEY,
+    minutes_before INTEGER CHECK (minutes_before IS NULL OR minutes_before >= 0)  -- NULL = off
+);
+
+CREATE TABLE reminders_sent (
+    user_id    INTEGER NOT NULL,
+    session_id TEXT NOT NULL,
+    sent_at    TEXT NOT NULL,
+    PRIMARY KEY (user_id, session_id)
+);
+
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
+# MIGRATIONS[n] upgrades a database at user_version n to n + 1. Append only; never edit a
+# released entry, because databases in the field have already run it.
+# Version 2 (announcements): `late` marks a scheduled broadcast that went out after its time
+# because the bot was down then; the index lets the sender walk a broadcast's pending rows in
+# user order without sorting them all for every batch.
+_SCHEMA_V2 = """
+ALTER TABLE broadcasts ADD COLUMN late INTEGER NOT NULL DEFAULT 0 CHECK (late IN (0, 1));
+CREATE INDEX deliveries_pending ON deliveries (broadcast_id, status, user_id);
+"""
+
+RELEASED: list[str] = [_SCHEMA_V1, _SCHEMA_V2]
