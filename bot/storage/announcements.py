@@ -3,12 +3,11 @@ and one row per recipient that the broadcast engine walks until none is pending.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from bot.storage.connection import Database, _dt, _ts
+from bot.storage.connection import Database, _ts, from_row
 
 BroadcastStatus = Literal["draft", "scheduled", "sending", "done", "cancelled"]
 DeliveryStatus = Literal["pending", "sent", "blocked", "failed"]
@@ -67,24 +66,6 @@ class PendingDelivery:
 
 AUDIENCE_ALL = "all"
 AUDIENCE_SESSION_PREFIX = "session:"
-
-
-def _broadcast(row: sqlite3.Row) -> Broadcast:
-    return Broadcast(
-        id=row["id"],
-        created_by=row["created_by"],
-        created_at=datetime.fromisoformat(row["created_at"]),
-        text=row["text"],
-        parse_mode=row["parse_mode"],
-        audience=row["audience"],
-        status=row["status"],
-        scheduled_for=_dt(row["scheduled_for"]),
-        started_at=_dt(row["started_at"]),
-        finished_at=_dt(row["finished_at"]),
-        progress_chat_id=row["progress_chat_id"],
-        progress_message_id=row["progress_message_id"],
-        late=bool(row["late"]),
-    )
 
 
 def _audience_query(audience: str) -> tuple[str, tuple[object, ...]]:
@@ -161,7 +142,7 @@ class Announcements(Database):
 
     async def get_broadcast(self, broadcast_id: int) -> Broadcast | None:
         row = await self._select_one("SELECT * FROM broadcasts WHERE id = ?", (broadcast_id,))
-        return None if row is None else _broadcast(row)
+        return None if row is None else from_row(Broadcast, row)
 
     async def broadcasts_with_status(self, *statuses: BroadcastStatus) -> list[Broadcast]:
         """Broadcasts in any of these states, oldest first (the sender's work order)."""
@@ -170,7 +151,7 @@ class Announcements(Database):
             f"SELECT * FROM broadcasts WHERE status IN ({marks}) ORDER BY id",
             statuses,
         )
-        return [_broadcast(row) for row in rows]
+        return [from_row(Broadcast, row) for row in rows]
 
     async def recent_broadcasts(self, limit: int = 10) -> list[Broadcast]:
         """Scheduled ones (soonest first), then the most recent others, newest first."""
@@ -185,7 +166,7 @@ class Announcements(Database):
                 "ORDER BY id DESC LIMIT ?",
                 (limit,),
             )
-        return [_broadcast(row) for row in (*scheduled, *others)]
+        return [from_row(Broadcast, row) for row in (*scheduled, *others)]
 
     async def schedule_broadcast(self, broadcast_id: int) -> bool:
         """A confirmed draft with a time: wait for it (True on the draft -> scheduled move)."""

@@ -23,19 +23,24 @@ Design choices, and why:
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import sqlite3
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import aiosqlite
 
 from bot.storage import schema
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
 BUSY_TIMEOUT_MS = 5000
+R = TypeVar("R", bound="DataclassInstance")
 
 
 def _ts(moment: datetime) -> str:
@@ -47,6 +52,30 @@ def _ts(moment: datetime) -> str:
 
 def _dt(value: str | None) -> datetime | None:
     return None if value is None else datetime.fromisoformat(value)
+
+
+# How a column's stored value becomes the field's declared type (the annotation, as text under
+# `from __future__ import annotations`); other fields take the value as SQLite returns it.
+_CONVERSIONS: dict[str, Callable[[Any], object]] = {
+    "datetime": datetime.fromisoformat,
+    "datetime | None": _dt,
+    "bool": bool,
+}
+
+
+def from_row(cls: type[R], row: sqlite3.Row) -> R:
+    """A returned-row dataclass from the columns of the same names.
+
+    One mapping for every row type, so a new column needs a field, not a field and a line in
+    a hand-written converter that could be forgotten: time stamps become aware datetimes,
+    0/1 flags become bools.
+    """
+    values: dict[str, object] = {}
+    for field in dataclasses.fields(cls):
+        convert = _CONVERSIONS.get(str(field.type))
+        value = row[field.name]
+        values[field.name] = value if convert is None else convert(value)
+    return cls(**values)
 
 
 def _newer_than_code(version: int) -> RuntimeError:

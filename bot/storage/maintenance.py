@@ -8,8 +8,8 @@ from pathlib import Path
 
 import aiosqlite
 
-from bot.storage.connection import Database, _ts
-from bot.storage.questions import Question, _question
+from bot.storage.connection import Database, _ts, from_row
+from bot.storage.questions import Question
 
 
 class Maintenance(Database):
@@ -61,4 +61,4 @@ class Maintenance(Database):
                 "SELECT * FROM questions WHERE status = 'answered' AND answer_text IS NOT NULL "
                 "ORDER BY normalized, asked_at, id",
             )
-        return [_question(row) for row in rows]
+        return [from_row(Question, row) for row in rows]

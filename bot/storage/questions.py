@@ -11,7 +11,7 @@ from typing import Literal
 
 import aiosqlite
 
-from bot.storage.connection import Database, _dt, _ts
+from bot.storage.connection import Database, _ts, from_row
 
 Decision = Literal["answer", "suggest", "none"]
 QuestionStatus = Literal["answered_by_bot", "suggested", "open", "answered", "dismissed"]
@@ -93,30 +93,6 @@ class QuestionGroup:
     newest_asked_at: datetime
 
 
-def _question(row: sqlite3.Row) -> Question:
-    return Question(
-        id=row["id"],
-        user_id=row["user_id"],
-        chat_id=row["chat_id"],
-        message_id=row["message_id"],
-        text=row["text"],
-        normalized=row["normalized"],
-        asked_at=datetime.fromisoformat(row["asked_at"]),
-        decision=row["decision"],
-        best_kind=row["best_kind"],
-        best_id=row["best_id"],
-        best_label=row["best_label"],
-        score=row["score"],
-        status=row["status"],
-        chosen_key=row["chosen_key"],
-        organiser_post_chat_id=row["organiser_post_chat_id"],
-        organiser_post_message_id=row["organiser_post_message_id"],
-        answer_text=row["answer_text"],
-        answered_at=_dt(row["answered_at"]),
-        answered_by=row["answered_by"],
-    )
-
-
 class Questions(Database):
     """The `questions` and `votes` tables."""
 
@@ -178,7 +154,7 @@ class Questions(Database):
     async def get_question(self, question_id: int) -> Question | None:
         """One question by id (None after `forget_user` removed it: buttons can be stale)."""
         row = await self._select_one("SELECT * FROM questions WHERE id = ?", (question_id,))
-        return None if row is None else _question(row)
+        return None if row is None else from_row(Question, row)
 
     async def set_chosen(
         self, question_id: int, key: str, status: QuestionStatus = "answered_by_bot"
@@ -222,7 +198,7 @@ class Questions(Database):
             "ORDER BY id DESC LIMIT 1",
             (chat_id, message_id),
         )
-        return None if row is None else _question(row)
+        return None if row is None else from_row(Question, row)
 
     async def open_groups(self, limit: int = 10, offset: int = 0) -> list[QuestionGroup]:
         """A page of open questions grouped by normalized key, most recently asked first.
@@ -290,7 +266,7 @@ class Questions(Database):
             """,
             (question_id,),
         )
-        return [_question(row) for row in rows]
+        return [from_row(Question, row) for row in rows]
 
     async def _resolve(
         self,
@@ -340,7 +316,7 @@ class Questions(Database):
             "SELECT * FROM questions WHERE (? = 'all' OR status = ?) ORDER BY id",
             (status, status),
         )
-        return [_question(row) for row in rows]
+        return [from_row(Question, row) for row in rows]
 
     # -- votes --------------------------------------------------------------------------
 

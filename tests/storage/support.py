@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from bot.storage import Decision, NewQuestion, Store
+from bot.storage.connection import from_row
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 PKT = timezone(timedelta(hours=5))  # conference local time (Pakistan)
@@ -42,19 +43,7 @@ class StoredUser:
 async def stored_user(store: Store, user_id: int) -> StoredUser | None:
     """The attendee's row, or None if the bot never registered them (or forgot them)."""
     row = await store._select_one("SELECT * FROM users WHERE user_id = ?", (user_id,))
-    if row is None:
-        return None
-    return StoredUser(
-        user_id=row["user_id"],
-        first_name=row["first_name"],
-        username=row["username"],
-        language_code=row["language_code"],
-        lang=row["lang"],
-        subscribed=bool(row["subscribed"]),
-        created_at=datetime.fromisoformat(row["created_at"]),
-        updated_at=datetime.fromisoformat(row["updated_at"]),
-        blocked_at=None if row["blocked_at"] is None else datetime.fromisoformat(row["blocked_at"]),
-    )
+    return None if row is None else from_row(StoredUser, row)
 
 
 async def ask(
