@@ -60,6 +60,11 @@ def day_label(content: Content, moment: datetime, language: str = "en") -> str:
     return plain("text.day_prefix", language, number=days.index(moment.date()) + 1, date=label)
 
 
+# Room for the rest of a session's answer (title, times, speakers, "also" lines) in one
+# Telegram message of 4,096 characters, markup included.
+DESCRIPTION_CHARS = 1800
+
+
 def time_range(session: Session) -> str:
     return f"{session.start:%H:%M}–{session.end:%H:%M}"
 
@@ -73,6 +78,8 @@ def session_text(
     content: Content, session: Session, m: Markup = PLAIN, language: str = "en"
 ) -> str:
     lines = [m.bold(session.title)]
+    if session.subtitle:
+        lines.append(m.text(session.subtitle))
     comma = "،" if language == "ur" else ","
     where = f"{day_label(content, session.start, language)}{comma} {time_range(session)}"
     if session.room:
@@ -84,15 +91,33 @@ def session_text(
     details = [d for d in (session.kind, session.track) if d]
     if details:
         lines.append(m.text(" · ".join(d.capitalize() if d.islower() else d for d in details)))
+    if session.language:
+        lines.append(m.text(plain("text.language", language, language=session.language)))
+    if session.do_not_record:
+        lines.append(m.text(plain("text.not_recorded", language)))
     if session.description:
         lines.append("")
-        lines.append(m.text(session.description))
+        lines.append(m.text(_shortened(session.description)))
+    if session.url:
+        lines.append(m.text(session.url))
     repeats = series(content, session)
     if repeats:
         lines.append("")
         lines.append(m.text(plain("text.also", language)))
         lines.extend(session_line(content, s, m, with_day=True, language=language) for s in repeats)
     return "\n".join(lines)
+
+
+def _shortened(text: str, limit: int = DESCRIPTION_CHARS) -> str:
+    """Imported abstracts run to thousands of characters; one message holds 4,096."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    for stop in ("\n\n", ". ", " "):
+        at = cut.rfind(stop)
+        if at > limit // 2:
+            return cut[: at + (1 if stop == ". " else 0)].rstrip() + " …"
+    return cut.rstrip() + " …"
 
 
 def session_line(

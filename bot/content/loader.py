@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -25,7 +25,7 @@ AGENDA_KEYS = {"conference", "rooms", "speakers", "sessions"}
 CONFERENCE_KEYS = {"name", "short_name", "timezone", "venue"}
 VENUE_KEYS = {"name", "address", "map_url"}
 ROOM_KEYS = {"id", "name", "floor"}
-SPEAKER_KEYS = {"id", "name", "title", "bio"}
+SPEAKER_KEYS = {"id", "name", "title", "bio", "source"}
 SESSION_KEYS = {
     "id",
     "title",
@@ -37,7 +37,14 @@ SESSION_KEYS = {
     "speakers",
     "description",
     "tags",
+    "subtitle",
+    "url",
+    "language",
+    "do_not_record",
+    "day",
+    "source",
 }
+_TRUE, _FALSE = {"yes", "true", "on", "1"}, {"no", "false", "off", "0"}
 FAQ_FILE_KEYS = {"topic", "synonyms", "entries"}
 FAQ_ENTRY_KEYS = {"id", "question", "variants", "answer", "answer_ur", "tags"}
 
@@ -243,6 +250,7 @@ def _load_agenda(path: Path, problems: list[Problem]) -> tuple[Any, ...] | None:
                 name,
                 check.text(item, "title", entry=speaker_id),
                 check.text(item, "bio", entry=speaker_id),
+                check.text(item, "source", entry=speaker_id),
             )
 
     sessions: list[Session] = []
@@ -319,6 +327,10 @@ def _load_session(
             )
         else:
             session_speakers.append(speaker)
+    flag = (check.text(item, "do_not_record", entry=sid) or "no").lower()
+    if flag not in _TRUE | _FALSE:
+        check.add("write yes or no", item.key_lines.get("do_not_record"), sid, "do_not_record")
+    conference_day = _conference_day(check, item, sid, start)
     if not (sid and title and start and end and end > start and tz):
         return None
     return Session(
@@ -332,7 +344,36 @@ def _load_session(
         speakers=tuple(session_speakers),
         description=check.text(item, "description", entry=sid),
         tags=tuple(t.lower() for t in check.text_list(item, "tags", sid)),
+        subtitle=check.text(item, "subtitle", entry=sid),
+        url=check.text(item, "url", entry=sid),
+        language=check.text(item, "language", entry=sid),
+        do_not_record=flag in _TRUE,
+        conference_day=conference_day,
+        source=check.text(item, "source", entry=sid),
     )
+
+
+def _conference_day(
+    check: _Checker, item: Located, sid: str | None, start: datetime | None
+) -> date | None:
+    """`day`: the conference day of a session that starts after midnight (the day before)."""
+    raw = check.text(item, "day", entry=sid)
+    if raw is None:
+        return None
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        check.add(f"cannot read day '{raw}' (write YYYY-MM-DD)", item.key_lines.get("day"), sid)
+        return None
+    if start is not None and day not in (start.date(), start.date() - timedelta(days=1)):
+        check.add(
+            f"day {raw} must be the start date or, for a session after midnight, the day before",
+            item.key_lines.get("day"),
+            sid,
+            "day",
+        )
+        return None
+    return day if start is None or day != start.date() else None
 
 
 def _topic_from_filename(path: Path) -> str:

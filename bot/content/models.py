@@ -49,6 +49,7 @@ class Speaker:
     name: str
     title: str | None = None
     bio: str | None = None
+    source: str | None = None  # the id the programme's export gave this person
 
     @property
     def label(self) -> str:
@@ -67,10 +68,18 @@ class Session:
     speakers: tuple[Speaker, ...] = ()
     description: str | None = None
     tags: tuple[str, ...] = ()
+    subtitle: str | None = None
+    url: str | None = None
+    language: str | None = None
+    do_not_record: bool = False
+    # The conference day a session belongs to when it differs from its start date: a
+    # party starting at 00:30 is still part of the evening before, not a day of its own.
+    conference_day: date | None = None
+    source: str | None = None  # the id the programme's export gave this session
 
     @property
     def day(self) -> date:
-        return self.start.date()
+        return self.conference_day or self.start.date()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""Importing a pretalx schedule.json export into agenda.yaml."""
+"""Importing a pretalx schedule.json export into agenda.yaml (the `import-pretalx` path)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,25 @@ import yaml
 
 from bot.cli import main
 from bot.content import load_content
-from bot.content.pretalx import PretalxError, convert, import_schedule
+from bot.content.imports import ProgrammeImportError as PretalxError
+from bot.content.imports import import_programme, write_agenda
 from tests.content_builder import write_content
 
 EXPORT = Path(__file__).resolve().parents[1] / "data" / "pretalx_schedule.json"
+
+
+def import_schedule(source: Path, target: Path) -> int:
+    """What `import-pretalx` does: read, convert keeping the old agenda, write if it checks."""
+    existing = yaml.safe_load(target.read_text(encoding="utf-8")) if target.is_file() else None
+    agenda = import_programme(
+        source.read_bytes(), "frab-json", existing=existing if isinstance(existing, dict) else None
+    )
+    write_agenda(agenda, target)
+    return agenda.session_count
+
+
+def convert(schedule: dict) -> dict:
+    return import_programme(json.dumps(schedule).encode(), "frab-json").data
 
 
 def test_converts_rooms_talks_and_deduplicated_speakers(tmp_path):
@@ -32,7 +47,7 @@ def test_converts_rooms_talks_and_deduplicated_speakers(tmp_path):
     assert keynote.kind == "keynote" and keynote.track == "Policy"
     lab = next(s for s in content.sessions if s.title == "Digital forensics lab")
     assert lab.end.hour == 13 and lab.room.name == "Workshop Lab 1"
-    assert lab.description == "Acquire and analyse a disk image. Bring a laptop."
+    assert lab.description == "Acquire and analyse a disk image.\n\nBring a laptop."
     assert [s.name for s in lab.speakers] == ["Amina Yousaf", "Sana Rehman"]
 
 
