@@ -17,7 +17,8 @@ def agenda_warnings(content: Content) -> list[str]:
             "the conference has no venue: 'where is the conference' gets no answer "
             "(add conference: venue: name / address / map_url to agenda.yaml)"
         )
-    roomless = [s for s in content.sessions if s.room is None]
+    # A break without a room is the whole venue's: only talks need one.
+    roomless = [s for s in content.sessions if s.room is None and s.kind != "break"]
     if roomless:
         listed = ", ".join(s.id for s in roomless[:5]) + (", …" if len(roomless) > 5 else "")
         warnings.append(

@@ -425,7 +425,7 @@ def test_check_warns_about_venue_rooms_and_idle_speakers(tmp_path, monkeypatch):
     code, out, _ = _run("check")
     assert code == 0 and out.startswith("OK")
     assert "warning: the conference has no venue" in out
-    assert "2 sessions have no room, so attendees are not told where to go: opening, lunch" in out
+    assert "1 session has no room, so attendees are not told where to go: opening" in out
     assert "1 speaker has no session: idle" in out
 
 
