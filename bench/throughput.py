@@ -62,7 +62,7 @@ from bot.app import DEFAULT_CONCURRENCY, build_application  # noqa: E402
 from bot.clock import Clock  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.content import load_content  # noqa: E402
-from bot.handlers.common import STATE_KEY, state_of  # noqa: E402
+from bot.handlers.context import STATE_KEY, state_of  # noqa: E402
 from bot.transport import AiohttpRequest  # noqa: E402
 from tests.fake_telegram import FakeTelegram  # noqa: E402
 from tests.harness import running  # noqa: E402

@@ -1,8 +1,9 @@
 """The Telegram application: wiring, start-up, retries, logging and the polling loop.
 
 `build_application` returns a python-telegram-bot `Application` with every handler
-registered; `run_polling` is what `python -m bot` runs. Tests build the same application
-against the fake Bot API server, so what they exercise is what runs in production.
+registered (bot.handlers.register); `run` is what `python -m bot` runs. Tests build the
+same application against the fake Bot API server, so what they exercise is what runs in
+production.
 
 Robustness choices, and why:
 - Every request to Telegram goes through `RetryingLimiter`: flood control (`RetryAfter`)
@@ -21,13 +22,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dtm
 import hashlib
 import logging
 import secrets
 import signal
 import sys
-import warnings
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
@@ -47,26 +46,22 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     BaseRateLimiter,
-    CallbackQueryHandler,
-    ChatMemberHandler,
-    CommandHandler,
     ContextTypes,
-    InlineQueryHandler,
-    MessageHandler,
-    TypeHandler,
-    filters,
+    Defaults,
 )
 
-from bot import messages
+from bot import announcement_engine, messages
 from bot.answering import Answerer
 from bot.clock import Clock
 from bot.config import Settings
 from bot.content import Content
-from bot.handlers import announcements, attendee, inline, organiser
-from bot.handlers.common import STATE_KEY, BotState, is_private, state, state_of
-from bot.handlers.organiser import OrganiserPoster, reload_content
-from bot.logs import bind_update, formatter_for
+from bot.handlers import ATTENDEE_COMMANDS, ORGANISER_COMMANDS, register, unanswered
+from bot.handlers.context import STATE_KEY, BotApplication, BotContext, is_private, state_of
+from bot.logs import formatter_for
+from bot.organiser_poster import OrganiserPoster, Post
+from bot.state import BotState
 from bot.storage import Store
+from bot.telegram_sender import NO_PREVIEW, retry_seconds
 from bot.transport import AiohttpRequest
 
 logger = logging.getLogger(__name__)
@@ -96,30 +91,6 @@ RETRY_ON_TIMEOUT = frozenset(
         "getMyCommands",
         "deleteMyCommands",
     }
-)
-
-ATTENDEE_COMMANDS: tuple[tuple[str, Callable[..., Awaitable[None]]], ...] = (
-    ("start", attendee.cmd_start),
-    ("help", attendee.cmd_help),
-    ("agenda", attendee.cmd_agenda),
-    ("now", attendee.cmd_now),
-    ("next", attendee.cmd_next),
-    ("speaker", attendee.cmd_speaker),
-    ("venue", attendee.cmd_venue),
-    ("stop", attendee.cmd_stop),
-    ("forget", attendee.cmd_forget),
-    ("lang", attendee.cmd_lang),
-    ("mysessions", announcements.cmd_mysessions),
-    ("remind", announcements.cmd_remind),
-)
-ORGANISER_COMMANDS: tuple[tuple[str, Callable[..., Awaitable[None]]], ...] = (
-    ("unanswered", organiser.cmd_unanswered),
-    ("answer", organiser.cmd_answer),
-    ("dismiss", organiser.cmd_dismiss),
-    ("stats", organiser.cmd_stats),
-    ("reload", organiser.cmd_reload),
-    ("announce", announcements.cmd_announce),
-    ("announcements", announcements.cmd_announcements),
 )
 
 
@@ -219,14 +190,6 @@ class RetryPolicy:
     attempts: int = 4  # tries per request, the first included
     backoff: float = 0.25  # seconds before the first retry of a network error; doubles
     max_backoff: float = 5.0
-
-
-def retry_seconds(exc: RetryAfter) -> float:
-    """RetryAfter.retry_after is an int or a timedelta depending on PTB settings."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        value = exc.retry_after
-    return value.total_seconds() if isinstance(value, dtm.timedelta) else float(value)
 
 
 def _chat_id(data: dict[str, Any]) -> int | None:
@@ -349,9 +312,11 @@ def build_application(
         clock = Clock(content.conference.timezone, settings.bot_now)
         answerer = Answerer(content, clock, settings.match)
     limiter = RetryingLimiter(retry)
-    application = (
+    application: BotApplication = (
         ApplicationBuilder()
         .token(settings.token)
+        .context_types(ContextTypes(context=BotContext))
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW))
         .base_url(settings.api_url)
         .rate_limiter(limiter)
         .request(AiohttpRequest())
@@ -375,59 +340,9 @@ def build_application(
             await st.store_.mark_blocked(chat_id, st.now())
 
     limiter.on_forbidden = mark_blocked
-    _register(application)
+    register(application, settings.organiser_chat_id)
     application.add_error_handler(on_error)
     return application
-
-
-async def _bind_update(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """First for every update: tag this task's log records with the update and user ids."""
-    if isinstance(update, Update):
-        user = update.effective_user
-        bind_update(update.update_id, user.id if user else None)
-        if user is not None and user.language_code is not None:
-            # Remembered for messages sent outside an update (reminders, reports).
-            state(context).client_languages[user.id] = messages.language_for(user.language_code)
-
-
-def _register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    application.add_handler(TypeHandler(Update, _bind_update), group=-1)
-    new_message = filters.UpdateType.MESSAGE  # edits are ignored, never re-answered
-    # Questions are most of the traffic, and PTB tries a group's handlers in order, so the
-    # free-text handler comes first. Its filter excludes commands, so it cannot shadow the
-    # command handlers after it.
-    application.add_handler(
-        MessageHandler(new_message & filters.TEXT & ~filters.COMMAND, attendee.on_text)
-    )
-    for name, callback in (*ATTENDEE_COMMANDS, *ORGANISER_COMMANDS):
-        application.add_handler(CommandHandler(name, callback, filters=new_message))
-    application.add_handler(
-        MessageHandler(new_message & filters.COMMAND, attendee.on_unknown_command)
-    )
-    application.add_handler(
-        MessageHandler(
-            new_message & filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL,
-            attendee.on_non_text,
-        )
-    )
-    buttons = (
-        (r"^menu:(agenda|now|next|venue|help)$", attendee.on_menu),
-        (r"^day:\d{4}-\d{2}-\d{2}$", attendee.on_day),
-        (r"^vote:\d{1,18}:(1|-1)$", attendee.on_vote),
-        (r"^pick:\d{1,18}:[0-9a-f]{10}$", attendee.on_pick),
-        (r"^none:\d{1,18}$", attendee.on_none_of_these),
-        (r"^forget:(yes|no)$", attendee.on_forget),
-        (r"^lang:(en|ur)$", attendee.on_lang),
-        (r"^unans:\d{1,9}$", organiser.on_unanswered_page),
-        *announcements.BUTTON_PATTERNS,
-    )
-    for pattern, callback in buttons:
-        application.add_handler(CallbackQueryHandler(callback, pattern=pattern))
-    application.add_handler(CallbackQueryHandler(attendee.on_stale_button))
-    application.add_handler(InlineQueryHandler(inline.on_inline_query))
-    application.add_handler(
-        ChatMemberHandler(attendee.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)
-    )
 
 
 def bot_commands(names: tuple[tuple[str, object], ...], language: str) -> list[BotCommand]:
@@ -468,13 +383,21 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
             st.client_languages[user_id] = messages.language_for(code)
     st.username = application.bot.username or ""
     st.bot_id = application.bot.id
-    if st.settings.organiser_chat_id is not None:
-        st.poster = OrganiserPoster(st)
-        st.poster.start(application.bot)
+    if (chat_id := st.settings.organiser_chat_id) is not None:
+        bot, store = application.bot, st.store
+
+        async def post(question: Post) -> int | None:
+            return await unanswered.post_question(bot, chat_id, question)
+
+        async def remember(question_id: int, message_id: int) -> None:
+            await store.set_organiser_post(question_id, chat_id, message_id)
+
+        st.poster = OrganiserPoster(post, remember)
+        st.poster.start()
     if not st.settings.organiser_ids:
         logger.warning("ORGANISER_IDS is empty: organiser commands are refused for everyone")
     await set_commands(application)
-    await announcements.start(application)  # resumes broadcasts left pending by a restart
+    await announcement_engine.start(application, st)  # resumes broadcasts left pending by a restart
     _handle_sighup(application)
     logger.info(
         "@%s serving %s: %s", st.username, st.content.conference.display_name, st.content.summary()
@@ -493,7 +416,7 @@ def _handle_sighup(application: Application[Any, Any, Any, Any, Any, Any]) -> No
 
     async def reload() -> None:
         try:
-            problems = await reload_content(st)
+            problems = await st.reload_content()
         except Exception:
             logger.exception("reload on SIGHUP failed; keeping the running content")
             return
@@ -528,7 +451,7 @@ async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) 
     if hasattr(signal, "SIGHUP"):
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
-    await announcements.stop(application)
+    await announcement_engine.stop(application)
     if st.poster is not None:
         await st.poster.stop()
     if st.questions_ is not None:
@@ -538,7 +461,7 @@ async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) 
     logger.info("stopped cleanly")
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: BotContext) -> None:
     """Log a failed update with its id and keep serving; apologise for our own bugs."""
     update_id = update.update_id if isinstance(update, Update) else None
     error = context.error
@@ -553,14 +476,12 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         and update.effective_chat is not None
     ):
         user = update.effective_user
-        language = state(context).language_of(
+        language = context.state.language_of(
             user.id if user else None, user.language_code if user else None
         )
         with contextlib.suppress(TelegramError):
             await context.bot.send_message(
-                update.effective_chat.id,
-                messages.html_text("something_went_wrong", language),
-                parse_mode=ParseMode.HTML,
+                update.effective_chat.id, messages.html_text("something_went_wrong", language)
             )
 
 
@@ -636,6 +557,3 @@ def run(settings: Settings, content: Content) -> int:
         logger.error("could not start the bot: %s", exc)
         return 1
     return 0
-
-
-run_polling = run  # the name earlier versions exported

@@ -9,19 +9,15 @@ updated file replaces events instead of duplicating them.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from icalendar import Calendar, Event
 
 from bot.content.models import Content, Session
+from bot.slugs import slug
 
 PRODID = "-//conference-qa-bot//Agenda export//EN"
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "conference"
 
 
 def session_location(content: Content, session: Session) -> str | None:
@@ -57,7 +53,7 @@ def calendar_ics(
     """An iCalendar file (RFC 5545) for these sessions, in the conference timezone."""
     conference = content.conference
     tz = conference.timezone
-    uid_domain = _slug(conference.short_name or conference.name)
+    uid_domain = slug(conference.short_name or conference.name, "conference")
     stamp = (now or datetime.now(UTC)).astimezone(UTC)
     calendar = Calendar()
     calendar.add("prodid", PRODID)

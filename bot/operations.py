@@ -17,7 +17,7 @@ from typing import TextIO
 import yaml
 
 from bot.config import Settings
-from bot.content.imports.build import slug
+from bot.slugs import slug
 from bot.storage import Question, Store
 
 EXIT_OK, EXIT_USAGE = 0, 2

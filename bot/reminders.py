@@ -25,9 +25,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.answers import time_range
 from bot.background import BackgroundLoop
 from bot.broadcast import SendFn, SendResult
 from bot.content.models import Content, Session
+from bot.messages import Safe, html_text
 from bot.pacing import Pacer
 from bot.storage import ReminderCandidate, Store
 
@@ -46,6 +48,36 @@ class DueReminder:
     user_id: int
     session: Session
     minutes_before: int
+
+
+def lead_minutes(has_pref: bool, minutes: int | None, default: int = DEFAULT_MINUTES) -> int | None:
+    """How long before a starred session to remind: the /remind choice, else the default.
+
+    None means reminders are off. The one place this is worked out (the star toast,
+    /mysessions, /remind and the reminder loop all ask here).
+    """
+    return minutes if has_pref else default
+
+
+async def reminder_lead(store: Store, user_id: int) -> int | None:
+    """`lead_minutes` for one attendee, from their stored preference."""
+    has_pref, minutes = await store.reminder_pref(user_id)
+    return lead_minutes(has_pref, minutes)
+
+
+def reminder_text(reminders: Sequence[DueReminder], now: datetime, language: str) -> str:
+    """One message (HTML) for the sessions an attendee is being reminded of now."""
+    items = []
+    for reminder in reminders:
+        session = reminder.session
+        minutes = max(1, round((session.start - now) / timedelta(minutes=1)))
+        where = time_range(session)
+        if session.room is not None:
+            where += f" · {session.room.label}"
+        items.append(
+            html_text("reminder_item", language, minutes=minutes, title=session.title, where=where)
+        )
+    return html_text("reminder", language, sessions=Safe("\n\n".join(items)))
 
 
 def upcoming_session_ids(
@@ -72,7 +104,7 @@ def due_reminders(
         session = content.session(candidate.session_id)
         if session is None:
             continue
-        minutes = candidate.minutes_before if candidate.has_pref else default_minutes
+        minutes = lead_minutes(candidate.has_pref, candidate.minutes_before, default_minutes)
         if minutes is None or session.start <= now:
             continue
         if session.start - timedelta(minutes=minutes) <= now:

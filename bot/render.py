@@ -32,7 +32,7 @@ from bot import agenda, answers
 from bot.answering import Answerer, Reply
 from bot.answers import HTML
 from bot.content import Content
-from bot.content.models import Speaker
+from bot.content.models import Session, Speaker
 from bot.matching.matcher import Candidate
 from bot.messages import Safe, html_text, long_date, plain, short_date
 from bot.storage import QuestionGroup, Stats
@@ -45,6 +45,7 @@ MAX_INLINE_DESCRIPTION = 120
 MAX_INLINE_ID = 64
 QUOTE_LIMIT = 500  # attendee text quoted back in posts and answers
 UNANSWERED_PAGE = 5
+MAX_STAR_BUTTONS = 40  # Telegram allows 100 buttons; a day's programme fits
 
 _TAG = re.compile(r"<[^>]*>")
 _SPACES = re.compile(r"\s+")
@@ -278,6 +279,115 @@ def pager_keyboard(
     if offset + page < total:
         buttons.append(_button(plain("btn.next_page", language), "unans", offset + page))
     return InlineKeyboardMarkup([buttons]) if buttons else None
+
+
+def star_button(
+    session: Session, starred: bool, language: str, *, single: bool = False
+) -> InlineKeyboardButton:
+    """☆/⭐ for one session; a lone session gets a wider "Add to my sessions"."""
+    if single:
+        label = plain("btn.starred_single" if starred else "btn.star_single", language)
+    else:
+        key = "btn.starred" if starred else "btn.star"
+        label = plain(key, language, time=f"{session.start:%H:%M}", title=session.title)
+    return _button(label, "star", answers.key_token(f"session:{session.id}"))
+
+
+def star_rows(
+    sessions: Sequence[Session], starred: set[str], language: str
+) -> list[list[InlineKeyboardButton]]:
+    """One ☆/⭐ button per session; a single session gets a wider "Add to my sessions"."""
+    shown = list(dict.fromkeys(sessions))[:MAX_STAR_BUTTONS]
+    single = len(shown) == 1
+    return [[star_button(s, s.id in starred, language, single=single)] for s in shown]
+
+
+def with_star_rows(
+    reply: Rendered, sessions: Sequence[Session], starred: set[str], language: str
+) -> Rendered:
+    """The reply with ☆/⭐ buttons added under it for these sessions."""
+    if not sessions:
+        return reply
+    rows = list(reply.markup.inline_keyboard) if reply.markup else []
+    rows += star_rows(sessions, starred, language)
+    return Rendered(reply.texts, InlineKeyboardMarkup(rows))
+
+
+def flip_star(button: InlineKeyboardButton, starred: bool, language: str) -> InlineKeyboardButton:
+    """The same ☆/⭐ button, showing the new state after a press."""
+    label = button.text
+    singles = (plain("btn.star_single", language), plain("btn.starred_single", language))
+    if label in singles:
+        label = singles[1] if starred else singles[0]
+    else:
+        label = ("⭐" if starred else "☆") + label[1:]
+    return InlineKeyboardButton(label, callback_data=button.callback_data)
+
+
+def flip_star_in(
+    markup: InlineKeyboardMarkup, data: str, starred: bool, language: str
+) -> InlineKeyboardMarkup:
+    """A message's keyboard with the pressed star button (callback `data`) flipped."""
+    return InlineKeyboardMarkup(
+        [
+            [flip_star(b, starred, language) if b.callback_data == data else b for b in row]
+            for row in markup.inline_keyboard
+        ]
+    )
+
+
+def keep_star_rows(
+    current: InlineKeyboardMarkup | None, markup: InlineKeyboardMarkup | None
+) -> InlineKeyboardMarkup | None:
+    """`markup` plus the ☆/⭐ rows of `current` (a vote must not drop them)."""
+    if current is None:
+        return markup
+    stars = [
+        row
+        for row in current.inline_keyboard
+        if any(str(b.callback_data or "").startswith("star:") for b in row)
+    ]
+    if not stars:
+        return markup
+    rows = list(markup.inline_keyboard) if markup else []
+    return InlineKeyboardMarkup([*rows, *stars])
+
+
+def with_calendar(reply: Rendered, language: str, which: str = "all") -> Rendered:
+    """Add a "📅 … (.ics)" button under a reply (the agenda, or /mysessions)."""
+    rows = list(reply.markup.inline_keyboard) if reply.markup else []
+    rows.append([_button(plain(f"btn.ics_{which}", language), "ics", which)])
+    return Rendered(reply.texts, InlineKeyboardMarkup(rows))
+
+
+def announce_preview_keyboard(broadcast_id: int, count: int, language: str) -> InlineKeyboardMarkup:
+    """ "Send to N attendees" / "Cancel" under an announcement's preview."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                _button(
+                    plain("btn.ann_send", language, count=f"{count:,}"), "ann", "send", broadcast_id
+                ),
+                _button(plain("btn.ann_cancel", language), "ann", "cancel", broadcast_id),
+            ]
+        ]
+    )
+
+
+def announce_stop_keyboard(broadcast_id: int, language: str) -> InlineKeyboardMarkup:
+    """ "Stop" under a scheduled announcement or a broadcast's progress report."""
+    return InlineKeyboardMarkup(
+        [[_button(plain("btn.ann_stop", language), "ann", "stop", broadcast_id)]]
+    )
+
+
+def announcements_keyboard(stoppable: Sequence[int], language: str) -> InlineKeyboardMarkup | None:
+    """One "Stop #N" button per broadcast still scheduled or sending, under /announcements."""
+    rows = [
+        [_button(plain("btn.ann_stop_id", language, id=broadcast_id), "ann", "stop", broadcast_id)]
+        for broadcast_id in stoppable
+    ]
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 # --- attendee messages --------------------------------------------------------------------

@@ -42,6 +42,19 @@ def retry_seconds(exc: RetryAfter) -> float:
     return value.total_seconds() if isinstance(value, dtm.timedelta) else float(value)
 
 
+# The start of Telegram's description for an edit that would change nothing; PTB strips the
+# "Bad Request: " prefix and capitalises the first letter, so compare case-insensitively.
+NOT_MODIFIED = "message is not modified"
+
+
+def is_not_modified(exc: BadRequest) -> bool:
+    """Telegram's 400 for an edit identical to the message: nothing to do, not a failure.
+
+    The one place that recognises this error (handlers' edits and progress reports alike).
+    """
+    return exc.message.lower().startswith(NOT_MODIFIED)
+
+
 def classify(exc: Exception) -> SendResult:
     """The engine's view of a Telegram error (order matters: BadRequest is a NetworkError)."""
     if isinstance(exc, RetryAfter):
@@ -113,7 +126,7 @@ class TelegramSender:
                 link_preview_options=NO_PREVIEW,
             )
         except BadRequest as exc:
-            if "not modified" in str(exc).lower():
+            if is_not_modified(exc):
                 return SendResult.sent(message_id)
             return classify(exc)
         except Exception as exc:

@@ -24,7 +24,8 @@ from bot.app import RetryPolicy, build_application
 from bot.clock import Clock
 from bot.config import Settings
 from bot.content import Content, load_content
-from bot.handlers.common import BotState, state_of
+from bot.handlers.context import state_of
+from bot.state import BotState
 from bot.storage import Store
 from tests.fake_telegram import FakeTelegram, SentMessage
 
@@ -82,7 +83,7 @@ class SignallingStore(Store):
 
 @asynccontextmanager
 async def running(app: Application) -> AsyncIterator[None]:
-    """Start the application the way run_polling does, and stop it cleanly."""
+    """Start the application the way Application.run_polling does, and stop it cleanly."""
     await app.initialize()
     try:
         if app.post_init:

@@ -12,7 +12,7 @@ import pytest
 from bot.answer_cache import AnswerCache
 from bot.answering import Answerer
 from bot.app import RetryingLimiter, RetryPolicy
-from bot.handlers.organiser import OrganiserPoster
+from bot.organiser_poster import OrganiserPoster
 from bot.question_log import QuestionLog
 from bot.storage import NewQuestion, Store
 from bot.storage import questions as question_storage
@@ -99,7 +99,7 @@ def test_answer_cache_is_exact_per_minute(sample_answerer: Answerer):
 
 
 def test_organiser_posts_fit_telegrams_group_window():
-    poster = OrganiserPoster(st=None, per_minute=3, window=60.0)  # type: ignore[arg-type]
+    poster = OrganiserPoster(send=None, remember=None, per_minute=3, window=60.0)  # type: ignore[arg-type]
     for moment in (0.0, 1.0, 2.0):
         assert poster.delay(moment) == 0.0
         poster._sent.append(moment)

@@ -14,21 +14,48 @@ from pathlib import Path
 BOT = Path(__file__).resolve().parents[1] / "bot"
 # telegram_sender.py is the announcements engine's Telegram adapter and transport.py the
 # HTTP client PTB sends through: both part of the same layer.
-TELEGRAM_LAYER = {"app.py", "render.py", "telegram_sender.py", "transport.py"}
+# announcement_engine.py starts the (Telegram-free) broadcast engine beside the application.
+TELEGRAM_LAYER = {
+    "announcement_engine.py",
+    "app.py",
+    "render.py",
+    "telegram_sender.py",
+    "transport.py",
+}
+HANDLERS = BOT / "handlers"
+# Modules every feature may use; they are not features and import none.
+SHARED_HANDLER_MODULES = {"context", "sending", "guards", "stars"}
+# bot/handlers/__init__.py wires the features together (register), so it imports them all.
+WIRING = "__init__"
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Every module an import statement in `path` names (`from a import b` gives a and a.b)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found
 
 
 def imports_telegram(path: Path) -> bool:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            names = [node.module or ""]
-        else:
-            continue
-        if any(name == "telegram" or name.startswith("telegram.") for name in names):
-            return True
-    return False
+    return any(
+        name == "telegram" or name.startswith("telegram.") for name in imported_modules(path)
+    )
+
+
+def handler_modules_imported(path: Path) -> set[str]:
+    """The bot.handlers modules `path` imports, by short name."""
+    prefix = "bot.handlers."
+    return {
+        name[len(prefix) :].split(".")[0]
+        for name in imported_modules(path)
+        if name.startswith(prefix)
+    }
 
 
 def test_only_the_telegram_layer_imports_telegram():
@@ -74,3 +101,48 @@ def test_only_storage_speaks_sql():
     ]
     assert offenders == []
     assert speaks_sql(STORAGE / "questions.py")  # the check can see SQL where there is some
+
+
+def test_feature_handlers_never_import_each_other():
+    """Each feature can be read, changed and tested alone; shared code is in shared modules."""
+    features = {
+        path.stem for path in HANDLERS.glob("*.py") if path.stem not in SHARED_HANDLER_MODULES
+    } - {WIRING}
+    assert {"questions", "browse", "account", "unanswered", "announcements"} <= features
+    assert {"my_schedule", "inline"} <= features
+    offenders = {
+        path.stem: sorted(handler_modules_imported(path) & features)
+        for path in sorted(HANDLERS.glob("*.py"))
+        if path.stem != WIRING and handler_modules_imported(path) & features
+    }
+    assert offenders == {}
+
+
+def test_shared_handler_modules_exist_and_import_only_each_other():
+    present = {path.stem for path in HANDLERS.glob("*.py")}
+    assert present >= SHARED_HANDLER_MODULES
+    for name in sorted(SHARED_HANDLER_MODULES):
+        assert handler_modules_imported(HANDLERS / f"{name}.py") <= SHARED_HANDLER_MODULES, name
+
+
+def test_only_render_builds_keyboards():
+    """Every inline keyboard and button is made in bot/render.py, next to Telegram's limits."""
+    offenders = []
+    for path in sorted(BOT.rglob("*.py")):
+        if path.name == "render.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in ("InlineKeyboardButton", "InlineKeyboardMarkup")
+            ):
+                offenders.append(f"{path.relative_to(BOT)}:{node.lineno}")
+    assert offenders == []
+
+
+def test_the_organiser_poster_and_state_are_core():
+    """Like the broadcast engine, the organisers'-chat poster is given a send callable."""
+    for name in ("organiser_poster.py", "state.py", "announcement_text.py"):
+        assert not imports_telegram(BOT / name), name

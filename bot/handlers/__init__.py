@@ -1,1 +1,137 @@
-"""Telegram update handlers: attendees, organisers and inline mode."""
+"""Telegram update handlers, one module per feature, wired by `register`.
+
+Features (each imports only the shared modules `context`, `sending`, `guards` and `stars`,
+never another feature; tests/test_layering.py holds that rule):
+
+- questions: free text, "did you mean" picks, votes, "none of these";
+- browse: /agenda, /now, /next, /speaker, /venue, /help, the menus;
+- account: /start, /stop, /forget, /lang, the bot being blocked;
+- unanswered: /unanswered, /answer, /dismiss, /stats, /reload, replies in the organisers' chat;
+- announcements: /announce, /announcements and their buttons;
+- my_schedule: stars, /mysessions, /remind, .ics files;
+- inline: inline mode;
+- fallbacks: unknown commands, non-text messages, stale buttons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    InlineQueryHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot import messages
+from bot.handlers import (
+    account,
+    announcements,
+    browse,
+    fallbacks,
+    inline,
+    my_schedule,
+    questions,
+    unanswered,
+)
+from bot.handlers.context import BotContext
+from bot.logs import bind_update
+
+Callback = Callable[[Update, BotContext], Awaitable[None]]
+
+ATTENDEE_COMMANDS: tuple[tuple[str, Callback], ...] = (
+    ("start", account.cmd_start),
+    ("help", browse.cmd_help),
+    ("agenda", browse.cmd_agenda),
+    ("now", browse.cmd_now),
+    ("next", browse.cmd_next),
+    ("speaker", browse.cmd_speaker),
+    ("venue", browse.cmd_venue),
+    ("stop", account.cmd_stop),
+    ("forget", account.cmd_forget),
+    ("lang", account.cmd_lang),
+    ("mysessions", my_schedule.cmd_mysessions),
+    ("remind", my_schedule.cmd_remind),
+)
+ORGANISER_COMMANDS: tuple[tuple[str, Callback], ...] = (
+    ("unanswered", unanswered.cmd_unanswered),
+    ("answer", unanswered.cmd_answer),
+    ("dismiss", unanswered.cmd_dismiss),
+    ("stats", unanswered.cmd_stats),
+    ("reload", unanswered.cmd_reload),
+    ("announce", announcements.cmd_announce),
+    ("announcements", announcements.cmd_announcements),
+)
+# Callback data patterns: anything else is a stale (or forged) button.
+BUTTONS: tuple[tuple[str, Callback], ...] = (
+    (r"^menu:(agenda|now|next|venue|help)$", browse.on_menu),
+    (r"^day:\d{4}-\d{2}-\d{2}$", browse.on_day),
+    (r"^vote:\d{1,18}:(1|-1)$", questions.on_vote),
+    (r"^pick:\d{1,18}:[0-9a-f]{10}$", questions.on_pick),
+    (r"^none:\d{1,18}$", questions.on_none_of_these),
+    (r"^forget:(yes|no)$", account.on_forget),
+    (r"^lang:(en|ur)$", account.on_lang),
+    (r"^unans:\d{1,9}$", unanswered.on_unanswered_page),
+    (r"^ann:(send|cancel|stop):\d{1,9}$", announcements.on_announce_button),
+    (r"^star:[0-9a-f]{10}$", my_schedule.on_star),
+    (r"^ics:(all|mine)$", my_schedule.on_calendar),
+)
+
+
+async def _bind_update(update: object, context: BotContext) -> None:
+    """First for every update: tag this task's log records with the update and user ids."""
+    if isinstance(update, Update):
+        user = update.effective_user
+        bind_update(update.update_id, user.id if user else None)
+        if user is not None and user.language_code is not None:
+            # Remembered for messages sent outside an update (reminders, reports).
+            language = messages.language_for(user.language_code)
+            context.state.client_languages[user.id] = language
+
+
+def register(
+    application: Application[Any, BotContext, Any, Any, Any, Any],
+    organiser_chat_id: int | None,
+) -> None:
+    """Every handler, in the order PTB tries them."""
+    application.add_handler(TypeHandler(Update, _bind_update), group=-1)
+    new_message = filters.UpdateType.MESSAGE  # edits are ignored, never re-answered
+    if organiser_chat_id is not None:
+        # Before the questions: a reply to the bot's post answers an attendee.
+        application.add_handler(
+            MessageHandler(
+                unanswered.organiser_reply_filter(organiser_chat_id),
+                unanswered.on_organiser_reply,
+            )
+        )
+    # Questions are most of the traffic, and PTB tries a group's handlers in order, so the
+    # free-text handler comes (next to) first. Its filter excludes commands, so it cannot
+    # shadow the command handlers after it.
+    application.add_handler(
+        MessageHandler(new_message & filters.TEXT & ~filters.COMMAND, questions.on_text)
+    )
+    for name, callback in (*ATTENDEE_COMMANDS, *ORGANISER_COMMANDS):
+        application.add_handler(CommandHandler(name, callback, filters=new_message))
+    application.add_handler(
+        MessageHandler(new_message & filters.COMMAND, fallbacks.on_unknown_command)
+    )
+    application.add_handler(
+        MessageHandler(
+            new_message & filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL,
+            fallbacks.on_non_text,
+        )
+    )
+    for pattern, callback in BUTTONS:
+        application.add_handler(CallbackQueryHandler(callback, pattern=pattern))
+    application.add_handler(CallbackQueryHandler(fallbacks.on_stale_button))
+    application.add_handler(InlineQueryHandler(inline.on_inline_query))
+    application.add_handler(
+        ChatMemberHandler(account.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)
+    )

@@ -9,21 +9,20 @@ short and relevant; an empty query offers what's on now, next and the venue.
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
 from bot import render
-from bot.handlers.common import language, state
+from bot.handlers.context import BotContext
 
 MAX_INLINE_QUERY = 256  # Telegram's own limit on inline query text
 CACHE_SECONDS = 30  # short: "now" and "next" change through the day
 
 
-async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_inline_query(update: Update, context: BotContext) -> None:
     query = update.inline_query
     if query is None:
         return
-    st = state(context)
-    lang = language(update, context)
+    st = context.state
+    lang = context.lang
     answerer = st.answerer
     text = query.query.strip()[:MAX_INLINE_QUERY]
     if not text:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.handlers.test_attendee import answer_question, none_question
+from tests.handlers.asking import answer_question, none_question
 from tests.harness import ATTENDEE, ORGANISER, ORGANISER_CHAT, Harness
 from tests.storage.support import stored_user
 

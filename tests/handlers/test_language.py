@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot import messages
-from bot.handlers import announcements
+from bot import announcement_engine, messages
 from tests.fake_telegram import iter_buttons
 from tests.harness import ATTENDEE, ORGANISER, ORGANISER_CHAT, Harness
 
@@ -111,6 +110,6 @@ async def test_reminders_are_in_the_attendees_language(harness: Harness):
     await h.say(URDU_USER, "/start", language_code="ur")
     await h.store.toggle_star(URDU_USER, "ctf-day-1", h.state.now())  # starts at 12:00
     h.set_clock(datetime(2027, 2, 16, 11, 52))
-    announcements.of(h.app).reminders.wake()
+    announcement_engine.of(h.app).reminders.wake()
     reminder = await fake.wait_for_message(URDU_USER, contains="جلد شروع ہو رہا ہے")
     assert "CTF qualifier — Day 1" in reminder["text"] and "8 منٹ میں" in reminder["text"]

@@ -9,14 +9,13 @@ title or name, made unique, and never one an unchanged entry already uses.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot import slugs
 from bot.content.imports.plain_text import one_line, to_plain_text
 from bot.content.imports.programme import (
     ImportedPerson,
@@ -44,9 +43,8 @@ class Agenda:
 
 
 def slug(text: str, fallback: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    made = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return made[:60].rstrip("-") or fallback
+    """An id made from imported text (bot.slugs.slug), at most 60 characters."""
+    return slugs.slug(text, fallback, max_length=60)
 
 
 def _fold(text: str) -> str:

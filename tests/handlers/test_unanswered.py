@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.answering import Answerer
 from tests.fake_telegram import FakeTelegram, iter_buttons
-from tests.handlers.test_attendee import answer_question, none_question
+from tests.handlers.asking import answer_question, none_question
 from tests.harness import (
     ATTENDEE,
     ORGANISER,

@@ -1,0 +1,177 @@
+"""The announcement and reminder engine, started beside the Telegram application.
+
+The engine (bot.broadcast, bot.pacing, bot.reminders) knows nothing about Telegram; this
+module wires it in. Broadcasts, progress edits and reminders go out through
+`TelegramSender`, a Bot without the application's retrying limiter, so every
+429/403/400/5xx reaches the engine, and all of them share one `Pacer`. Ordinary replies
+sent by the handlers are noted in that pacer (see `_observe_replies`), so a running
+broadcast slows down to leave them room.
+
+The organiser-facing `/announce` handlers are in bot.handlers.announcements; they reach
+the running engine with `of(application)`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from telegram import InlineKeyboardMarkup
+from telegram.constants import ParseMode
+from telegram.ext import Application
+
+from bot import render
+from bot.announcement_text import progress_text
+from bot.broadcast import Broadcaster, Progress
+from bot.pacing import Pacer
+from bot.reminders import ReminderService, reminder_text
+from bot.state import BotState
+from bot.storage import Broadcast
+from bot.telegram_sender import TelegramSender
+
+logger = logging.getLogger(__name__)
+
+KEY = "announcements"
+SENDING_METHODS = frozenset(
+    {"sendMessage", "editMessageText", "editMessageReplyMarkup", "sendDocument", "sendPhoto"}
+)
+
+
+@dataclass(slots=True)
+class Announcements:
+    """The running engine, kept in `application.bot_data[KEY]`."""
+
+    sender: TelegramSender
+    pacer: Pacer
+    broadcaster: Broadcaster
+    reminders: ReminderService
+    # What each progress message shows now: an identical edit is skipped, since Telegram
+    # answers it with 400 "message is not modified" (and it would cost a send slot).
+    shown: dict[tuple[int, int], str] = field(default_factory=dict)
+
+
+def of(application: Application[Any, Any, Any, Any, Any, Any]) -> Announcements:
+    return cast(Announcements, application.bot_data[KEY])
+
+
+async def start(
+    application: Application[Any, Any, Any, Any, Any, Any],
+    st: BotState,
+    *,
+    progress_interval: float | None = None,
+) -> Announcements:
+    """After the store is open: start the sender (resuming what was pending) and reminders."""
+    settings = st.settings
+    assert settings.token is not None
+    sender = TelegramSender.create(settings.token, settings.api_url)
+    await sender.initialize()
+    pacer = Pacer(settings.broadcast_rate)
+    holder: dict[str, Announcements] = {}
+
+    async def on_progress(progress: Progress) -> None:
+        await show_progress(st, holder["it"], progress)
+
+    extra = {} if progress_interval is None else {"progress_interval": progress_interval}
+    broadcaster = Broadcaster(
+        st.store, sender.send, pacer=pacer, now=st.now, on_progress=on_progress, **extra
+    )
+    reminders = ReminderService(
+        st.store,
+        sender.send,
+        pacer=pacer,
+        content=lambda: st.content,
+        now=st.now,
+        render=lambda due, now: (
+            reminder_text(due, now, st.language_of(due[0].user_id if due else None)),
+            ParseMode.HTML,
+        ),
+    )
+    it = holder["it"] = Announcements(sender, pacer, broadcaster, reminders)
+    application.bot_data[KEY] = it
+    _observe_replies(application, pacer)
+    broadcaster.start()
+    reminders.start()
+    return it
+
+
+async def stop(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Let sends in flight finish and be recorded, then close the sender's connections."""
+    it = application.bot_data.pop(KEY, None)
+    if not isinstance(it, Announcements):
+        return
+    await it.reminders.stop()
+    await it.broadcaster.stop()
+    await it.sender.shutdown()
+
+
+def _observe_replies(application: Application[Any, Any, Any, Any, Any, Any], pacer: Pacer) -> None:
+    """Count the handlers' own messages in the broadcast pacer's window.
+
+    Replies are not delayed (an attendee is waiting for them); the broadcast yields
+    instead, so the two together stay under Telegram's limit. Done by wrapping the
+    application bot's rate limiter, which sees every request the handlers make.
+    """
+    limiter = application.bot.rate_limiter
+    if limiter is None or getattr(limiter, "_observed_by_pacer", False):
+        return
+    original = limiter.process_request
+
+    async def process_request(
+        callback: Callable[..., Coroutine[Any, Any, Any]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: Any,
+    ) -> Any:
+        if endpoint not in SENDING_METHODS:
+            return await original(callback, args, kwargs, endpoint, data, rate_limit_args)
+        chat = data.get("chat_id")
+        moment = pacer.note(chat if isinstance(chat, int) else None, tracked=True)
+        try:
+            return await original(callback, args, kwargs, endpoint, data, rate_limit_args)
+        finally:
+            pacer.land(moment)
+
+    limiter.process_request = process_request  # type: ignore[method-assign]
+    limiter._observed_by_pacer = True  # type: ignore[attr-defined]
+
+
+async def show_progress(st: BotState, it: Announcements, progress: Progress) -> None:
+    """Edit the organiser's preview into a progress report; at the end, notify them."""
+    broadcast = progress.broadcast
+    if broadcast.progress_chat_id is None or broadcast.progress_message_id is None:
+        return
+    lang = st.language_of(broadcast.created_by)
+    text, report = progress_text(st.content, progress, lang)
+    markup = None if progress.finished else render.announce_stop_keyboard(broadcast.id, lang)
+    await progress_edit(it, broadcast, text, markup)
+    if report is not None:
+        async with it.pacer.sending(broadcast.progress_chat_id):
+            result = await it.sender.send(broadcast.progress_chat_id, report, ParseMode.HTML)
+        if result.outcome == "retry_after":
+            it.pacer.pause(result.retry_after or 1.0)
+
+
+async def progress_edit(
+    it: Announcements, broadcast: Broadcast, text: str, markup: InlineKeyboardMarkup | None
+) -> None:
+    """Edit a broadcast's progress message through the paced sender (skipped if unchanged)."""
+    if broadcast.progress_chat_id is None or broadcast.progress_message_id is None:
+        return
+    where = (broadcast.progress_chat_id, broadcast.progress_message_id)
+    look = text + repr(markup.to_dict() if markup else None)
+    if it.shown.get(where) == look:
+        return
+    async with it.pacer.sending(broadcast.progress_chat_id):
+        result = await it.sender.edit(
+            broadcast.progress_chat_id, broadcast.progress_message_id, text, markup
+        )
+    if result.outcome == "sent":
+        it.shown[where] = look
+    if result.outcome == "retry_after":
+        it.pacer.pause(result.retry_after or 1.0)
+    elif result.outcome != "sent":
+        logger.info("progress of broadcast #%d not shown: %s", broadcast.id, result.error)

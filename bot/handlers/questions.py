@@ -1,0 +1,195 @@
+"""Questions: free text in, an answer, "did you mean" buttons or a hand-off out.
+
+Questions are decided by `bot.answer_cache` (which asks `Answerer.ask`): a confident
+answer gets 👍/👎, a close call gets "Did you mean…" buttons, anything else is honestly
+handed to the organisers. Every question is stored (committed) before the reply goes out,
+so an attendee who was told "the organisers will get back to you" is never lost by a crash
+in between.
+
+In groups the bot only speaks when spoken to (commands, @mentions, replies to its own
+messages); it never answers ordinary chatter.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from telegram import Message, MessageEntity, Update
+
+from bot import render
+from bot.answers import key_for_token
+from bot.handlers.context import MAX_QUESTION_CHARS, BotContext, is_private
+from bot.handlers.sending import answer_query, edit, edit_keyboard, respond, shown_message
+from bot.handlers.stars import stars_for_key
+from bot.messages import plain
+from bot.state import BotState
+from bot.storage import NewQuestion
+
+_WORD_CATEGORIES = frozenset({"Lu", "Ll", "Lt", "Lo", "Nd", "Nl", "No"})
+
+
+def has_words(text: str) -> bool:
+    """Whitespace, emoji, punctuation and tatweel alone are not a question; Urdu letters are."""
+    return any(unicodedata.category(char) in _WORD_CATEGORIES for char in text)
+
+
+def addressed_text(message: Message, st: BotState) -> str | None:
+    """The question in a group message meant for the bot, or None for ordinary chatter."""
+    text = message.text or ""
+    mention = f"@{st.username}".lower()
+    mentioned = any(
+        message.parse_entity(entity).lower() == mention
+        for entity in message.entities
+        if entity.type == MessageEntity.MENTION
+    ) or any(
+        entity.user is not None and entity.user.id == st.bot_id
+        for entity in message.entities
+        if entity.type == MessageEntity.TEXT_MENTION
+    )
+    reply = message.reply_to_message
+    replied = (
+        reply is not None and reply.from_user is not None and (reply.from_user.id == st.bot_id)
+    )
+    addressed = mentioned or replied
+    if not addressed:
+        return None
+    if st.username:
+        text = re.sub(rf"@{re.escape(st.username)}\b", " ", text, flags=re.IGNORECASE)
+    return text
+
+
+async def on_text(update: Update, context: BotContext) -> None:
+    """Any text that is not a command (nor an organiser's reply to a post): a question?"""
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    st = context.state
+    if is_private(update.effective_chat):
+        await ask(update, context, message.text)
+        return
+    if message.chat.id == st.settings.organiser_chat_id and message.reply_to_message:
+        return  # organisers talking among themselves
+    question = addressed_text(message, st)
+    if question is not None:
+        await ask(update, context, question)
+
+
+async def ask(update: Update, context: BotContext, raw: str) -> None:
+    """Answer, suggest or pass on one question; store it first, then reply."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None:
+        return
+    st = context.state
+    lang = context.lang
+    question = raw.strip()[:MAX_QUESTION_CHARS]
+    if not has_words(question):
+        await respond(update, context, render.message("not_a_question", lang))
+        return
+    answerer = st.answerer  # one snapshot for the whole update, even across a /reload
+    answered = st.answers.answer(answerer, question, lang)
+    reply, decision = answered.reply, answered.decision
+    best = reply.best
+    question_id = await st.questions.record(
+        NewQuestion(
+            user_id=user.id,
+            chat_id=message.chat.id,
+            message_id=message.message_id,
+            text=question,
+            normalized=answered.grouping_key,
+            decision=decision,
+            now=st.now(),
+            best_kind=best.target.kind if best else None,
+            best_id=best.target.id if best else None,
+            best_label=best.target.label if best else None,
+            score=round(best.score, 4) if best else None,
+        )
+    )
+    if decision == "answer" and answered.answer_html:
+        votes = render.with_votes(answered.answer_html, question_id, lang)
+        key = best.target.key if best else None
+        await respond(update, context, await stars_for_key(update, context, votes, key))
+    elif decision == "suggest":
+        await respond(
+            update, context, render.suggestions(answerer.content, reply, question_id, lang)
+        )
+    else:
+        await respond(update, context, render.message("no_answer", lang))
+        guess = (best.target.label, best.score) if best else None
+        st.post_to_organisers(question_id, user.full_name, user.id, question, guess)
+
+
+async def on_vote(update: Update, context: BotContext) -> None:
+    """👍 / 👎 ("vote:<question id>:1|-1"): store the vote on what the attendee was shown."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    st = context.state
+    lang = context.lang
+    _, raw_id, raw_value = query.data.split(":")
+    question_id, value = int(raw_id), int(raw_value)
+    question = await st.store.get_question(question_id)
+    key = (question.chosen_key or question.best_key) if question else None
+    if key is None or not await st.store.record_vote(
+        question_id, query.from_user.id, key, value, st.now()
+    ):
+        await answer_query(query, plain("cb.expired", lang))
+        return
+    await answer_query(query, plain("cb.thanks_vote", lang))
+    message = shown_message(query)
+    current = message.reply_markup if message is not None else None
+    votes = render.vote_keyboard(question_id, lang, value)
+    await edit_keyboard(query, render.keep_star_rows(current, votes))
+
+
+async def on_pick(update: Update, context: BotContext) -> None:
+    """A "Did you mean" button ("pick:<question id>:<key token>"): show that answer."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    st = context.state
+    lang = context.lang
+    _, raw_id, token = query.data.split(":")
+    question_id = int(raw_id)
+    question = await st.store.get_question(question_id)
+    if question is None:
+        await answer_query(query, plain("cb.expired", lang))
+        return
+    if question.user_id != query.from_user.id:
+        await answer_query(query, plain("cb.not_yours", lang))
+        return
+    answerer = st.answerer
+    key = key_for_token(answerer.content, token)
+    reply = render.target_answer(answerer, key, question_id, lang) if key else None
+    if key is None or reply is None:
+        await answer_query(query, plain("cb.expired", lang))
+        await edit(query, context, render.message("answer_gone", lang))
+        return
+    await st.store.set_chosen(question_id, key)
+    await answer_query(query)
+    await edit(query, context, await stars_for_key(update, context, reply, key))
+
+
+async def on_none_of_these(update: Update, context: BotContext) -> None:
+    """ "None of these" ("none:<question id>"): the question goes to the organisers."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    st = context.state
+    lang = context.lang
+    question_id = int(query.data.split(":")[1])
+    question = await st.store.get_question(question_id)
+    if question is None:
+        await answer_query(query, plain("cb.expired", lang))
+        return
+    if question.user_id != query.from_user.id:
+        await answer_query(query, plain("cb.not_yours", lang))
+        return
+    opened = await st.store.mark_unanswered(question_id)
+    await answer_query(query, plain("cb.passed_on", lang))
+    await edit(query, context, render.message("none_of_these", lang))
+    if opened:
+        guess = None
+        if question.best_label is not None and question.score is not None:
+            guess = (question.best_label, question.score)
+        st.post_to_organisers(
+            question_id, query.from_user.full_name, question.user_id, question.text, guess
+        )

@@ -1,0 +1,118 @@
+"""Unanswered questions posted to the organisers' chat, within Telegram's group limit.
+
+Plain Python like `bot.broadcast`: the Telegram layer hands in a `send` callable that posts
+one question and returns the message id, so this queue (and its pacing) is tested and run
+without the bot framework.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+logger = logging.getLogger(__name__)
+
+GROUP_MESSAGES_PER_MINUTE = 20  # Telegram's documented limit for one group
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """An unanswered question waiting to be posted to the organisers' chat."""
+
+    question_id: int
+    name: str
+    user_id: int
+    text: str
+    guess: tuple[str, float] | None
+    language: str
+
+
+# Posts one question to the organisers' chat; the message id, or None if nothing was sent.
+# It handles (logs) Telegram's own errors; anything it raises is logged here.
+PostFn = Callable[[Post], Awaitable[int | None]]
+# Remembers which message carries which question, so a reply to it reaches the attendee.
+RememberFn = Callable[[int, int], Awaitable[None]]
+
+
+class OrganiserPoster:
+    """Posts unanswered questions to the organisers' chat at once, within Telegram's limits.
+
+    Telegram accepts about 20 messages a minute in one group. Questions are posted as they
+    arrive while there is room in the last minute's window; after a burst the rest wait
+    their turn here instead of being refused with 429s (which would also hold up the
+    replies to attendees). Questions not yet posted at shutdown are still in the
+    unanswered log (/unanswered, `python -m bot unanswered`).
+    """
+
+    def __init__(
+        self,
+        send: PostFn,
+        remember: RememberFn,
+        per_minute: int = GROUP_MESSAGES_PER_MINUTE,
+        window: float = 60.0,
+    ) -> None:
+        self.send = send
+        self.remember = remember
+        self.per_minute = per_minute
+        self.window = window
+        self._queue: asyncio.Queue[Post] = asyncio.Queue()
+        self._sent: deque[float] = deque()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="organiser-poster")
+
+    def enqueue(self, post: Post) -> None:
+        self._queue.put_nowait(post)
+
+    @property
+    def waiting(self) -> int:
+        return self._queue.qsize()
+
+    def delay(self, now: float) -> float:
+        """Seconds until one more post fits in the window (0 if it fits now)."""
+        while self._sent and self._sent[0] <= now - self.window:
+            self._sent.popleft()
+        if len(self._sent) < self.per_minute:
+            return 0.0
+        return self._sent[len(self._sent) - self.per_minute] + self.window - now
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            post = await self._queue.get()
+            while (wait := self.delay(loop.time())) > 0:
+                await asyncio.sleep(wait)
+            self._sent.append(loop.time())
+            await self._post(post)
+
+    async def _post(self, post: Post) -> None:
+        """Send one post and remember it, so a reply to it reaches the attendee.
+
+        A failure (bot removed from the group, Telegram down) is logged, not raised: the
+        attendee has been told already and the question is safe in the unanswered log.
+        """
+        try:
+            message_id = await self.send(post)
+            if message_id is not None:
+                await self.remember(post.question_id, message_id)
+        except Exception:
+            logger.exception("could not post question %s to the organisers' chat", post.question_id)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        if self.waiting:
+            logger.warning(
+                "%d unanswered question(s) not posted to the organisers' chat "
+                "before shutdown; they are in /unanswered",
+                self.waiting,
+            )

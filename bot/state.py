@@ -1,0 +1,128 @@
+"""The running bot's state: settings, the content snapshot, the store and who speaks what.
+
+Plain Python (no Telegram): the handlers reach it through their typed context
+(`bot.handlers.context.BotContext.state`), the command line and benchmarks directly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot import messages
+from bot.answer_cache import AnswerCache
+from bot.answering import Answerer
+from bot.clock import Clock
+from bot.config import Settings
+from bot.content import Content, ContentError, load_content
+from bot.organiser_poster import OrganiserPoster, Post
+from bot.question_log import QuestionLog
+from bot.storage import Store
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class BotState:
+    """Everything the handlers need, kept in `application.bot_data` under STATE_KEY.
+
+    `answerer` is replaced whole by /reload; a handler reads it once per update so one
+    question is always answered from one consistent content snapshot.
+    """
+
+    settings: Settings
+    answerer: Answerer
+    clock: Clock
+    store_: Store | None = None
+    owns_store: bool = False
+    username: str = ""
+    bot_id: int = 0
+    answers: AnswerCache = field(default_factory=AnswerCache)
+    questions_: QuestionLog | None = None
+    poster: OrganiserPoster | None = None
+    # UI language per user: chosen with /lang (wins), else from the Telegram client's
+    # language_code. Kept in memory (loaded at start) so every reply picks its language
+    # without a database round trip; reminders and reports use it too.
+    chosen_languages: dict[int, str] = field(default_factory=dict)
+    client_languages: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def store(self) -> Store:
+        if self.store_ is None:
+            raise RuntimeError("the store is opened in post_init; the bot is not started")
+        return self.store_
+
+    @property
+    def questions(self) -> QuestionLog:
+        """Question recording with group commit, over the same store."""
+        if self.questions_ is None:
+            self.questions_ = QuestionLog(self.store)
+        return self.questions_
+
+    @property
+    def content(self) -> Content:
+        return self.answerer.content
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def language_of(self, user_id: int | None, language_code: str | None = None) -> str:
+        """The catalogue language for this user: /lang choice, else their client's."""
+        if user_id is not None:
+            chosen = self.chosen_languages.get(user_id)
+            if chosen is not None:
+                return chosen
+            if language_code is None:
+                return self.client_languages.get(user_id, messages.DEFAULT_LANGUAGE)
+        return messages.language_for(language_code)
+
+    def is_organiser(self, user_id: int | None) -> bool:
+        """Checked on every organiser command and button: ids come from configuration."""
+        return user_id is not None and user_id in self.settings.organiser_ids
+
+    def post_to_organisers(
+        self,
+        question_id: int,
+        name: str,
+        user_id: int,
+        text: str,
+        guess: tuple[str, float] | None,
+    ) -> None:
+        """Queue a new unanswered question for the organisers' chat, if there is one.
+
+        The post is in the catalogue's default language: it is for the organisers' group,
+        not for the attendee.
+        """
+        if self.settings.organiser_chat_id is None or self.poster is None:
+            return
+        self.poster.enqueue(
+            Post(question_id, name, user_id, text, guess, messages.DEFAULT_LANGUAGE)
+        )
+
+    def _build_answerer(self) -> Answerer:
+        """Load, validate and index the content files (slow; runs in a worker thread)."""
+        content = load_content(self.settings.agenda_path, self.settings.faq_dir)
+        clock = self.clock
+        if content.conference.timezone != clock.tz:
+            # A new timezone needs a new clock; a rehearsal clock (BOT_NOW) runs on unbroken.
+            now = clock.now() if self.settings.bot_now is not None else None
+            clock = Clock(content.conference.timezone, now)
+        return Answerer(content, clock, self.settings.match)
+
+    async def reload_content(self) -> list[object]:
+        """Re-read the content; swap it in only if valid. The problems, or [] on success.
+
+        Shared by /reload and SIGHUP so both behave the same: on any problem the running
+        content stays and nothing else changes.
+        """
+        try:
+            answerer = await asyncio.to_thread(self._build_answerer)
+        except ContentError as exc:
+            logger.warning("reload refused: %d content problem(s)", len(exc.problems))
+            return list(exc.problems)
+        self.answerer = answerer  # one assignment: later updates see the new content whole
+        self.clock = answerer.clock
+        logger.info("content reloaded: %s", answerer.content.summary())
+        return []
