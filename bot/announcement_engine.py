@@ -24,7 +24,7 @@ from telegram.ext import Application
 
 from bot import render
 from bot.announcement_text import progress_text
-from bot.broadcast import Broadcaster, Progress
+from bot.broadcast import DEFAULT_PROGRESS_INTERVAL, Broadcaster, Progress
 from bot.pacing import Pacer
 from bot.reminders import ReminderService, reminder_text
 from bot.state import BotState
@@ -73,9 +73,15 @@ async def start(
     async def on_progress(progress: Progress) -> None:
         await show_progress(st, holder["it"], progress)
 
-    extra = {} if progress_interval is None else {"progress_interval": progress_interval}
     broadcaster = Broadcaster(
-        st.store, sender.send, pacer=pacer, now=st.now, on_progress=on_progress, **extra
+        st.store,
+        sender.send,
+        pacer=pacer,
+        now=st.now,
+        on_progress=on_progress,
+        progress_interval=(
+            DEFAULT_PROGRESS_INTERVAL if progress_interval is None else progress_interval
+        ),
     )
     reminders = ReminderService(
         st.store,

@@ -308,7 +308,9 @@ def with_star_rows(
     """The reply with ☆/⭐ buttons added under it for these sessions."""
     if not sessions:
         return reply
-    rows = list(reply.markup.inline_keyboard) if reply.markup else []
+    rows: list[Sequence[InlineKeyboardButton]] = (
+        list(reply.markup.inline_keyboard) if reply.markup else []
+    )
     rows += star_rows(sessions, starred, language)
     return Rendered(reply.texts, InlineKeyboardMarkup(rows))
 
@@ -355,7 +357,9 @@ def keep_star_rows(
 
 def with_calendar(reply: Rendered, language: str, which: str = "all") -> Rendered:
     """Add a "📅 … (.ics)" button under a reply (the agenda, or /mysessions)."""
-    rows = list(reply.markup.inline_keyboard) if reply.markup else []
+    rows: list[Sequence[InlineKeyboardButton]] = (
+        list(reply.markup.inline_keyboard) if reply.markup else []
+    )
     rows.append([_button(plain(f"btn.ics_{which}", language), "ics", which)])
     return Rendered(reply.texts, InlineKeyboardMarkup(rows))
 

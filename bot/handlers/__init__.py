@@ -15,7 +15,7 @@ never another feature; tests/test_layering.py holds that rule):
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import Update
@@ -44,7 +44,7 @@ from bot.handlers import (
 from bot.handlers.context import BotContext
 from bot.logs import bind_update
 
-Callback = Callable[[Update, BotContext], Awaitable[None]]
+Callback = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 
 ATTENDEE_COMMANDS: tuple[tuple[str, Callback], ...] = (
     ("start", account.cmd_start),

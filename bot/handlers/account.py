@@ -10,6 +10,7 @@ from telegram.constants import ChatMemberStatus
 from bot import render
 from bot.handlers.context import BotContext, command_argument, is_private
 from bot.handlers.sending import answer_query, edit, respond
+from bot.messages import html_text
 
 logger = logging.getLogger(__name__)
 
@@ -51,9 +52,7 @@ async def cmd_forget(update: Update, context: BotContext) -> None:
     if not is_private(update.effective_chat):
         await respond(update, context, render.message("forget_private_only", lang))
         return
-    confirm = render.rendered(
-        render.html_text("forget_confirm", lang), render.forget_keyboard(lang)
-    )
+    confirm = render.rendered(html_text("forget_confirm", lang), render.forget_keyboard(lang))
     await respond(update, context, confirm)
 
 
@@ -100,9 +99,7 @@ async def cmd_lang(update: Update, context: BotContext) -> None:
     choice = LANGUAGE_WORDS.get(argument.lower())
     if choice is None:
         lang = context.lang
-        buttons = render.rendered(
-            render.html_text("lang_choose", lang), render.language_keyboard(lang)
-        )
+        buttons = render.rendered(html_text("lang_choose", lang), render.language_keyboard(lang))
         await respond(update, context, buttons)
         return
     await _choose_language(update, context, choice)
