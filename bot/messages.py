@@ -7,11 +7,11 @@ missing there falls back to English instead of crashing (tests keep EN and UR co
 Two kinds of entries, and the difference matters for safety:
 - HTML templates (the default) are sent with Telegram's HTML parse mode. `html()` escapes
   every value substituted into them unless the caller marks it `Safe` (already-rendered
-  HTML from bot.answers or bot.render), so attendee and organiser text can never inject
+  HTML from bot.answering.text or bot.render), so attendee and organiser text can never inject
   markup or break a message with a stray `<` or `&`.
 - Plain templates (keys starting with `btn.`, `cb.`, `cmd.`, `inline.` or `text.`) are for
   button labels, callback-query toasts, command descriptions, inline-result titles and the
-  agenda texts of bot.agenda and bot.answers (escaped there by their Markup), which
+  agenda texts of bot.agenda and bot.answering.text (escaped there by their Markup), which
   Telegram shows verbatim. `plain()` substitutes values as they are.
 
 Nothing here imports telegram: the catalogue is shared with tests and future tooling.

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.answers import time_range
+from bot.answering.text import time_range
 from bot.background import BackgroundLoop
 from bot.broadcast import SendFn, SendResult
 from bot.content.models import Content, Session

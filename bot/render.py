@@ -7,7 +7,7 @@ keyboard here means those limits are enforced in one place and tested once; hand
 choose *what* to say and pass a `Rendered` to the sending helpers.
 
 Invariant the splitter relies on: no HTML tag produced here spans a line break. Renderers
-collapse quoted attendee text onto one line and bot.answers keeps each tag within a line,
+collapse quoted attendee text onto one line and bot.answering.text keeps each tag within a line,
 so a long message can always be split between lines without breaking its markup. A single
 line that is still too long is sent as plain text in pieces rather than cut inside a tag.
 """
@@ -28,9 +28,10 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 
-from bot import agenda, answers
-from bot.answering import Answerer, Reply
-from bot.answers import HTML
+from bot import agenda
+from bot.answering import text as answer_text
+from bot.answering.decide import Answerer, Reply
+from bot.answering.text import HTML
 from bot.content import Content
 from bot.content.models import Session, Speaker
 from bot.matching.matcher import Candidate
@@ -226,7 +227,10 @@ def suggestion_keyboard(
     rows = [
         [
             _button(
-                suggestion_label(content, c), "pick", question_id, answers.key_token(c.target.key)
+                suggestion_label(content, c),
+                "pick",
+                question_id,
+                answer_text.key_token(c.target.key),
             )
         ]
         for c in suggestions[:3]
@@ -290,7 +294,7 @@ def star_button(
     else:
         key = "btn.starred" if starred else "btn.star"
         label = plain(key, language, time=f"{session.start:%H:%M}", title=session.title)
-    return _button(label, "star", answers.key_token(f"session:{session.id}"))
+    return _button(label, "star", answer_text.key_token(f"session:{session.id}"))
 
 
 def star_rows(
@@ -447,15 +451,17 @@ def day_agenda(content: Content, day: date, language: str) -> Rendered:
         return message("day_empty", language, date=label)
     number = agenda.day_number(content, day)
     heading = visible(html_text("day_heading", language, number=number, date=label))
-    return rendered(answers.session_list(content, heading, sessions, HTML))
+    return rendered(answer_text.session_list(content, heading, sessions, HTML))
 
 
 def agenda_view(content: Content, view: agenda.AgendaView) -> Rendered:
-    return rendered(answers.session_list(content, view.heading, view.sessions, HTML, view.note))
+    return rendered(answer_text.session_list(content, view.heading, view.sessions, HTML, view.note))
 
 
 def speakers(content: Content, found: Sequence[Speaker], language: str = "en") -> Rendered:
-    return rendered("\n\n".join(answers.speaker_text(content, s, HTML, language) for s in found))
+    return rendered(
+        "\n\n".join(answer_text.speaker_text(content, s, HTML, language) for s in found)
+    )
 
 
 def speaker_example(content: Content) -> str:
@@ -571,7 +577,7 @@ def stats(numbers: Stats, content: Content, language: str) -> Rendered:
     if numbers.top_targets:
         lines.append(html_text("stats_top_header", language))
         for rank, target in enumerate(numbers.top_targets, start=1):
-            label = answers.target_label(content, target.key) or target.label
+            label = answer_text.target_label(content, target.key) or target.label
             lines.append(
                 html_text(
                     "stats_top_item", language, rank=rank, label=one_line(label), count=target.count
@@ -580,7 +586,7 @@ def stats(numbers: Stats, content: Content, language: str) -> Rendered:
     if numbers.votes:
         lines.append(html_text("stats_votes_header", language))
         for tally in numbers.votes:
-            label = answers.target_label(content, tally.key) or tally.key
+            label = answer_text.target_label(content, tally.key) or tally.key
             lines.append(
                 html_text(
                     "stats_votes_item",
@@ -605,7 +611,7 @@ def reload_failed(problems: Sequence[object], language: str) -> Rendered:
 def _result_id(key: str) -> str:
     if len(key.encode("utf-8")) <= MAX_INLINE_ID:
         return key
-    return answers.key_token(key)
+    return answer_text.key_token(key)
 
 
 def inline_article(result_id: str, title: str, html_body: str) -> InlineQueryResultArticle:
@@ -627,7 +633,7 @@ def inline_results(
     content = answerer.content
     if reply.agenda_view is not None:
         view = reply.agenda_view
-        body = answers.session_list(content, view.heading, view.sessions, HTML, view.note)
+        body = answer_text.session_list(content, view.heading, view.sessions, HTML, view.note)
         return [inline_article("agenda-view", view.heading, body)]
     results: list[InlineQueryResultArticle] = []
     seen: set[str] = set()
@@ -652,7 +658,7 @@ def inline_defaults(
         ("now", agenda.now_view(content, now, language)),
         ("next", agenda.next_view(content, now, language)),
     ):
-        body = answers.session_list(content, view.heading, view.sessions, HTML, view.note)
+        body = answer_text.session_list(content, view.heading, view.sessions, HTML, view.note)
         results.append(inline_article(f"default-{key}", plain(f"inline.{key}", language), body))
     place = venue(content, language)
     results.append(inline_article("default-venue", plain("inline.venue", language), place.text))

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot import messages
-from bot.answer_cache import AnswerCache
 from bot.answering import Answerer
+from bot.answering.recent import RecentAnswers
 from bot.clock import Clock
 from bot.config import Settings
 from bot.content import Content, ContentError, load_content
@@ -39,7 +39,7 @@ class BotState:
     owns_store: bool = False
     username: str = ""
     bot_id: int = 0
-    answers: AnswerCache = field(default_factory=AnswerCache)
+    answers: RecentAnswers = field(default_factory=RecentAnswers)
     questions_: QuestionLog | None = None
     poster: OrganiserPoster | None = None
     # UI language per user: chosen with /lang (wins), else from the Telegram client's

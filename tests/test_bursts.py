@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer_cache import AnswerCache
 from bot.answering import Answerer
+from bot.answering.recent import RecentAnswers
 from bot.app import RetryingLimiter, RetryPolicy
 from bot.organiser_poster import OrganiserPoster
 from bot.question_log import QuestionLog
@@ -83,7 +83,7 @@ async def test_a_batch_larger_than_one_insert_is_one_transaction_in_order(tmp_pa
 
 
 def test_answer_cache_is_exact_per_minute(sample_answerer: Answerer):
-    cache = AnswerCache(size=2)
+    cache = RecentAnswers(size=2)
     clock = sample_answerer.clock
     clock.set(NOW)
     first = cache.answer(sample_answerer, "what's on now", "en")

@@ -8,7 +8,7 @@ import string
 import pytest
 
 from bot import messages, render
-from bot.answers import key_for_token, key_token
+from bot.answering.text import key_for_token, key_token
 from bot.content import Content
 from tests.fake_telegram import parse_html, utf16_len
 

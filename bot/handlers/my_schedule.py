@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from telegram import InputFile, Update
 
 from bot import render
-from bot.answers import HTML, key_for_token, session_list
+from bot.answering.text import HTML, key_for_token, session_list
 from bot.calendar import calendar_ics
 from bot.content.models import Content, Session
 from bot.handlers.context import BotContext, command_argument, is_private

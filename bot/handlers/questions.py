@@ -1,6 +1,7 @@
 """Questions: free text in, an answer, "did you mean" buttons or a hand-off out.
 
-Questions are decided by `bot.answer_cache` (which asks `Answerer.ask`): a confident
+Questions are decided by `Answerer.decide` (bot.answering.decide), remembered briefly by
+`bot.answering.recent`: a confident
 answer gets 👍/👎, a close call gets "Did you mean…" buttons, anything else is honestly
 handed to the organisers. Every question is stored (committed) before the reply goes out,
 so an attendee who was told "the organisers will get back to you" is never lost by a crash
@@ -18,7 +19,7 @@ import unicodedata
 from telegram import Message, MessageEntity, Update
 
 from bot import render
-from bot.answers import key_for_token
+from bot.answering.text import key_for_token
 from bot.handlers.context import MAX_QUESTION_CHARS, BotContext, is_private
 from bot.handlers.sending import answer_query, edit, edit_keyboard, respond, shown_message
 from bot.handlers.stars import stars_for_key

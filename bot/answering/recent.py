@@ -1,4 +1,4 @@
-"""One question's full outcome (decision, answer HTML, grouping key), cached briefly.
+"""Recently decided questions: `Answerer.decide`'s outcome, remembered for a minute.
 
 Why: at an event many attendees send the very same words ("wifi password", "where is
 lunch") within minutes, and matching plus rendering is the bot's most expensive work per
@@ -11,38 +11,13 @@ A /reload brings a new Answerer, which empties the cache.
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
 
-from bot.answering import Answerer, Reply
-from bot.answers import HTML
-from bot.matching.matcher import Decision
+from bot.answering.decide import Answered, Answerer
 
 DEFAULT_SIZE = 4096
 
 
-@dataclass(frozen=True, slots=True)
-class Answered:
-    """What the bot does with one question; `answer_html` is set for an answer."""
-
-    reply: Reply
-    decision: Decision
-    answer_html: str | None
-    grouping_key: str
-
-
-def answer_question(answerer: Answerer, question: str, language: str) -> Answered:
-    """Decide and render; an answer with nothing to show or suggest becomes a hand-off."""
-    reply = answerer.ask(question)
-    decision: Decision = reply.decision
-    if decision == "suggest" and not reply.suggestions:
-        decision = "none"
-    answer_html = answerer.answer_text(reply, HTML, language) if decision == "answer" else None
-    if decision == "answer" and not answer_html:
-        decision, answer_html = "none", None
-    return Answered(reply, decision, answer_html, answerer.grouping_key(question))
-
-
-class AnswerCache:
+class RecentAnswers:
     """A small LRU of `Answered` by (question, language, clock minute) for one Answerer."""
 
     def __init__(self, size: int = DEFAULT_SIZE) -> None:
@@ -64,7 +39,7 @@ class AnswerCache:
             self.hits += 1
             return found
         self.misses += 1
-        result = answer_question(answerer, question, language)
+        result = answerer.decide(question, language)
         self._entries[key] = result
         if len(self._entries) > self.size:
             self._entries.popitem(last=False)

@@ -1,4 +1,17 @@
-"""Answering one question: the matcher, time questions and the answer text together.
+"""From a question to the bot's decision, top-down, in one place.
+
+`Answerer.decide` is the whole path, read in order:
+
+1. read the question once (`Reading`: its terms, and the room, day and time it names);
+2. the special questions, each from that one reading, first match wins:
+   a room or time ("what's in hall b at 3pm"), an order ("the first keynote on day 2"),
+   the clock ("what's on now", "day 2");
+3. otherwise the matcher (FAQ and agenda entries by score: answer, suggest or none);
+4. last, what can be shown: a suggestion without buttons or an answer without text
+   becomes an honest hand-off ("none").
+
+Recently decided questions are remembered by `bot.answering.recent`, which calls
+`decide`; the answer texts themselves come from `bot.answering.text`.
 
 `Answerer` is what both the command line and the Telegram handlers call. It owns one
 content snapshot and its index; a reload builds a new Answerer and swaps it in whole, so a
@@ -8,12 +21,13 @@ question is always answered from one consistent version of the FAQ and agenda.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Literal
 
 from bot import agenda
-from bot.answers import PLAIN, Markup, session_list, target_text
+from bot.answering.text import HTML, PLAIN, Markup, session_list, target_text
 from bot.clock import Clock
 from bot.content.models import Content
 from bot.matching import slots
@@ -22,7 +36,7 @@ from bot.matching.documents import documents_for
 from bot.matching.index import Target
 from bot.matching.matcher import Candidate, Decision, Matcher, MatchResult, MatchSettings
 from bot.matching.normalize import fold
-from bot.messages import long_date, plain
+from bot.messages import DEFAULT_LANGUAGE, long_date, plain
 
 # Terms (after analysis) that only say "a programme question"; with "now", "next" or a
 # day and nothing else, the question is about time, not about a particular entry.
@@ -73,6 +87,18 @@ _DAY_TERMS = {"today", "tomorrow", "day1", "day2", "day3"}
 
 
 @dataclass(frozen=True, slots=True)
+class Reading:
+    """One analysis of a question, shared by every sub-question asked of it."""
+
+    question: str
+    moment: datetime  # the conference clock when it was read
+    terms: frozenset[str]  # the whole question's content terms
+    found: slots.Slots  # the room, day and time it names, and the words left over
+    leftover_terms: frozenset[str]  # content terms of those leftover words
+    leftover_words: tuple[str, ...]  # the leftover words, folded, filler included
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     question: str
     decision: Decision
@@ -82,10 +108,21 @@ class Reply:
     # "matcher" for FAQ/agenda matching; "clock" for now/next/day questions and "slots"
     # for room/time questions, whose answers depend on the conference clock.
     source: Literal["matcher", "clock", "slots"] = "matcher"
+    language: str = DEFAULT_LANGUAGE  # of the agenda view's heading and note
 
     @property
     def best(self) -> Candidate | None:
         return self.candidates[0] if self.candidates else None
+
+
+@dataclass(frozen=True, slots=True)
+class Answered:
+    """What the bot does with one question; `answer_html` is set for an answer."""
+
+    reply: Reply
+    decision: Decision
+    answer_html: str | None
+    grouping_key: str
 
 
 class Answerer:
@@ -110,39 +147,62 @@ class Answerer:
                 for term in self.analyzer.terms(session.kind):
                     self._kind_terms.setdefault(term, session.kind)
 
-    def ask(self, question: str) -> Reply:
+    def read(self, question: str) -> Reading:
+        """Analyse the question once; every sub-question below works from this."""
         moment = self.clock.now()
-        found = self._slots.read(question, moment.date())  # read once, asked twice below
-        slot_reply = self._slot_question(question, found, moment)
-        if slot_reply is not None:
-            return slot_reply
-        ordinal_reply = self._ordinal_question(question, found)
-        if ordinal_reply is not None:
-            return ordinal_reply
-        view = self._time_question(question)
-        if view is not None:
-            candidates = tuple(
-                Candidate(Target("session", s.id, s.title), 1.0) for s in view.sessions[:5]
-            )
-            return Reply(question, "answer", candidates, (), view, source="clock")
-        result: MatchResult = self.matcher.match(question)
-        return Reply(question, result.decision, result.candidates, result.suggestions)
+        found = self._slots.read(question, moment.date())
+        return Reading(
+            question=question,
+            moment=moment,
+            terms=frozenset(self.analyzer.terms(question)),
+            found=found,
+            leftover_terms=frozenset(self.analyzer.terms(found.leftover)),
+            leftover_words=tuple(fold(found.leftover).split()),
+        )
 
-    def _slot_question(
-        self,
-        question: str,
-        found: slots.Slots,
-        moment: datetime,
-        language: str = "en",
-    ) -> Reply | None:
+    def decide(self, question: str, language: str) -> Answered:
+        """The bot's decision on one question, with the answer (HTML) it would send."""
+        reading = self.read(question)
+        reply = self._reply(reading, language)
+        decision: Decision = reply.decision
+        if decision == "suggest" and not reply.suggestions:
+            decision = "none"
+        answer_html = self.answer_text(reply, HTML, language) if decision == "answer" else None
+        if decision == "answer" and not answer_html:
+            decision, answer_html = "none", None
+        return Answered(reply, decision, answer_html, self._grouping_key(reading))
+
+    def ask(self, question: str, language: str = DEFAULT_LANGUAGE) -> Reply:
+        """What the question asks, before deciding what can be shown (see `decide`)."""
+        return self._reply(self.read(question), language)
+
+    def _reply(self, reading: Reading, language: str) -> Reply:
+        special = (
+            self._slot_question(reading, language)
+            or self._ordinal_question(reading, language)
+            or self._time_question(reading, language)
+        )
+        if special is not None:
+            return replace(special, language=language)
+        result: MatchResult = self.matcher.match(reading.question)
+        return Reply(
+            reading.question,
+            result.decision,
+            result.candidates,
+            result.suggestions,
+            language=language,
+        )
+
+    def _slot_question(self, reading: Reading, language: str) -> Reply | None:
         """ "what's in hall b at 3pm on day 2": filter the agenda by room, day and time."""
-        leftover = set(self.analyzer.terms(found.leftover))
+        question, found, moment = reading.question, reading.found, reading.moment
+        leftover = set(reading.leftover_terms)
         at = found.at
         if "now" in leftover and found.room is not None and at is None:
             leftover.discard("now")
             at = moment.time()
             found = slots.Slots(found.room, found.day or moment.date(), at, None, found.leftover)
-        said = set(fold(found.leftover).split()) | leftover
+        said = set(reading.leftover_words) | leftover
         if "lunch" in leftover and said & {"after", "baad", "بعد"} and at is None:
             lunch = next(
                 (
@@ -168,23 +228,19 @@ class Answerer:
         view = agenda.AgendaView(heading, tuple(sessions), note)
         return Reply(question, "answer", candidates, (), view, source="slots")
 
-    def _ordinal_question(
-        self,
-        question: str,
-        found: slots.Slots,
-        language: str = "en",
-    ) -> Reply | None:
+    def _ordinal_question(self, reading: Reading, language: str) -> Reply | None:
         """ "pehle din ka aakhri talk", "first keynote on day 2": a session by its order.
 
         Without an order, "keynotes on day 1" lists the sessions of that kind there.
         """
+        question, found = reading.question, reading.found
         if found.at is not None or found.span is not None:
             return None
-        terms = set(self.analyzer.terms(found.leftover))
+        terms = set(reading.leftover_terms)
         if "who" in terms and found.day is not None:
             # "who opens day 2" / "who closes day one": the first / last programme item.
             terms = {_FIRST if t == "open" else _LAST if t == "close" else t for t in terms}
-        named = self._opening_or_closing(found.leftover)
+        named = self._opening_or_closing(reading.leftover_words)
         if named:
             terms = (terms - {"open", "close"}) | named
         ordinals = terms & {_FIRST, _LAST}
@@ -216,7 +272,7 @@ class Answerer:
         question: str,
         found: slots.Slots,
         kind: str,
-        language: str = "en",
+        language: str,
     ) -> Reply | None:
         """ "the keynote on day 2", "panels in hall a on day 1": the sessions of that kind."""
         sessions = slots.sessions_of_kind(self.content, found, kind)
@@ -228,13 +284,12 @@ class Answerer:
         view = agenda.AgendaView(slots.moment_label(found, language), tuple(sessions))
         return Reply(question, "answer", candidates[:5], (), view, source="slots")
 
-    def _opening_or_closing(self, text: str) -> set[str]:
+    def _opening_or_closing(self, words: Sequence[str]) -> set[str]:
         """ "the opening keynote", "closing panel": first / last of the kind named next.
 
         Only right before a kind: "registration band kab hogi" and "when does the CTF
         open" ask about an FAQ answer, not the order of the agenda.
         """
-        words = fold(text).split()
         found: set[str] = set()
         for word, following in itertools.pairwise(words):
             ordinal = _OPENING_CLOSING.get(word)
@@ -242,12 +297,22 @@ class Answerer:
                 found.add(ordinal)
         return found
 
-    def _time_question(self, question: str, language: str = "en") -> agenda.AgendaView | None:
-        terms = set(self.analyzer.terms(question))
+    def _time_question(self, reading: Reading, language: str) -> Reply | None:
+        """ "what's on now", "what's next", "day 2": the agenda by the conference clock."""
+        view = self._time_view(reading, language)
+        if view is None:
+            return None
+        candidates = tuple(
+            Candidate(Target("session", s.id, s.title), 1.0) for s in view.sessions[:5]
+        )
+        return Reply(reading.question, "answer", candidates, (), view, source="clock")
+
+    def _time_view(self, reading: Reading, language: str) -> agenda.AgendaView | None:
+        terms = reading.terms
         asked = terms & ({_NOW, _NEXT} | _DAY_TERMS)
         if not asked or not terms - asked <= _CLOCK_WORDS:
             return None
-        moment = self.clock.now()
+        moment = reading.moment
         if _NOW in asked:
             return agenda.now_view(self.content, moment, language)
         if _NEXT in asked:
@@ -276,32 +341,26 @@ class Answerer:
             return date.fromordinal(today.toordinal() + 1)
         return None
 
-    def answer_text(self, reply: Reply, m: Markup = PLAIN, language: str = "en") -> str | None:
+    def answer_text(
+        self, reply: Reply, m: Markup = PLAIN, language: str = DEFAULT_LANGUAGE
+    ) -> str | None:
         """The full text an attendee gets for an `answer` decision."""
         if reply.agenda_view is not None:
             view = reply.agenda_view
-            if language != "en":  # the heading and note in the reader's language
-                view = self._localised_view(reply, language) or view
+            if language != reply.language:  # the heading and note in the reader's language
+                view = self.ask(reply.question, language).agenda_view or view
             return session_list(self.content, view.heading, view.sessions, m, view.note)
         if reply.decision != "answer" or reply.best is None:
             return None
         return target_text(self.content, reply.best.target.key, m, language)
 
-    def _localised_view(self, reply: Reply, language: str) -> agenda.AgendaView | None:
-        if reply.source == "clock":
-            return self._time_question(reply.question, language)
-        if reply.source == "slots":
-            moment = self.clock.now()
-            found = self._slots.read(reply.question, moment.date())
-            again = self._slot_question(
-                reply.question, found, moment, language
-            ) or self._ordinal_question(reply.question, found, language)
-            return again.agenda_view if again is not None else None
-        return None
-
-    def text_for(self, key: str, m: Markup = PLAIN, language: str = "en") -> str | None:
+    def text_for(self, key: str, m: Markup = PLAIN, language: str = DEFAULT_LANGUAGE) -> str | None:
         return target_text(self.content, key, m, language)
 
     def grouping_key(self, question: str) -> str:
         """Near-identical questions share this key, so organisers answer them once."""
-        return " ".join(sorted(set(self.analyzer.terms(question)))) or question.strip().lower()
+        return self._grouping_key(self.read(question))
+
+    @staticmethod
+    def _grouping_key(reading: Reading) -> str:
+        return " ".join(sorted(reading.terms)) or reading.question.strip().lower()
