@@ -25,6 +25,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 
 import yaml
@@ -177,10 +178,8 @@ def load_labelled(split: str | None, path: Path = QUESTIONS) -> list[Labelled]:
 
 
 def own_questions() -> None:
-    from bot.clock import parse_bot_now
-
     content = load_content(ROOT / "agenda.yaml", ROOT / "faq")
-    clock = Clock(content.conference.timezone, parse_bot_now(BENCH_NOW))
+    clock = Clock(content.conference.timezone, datetime.fromisoformat(BENCH_NOW))
     answerer = Answerer(content, clock)
     phrasings = [(p, f"faq:{e.id}") for e in content.faq for p in e.phrasings]
     phrasings += [(s.title, f"session:{s.id}") for s in content.sessions]

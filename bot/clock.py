@@ -30,10 +30,3 @@ class Clock:
         """Jump the clock (tests, rehearsals); it keeps running from there."""
         self._start_at = moment
         self._started = time.monotonic()
-
-
-def parse_bot_now(raw: str | None) -> datetime | None:
-    """Parse BOT_NOW (ISO-8601, naive means conference local time); raise ValueError."""
-    if raw is None or not raw.strip():
-        return None
-    return datetime.fromisoformat(raw.strip())

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO
 
-import httpx
+import aiohttp
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.content import ContentError, load_content
@@ -71,7 +71,7 @@ async def _database(settings: Settings) -> Check:
     return Check("database", True, f"{path} writable, schema version {version}")
 
 
-async def _telegram(settings: Settings, transport: httpx.AsyncBaseTransport | None) -> Check:
+async def _telegram(settings: Settings) -> Check:
     if not settings.token:
         return Check(
             "telegram",
@@ -79,11 +79,17 @@ async def _telegram(settings: Settings, transport: httpx.AsyncBaseTransport | No
             "BOT_TOKEN is not set: create a bot with @BotFather and set BOT_TOKEN",
         )
     url = f"{settings.api_url}{settings.token}/getMe"
+    timeout = aiohttp.ClientTimeout(total=API_TIMEOUT)
     try:
-        async with httpx.AsyncClient(timeout=API_TIMEOUT, transport=transport) as client:
-            response = await client.post(url)
-        body = response.json()
-    except (httpx.HTTPError, ValueError) as exc:
+        async with (
+            aiohttp.ClientSession(timeout=timeout) as session,
+            session.post(url) as response,
+        ):
+            status = response.status
+            body = await response.json(content_type=None)
+        if not isinstance(body, dict):
+            raise ValueError("not a Bot API response")
+    except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
         # The exception text can contain the URL, and so the token: report its kind only.
         return Check(
             "telegram",
@@ -91,7 +97,7 @@ async def _telegram(settings: Settings, transport: httpx.AsyncBaseTransport | No
             f"cannot reach the Bot API at {settings.api_url}… ({exc.__class__.__name__})"
             "; check the network or BOT_API_URL",
         )
-    if response.status_code == 401 or body.get("error_code") == 401:
+    if status == 401 or body.get("error_code") == 401:
         return Check(
             "telegram",
             False,
@@ -108,27 +114,23 @@ async def _telegram(settings: Settings, transport: httpx.AsyncBaseTransport | No
     return Check("telegram", True, f"token accepted: @{me.get('username')}{inline}")
 
 
-def run_checks(
-    env: dict[str, str] | None = None,
-    transport: httpx.AsyncBaseTransport | None = None,
-) -> list[Check]:
+def run_checks(env: dict[str, str] | None = None) -> list[Check]:
     config, settings = _configuration(env)
     checks = [config]
     if settings is None:
         return checks
     checks.append(_content(settings))
     checks.append(asyncio.run(_database(settings)))
-    checks.append(asyncio.run(_telegram(settings, transport)))
+    checks.append(asyncio.run(_telegram(settings)))
     return checks
 
 
 def doctor(
     out: TextIO,
     env: dict[str, str] | None = None,
-    transport: httpx.AsyncBaseTransport | None = None,
     mark: Callable[[bool], str] = lambda ok: "ok  " if ok else "FAIL",
 ) -> int:
-    checks = run_checks(env, transport)
+    checks = run_checks(env)
     for check in checks:
         print(f"[{mark(check.ok)}] {check.name}: {check.detail}", file=out)
     healthy = all(c.ok for c in checks) and len(checks) == 4

@@ -123,10 +123,10 @@ async def test_an_exception_is_logged_with_the_update_id_and_serving_goes_on(
 ):
     h = harness
 
-    def explode(question: str) -> None:
+    def explode(question: str, language: str) -> None:
         raise RuntimeError("matcher exploded")
 
-    monkeypatch.setattr(h.state.answerer, "ask", explode)
+    monkeypatch.setattr(h.state.answerer, "decide", explode)
     after = h.fake.mark()
     update = h.fake.user_sends(ATTENDEE, "wifi")
     sorry = await h.fake.wait_for_message(ATTENDEE, after=after)
@@ -149,7 +149,7 @@ async def test_token_never_reaches_the_logs(
     h.fake.fail_next("sendMessage", status=502, chat_id=ATTENDEE)
     await h.say(ATTENDEE, "/start")
     await h.say(ATTENDEE, "wifi")
-    monkeypatch.setattr(h.state.answerer, "ask", lambda q: 1 / 0)
+    monkeypatch.setattr(h.state.answerer, "decide", lambda q, lang: 1 / 0)
     await h.say(ATTENDEE, "parking")
     monkeypatch.undo()
     logging.getLogger("httpx").warning(
@@ -351,7 +351,7 @@ async def test_json_logs_carry_update_and_user_but_no_token_or_attendee_text(
     try:
         await h.say(ATTENDEE, "is there a bowling alley xyzzy")
         await h.say(ATTENDEE, "wifi password plugh")
-        monkeypatch.setattr(h.state.answerer, "ask", lambda q: 1 / 0)
+        monkeypatch.setattr(h.state.answerer, "decide", lambda q, lang: 1 / 0)
         update = h.fake.user_sends(ATTENDEE, "parking frobozz")
         await h.fake.wait_for_message(ATTENDEE, contains="Sorry")
         monkeypatch.undo()

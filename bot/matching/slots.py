@@ -141,11 +141,6 @@ class SlotReader:
         return None, text
 
 
-def read_slots(content: Content, question: str, today: date) -> Slots:
-    """One-off reading (tests, tools); the Answerer keeps a SlotReader instead."""
-    return SlotReader(content).read(question, today)
-
-
 def _read_time(text: str) -> tuple[time | None, str]:
     """A clock time ("3pm", "15:30", "3 baje"), and the text without it."""
     for match in _TIME.finditer(text):

@@ -10,7 +10,7 @@ import pytest
 from bot.answering import Answerer
 from bot.clock import Clock
 from bot.content import load_content
-from bot.matching.slots import read_slots
+from bot.matching.slots import SlotReader
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -53,11 +53,11 @@ def test_a_room_alone_is_left_to_the_matcher(sample):
 
 def test_reading_slots():
     content = load_content(ROOT / "agenda.yaml", ROOT / "faq")
-    found = read_slots(content, "Hall B, Wednesday at 3pm please", date(2027, 2, 16))
+    found = SlotReader(content).read("Hall B, Wednesday at 3pm please", date(2027, 2, 16))
     assert found.room.id == "hall-b"
     assert found.day == date(2027, 2, 17)
     assert found.at == time(15, 0)
-    assert read_slots(content, "day 2 lab 1", date(2027, 2, 16)).at is None
+    assert SlotReader(content).read("day 2 lab 1", date(2027, 2, 16)).at is None
 
 
 def test_repeating_sessions_are_answered_together(sample):
