@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from bot.content.models import Content, Session, Speaker
 from bot.matching.normalize import fold
-from bot.messages import long_date, plain, weekday_time
+from bot.messages import DEFAULT_LANGUAGE, long_date, plain, weekday_time
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +44,7 @@ def day_number(content: Content, day: date) -> int | None:
     return days.index(day) + 1 if day in days else None
 
 
-def now_view(content: Content, moment: datetime, language: str = "en") -> AgendaView:
+def now_view(content: Content, moment: datetime, language: str = DEFAULT_LANGUAGE) -> AgendaView:
     days = content.days
     running = running_at(content, moment)
     if running:
@@ -72,7 +72,7 @@ def now_view(content: Content, moment: datetime, language: str = "en") -> Agenda
     )
 
 
-def next_view(content: Content, moment: datetime, language: str = "en") -> AgendaView:
+def next_view(content: Content, moment: datetime, language: str = DEFAULT_LANGUAGE) -> AgendaView:
     following = upcoming(content, moment, limit=20)
     if not following:
         return AgendaView(plain("text.over", language), (), plain("text.thanks", language))

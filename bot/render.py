@@ -35,7 +35,7 @@ from bot.answering.text import HTML
 from bot.content import Content
 from bot.content.models import Session, Speaker
 from bot.matching.matcher import Candidate
-from bot.messages import Safe, html_text, long_date, plain, short_date
+from bot.messages import DEFAULT_LANGUAGE, Safe, html_text, long_date, plain, short_date
 from bot.storage import QuestionGroup, Stats
 
 MAX_MESSAGE = 4096
@@ -458,7 +458,9 @@ def agenda_view(content: Content, view: agenda.AgendaView) -> Rendered:
     return rendered(answer_text.session_list(content, view.heading, view.sessions, HTML, view.note))
 
 
-def speakers(content: Content, found: Sequence[Speaker], language: str = "en") -> Rendered:
+def speakers(
+    content: Content, found: Sequence[Speaker], language: str = DEFAULT_LANGUAGE
+) -> Rendered:
     return rendered(
         "\n\n".join(answer_text.speaker_text(content, s, HTML, language) for s in found)
     )

@@ -15,7 +15,7 @@ from typing import Protocol
 
 from bot.agenda import series
 from bot.content.models import Content, FaqEntry, Session, Speaker
-from bot.messages import long_date, plain, short_date
+from bot.messages import DEFAULT_LANGUAGE, long_date, plain, short_date
 
 
 class Markup(Protocol):
@@ -52,7 +52,7 @@ PLAIN = PlainText()
 HTML = Html()
 
 
-def day_label(content: Content, moment: datetime, language: str = "en") -> str:
+def day_label(content: Content, moment: datetime, language: str = DEFAULT_LANGUAGE) -> str:
     days = content.days
     label = long_date(moment.date(), language)
     if moment.date() not in days:
@@ -69,13 +69,13 @@ def time_range(session: Session) -> str:
     return f"{session.start:%H:%M}–{session.end:%H:%M}"
 
 
-def faq_text(entry: FaqEntry, m: Markup = PLAIN, language: str = "en") -> str:
+def faq_text(entry: FaqEntry, m: Markup = PLAIN, language: str = DEFAULT_LANGUAGE) -> str:
     answer = entry.answer_ur if language == "ur" and entry.answer_ur else entry.answer
     return m.text(answer)
 
 
 def session_text(
-    content: Content, session: Session, m: Markup = PLAIN, language: str = "en"
+    content: Content, session: Session, m: Markup = PLAIN, language: str = DEFAULT_LANGUAGE
 ) -> str:
     lines = [m.bold(session.title)]
     if session.subtitle:
@@ -126,7 +126,7 @@ def session_line(
     m: Markup = PLAIN,
     *,
     with_day: bool = False,
-    language: str = "en",
+    language: str = DEFAULT_LANGUAGE,
 ) -> str:
     """One compact line for lists: time · title · room."""
     when = time_range(session)
@@ -139,7 +139,7 @@ def session_line(
 
 
 def speaker_text(
-    content: Content, speaker: Speaker, m: Markup = PLAIN, language: str = "en"
+    content: Content, speaker: Speaker, m: Markup = PLAIN, language: str = DEFAULT_LANGUAGE
 ) -> str:
     lines = [m.bold(speaker.name)]
     if speaker.title:
@@ -173,7 +173,9 @@ def session_list(
     return "\n".join(lines)
 
 
-def target_text(content: Content, key: str, m: Markup = PLAIN, language: str = "en") -> str | None:
+def target_text(
+    content: Content, key: str, m: Markup = PLAIN, language: str = DEFAULT_LANGUAGE
+) -> str | None:
     """The full answer for a candidate key such as 'faq:wifi' or 'session:opening-keynote'."""
     kind, _, ident = key.partition(":")
     if kind == "faq" and (entry := content.faq_entry(ident)):

@@ -14,7 +14,7 @@ from datetime import date, time, timedelta
 
 from bot.content.models import Content, Room, Session
 from bot.matching.normalize import fold
-from bot.messages import long_date, plain
+from bot.messages import DEFAULT_LANGUAGE, long_date, plain
 
 _TIME = re.compile(
     r"\b(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<ampm>am|pm|baje|bajay|bje|بجے|بجی)?\b"
@@ -222,7 +222,7 @@ def sessions_of_kind(content: Content, slots: Slots, kind: str) -> list[Session]
     return [s for s in sessions if s.kind == kind]
 
 
-def moment_label(slots: Slots, language: str = "en") -> str:
+def moment_label(slots: Slots, language: str = DEFAULT_LANGUAGE) -> str:
     """The heading of a room/day/time answer, in the reader's language."""
     parts = []
     if slots.room is not None:
