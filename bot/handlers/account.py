@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.constants import ChatMemberStatus
 
 from bot import render
-from bot.handlers.context import BotContext, command_argument, is_private
+from bot.handlers.context import BotContext, command_argument, is_private, pressed
 from bot.handlers.sending import answer_query, edit, respond
 from bot.messages import html_text
 
@@ -58,11 +58,10 @@ async def cmd_forget(update: Update, context: BotContext) -> None:
 
 async def on_forget(update: Update, context: BotContext) -> None:
     """The /forget confirmation ("forget:yes" / "forget:no")."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
+    query, (_, confirmed) = pressed(update)
     st = context.state
     lang = context.lang
-    if query.data == "forget:yes":
+    if confirmed == "yes":
         await st.store.forget_user(query.from_user.id)
         st.chosen_languages.pop(query.from_user.id, None)
         logger.info("forgot attendee %s at their request", query.from_user.id)
@@ -108,9 +107,7 @@ async def cmd_lang(update: Update, context: BotContext) -> None:
 
 async def on_lang(update: Update, context: BotContext) -> None:
     """A language button ("lang:en" / "lang:ur"): the presser's own language changes."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    choice = query.data.split(":", 1)[1]
+    query, (_, choice) = pressed(update)
     await _choose_language(update, context, choice)
     await answer_query(query)
     await edit(query, context, render.message("lang_set", choice))

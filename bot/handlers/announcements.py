@@ -33,7 +33,7 @@ from bot.announcement_text import (
     when,
 )
 from bot.content.models import Content
-from bot.handlers.context import BotContext, command_argument
+from bot.handlers.context import BotContext, command_argument, pressed
 from bot.handlers.guards import organiser_only
 from bot.handlers.sending import answer_query, edit_keyboard, edit_message, respond, shown_message
 from bot.messages import Safe, html_text, plain
@@ -154,12 +154,10 @@ async def cmd_announce(update: Update, context: BotContext) -> None:
 @organiser_only
 async def on_announce_button(update: Update, context: BotContext) -> None:
     """Send / Cancel under a preview, Stop under progress or in /announcements."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
+    query, (_, action, raw_id) = pressed(update)
     st = context.state
     lang = context.lang
-    action = query.data.split(":")[1]
-    broadcast_id = int(query.data.rsplit(":", 1)[1])
+    broadcast_id = int(raw_id)
     it = announcement_engine.of(context.application)
     message = shown_message(query)
     if action == "send":

@@ -7,7 +7,7 @@ from datetime import date
 from telegram import Update
 
 from bot import agenda, render
-from bot.handlers.context import BotContext, command_argument
+from bot.handlers.context import BotContext, command_argument, pressed
 from bot.handlers.sending import answer_query, respond, send
 from bot.handlers.stars import with_stars
 from bot.messages import plain
@@ -68,12 +68,10 @@ async def cmd_venue(update: Update, context: BotContext) -> None:
 
 async def on_menu(update: Update, context: BotContext) -> None:
     """The /start menu ("menu:agenda" ...): answers arrive as new messages, menu stays."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
+    query, (_, choice) = pressed(update)
     st = context.state
     lang = context.lang
     content = st.content
-    choice = query.data.split(":", 1)[1]
     if choice == "agenda":
         reply = render.with_calendar(render.agenda_days(content, lang), lang)
     elif choice in ("now", "next"):
@@ -90,11 +88,10 @@ async def on_menu(update: Update, context: BotContext) -> None:
 
 async def on_day(update: Update, context: BotContext) -> None:
     """A day button under /agenda ("day:2027-02-16"): that day's sessions."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
+    query, (_, raw_day) = pressed(update)
     st = context.state
     lang = context.lang
-    day = date.fromisoformat(query.data.split(":", 1)[1])
+    day = date.fromisoformat(raw_day)
     if day not in st.content.days or query.message is None:
         await answer_query(query, plain("cb.expired", lang))
         return

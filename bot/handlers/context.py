@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias, cast
 
-from telegram import Chat, Update
+from telegram import CallbackQuery, Chat, Update
 from telegram.constants import ChatType
 from telegram.ext import Application, CallbackContext, ExtBot
 
@@ -80,3 +80,14 @@ def command_argument(text: str | None) -> str:
     """
     parts = (text or "").split(None, 1)
     return parts[1] if len(parts) > 1 else ""
+
+
+def pressed(update: Update) -> tuple[CallbackQuery, list[str]]:
+    """The pressed button and its callback data split at ':' ("vote:12:1" → vote, 12, 1).
+
+    Button handlers are registered by pattern (bot.handlers.register), so the data is there
+    and has the shape the pattern allows.
+    """
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    return query, query.data.split(":")

@@ -14,7 +14,7 @@ from bot import render
 from bot.answering.text import HTML, key_for_token, session_list
 from bot.calendar import calendar_ics
 from bot.content.models import Content, Session
-from bot.handlers.context import BotContext, command_argument, is_private
+from bot.handlers.context import BotContext, command_argument, is_private, pressed
 from bot.handlers.sending import answer_query, edit_keyboard, respond, shown_message
 from bot.handlers.stars import with_stars
 from bot.messages import Safe, html_text, plain
@@ -25,11 +25,9 @@ from bot.slugs import slug
 
 async def on_star(update: Update, context: BotContext) -> None:
     """A ☆/⭐ button ("star:<key token>"): toggle the session in the presser's schedule."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
+    query, (_, token) = pressed(update)
     st = context.state
     lang = context.lang
-    token = query.data.split(":", 1)[1]
     key = key_for_token(st.content, token)
     session = st.content.session(key.split(":", 1)[1]) if key else None
     if session is None:
@@ -50,7 +48,9 @@ async def on_star(update: Update, context: BotContext) -> None:
     message = shown_message(query)
     if message is None or message.reply_markup is None or not is_private(message.chat):
         return
-    await edit_keyboard(query, render.flip_star_in(message.reply_markup, query.data, starred, lang))
+    await edit_keyboard(
+        query, render.flip_star_in(message.reply_markup, query.data or "", starred, lang)
+    )
 
 
 def _starred(content: Content, ids: Sequence[str]) -> list[Session]:
@@ -110,12 +110,10 @@ async def cmd_remind(update: Update, context: BotContext) -> None:
 
 async def on_calendar(update: Update, context: BotContext) -> None:
     """ "ics:all" / "ics:mine": send the agenda or the starred sessions as an .ics file."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
+    query, (_, which) = pressed(update)
     st = context.state
     lang = context.lang
     content = st.content
-    which = query.data.split(":", 1)[1]
     base = slug(content.conference.display_name, "conference")
     if which == "mine":
         sessions = _starred(content, await st.store.starred_sessions(query.from_user.id))

@@ -16,16 +16,16 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from telegram import Message, MessageEntity, Update
+from telegram import CallbackQuery, Message, MessageEntity, Update
 
 from bot import render
 from bot.answering.text import key_for_token
-from bot.handlers.context import MAX_QUESTION_CHARS, BotContext, is_private
+from bot.handlers.context import MAX_QUESTION_CHARS, BotContext, is_private, pressed
 from bot.handlers.sending import answer_query, edit, edit_keyboard, respond, shown_message
 from bot.handlers.stars import stars_for_key
 from bot.messages import plain
 from bot.state import BotState
-from bot.storage import NewQuestion
+from bot.storage import NewQuestion, Question
 
 _WORD_CATEGORIES = frozenset({"Lu", "Ll", "Lt", "Lo", "Nd", "Nl", "No"})
 
@@ -123,11 +123,9 @@ async def ask(update: Update, context: BotContext, raw: str) -> None:
 
 async def on_vote(update: Update, context: BotContext) -> None:
     """👍 / 👎 ("vote:<question id>:1|-1"): store the vote on what the attendee was shown."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
+    query, (_, raw_id, raw_value) = pressed(update)
     st = context.state
     lang = context.lang
-    _, raw_id, raw_value = query.data.split(":")
     question_id, value = int(raw_id), int(raw_value)
     question = await st.store.get_question(question_id)
     key = (question.chosen_key or question.best_key) if question else None
@@ -143,20 +141,28 @@ async def on_vote(update: Update, context: BotContext) -> None:
     await edit_keyboard(query, render.keep_star_rows(current, votes))
 
 
+async def _askers_question(
+    query: CallbackQuery, context: BotContext, question_id: int
+) -> Question | None:
+    """The question under a button only its asker may press; otherwise say why and None."""
+    question = await context.state.store.get_question(question_id)
+    if question is None:
+        await answer_query(query, plain("cb.expired", context.lang))
+        return None
+    if question.user_id != query.from_user.id:
+        await answer_query(query, plain("cb.not_yours", context.lang))
+        return None
+    return question
+
+
 async def on_pick(update: Update, context: BotContext) -> None:
     """A "Did you mean" button ("pick:<question id>:<key token>"): show that answer."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
+    query, (_, raw_id, token) = pressed(update)
     st = context.state
     lang = context.lang
-    _, raw_id, token = query.data.split(":")
     question_id = int(raw_id)
-    question = await st.store.get_question(question_id)
+    question = await _askers_question(query, context, question_id)
     if question is None:
-        await answer_query(query, plain("cb.expired", lang))
-        return
-    if question.user_id != query.from_user.id:
-        await answer_query(query, plain("cb.not_yours", lang))
         return
     answerer = st.answerer
     key = key_for_token(answerer.content, token)
@@ -172,17 +178,12 @@ async def on_pick(update: Update, context: BotContext) -> None:
 
 async def on_none_of_these(update: Update, context: BotContext) -> None:
     """ "None of these" ("none:<question id>"): the question goes to the organisers."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
+    query, (_, raw_id) = pressed(update)
     st = context.state
     lang = context.lang
-    question_id = int(query.data.split(":")[1])
-    question = await st.store.get_question(question_id)
+    question_id = int(raw_id)
+    question = await _askers_question(query, context, question_id)
     if question is None:
-        await answer_query(query, plain("cb.expired", lang))
-        return
-    if question.user_id != query.from_user.id:
-        await answer_query(query, plain("cb.not_yours", lang))
         return
     opened = await st.store.mark_unanswered(question_id)
     await answer_query(query, plain("cb.passed_on", lang))

@@ -16,7 +16,7 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import filters
 
 from bot import render
-from bot.handlers.context import BotContext, command_argument
+from bot.handlers.context import BotContext, command_argument, pressed
 from bot.handlers.guards import organiser_only
 from bot.handlers.sending import answer_query, edit, respond, send
 from bot.organiser_poster import Post
@@ -220,9 +220,8 @@ async def cmd_unanswered(update: Update, context: BotContext) -> None:
 @organiser_only
 async def on_unanswered_page(update: Update, context: BotContext) -> None:
     """◀ ▶ under /unanswered (callback data "unans:<offset>")."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    offset = int(query.data.split(":")[1])
+    query, (_, raw_offset) = pressed(update)
+    offset = int(raw_offset)
     page = await _unanswered_page(context.state, offset, context.lang)
     await edit(query, context, page)
     await answer_query(query)

@@ -14,16 +14,13 @@ from pathlib import Path
 
 from bot import announcement_engine
 from bot.answering import Answerer
-from tests.fake_telegram import FakeTelegram, SentMessage, iter_buttons
+from tests.fake_telegram import FakeTelegram, SentMessage
+from tests.handlers.asking import labels
 from tests.harness import ATTENDEE, ORGANISER, Harness, bot_running
 from tests.storage.support import stored_user
 
 FIRST = 2000
 FAST = 200.0  # messages per second where pacing is not the point
-
-
-def labels(record: SentMessage) -> list[str]:
-    return [b["text"] for b in iter_buttons(record["reply_markup"])]
 
 
 async def seed(h: Harness, count: int, first: int = FIRST) -> list[int]:

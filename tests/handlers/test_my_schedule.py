@@ -7,46 +7,8 @@ from datetime import datetime
 from icalendar import Calendar
 
 from bot import announcement_engine, render
-from tests.fake_telegram import FakeTelegram, SentMessage, iter_buttons
-from tests.harness import ATTENDEE, ORGANISER, Harness
-
-FIRST = 2000
-FAST = 200.0  # messages per second where pacing is not the point
-
-
-def labels(record: SentMessage) -> list[str]:
-    return [b["text"] for b in iter_buttons(record["reply_markup"])]
-
-
-async def seed(h: Harness, count: int, first: int = FIRST) -> list[int]:
-    ids = list(range(first, first + count))
-    for user_id in ids:
-        await h.store.upsert_user(user_id, f"Attendee {user_id}", None, "en", h.state.now())
-    return ids
-
-
-def received(fake: FakeTelegram, chat_id: int, *, after: int = 0) -> list[SentMessage]:
-    return [
-        r for r in fake.sent[after:] if r["chat_id"] == chat_id and r["method"] == "sendMessage"
-    ]
-
-
-async def preview(h: Harness, text: str, **kwargs) -> SentMessage:
-    reply = await h.say(ORGANISER, text, **kwargs)
-    assert "Announcement preview" in reply["text"], reply["text"]
-    return reply
-
-
-async def finished(h: Harness, *, timeout: float = 10.0) -> SentMessage:
-    """The final report message the organiser gets when a broadcast ends."""
-    return await h.fake.wait_for_message(
-        ORGANISER,
-        predicate=lambda r: (
-            r["method"] == "sendMessage"
-            and r["text"].startswith(("✅ Announcement #", "⏹ Announcement #"))
-        ),
-        timeout=timeout,
-    )
+from tests.handlers.asking import labels
+from tests.harness import ATTENDEE, Harness
 
 
 async def test_stars_mysessions_and_calendar_files(harness: Harness):
