@@ -21,7 +21,7 @@ question is always answered from one consistent version of the FAQ and agenda.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Literal
@@ -329,7 +329,7 @@ class Answerer:
         heading = plain("text.day_prefix", language, number=number, date=long_date(day, language))
         return agenda.AgendaView(heading, tuple(sessions))
 
-    def _day_asked(self, asked: set[str], today: date) -> date | None:
+    def _day_asked(self, asked: Set[str], today: date) -> date | None:
         days = self.content.days
         for term in asked:
             if term.startswith("day") and term[3:].isdigit():
