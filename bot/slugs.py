@@ -1,7 +1,7 @@
 """URL- and file-name-safe slugs: the one way the bot makes them.
 
-Used for ids of imported programmes (bot.content.imports), FAQ ids written by `export`, calendar UIDs and .ics
-file names, so "NCSC 2027" becomes "ncsc-2027" wherever it appears.
+Used for ids of imported programmes (bot.content.imports), FAQ ids written by `export`,
+calendar UIDs and .ics file names, so "NCSC 2027" becomes "ncsc-2027" wherever it appears.
 """
 
 from __future__ import annotations
