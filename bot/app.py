@@ -300,7 +300,7 @@ def build_application(
     concurrency: int = DEFAULT_CONCURRENCY,
     retry: RetryPolicy | None = None,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
-    """The bot, ready for `run_polling` (or, in tests, `initialize`/`post_init`/`start`).
+    """The bot, ready for `run` (or, in tests, `initialize`/`post_init`/`start`).
 
     Without a store, post_init opens DATABASE_PATH (creating folders) and post_shutdown
     closes it. `answerer` lets tests and benchmarks reuse an index that is slow to build.

@@ -430,7 +430,7 @@ def test_check_warns_about_venue_rooms_and_idle_speakers(tmp_path, monkeypatch):
 
 
 def test_the_session_answer_shows_the_imported_fields_and_fits_one_message(tmp_path):
-    from bot.answers import session_text
+    from bot.answering.text import session_text
 
     schedule = _frab()
     talk = schedule["schedule"]["conference"]["days"][0]["rooms"]["rC1"][1]
