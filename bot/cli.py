@@ -106,7 +106,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _load(settings: Settings, err: TextIO) -> Content | None:
     try:
-        return load_content(settings.agenda_path, settings.faq_dir)
+        return load_content(settings.agenda_path, settings.faq_dir, settings.content_limits)
     except ContentError as exc:
         print(exc.report(), file=err)
         return None

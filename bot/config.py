@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 
+from bot.content.limits import MB, LoadLimits
 from bot.matching.matcher import MatchSettings
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
@@ -61,6 +62,9 @@ class Settings:
     webhook_url: str | None = None
     webhook_secret: str | None = field(default=None, repr=False)
     port: int = DEFAULT_PORT
+    # Ceilings of a content load (check, start-up, /reload): CONTENT_MAX_FILE_MB,
+    # CONTENT_MAX_TOTAL_MB and CONTENT_LOAD_SECONDS.
+    content_limits: LoadLimits = field(default_factory=LoadLimits)
 
 
 def read_dotenv(path: Path) -> dict[str, str]:
@@ -140,6 +144,45 @@ def _broadcast_rate(env: Mapping[str, str]) -> float:
             "limit of about 30)"
         )
     return rate
+
+
+def _positive_number(env: Mapping[str, str], name: str, default: float, unit: str) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value < float("inf"):
+        raise ConfigError(
+            f"{name}: '{raw}' is not a positive number of {unit} (default {default:g})"
+        )
+    return value
+
+
+def _content_limits(env: Mapping[str, str]) -> LoadLimits:
+    """How large and slow a content load may be before it is refused (see content.limits)."""
+    defaults = LoadLimits()
+    file_mb = _positive_number(
+        env, "CONTENT_MAX_FILE_MB", defaults.max_file_bytes / MB, "megabytes per file"
+    )
+    total_mb = _positive_number(
+        env, "CONTENT_MAX_TOTAL_MB", defaults.max_total_bytes / MB, "megabytes in all"
+    )
+    seconds = _positive_number(env, "CONTENT_LOAD_SECONDS", defaults.seconds, "seconds")
+    if total_mb < file_mb:
+        raise ConfigError(
+            f"CONTENT_MAX_TOTAL_MB: {total_mb:g} is below CONTENT_MAX_FILE_MB ({file_mb:g}); "
+            "the total must allow at least one file of the largest size"
+        )
+    return LoadLimits(
+        max_file_bytes=int(file_mb * MB),
+        max_total_bytes=int(total_mb * MB),
+        max_values=defaults.max_values,
+        max_depth=defaults.max_depth,
+        seconds=seconds,
+    )
 
 
 def _webhook(env: Mapping[str, str]) -> tuple[str | None, str | None, int]:
@@ -230,4 +273,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         webhook_url=webhook_url,
         webhook_secret=webhook_secret,
         port=port,
+        content_limits=_content_limits(env),
     )

@@ -43,7 +43,7 @@ def _configuration(env: dict[str, str] | None) -> tuple[Check, Settings | None]:
 
 def _content(settings: Settings) -> Check:
     try:
-        content = load_content(settings.agenda_path, settings.faq_dir)
+        content = load_content(settings.agenda_path, settings.faq_dir, settings.content_limits)
     except ContentError as exc:
         return Check(
             "content",

@@ -8,13 +8,16 @@ fix-one-rerun loop is the last thing they need.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.content.limits import BudgetExceeded, LoadBudget, LoadLimits
 from bot.content.models import Conference, Content, FaqEntry, Room, Session, Speaker, Venue
 from bot.content.problems import ContentError, Problem
 from bot.content.yaml_source import Located, LocatedList, YamlSyntaxError, read_yaml
@@ -49,6 +52,9 @@ FAQ_FILE_KEYS = {"topic", "synonyms", "entries"}
 FAQ_ENTRY_KEYS = {"id", "question", "variants", "answer", "answer_ur", "tags"}
 
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+# Whitespace and control characters have no place in a link (they hide what it does).
+_INVISIBLE = re.compile(r"[\s\x00-\x1f\x7f]")
+FAQ_SUFFIXES = (".yaml", ".yml")
 
 
 class _Checker:
@@ -161,6 +167,27 @@ class _Checker:
         return raw
 
 
+def _map_url(check: _Checker, venue: Located) -> str | None:
+    """The venue's map link, only if it is an http(s) link attendees can safely open.
+
+    The link becomes a button in Telegram; a `javascript:` or `file:` link there is at best
+    broken and at worst an attack on whoever taps it.
+    """
+    url = check.text(venue, "map_url", entry="venue")
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme.lower() in {"http", "https"} and parts.netloc and not _INVISIBLE.search(url):
+        return url
+    check.add(
+        f"'{url}' is not a web link; map_url must start with https:// (or http://)",
+        venue.key_lines.get("map_url"),
+        "venue",
+        "map_url",
+    )
+    return None
+
+
 def _parse_time(raw: str, tz: ZoneInfo | None) -> datetime | None:
     text = raw.strip().replace("T", " ", 1)
     if len(text) <= 10:  # a bare date: organisers must say when on that day
@@ -176,13 +203,13 @@ def _parse_time(raw: str, tz: ZoneInfo | None) -> datetime | None:
     return moment.astimezone(tz)
 
 
-def _load_agenda(path: Path, problems: list[Problem]) -> tuple[Any, ...] | None:
+def _load_agenda(path: Path, problems: list[Problem], budget: LoadBudget) -> tuple[Any, ...] | None:
     check = _Checker(str(path), problems)
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         check.add("agenda file not found (set AGENDA_PATH to its location)")
         return None
     try:
-        data = read_yaml(path)
+        data = read_yaml(path, budget)
     except YamlSyntaxError as exc:
         check.add(exc.message, exc.line)
         return None
@@ -219,7 +246,7 @@ def _load_agenda(path: Path, problems: list[Problem]) -> tuple[Any, ...] | None:
                 venue = Venue(
                     name=check.text(raw_venue, "name", entry="venue"),
                     address=check.text(raw_venue, "address", entry="venue"),
-                    map_url=check.text(raw_venue, "map_url", entry="venue"),
+                    map_url=_map_url(check, raw_venue),
                 )
         if name and tz:
             conference = Conference(
@@ -385,10 +412,11 @@ def _load_faq_file(
     path: Path,
     problems: list[Problem],
     seen: dict[str, str],
+    budget: LoadBudget,
 ) -> tuple[list[FaqEntry], list[tuple[str, ...]]]:
     check = _Checker(str(path), problems)
     try:
-        data = read_yaml(path)
+        data = read_yaml(path, budget)
     except YamlSyntaxError as exc:
         check.add(exc.message, exc.line)
         return [], []
@@ -472,25 +500,63 @@ def _load_faq_entry(
     )
 
 
-def load_content(agenda_path: Path | str, faq_dir: Path | str) -> Content:
-    """Read and validate everything; raise ContentError listing every problem."""
-    agenda_path, faq_dir = Path(agenda_path), Path(faq_dir)
-    problems: list[Problem] = []
-    agenda = _load_agenda(agenda_path, problems)
+def _faq_files(faq_dir: Path, problems: list[Problem]) -> list[Path]:
+    """The folder's *.yaml and *.yml files, sorted; a folder that cannot be listed is a problem.
 
+    Hidden names are skipped: they are editors' and operating systems' droppings (Emacs's
+    `.#venue.yaml` lock links point nowhere, macOS's `._venue.yaml` is binary), and
+    failing a reload because an organiser has a file open would be absurd.
+    """
+    try:
+        names = os.listdir(faq_dir)
+    except OSError as exc:
+        reason = (
+            "permission denied (make it readable by the user the bot runs as)"
+            if isinstance(exc, PermissionError)
+            else (exc.strerror or type(exc).__name__)
+        )
+        problems.append(Problem(str(faq_dir), f"cannot list the FAQ folder: {reason}"))
+        return []
+    files = sorted(
+        faq_dir / name for name in names if name.endswith(FAQ_SUFFIXES) and not name.startswith(".")
+    )
+    if not files:
+        problems.append(Problem(str(faq_dir), "no .yaml files in the FAQ folder"))
+    return files
+
+
+def load_content(
+    agenda_path: Path | str, faq_dir: Path | str, limits: LoadLimits | None = None
+) -> Content:
+    """Read and validate everything; raise ContentError listing every problem.
+
+    Hostile or broken files (see safe_read and yaml_source) are problems like any other;
+    running out of the time or total-size budget stops the load with a problem naming the
+    file it was reading.
+    """
+    agenda_path, faq_dir = Path(agenda_path), Path(faq_dir)
+    budget = LoadBudget(limits or LoadLimits())
+    problems: list[Problem] = []
+    reading = agenda_path
     faq: list[FaqEntry] = []
     synonyms: list[tuple[str, ...]] = []
-    if not faq_dir.is_dir():
-        problems.append(Problem(str(faq_dir), "FAQ folder not found (set FAQ_DIR to its location)"))
-    else:
-        seen: dict[str, str] = {}
-        files = sorted([*faq_dir.glob("*.yaml"), *faq_dir.glob("*.yml")])
-        if not files:
-            problems.append(Problem(str(faq_dir), "no .yaml files in the FAQ folder"))
-        for path in files:
-            entries, groups = _load_faq_file(path, problems, seen)
-            faq.extend(entries)
-            synonyms.extend(groups)
+    agenda = None
+    try:
+        agenda = _load_agenda(agenda_path, problems, budget)
+        if not faq_dir.is_dir():
+            problems.append(
+                Problem(str(faq_dir), "FAQ folder not found (set FAQ_DIR to its location)")
+            )
+        else:
+            seen: dict[str, str] = {}
+            for path in _faq_files(faq_dir, problems):
+                reading = path
+                entries, groups = _load_faq_file(path, problems, seen, budget)
+                faq.extend(entries)
+                synonyms.extend(groups)
+    except BudgetExceeded as exc:
+        problems.append(Problem(str(reading), f"{exc}; the rest was not read"))
+        raise ContentError(problems) from None
 
     if problems or agenda is None or agenda[0] is None:
         if not problems:  # pragma: no cover - a missing conference always adds a problem
@@ -507,8 +573,11 @@ def load_content(agenda_path: Path | str, faq_dir: Path | str) -> Content:
     )
 
 
-def agenda_problems(agenda_path: Path | str) -> list[Problem]:
+def agenda_problems(agenda_path: Path | str, limits: LoadLimits | None = None) -> list[Problem]:
     """Every problem in one agenda file alone (used to check generated agendas)."""
     problems: list[Problem] = []
-    _load_agenda(Path(agenda_path), problems)
+    try:
+        _load_agenda(Path(agenda_path), problems, LoadBudget(limits or LoadLimits()))
+    except BudgetExceeded as exc:
+        problems.append(Problem(str(agenda_path), str(exc)))
     return problems
