@@ -11,6 +11,7 @@ import asyncio
 import csv
 import json
 import sqlite3
+import unicodedata
 from typing import TextIO
 
 from bot.config import Settings
@@ -33,6 +34,35 @@ COLUMNS = (
 
 # Cells starting like this are formulas in Excel/LibreOffice/Sheets ("CSV injection").
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Characters a reader cannot see and a spreadsheet may drop or trim on import: format
+# characters (zero-width, bidi controls, BOM, soft hyphen), controls, and spaces.
+_INVISIBLE_CATEGORIES = frozenset({"Cf", "Cc", "Zs", "Zl", "Zp"})
+# Default-ignorable code points outside those categories (fillers, variation selectors).
+_INVISIBLE_EXTRA = frozenset(
+    {"\u034f", "\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"}
+    | {chr(c) for c in range(0x180B, 0x1810)}
+    | {chr(c) for c in range(0xFE00, 0xFE10)}
+    | {chr(c) for c in range(0xE0100, 0xE01F0)}
+)
+
+
+def _invisible(char: str) -> bool:
+    return char in _INVISIBLE_EXTRA or unicodedata.category(char) in _INVISIBLE_CATEGORIES
+
+
+def formula_like(text: str) -> bool:
+    """Would a spreadsheet read this as a formula, once the invisible characters are gone?
+
+    A leading zero-width or bidi character hides `=` from a plain prefix test
+    ("\u200b=1+1"), while a spreadsheet that trims or ignores it still runs the formula.
+    A tab or carriage return at the start counts as a formula start on its own.
+    """
+    if text.startswith(_FORMULA_STARTS):
+        return True
+    start = 0
+    while start < len(text) and _invisible(text[start]):
+        start += 1
+    return text[start:].startswith(_FORMULA_STARTS)
 
 
 def row(question: Question) -> dict[str, object]:
@@ -54,7 +84,7 @@ def row(question: Question) -> dict[str, object]:
 
 def _cell(value: object) -> object:
     """Attendee text that a spreadsheet would run as a formula is prefixed with a quote."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+    if isinstance(value, str) and formula_like(value):
         return "'" + value
     return value
 

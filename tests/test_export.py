@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.export import _cell, formula_like
 from bot.storage import NewQuestion, Store
 
 T0 = datetime(2027, 2, 16, 6, 30, tzinfo=UTC)
@@ -121,3 +122,28 @@ def test_not_a_bot_database(db: Path):
     sqlite3.connect(db).close()
     code, _, err = run()
     assert code == 2 and "Cannot read the database" in err
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "=1+1",
+        "\u200b=1+1",  # zero-width space
+        "\u202e=1+1",  # right-to-left override
+        "\u2066\u200d+cmd|' /C calc'!A0",  # isolate + zero-width joiner
+        "\ufeff@SUM(A1)",  # byte order mark
+        "\u00a0-2+3",  # no-break space
+        " =1+1",
+        "\u3164=1",  # Hangul filler, drawn as nothing
+        "\u00ad\u200b\u200c\u200e=1",
+    ],
+)
+def test_formula_cells_behind_invisible_characters_are_neutralised(text: str):
+    assert formula_like(text)
+    assert _cell(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", ["wifi password", "\u200bwifi", "a=b", "رجسٹریشن کب", ""])
+def test_ordinary_text_is_left_alone(text: str):
+    assert not formula_like(text)
+    assert _cell(text) == text
