@@ -86,3 +86,35 @@ def test_webhook_and_log_settings():
     assert settings.webhook_secret == "A-z_09" * 10 and settings.port == 5000
     assert settings.log_format == "json"
     assert "A-z_09" not in repr(settings)
+
+
+def test_content_limits_default_to_5_and_50_mb():
+    limits = load_settings({}).content_limits
+    assert limits.max_file_bytes == 5 * 1024 * 1024
+    assert limits.max_total_bytes == 50 * 1024 * 1024
+    assert limits.seconds == 20
+
+
+def test_content_limits_are_settings():
+    limits = load_settings(
+        {"CONTENT_MAX_FILE_MB": "0.5", "CONTENT_MAX_TOTAL_MB": "8", "CONTENT_LOAD_SECONDS": "3"}
+    ).content_limits
+    assert limits.max_file_bytes == 512 * 1024
+    assert limits.max_total_bytes == 8 * 1024 * 1024
+    assert limits.seconds == 3
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"CONTENT_MAX_FILE_MB": "lots"}, "CONTENT_MAX_FILE_MB"),
+        ({"CONTENT_MAX_FILE_MB": "0"}, "CONTENT_MAX_FILE_MB"),
+        ({"CONTENT_MAX_TOTAL_MB": "-1"}, "CONTENT_MAX_TOTAL_MB"),
+        ({"CONTENT_MAX_TOTAL_MB": "2"}, "CONTENT_MAX_TOTAL_MB"),  # below the per-file 5
+        ({"CONTENT_LOAD_SECONDS": "inf"}, "CONTENT_LOAD_SECONDS"),
+        ({"CONTENT_LOAD_SECONDS": "nan"}, "CONTENT_LOAD_SECONDS"),
+    ],
+)
+def test_bad_content_limits_name_the_variable(env, named):
+    with pytest.raises(ConfigError, match=named):
+        load_settings(env)

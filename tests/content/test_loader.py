@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import io
+import json
 from pathlib import Path
 
 import pytest
 
+from bot.cli import main
 from bot.content import ContentError, load_content
 from tests.content_builder import AGENDA, FAQ, write_content
 
@@ -121,3 +124,41 @@ def test_free_text_rooms_without_a_rooms_list(tmp_path):
     )
     content = load_content(*write_content(tmp_path, agenda=agenda))
     assert content.session("a").room.name == "Main hall"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JavaScript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "file:///etc/passwd",
+        "tg://resolve?domain=x",
+        "https://",
+        "//maps.example/x",
+        "https://maps.example/x y",
+        "https://maps.example/\u0000",
+    ],
+)
+def test_map_url_must_be_a_web_link(tmp_path, url):
+    agenda = AGENDA.replace('map_url: "https://maps.example/x"', f"map_url: {json.dumps(url)}")
+    problems = problems_for(tmp_path, agenda=agenda)
+    assert len(problems) == 1
+    assert "field 'map_url'" in problems[0] and "must start with https://" in problems[0]
+
+
+@pytest.mark.parametrize("url", ["https://maps.example/x", "http://maps.example/?q=a&b=c"])
+def test_map_url_web_links_are_kept(tmp_path, url):
+    agenda = AGENDA.replace('map_url: "https://maps.example/x"', f"map_url: {json.dumps(url)}")
+    content = load_content(*write_content(tmp_path, agenda=agenda))
+    assert content.conference.venue.map_url == url
+
+
+def test_check_says_why_a_map_url_is_refused(tmp_path, monkeypatch):
+    agenda = AGENDA.replace('"https://maps.example/x"', '"javascript:alert(1)"')
+    agenda_path, faq_dir = write_content(tmp_path, agenda=agenda)
+    monkeypatch.setenv("AGENDA_PATH", str(agenda_path))
+    monkeypatch.setenv("FAQ_DIR", str(faq_dir))
+    err = io.StringIO()
+    assert main(["check"], out=io.StringIO(), err=err) == 1
+    assert "map_url must start with https:// (or http://)" in err.getvalue()

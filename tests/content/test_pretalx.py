@@ -155,3 +155,29 @@ def test_command_line(tmp_path, monkeypatch):
     code = main(["import-pretalx", str(bad), "-o", "other.yaml"], out=out, err=err)
     assert code == 1 and "nothing was written" in err.getvalue()
     assert not (tmp_path / "other.yaml").exists()
+
+
+def test_output_folder_gets_agenda_yaml(tmp_path, monkeypatch):
+    """`-o DIR` used to crash with IsADirectoryError; it writes DIR/agenda.yaml now."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "site").mkdir()
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["import-pretalx", str(EXPORT), "-o", "site"], out=out, err=err)
+    assert code == 0, err.getvalue()
+    assert "site/agenda.yaml" in out.getvalue()
+    assert (tmp_path / "site" / "agenda.yaml").is_file()
+    code = main(["import-pretalx", str(EXPORT), "-o", "new-site/"], out=out, err=err)
+    assert code == 0, err.getvalue()
+    assert (tmp_path / "new-site" / "agenda.yaml").is_file()
+
+
+def test_output_that_cannot_be_written_is_refused_clearly(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "site" / "agenda.yaml").mkdir(parents=True)  # a folder where the file goes
+    (tmp_path / "plain-file").write_text("x", encoding="utf-8")
+    for target in ("site", "plain-file/agenda.yaml"):
+        out, err = io.StringIO(), io.StringIO()
+        code = main(["import-pretalx", str(EXPORT), "-o", target], out=out, err=err)
+        assert code == 2, (target, err.getvalue())
+        assert "Import failed, nothing was written" in err.getvalue()
+        assert "Traceback" not in err.getvalue()
