@@ -59,6 +59,7 @@ from bot.handlers import ATTENDEE_COMMANDS, ORGANISER_COMMANDS, register, unansw
 from bot.handlers.context import STATE_KEY, BotApplication, BotContext, is_private, state_of
 from bot.logs import formatter_for
 from bot.organiser_poster import OrganiserPoster, Post
+from bot.polling import PollingRequest
 from bot.state import BotState
 from bot.storage import Store
 from bot.telegram_sender import NO_PREVIEW, retry_seconds
@@ -320,7 +321,7 @@ def build_application(
         .base_url(settings.api_url)
         .rate_limiter(limiter)
         .request(AiohttpRequest())
-        .get_updates_request(AiohttpRequest(connection_pool_size=1))
+        .get_updates_request(PollingRequest(connection_pool_size=1))
         .concurrent_updates(concurrency)
         .post_init(post_init)
         .post_shutdown(post_shutdown)

@@ -1062,6 +1062,7 @@ class FakeTelegram:
         self._not_found: set[int] = set()
         self._kicked: set[int] = set()
         self._failures: list[_Failure] = []
+        self._garbled: dict[str, tuple[Any, int | None]] = {}
         self._delays: dict[str, tuple[float, int | None]] = {}
 
         # World state.
@@ -1225,6 +1226,35 @@ class FakeTelegram:
                 json_body=status != 502 if json_body is None else json_body,
             )
         )
+
+    def garble(self, method: str, result: Any, times: int | None = None) -> None:
+        """Answer ``method`` with HTTP 200 and ``{"ok": true, "result": result}``, whatever
+        was asked, for the next ``times`` calls (all calls with None) until ``ungarble``.
+
+        Telegram has been seen to send results that do not fit the method; nothing is
+        consumed (updates stay queued for when the fake behaves again).
+        """
+        self._garbled[method.lower()] = (result, times)
+
+    def queue_raw_update(self, kind: str, payload: Any) -> JSON:
+        """Queue an update whose ``kind`` field is ``payload`` as given, however malformed
+        (Telegram's own bugs, a proxy rewriting bodies): the bot must move past it."""
+        return self._queue(kind, payload)
+
+    def ungarble(self, method: str) -> None:
+        self._garbled.pop(method.lower(), None)
+
+    def _take_garbled(self, method: str) -> tuple[bool, Any]:
+        entry = self._garbled.get(method.lower())
+        if entry is None:
+            return False, None
+        result, times = entry
+        if times is not None:
+            if times <= 1:
+                del self._garbled[method.lower()]
+            else:
+                self._garbled[method.lower()] = (result, times - 1)
+        return True, copy.deepcopy(result)
 
     def delay(self, method: str, seconds: float, times: int | None = None) -> None:
         """Delay handling of ``method`` by ``seconds`` (all calls, or the next ``times``).
@@ -1442,7 +1472,7 @@ class FakeTelegram:
         self._next_message_id[chat_id] = next_id + 1
         return next_id
 
-    def _queue(self, kind: str, payload: JSON) -> JSON:
+    def _queue(self, kind: str, payload: Any) -> JSON:
         """Wrap a payload into an Update with the next update_id and wake pollers."""
         update = {"update_id": next(self._update_ids), kind: payload}
         self.updates.append(update)
@@ -1828,6 +1858,9 @@ class FakeTelegram:
         failure = self._take_failure(name, params)
         if failure is not None:
             return self._respond_failure(call, failure)
+        garbled, result = self._take_garbled(name)
+        if garbled:
+            return self._respond(call, 200, {"ok": True, "result": result})
         if handler is None:
             return self._respond(
                 call, 404, {"ok": False, "error_code": 404, "description": "Not Found"}

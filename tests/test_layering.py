@@ -13,11 +13,12 @@ from pathlib import Path
 
 BOT = Path(__file__).resolve().parents[1] / "bot"
 # telegram_sender.py is the announcements engine's Telegram adapter and transport.py the
-# HTTP client PTB sends through: both part of the same layer.
+# HTTP client PTB sends through, polling.py the guard on getUpdates: all part of that layer.
 # announcement_engine.py starts the (Telegram-free) broadcast engine beside the application.
 TELEGRAM_LAYER = {
     "announcement_engine.py",
     "app.py",
+    "polling.py",
     "render.py",
     "telegram_sender.py",
     "transport.py",
