@@ -2,12 +2,14 @@
 
 PTB's polling loop logs a CRITICAL traceback and asks again at once whenever a reply cannot
 be turned into updates (`{"ok": true, "result": "surprise"}`): 12,700 tracebacks in 10 s.
-Here every getUpdates passes through `PollingRequest` (PTB's request object for getUpdates
-only; the rate limiter never sees getUpdates) and its `PollingGuard`: a reply
-that is not a list of updates, or a request that fails, counts on a `FailureStreak`
-(waits of 1, 2, 4 … up to 60 s, one log line a minute with a count) and is answered with
-no updates, so PTB's loop carries on quietly. The wait happens inside the polling task,
-which PTB cancels when it stops, so shutdown is not held up by it.
+Here every getUpdates goes through `PollingRequest`, PTB's HTTP client for getUpdates only
+(the rate limiter never sees getUpdates), at `do_request`, PTB's extension point: a reply
+that is not a list of updates, a server error or a connection failure counts on a
+`FailureStreak` (waits of 1, 2, 4 … up to 60 s, one log line a minute with a count) and is
+handed to PTB as an empty list of updates, so its loop carries on quietly. What PTB must
+act on itself passes through untouched: a rejected token (it stops) and flood control (it
+waits). The wait happens inside the polling task, which PTB cancels when it stops, so
+shutdown is not held up by it.
 
 A single update that cannot be read (a poison update) would be fetched again forever,
 because PTB only moves past updates it could parse; it is replaced by a bare update with
@@ -17,14 +19,14 @@ its id, which no handler acts on, and logged once.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
-from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import Update
 from telegram._utils.defaultvalue import DEFAULT_NONE
 from telegram._utils.types import ODVInput
-from telegram.error import InvalidToken, RetryAfter, TelegramError
+from telegram.error import NetworkError
 from telegram.request import RequestData
 
 from bot import failure_streak
@@ -33,7 +35,10 @@ from bot.transport import AiohttpRequest
 
 logger = logging.getLogger(__name__)
 
-Result = bool | dict[str, Any] | list[dict[str, Any]]
+NO_UPDATES = b'{"ok":true,"result":[]}'
+# Statuses PTB must see: 401/404 mean a revoked or wrong token (PTB stops polling),
+# 429 is flood control (PTB waits the time Telegram asks).
+PASS_THROUGH = frozenset({401, 403, 404, 429})
 
 
 def _update_id(item: object) -> int | None:
@@ -54,15 +59,15 @@ def malformed(result: object) -> str | None:
     return None
 
 
-def without_poison(result: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The updates, each one PTB cannot read replaced by its bare id (and logged)."""
-    cleaned = result
+def without_poison(result: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+    """The updates with each one PTB cannot read replaced by its bare id (and logged);
+    None if all of them are readable."""
+    cleaned = None
     for index, item in enumerate(result):
         try:
             Update.de_json(item, None)
         except Exception as exc:
-            if cleaned is result:
-                cleaned = list(result)
+            cleaned = cleaned or list(result)
             cleaned[index] = {"update_id": item["update_id"]}
             logger.error(
                 "skipped update %s: Telegram sent it in a form that cannot be read (%s: %s)",
@@ -73,66 +78,85 @@ def without_poison(result: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return cleaned
 
 
-class PollingGuard:
-    """Backoff and quiet logging for getUpdates; see the module docstring."""
+def _reply_problem(body: bytes) -> tuple[str | None, bytes]:
+    """Why a 200 reply to getUpdates cannot be used (None if it can), and the body to use."""
+    try:
+        reply = json.loads(body)
+    except ValueError:
+        return "Telegram's reply is not JSON", body
+    if not isinstance(reply, dict):
+        return f"Telegram sent a bare {type(reply).__name__} instead of a reply object", body
+    if reply.get("ok") is not True:
+        return None, body  # an error reply: PTB raises the error it describes
+    result = reply.get("result")
+    problem = malformed(result)
+    if problem is not None or not isinstance(result, list):
+        return problem, body
+    cleaned = without_poison(result)
+    if cleaned is None:
+        return None, body
+    return None, json.dumps({**reply, "result": cleaned}).encode()
 
-    def __init__(self, streak: FailureStreak | None = None) -> None:
-        self.streak = streak or FailureStreak(
+
+def _error_status(status: int, body: bytes) -> str:
+    """An error reply in a few words: its status and Telegram's description, if any."""
+    try:
+        description = json.loads(body).get("description")
+    except (ValueError, AttributeError):
+        description = None
+    return f"HTTP {status}" + (f" ({description})" if isinstance(description, str) else "")
+
+
+class PollingRequest(AiohttpRequest):
+    """The HTTP client for getUpdates; see the module docstring."""
+
+    __slots__ = ("streak",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.streak = FailureStreak(
             logger,
             "polling Telegram for updates",
             first_delay=failure_streak.FIRST_DELAY,
             max_delay=failure_streak.MAX_DELAY,
         )
 
-    async def get_updates(
-        self,
-        callback: Callable[..., Coroutine[Any, Any, Result]],
-        args: Any,
-        kwargs: dict[str, Any],
-        data: dict[str, Any],
-    ) -> Result:
-        try:
-            result: Any = await callback(*args, **kwargs)
-        except (InvalidToken, RetryAfter) as exc:
-            if isinstance(exc, RetryAfter):
-                self.streak.failed(f"flood control ({exc})")
-            raise  # PTB stops on a bad token and waits out flood control itself
-        except TelegramError as exc:
-            reason = f"{type(exc).__name__}: {exc}"
-        else:
-            reason = malformed(result)
-            if reason is None:
-                self.streak.succeeded()
-                return without_poison(result)
-        delay = self.streak.failed(reason)
-        if data.get("timeout") != 0:  # not PTB's last call on the way out: wait here
-            await asyncio.sleep(delay)
-        return []
-
-
-class PollingRequest(AiohttpRequest):
-    """The HTTP client for getUpdates, with `PollingGuard` around every call."""
-
-    __slots__ = ("guard",)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.guard = PollingGuard()
-
-    async def post(
+    async def do_request(
         self,
         url: str,
+        method: str,
         request_data: RequestData | None = None,
         read_timeout: ODVInput[float] = DEFAULT_NONE,
         write_timeout: ODVInput[float] = DEFAULT_NONE,
         connect_timeout: ODVInput[float] = DEFAULT_NONE,
         pool_timeout: ODVInput[float] = DEFAULT_NONE,
-    ) -> Result:
-        timeouts = {
-            "read_timeout": read_timeout,
-            "write_timeout": write_timeout,
-            "connect_timeout": connect_timeout,
-            "pool_timeout": pool_timeout,
-        }
+    ) -> tuple[int, bytes]:
+        try:
+            status, body = await super().do_request(
+                url,
+                method,
+                request_data,
+                read_timeout,
+                write_timeout,
+                connect_timeout,
+                pool_timeout,
+            )
+        except NetworkError as exc:  # TimedOut included
+            return await self._failed(f"{type(exc).__name__}: {exc}", request_data)
+        if status in PASS_THROUGH:
+            return status, body
+        problem, body = (
+            _reply_problem(body) if status == 200 else (_error_status(status, body), body)
+        )
+        if problem is not None:
+            return await self._failed(problem, request_data)
+        self.streak.succeeded()
+        return status, body
+
+    async def _failed(self, problem: str, request_data: RequestData | None) -> tuple[int, bytes]:
+        """Count the failure, wait the backoff, and give PTB no updates to go on with."""
+        delay = self.streak.failed(problem)
         parameters = request_data.parameters if request_data is not None else {}
-        return await self.guard.get_updates(super().post, (url, request_data), timeouts, parameters)
+        if parameters.get("timeout") != 0:  # not PTB's last call on the way out: wait here
+            await asyncio.sleep(delay)
+        return 200, NO_UPDATES

@@ -119,3 +119,27 @@ async def test_a_poison_update_is_skipped_not_refetched_forever(
     ]
     assert len(skipped) == 1
     assert not any(r.levelno >= logging.CRITICAL for r in caplog.records)
+
+
+async def test_server_errors_back_off_quietly_and_recover(
+    fake: FakeTelegram,
+    tmp_path: Path,
+    sample_answerer: Answerer,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """502 pages and JSON 500s while polling: one line, no tracebacks, nothing lost."""
+    monkeypatch.setattr(failure_streak, "FIRST_DELAY", 0.02)
+    monkeypatch.setattr(failure_streak, "MAX_DELAY", 0.05)
+    async with bot_running(fake, tmp_path, sample_answerer):
+        caplog.clear()
+        fake.fail_next("getUpdates", 502, times=3)
+        fake.fail_next("getUpdates", 500, times=3)
+        fake.user_sends(ATTENDEE, "wifi password")
+        reply = await fake.wait_for_message(ATTENDEE, method="sendMessage")
+        assert "wi-fi" in reply["text"].lower()
+    records = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert not any(r.exc_info for r in records), records
+    lines = [r.getMessage() for r in records if r.name == "bot.polling"]
+    assert len(lines) == 2, lines
+    assert "HTTP 502" in lines[0] and "works again after 6 failures" in lines[1]
