@@ -177,11 +177,11 @@ def agenda_target(target: str | Path) -> Path:
     return path
 
 
-def _import(args: argparse.Namespace, target: Path, out: TextIO, err: TextIO) -> int:
+def _import(args: argparse.Namespace, output: str | Path, out: TextIO, err: TextIO) -> int:
     from bot.content.imports import ProgrammeImportError, import_programme, write_agenda
 
     source = Path(args.source)
-    target = agenda_target(target)
+    target = agenda_target(output)
     if target.is_dir():
         print(
             f"Import failed, nothing was written: {target} is a folder; "
@@ -265,7 +265,7 @@ def main(
             return operations.purge(settings, args.older_than, out, err)
         return operations.export_faq_candidates(settings, out, err)
     if command in {"import", "import-pretalx"}:
-        return _import(args, Path(args.output or settings.agenda_path), out, err)
+        return _import(args, args.output or settings.agenda_path, out, err)
     content = _load(settings, err)
     if content is None:
         return EXIT_CONTENT
