@@ -25,6 +25,7 @@ from telegram import (
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
     InputTextMessageContent,
+    LinkPreviewOptions,
 )
 from telegram.constants import ParseMode
 
@@ -48,6 +49,7 @@ QUOTE_LIMIT = 500  # attendee text quoted back in posts and answers
 UNANSWERED_PAGE = 5
 MAX_STAR_BUTTONS = 40  # Telegram allows 100 buttons; a day's programme fits
 
+PREVIEW = LinkPreviewOptions(is_disabled=False)
 _TAG = re.compile(r"<[^>]*>")
 _SPACES = re.compile(r"\s+")
 
@@ -624,7 +626,11 @@ def inline_article(result_id: str, title: str, html_body: str) -> InlineQueryRes
         id=_result_id(result_id),
         title=truncate(one_line(title), MAX_INLINE_TITLE) or "…",
         description=description or None,
-        input_message_content=InputTextMessageContent(body, parse_mode=ParseMode.HTML),
+        # Previews stay on here, exempt from the application's Defaults (none), as before
+        # them: a shared answer's map link keeps its preview in the conversation.
+        input_message_content=InputTextMessageContent(
+            body, parse_mode=ParseMode.HTML, link_preview_options=PREVIEW
+        ),
     )
 
 

@@ -28,7 +28,7 @@ async def cmd_agenda(update: Update, context: BotContext) -> None:
 
 async def _agenda_view(update: Update, context: BotContext, view: agenda.AgendaView) -> None:
     reply = render.agenda_view(context.state.content, view)
-    await respond(update, context, await with_stars(update, context, reply, view.sessions))
+    await respond(update, context, await with_stars(context, reply, view.sessions))
 
 
 async def cmd_now(update: Update, context: BotContext) -> None:
@@ -59,7 +59,7 @@ async def cmd_speaker(update: Update, context: BotContext) -> None:
         return
     sessions = [s for speaker in found for s in content.sessions_of(speaker)]
     reply = render.speakers(content, found, lang)
-    await respond(update, context, await with_stars(update, context, reply, sessions))
+    await respond(update, context, await with_stars(context, reply, sessions))
 
 
 async def cmd_venue(update: Update, context: BotContext) -> None:
@@ -76,7 +76,7 @@ async def on_menu(update: Update, context: BotContext) -> None:
         reply = render.with_calendar(render.agenda_days(content, lang), lang)
     elif choice in ("now", "next"):
         view = (agenda.now_view if choice == "now" else agenda.next_view)(content, st.now(), lang)
-        reply = await with_stars(update, context, render.agenda_view(content, view), view.sessions)
+        reply = await with_stars(context, render.agenda_view(content, view), view.sessions)
     elif choice == "venue":
         reply = render.venue(content, lang)
     else:
@@ -97,6 +97,6 @@ async def on_day(update: Update, context: BotContext) -> None:
         return
     await answer_query(query)
     reply = await with_stars(
-        update, context, render.day_agenda(st.content, day, lang), agenda.on_day(st.content, day)
+        context, render.day_agenda(st.content, day, lang), agenda.on_day(st.content, day)
     )
     await send(context.bot, query.message.chat.id, reply)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias, cast
 
-from telegram import CallbackQuery, Chat, Update
+from telegram import CallbackQuery, Chat, Update, User
 from telegram.constants import ChatType
 from telegram.ext import Application, CallbackContext, ExtBot
 
@@ -50,9 +50,19 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         return state_of(self.application)
 
     @property
+    def user(self) -> User | None:
+        """Who sent this update (pressed the button, asked the inline query...)."""
+        return self._update.effective_user if self._update is not None else None
+
+    @property
+    def in_private_chat(self) -> bool:
+        """Whether this update comes from a private chat with the bot."""
+        return self._update is not None and is_private(self._update.effective_chat)
+
+    @property
     def lang(self) -> str:
         """The language to answer this update in (the /lang choice wins over the client's)."""
-        user = self._update.effective_user if self._update is not None else None
+        user = self.user
         if user is None:
             return messages.DEFAULT_LANGUAGE
         return self.state.language_of(user.id, user.language_code)

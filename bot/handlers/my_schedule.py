@@ -76,7 +76,7 @@ async def cmd_mysessions(update: Update, context: BotContext) -> None:
     else:
         reminder = html_text("mysessions_reminder", lang, minutes=minutes)
     text = Safe(session_list(st.content, heading, sessions, HTML) + "\n\n" + reminder)
-    reply = await with_stars(update, context, rendered(text), sessions)
+    reply = await with_stars(context, rendered(text), sessions)
     await respond(update, context, render.with_calendar(reply, lang, "mine"))
 
 

@@ -110,7 +110,7 @@ async def ask(update: Update, context: BotContext, raw: str) -> None:
     if decision == "answer" and answered.answer_html:
         votes = render.with_votes(answered.answer_html, question_id, lang)
         key = best.target.key if best else None
-        await respond(update, context, await stars_for_key(update, context, votes, key))
+        await respond(update, context, await stars_for_key(context, votes, key))
     elif decision == "suggest":
         await respond(
             update, context, render.suggestions(answerer.content, reply, question_id, lang)
@@ -142,10 +142,10 @@ async def on_vote(update: Update, context: BotContext) -> None:
 
 
 async def _askers_question(
-    query: CallbackQuery, context: BotContext, question_id: int
+    query: CallbackQuery, context: BotContext, raw_id: str
 ) -> Question | None:
     """The question under a button only its asker may press; otherwise say why and None."""
-    question = await context.state.store.get_question(question_id)
+    question = await context.state.store.get_question(int(raw_id))
     if question is None:
         await answer_query(query, plain("cb.expired", context.lang))
         return None
@@ -158,12 +158,10 @@ async def _askers_question(
 async def on_pick(update: Update, context: BotContext) -> None:
     """A "Did you mean" button ("pick:<question id>:<key token>"): show that answer."""
     query, (_, raw_id, token) = pressed(update)
-    st = context.state
-    lang = context.lang
-    question_id = int(raw_id)
-    question = await _askers_question(query, context, question_id)
+    question = await _askers_question(query, context, raw_id)
     if question is None:
         return
+    st, lang, question_id = context.state, context.lang, question.id
     answerer = st.answerer
     key = key_for_token(answerer.content, token)
     reply = render.target_answer(answerer, key, question_id, lang) if key else None
@@ -173,18 +171,16 @@ async def on_pick(update: Update, context: BotContext) -> None:
         return
     await st.store.set_chosen(question_id, key)
     await answer_query(query)
-    await edit(query, context, await stars_for_key(update, context, reply, key))
+    await edit(query, context, await stars_for_key(context, reply, key))
 
 
 async def on_none_of_these(update: Update, context: BotContext) -> None:
     """ "None of these" ("none:<question id>"): the question goes to the organisers."""
     query, (_, raw_id) = pressed(update)
-    st = context.state
-    lang = context.lang
-    question_id = int(raw_id)
-    question = await _askers_question(query, context, question_id)
+    question = await _askers_question(query, context, raw_id)
     if question is None:
         return
+    st, lang, question_id = context.state, context.lang, question.id
     opened = await st.store.mark_unanswered(question_id)
     await answer_query(query, plain("cb.passed_on", lang))
     await edit(query, context, render.message("none_of_these", lang))

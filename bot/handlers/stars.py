@@ -11,16 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from telegram import Update
-
 from bot.content.models import Session
-from bot.handlers.context import BotContext, is_private
+from bot.handlers.context import BotContext
 from bot.render import Rendered, with_star_rows
 
 
-async def with_stars(
-    update: Update, context: BotContext, reply: Rendered, sessions: Sequence[Session]
-) -> Rendered:
+async def with_stars(context: BotContext, reply: Rendered, sessions: Sequence[Session]) -> Rendered:
     """The reply with ☆/⭐ buttons added under it for these sessions.
 
     In a private chat the buttons show the attendee's own stars; in a group everyone sees
@@ -28,16 +24,13 @@ async def with_stars(
     """
     if not sessions:
         return reply
-    user = update.effective_user
     starred: set[str] = set()
-    if user is not None and is_private(update.effective_chat):
-        starred = set(await context.state.store.starred_sessions(user.id))
+    if context.user is not None and context.in_private_chat:
+        starred = set(await context.state.store.starred_sessions(context.user.id))
     return with_star_rows(reply, sessions, starred, context.lang)
 
 
-async def stars_for_key(
-    update: Update, context: BotContext, reply: Rendered, key: str | None
-) -> Rendered:
+async def stars_for_key(context: BotContext, reply: Rendered, key: str | None) -> Rendered:
     """☆ buttons under an answer about a session or a speaker (their sessions)."""
     kind, _, ident = (key or "").partition(":")
     content = context.state.content
@@ -46,4 +39,4 @@ async def stars_for_key(
         sessions = [session]
     elif kind == "speaker" and (speaker := content.speaker(ident)) is not None:
         sessions = content.sessions_of(speaker)
-    return await with_stars(update, context, reply, sessions)
+    return await with_stars(context, reply, sessions)
