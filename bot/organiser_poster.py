@@ -62,6 +62,7 @@ class OrganiserPoster:
         self._queue: asyncio.Queue[Post] = asyncio.Queue()
         self._sent: deque[float] = deque()
         self._task: asyncio.Task[None] | None = None
+        self._holding = False  # a post taken from the queue, waiting for room in the window
 
     def start(self) -> None:
         if self._task is None:
@@ -72,7 +73,8 @@ class OrganiserPoster:
 
     @property
     def waiting(self) -> int:
-        return self._queue.qsize()
+        """Posts not yet sent: the queue and the one waiting for room in the window."""
+        return self._queue.qsize() + (1 if self._holding else 0)
 
     def delay(self, now: float) -> float:
         """Seconds until one more post fits in the window (0 if it fits now)."""
@@ -86,8 +88,10 @@ class OrganiserPoster:
         loop = asyncio.get_running_loop()
         while True:
             post = await self._queue.get()
+            self._holding = True
             while (wait := self.delay(loop.time())) > 0:
                 await asyncio.sleep(wait)
+            self._holding = False
             self._sent.append(loop.time())
             await self._post(post)
 

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from bot.answering import Answerer
-from bot.answering.recent import RecentAnswers
 from bot.app import RetryingLimiter, RetryPolicy
-from bot.organiser_poster import OrganiserPoster
 from bot.question_log import QuestionLog
 from bot.storage import NewQuestion, Store
 from bot.storage import questions as question_storage
-from tests.harness import NOW
 
 T0 = datetime(2027, 2, 16, 6, 30, tzinfo=UTC)
 
@@ -80,31 +76,6 @@ async def test_a_batch_larger_than_one_insert_is_one_transaction_in_order(tmp_pa
         with pytest.raises(sqlite3.IntegrityError):
             await store.record_questions(many)
         assert len(await store.export_questions()) == count + 1
-
-
-def test_answer_cache_is_exact_per_minute(sample_answerer: Answerer):
-    cache = RecentAnswers(size=2)
-    clock = sample_answerer.clock
-    clock.set(NOW)
-    first = cache.answer(sample_answerer, "what's on now", "en")
-    assert cache.answer(sample_answerer, "what's on now", "en") is first
-    assert (cache.hits, cache.misses) == (1, 1)
-    clock.set(NOW + timedelta(minutes=1))
-    later = cache.answer(sample_answerer, "what's on now", "en")
-    assert later is not first and cache.misses == 2
-    cache.answer(sample_answerer, "wifi", "en")
-    cache.answer(sample_answerer, "parking", "en")  # size 2: the oldest goes
-    assert len(cache._entries) == 2
-    clock.set(NOW)
-
-
-def test_organiser_posts_fit_telegrams_group_window():
-    poster = OrganiserPoster(send=None, remember=None, per_minute=3, window=60.0)  # type: ignore[arg-type]
-    for moment in (0.0, 1.0, 2.0):
-        assert poster.delay(moment) == 0.0
-        poster._sent.append(moment)
-    assert poster.delay(10.0) == pytest.approx(50.0)  # the 4th waits for the 1st to age out
-    assert poster.delay(60.5) == 0.0
 
 
 async def test_flood_pause_is_per_chat():
