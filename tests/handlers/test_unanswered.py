@@ -239,20 +239,31 @@ async def test_organiser_commands_refused_for_attendees(harness: Harness):
     assert len(await h.store.export_questions("open")) == 1
 
 
-async def test_reload_keeps_old_content_on_problems(
-    fake: FakeTelegram, tmp_path: Path, sample_answerer: Answerer
-):
+def copied_content(tmp_path: Path) -> Path:
+    """The sample agenda and FAQ copied where a test may break them before a /reload."""
     content_dir = tmp_path / "content"
     shutil.copytree(ROOT / "faq", content_dir / "faq")
     shutil.copy(ROOT / "agenda.yaml", content_dir / "agenda.yaml")
-    faq = content_dir / "faq" / "venue.yaml"
-    async with bot_running(
+    return content_dir
+
+
+def running_on(fake: FakeTelegram, tmp_path: Path, answerer: Answerer, content_dir: Path):
+    """The bot serving `answerer`, reloading from `content_dir`."""
+    return bot_running(
         fake,
         tmp_path,
-        sample_answerer,
+        answerer,
         agenda_path=content_dir / "agenda.yaml",
         faq_dir=content_dir / "faq",
-    ) as h:
+    )
+
+
+async def test_reload_keeps_old_content_on_problems(
+    fake: FakeTelegram, tmp_path: Path, sample_answerer: Answerer
+):
+    content_dir = copied_content(tmp_path)
+    faq = content_dir / "faq" / "venue.yaml"
+    async with running_on(fake, tmp_path, sample_answerer, content_dir) as h:
         original = h.state.answerer
         faq.write_text(
             faq.read_text() + "\n  - id: [unclosed\n    question: <b>&\n", encoding="utf-8"
@@ -285,9 +296,7 @@ async def test_reload_keeps_old_content_on_problems(
 async def test_reload_problems_are_split_when_long(
     fake: FakeTelegram, tmp_path: Path, sample_answerer: Answerer
 ):
-    content_dir = tmp_path / "content"
-    shutil.copytree(ROOT / "faq", content_dir / "faq")
-    shutil.copy(ROOT / "agenda.yaml", content_dir / "agenda.yaml")
+    content_dir = copied_content(tmp_path)
     lines = ["entries:"]
     for index in range(120):
         lines += [
@@ -296,13 +305,7 @@ async def test_reload_problems_are_split_when_long(
             '    answer: ""',
         ]
     (content_dir / "faq" / "broken.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    async with bot_running(
-        fake,
-        tmp_path,
-        sample_answerer,
-        agenda_path=content_dir / "agenda.yaml",
-        faq_dir=content_dir / "faq",
-    ) as h:
+    async with running_on(fake, tmp_path, sample_answerer, content_dir) as h:
         after = fake.mark()
         fake.user_sends(ORGANISER, "/reload")
         first = await fake.wait_for_message(ORGANISER, after=after)
