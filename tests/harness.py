@@ -210,6 +210,16 @@ def small_answerer(
 
 
 @pytest_asyncio.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    """A fresh database file for tests of the engine without the bot."""
+    opened = await Store.open(tmp_path / "bot.sqlite3")
+    try:
+        yield opened
+    finally:
+        await opened.close()
+
+
+@pytest_asyncio.fixture
 async def fake() -> AsyncIterator[FakeTelegram]:
     async with FakeTelegram() as server:
         yield server

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -55,15 +54,6 @@ class FakeSend:
 
     def calls_to(self, chat_id: int) -> list[float]:
         return [t for c, t in self.calls if c == chat_id]
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    s = await Store.open(tmp_path / "bot.sqlite3")
-    try:
-        yield s
-    finally:
-        await s.close()
 
 
 async def add_users(store: Store, ids: range | list[int]) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -85,15 +85,6 @@ class Moment:
 
     def __call__(self) -> datetime:
         return self.value
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    s = await Store.open(tmp_path / "bot.sqlite3")
-    try:
-        yield s
-    finally:
-        await s.close()
 
 
 def service(store: Store, content: Content, now: Moment, send: Recorder) -> ReminderService:
