@@ -9,6 +9,8 @@
 2. CLINC150 from ../shared/data/clinc150: the first K=5 training utterances of each intent
    are one FAQ entry; the validation split is the attendees' questions.
 3. Speed: questions per second on one core and index build time with 1,000 entries.
+4. Programme topics (bench/programme_topics.py): topic questions about an imported
+   programme, with and without its subtitles and descriptions indexed.
 
 The naive baseline is `rapidfuzz.process.extractOne(question, phrasings, scorer=WRatio)`
 answering when the score reaches a threshold; its threshold is the best one on the
@@ -89,7 +91,9 @@ def evaluate(items: Sequence[Labelled], system: Callable[[str], Outcome]) -> Sco
         if item.expected:
             if decision == "answer":
                 clock_answer = "agenda:time" in suggested and "agenda:time" in item.expected
-                if answered in item.expected or clock_answer:
+                listed = suggested[1:] if suggested[:1] == ("agenda:topics",) else ()
+                topic_answer = bool(listed) and set(listed) <= item.expected
+                if answered in item.expected or clock_answer or topic_answer:
                     right += 1
                 else:
                     wrong += 1
@@ -150,6 +154,10 @@ def matcher_system(answerer_or_matcher: Answerer | Matcher) -> Callable[[str], O
     def run(question: str) -> Outcome:
         if isinstance(answerer_or_matcher, Answerer):
             reply = answerer_or_matcher.ask(question)
+            if reply.source == "topics" and reply.agenda_view is not None:
+                # A list of sessions on a topic: right only when every one listed fits.
+                listed = tuple(f"session:{s.id}" for s in reply.agenda_view.sessions)
+                return "answer", None, ("agenda:topics", *listed)
             if reply.source != "matcher":
                 # Answered from the clock: right for a time question ("what's on now"), or
                 # for a room/time question when it names the expected session.
@@ -351,6 +359,9 @@ def main() -> None:
             speed()
     else:
         print(f"\n2./3. skipped: {CLINC} not found")
+    from programme_topics import run as programme_topics  # bench/ is on sys.path
+
+    programme_topics(show_test=True)
 
 
 if __name__ == "__main__":

@@ -84,6 +84,16 @@ _OPENING_CLOSING = {"opening": _FIRST, "closing": _LAST}
 # "who gives / presents / moderates the first keynote"
 _WHO_WORDS = frozenset({"who", "speak", "give", "deliv", "present", "host", "lead", "moder"})
 _DAY_TERMS = {"today", "tomorrow", "day1", "day2", "day3"}
+# "talks about ransomware", "any sessions on fraud": asked in the plural, or with "any" or
+# "which", a topic question gets every session that fits, not a guess at one of them.
+_PLURAL_PROGRAMME = frozenset(
+    {"talks", "sessions", "workshops", "panels", "lectures", "presentations", "keynotes"}
+)
+_PROGRAMME = _PLURAL_PROGRAMME | {"talk", "session", "workshop", "panel", "lecture"}
+_WHICH_ANY = frozenset({"any", "anything", "which", "all", "kaunse", "konse", "konsi"})
+TOPIC_LIST_WINDOW = 0.12  # sessions this close to the best one fit as well as it does
+TOPIC_LIST_FLOOR = 0.35
+TOPIC_LIST_MAX = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,8 +116,9 @@ class Reply:
     suggestions: tuple[Candidate, ...] = ()
     agenda_view: agenda.AgendaView | None = None
     # "matcher" for FAQ/agenda matching; "clock" for now/next/day questions and "slots"
-    # for room/time questions, whose answers depend on the conference clock.
-    source: Literal["matcher", "clock", "slots"] = "matcher"
+    # for room/time questions, whose answers depend on the conference clock; "topics" for
+    # the sessions that fit a topic ("talks about ransomware").
+    source: Literal["matcher", "clock", "slots", "topics"] = "matcher"
     language: str = DEFAULT_LANGUAGE  # of the agenda view's heading and note
 
     @property
@@ -184,6 +195,9 @@ class Answerer:
         )
         if special is not None:
             return replace(special, language=language)
+        topic_list = self._topic_list(reading.question, language)
+        if topic_list is not None:
+            return topic_list
         result: MatchResult = self.matcher.match(reading.question)
         return Reply(
             reading.question,
@@ -191,6 +205,34 @@ class Answerer:
             result.candidates,
             result.suggestions,
             language=language,
+        )
+
+    def _topic_list(self, question: str, language: str) -> Reply | None:
+        """ "talks about ransomware": the sessions that fit, when more than one does.
+
+        The programme word only says "sessions"; the topic is the rest, so the rest is
+        scored again on its own ("any sessions on fraud" is not the FAQ entry "What
+        language are the sessions in?").
+        """
+        words = fold(question).split()
+        said = set(words)
+        if not (said & _PLURAL_PROGRAMME or (said & _WHICH_ANY and said & _PROGRAMME)):
+            return None
+        topic = " ".join(w for w in words if w not in _PROGRAMME)
+        rescored = self.matcher.score(topic) if topic else []
+        sessions = [c for c in rescored if c.target.kind == "session"]
+        if len(sessions) < 2 or rescored[0] is not sessions[0]:
+            return None  # an FAQ entry or a speaker fits the topic better
+        best = sessions[0].score
+        floor = max(TOPIC_LIST_FLOOR, best - TOPIC_LIST_WINDOW)
+        fitting = [c for c in sessions if c.score >= floor][:TOPIC_LIST_MAX]
+        if len(fitting) < 2:
+            return None
+        found = [self.content.session(c.target.id) for c in fitting]
+        listed = tuple(sorted((s for s in found if s is not None), key=lambda s: s.start))
+        view = agenda.AgendaView(plain("text.topic_sessions", language), listed)
+        return Reply(
+            question, "answer", tuple(fitting), (), view, source="topics", language=language
         )
 
     def _slot_question(self, reading: Reading, language: str) -> Reply | None:

@@ -32,6 +32,9 @@ CONSENSUS_FLOOR = 0.5
 # you" from "what can you do", but they never outweigh one content word.
 FILLER_WEIGHT = 0.35
 _HAS_VOWEL = re.compile(r"[aeiou]")
+# Fields at least this heavy (title, facets, people, rooms) ground a match; lighter ones
+# (day words) only place it.
+GROUNDING_WEIGHT = 0.6
 
 
 def _drop_vowels(word: str) -> str:
@@ -56,6 +59,9 @@ class Field:
     text: str
     weight: float = 1.0
     phrasing: bool = False  # a complete way of asking for this entry
+    # Background about the entry (a talk's description, a speaker's biography): a match
+    # resting only on such fields may suggest the entry, but answers only when strong.
+    supporting: bool = False
 
 
 @dataclass(slots=True)
@@ -66,6 +72,10 @@ class Document:
     # True when the phrasings are rewordings of one question (an FAQ entry), so a word
     # most of them share is central; False when they are facets (a session's title, room).
     rephrasings: bool = True
+    # People's names in this entry, and the everyday words among them ("Rain", "York"):
+    # such a word alone points here only when the question is about a person.
+    names: tuple[str, ...] = ()
+    guarded: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -82,6 +92,10 @@ class IndexedDocument:
     term_weight: dict[str, float] = field(default_factory=dict)
     phrasings: list[_Phrasing] = field(default_factory=list)
     phrasing_texts: list[str] = field(default_factory=list)
+    supporting_only: frozenset[str] = frozenset()  # terms found only in supporting fields
+    grounding: frozenset[str] = frozenset()  # terms of its main fields (title, room, people)
+    names: tuple[frozenset[str], ...] = ()  # the terms of each person's name
+    guarded: frozenset[str] = frozenset()  # everyday-word name terms found nowhere else
 
 
 class Index:
@@ -103,6 +117,13 @@ class Index:
         for doc in documents:
             indexed = IndexedDocument(doc.target, doc.related)
             phrasing_terms: list[list[str]] = []
+            main_terms: set[str] = set()
+            weak_terms: set[str] = set()  # day words: they place a session, not name it
+            supporting_terms: set[str] = set()
+            # Every word of a name counts, filler too: "Will" is a stop word and a first name.
+            name_terms = [frozenset(t for t, _ in analyzer.analyse(n)) for n in doc.names]
+            all_name_terms = set().union(*name_terms)
+            elsewhere: set[str] = set()
             for fld in doc.fields:
                 if fld.phrasing:
                     self._surface_texts.append(fld.text)
@@ -112,8 +133,22 @@ class Index:
                 for term in terms:
                     if indexed.term_weight.get(term, 0.0) < fld.weight:
                         indexed.term_weight[term] = fld.weight
+                if fld.supporting:
+                    supporting_terms.update(terms)
+                elif fld.weight >= GROUNDING_WEIGHT:
+                    main_terms.update(terms)
+                else:
+                    weak_terms.update(terms)
+                if fld.text not in doc.names and not fld.supporting:
+                    elsewhere.update(terms)  # a biography repeating the name does not count
                 if fld.phrasing and terms:
                     phrasing_terms.append(terms)
+            indexed.names = tuple(name_terms)
+            guarded = {t for word in doc.guarded for t, _ in analyzer.analyse(word)}
+            # "Rain" in the title of Lea Rain's talk on rain sensors is the talk's own word.
+            indexed.guarded = frozenset((guarded & all_name_terms) - elsewhere)
+            indexed.supporting_only = frozenset(supporting_terms - main_terms - weak_terms)
+            indexed.grounding = frozenset(main_terms)
             analysed.append((indexed, phrasing_terms if doc.rephrasings else []))
             facets.append(phrasing_terms)
             self.documents.append(indexed)
@@ -139,6 +174,11 @@ class Index:
                     floor = 0.0 if term in self.filler else CONSENSUS_FLOOR
                     merged[term] *= floor + (1.0 - floor) * c / n
             indexed.term_weight = merged
+            alias = self.aliases.get
+            indexed.supporting_only = frozenset(alias(t, t) for t in indexed.supporting_only)
+            indexed.grounding = frozenset(alias(t, t) for t in indexed.grounding)
+            indexed.guarded = frozenset(alias(t, t) for t in indexed.guarded)
+            indexed.names = tuple(frozenset(alias(t, t) for t in n) for n in indexed.names)
             for term in merged:
                 document_frequency[term] += 1
             for terms in all_phrasings:
@@ -190,6 +230,11 @@ class Index:
         self.related: dict[str, frozenset[str]] = {
             d.target.key: d.related | {d.target.key} for d in self.documents
         }
+        # term → documents where it is an everyday word in a person's name (see Document).
+        self.guarded: dict[str, set[int]] = defaultdict(set)
+        for number, indexed in enumerate(self.documents):
+            for term in indexed.guarded:
+                self.guarded[term].add(number)
 
     def _repair_urdu(self, term: str) -> str | None:
         """An Urdu word: a near spelling in Urdu, else an English loanword by its sound."""

@@ -1312,3 +1312,15 @@ def british_spelling(word: str) -> str:
     if found is not None:
         return found
     return _AMERICAN_ENDING.sub(lambda m: ("is" if m[1] == "iz" else "ys") + m[2], word)
+
+
+# Words that make a question about a person, so that a speaker whose name is an everyday
+# word ("Rain", "York", "Will") may be meant: "who is", "talk by", "speaker", "kaun".
+PERSON_CUES: frozenset[str] = frozenset(
+    _words("""
+who whos whom speaker speakers speak speaks speaking spoke presenter presenters presents
+presenting presented by bio biography profile person mr mrs ms miss dr prof professor sahab
+sahib sahiba kaun kon koun bolenge bolega bolegi bolain bolein bolay boltay بولیں بولیں گے
+کون مقرر
+""")
+)

@@ -25,11 +25,24 @@ from rapidfuzz import fuzz, process
 
 from bot.matching.analyzer import Analyzer
 from bot.matching.index import Document, Index, IndexedDocument, Target
+from bot.matching.lexicon import PERSON_CUES
+from bot.matching.normalize import fold
 
 Decision = Literal["answer", "suggest", "none"]
 LONG_QUESTION_TERMS = 6
 MIN_SENTENCE_TERMS = 3  # "Thank you so much." is not a question of its own
 _SENTENCE_END = re.compile(r"[.!?؟۔\n]+")
+
+
+_PERSON_CUES = frozenset(fold(word) for word in PERSON_CUES)
+
+
+def asks_about_person(question: str, name_terms: set[str]) -> bool:
+    """ "who is", "talk by", "speaker", or a possessive on a name ("Rain's talk")."""
+    if set(fold(question).split()) & _PERSON_CUES:
+        return True
+    possessives = re.findall(r"(\w+)['’]s\b", question.lower())
+    return any(word in name_terms or word.rstrip("s") in name_terms for word in possessives)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,12 +65,19 @@ class MatchSettings:
     question_weight: float = 0.7  # exponent share of question vs entry coverage
     char_weight: float = 0.2
     candidates_considered: int = 8
+    # A match resting only on a description or biography answers only when this strong
+    # and this far ahead; otherwise it is offered as a suggestion.
+    support_answer_threshold: float = 0.6
+    support_answer_margin: float = 0.2
+    support_cover: float = 0.3  # how much of entry coverage a description's share stands for
 
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
     target: Target
     score: float
+    # True when only the entry's background text (description, biography) matched.
+    rests_on_support: bool = False
 
     def as_dict(self) -> dict[str, object]:
         t = self.target
@@ -139,7 +159,8 @@ class Matcher:
         total = sum(weight for _, weight, _ in terms)
         if not terms or total <= 0:
             return []
-        accumulated = self._accumulate(terms)
+        blocked = self._blocked(question, {t for t, _, known in terms if known})
+        accumulated = self._accumulate(terms, blocked)
         if not accumulated:
             return []
         shortlist = heapq.nlargest(
@@ -161,19 +182,56 @@ class Matcher:
             for entries in by_kind.values():
                 shortlist.extend(heapq.nlargest(per_kind, entries, key=itemgetter(1)))
         query_terms = {t: w for t, w, known in terms if known}
+        filler = self.index.filler
         results: list[Candidate] = []
         for number, mass in shortlist:
             document = self.index.documents[number]
+            asked = query_terms
+            if blocked:
+                asked = {t: w for t, w in query_terms.items() if number not in blocked.get(t, ())}
             question_cover = mass / total
-            entry_cover, similarity = self._best_phrasing(document, query_terms, text)
+            entry_cover, similarity = self._best_phrasing(document, asked, text)
+            matched = {t for t in asked if t in document.term_weight and t not in filler}
+            supported = matched & document.supporting_only
+            on_support = bool(supported) and not (matched & document.grounding)
+            if on_support:
+                # A description is no phrasing to cover, but the share of the question it
+                # explains says as much about the entry as covering a title would. (Such a
+                # match answers only when strong and unambiguous: see decide.)
+                share = sum(asked[t] for t in supported) / total
+                entry_cover = min(1.0, entry_cover + settings.support_cover * share)
             alpha = settings.question_weight
             lexical = (question_cover**alpha) * (entry_cover ** (1.0 - alpha))
             fused = (1.0 - settings.char_weight) * lexical + settings.char_weight * similarity
-            results.append(Candidate(document.target, min(1.0, fused)))
+            results.append(Candidate(document.target, min(1.0, fused), on_support))
         results.sort(key=lambda c: (-c.score, c.target.key))
         return results
 
-    def _accumulate(self, terms: list[tuple[str, float, bool]]) -> dict[int, float]:
+    def _blocked(self, question: str, asked: set[str]) -> dict[str, set[int]]:
+        """Name words that must not reach their people's entries for this question.
+
+        "will it rain" is not about Lea Rain, nor "new york time" about Jillian C. York:
+        an everyday word in a name counts only when the question is about a person
+        ("who is", "talk by", "speaker", "Rain's talk") or names the person in full.
+        """
+        index = self.index
+        hits = asked & index.guarded.keys()
+        if not hits or asks_about_person(question, hits):
+            return {}
+        blocked: dict[str, set[int]] = {}
+        for term in hits:
+            for number in index.guarded[term]:
+                names = index.documents[number].names
+                if any(len(name & asked) >= min(2, len(name)) for name in names):
+                    continue  # "Lea Rain", "Jillian York": the person, by name
+                blocked.setdefault(term, set()).add(number)
+        return blocked
+
+    def _accumulate(
+        self,
+        terms: list[tuple[str, float, bool]],
+        blocked: dict[str, set[int]] | None = None,
+    ) -> dict[int, float]:
         """IDF-weighted term mass each entry explains.
 
         Content words walk their (short) postings. Common filler words are added from
@@ -188,12 +246,18 @@ class Matcher:
         for term, _, known in terms:
             if not known:
                 continue
+            skip = blocked.get(term, ()) if blocked else ()
             vector = index.dense.get(term)
             if vector is not None:
+                if skip:
+                    vector = list(vector)
+                    for number in skip:
+                        vector[number] = 0.0
                 vectors.append(vector)
                 continue
             for number, contribution in index.postings[term]:
-                accumulated[number] = get(number, 0.0) + contribution
+                if number not in skip:
+                    accumulated[number] = get(number, 0.0) + contribution
         if not vectors:
             return accumulated
         filler = vectors[0]
@@ -253,6 +317,13 @@ class Matcher:
         confident = best.score >= settings.answer_threshold and lead >= settings.answer_margin
         # A lower score still answers when nothing else comes close ("stdnt discount??").
         clear_winner = best.score >= settings.clear_threshold and lead >= settings.clear_margin
+        if best.rests_on_support:
+            # Only the description matched: strong and unambiguous, or a suggestion.
+            confident = (
+                best.score >= settings.support_answer_threshold
+                and lead >= settings.support_answer_margin
+            )
+            clear_winner = False
         if confident or clear_winner:
             return MatchResult(question, "answer", tuple(candidates[:5]))
         floor = max(settings.suggestion_floor, best.score - settings.suggest_window)
