@@ -147,3 +147,32 @@ def test_the_organiser_poster_and_state_are_core():
     """Like the broadcast engine, the organisers'-chat poster is given a send callable."""
     for name in ("organiser_poster.py", "state.py", "announcement_text.py"):
         assert not imports_telegram(BOT / name), name
+
+
+# Content (loading, checking, importing programmes) is the base of the core: matching,
+# answering and a schedule-sync loop build on it, never the other way round, so an import
+# can run in a script or a sync task without the rest of the bot. (bot.slugs is a plain
+# text helper shared with exports.)
+def bot_modules_imported(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module == "bot":
+            found.update(f"bot.{alias.name}" for alias in node.names)  # from bot import x
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+    return {name for name in found if name == "bot" or name.startswith("bot.")}
+
+
+def test_content_imports_only_content():
+    offenders = {
+        str(path.relative_to(BOT)): sorted(
+            name
+            for name in bot_modules_imported(path)
+            if not name.startswith("bot.content") and name != "bot.slugs"
+        )
+        for path in sorted((BOT / "content").rglob("*.py"))
+    }
+    assert {file: names for file, names in offenders.items() if names} == {}
