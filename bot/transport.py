@@ -19,20 +19,28 @@ Kept from `HTTPXRequest`, so PTB and `RetryingLimiter` see what they expect:
 - multipart uploads for files;
 - no redirects followed (a 3xx reaches PTB as an error, as with httpx).
 The token is part of every request URL; it is cut out of error messages built here.
+
+Outages (issue 15): every answer that is not one (a 5xx, a body that is not JSON, a dropped
+or stalled connection) is reported to a `bot.health.LinkWatch`, which logs the outage once
+instead of once per request, and every real answer tells it the API is back. PTB's own JSON
+parser logs a traceback with the whole body for each garbled answer; ours raises quietly.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import urllib.request
-from typing import Final
+from typing import Any, Final
 from urllib.parse import urlsplit
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
-from telegram.error import NetworkError, TimedOut
+from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+from bot.health import LinkWatch
 
 DEFAULT_TIMEOUT: Final = 5.0
 DEFAULT_POOL_TIMEOUT: Final = 1.0
@@ -51,6 +59,7 @@ class AiohttpRequest(BaseRequest):
         "_proxies",
         "_session",
         "_timeouts",
+        "_watch",
     )
 
     def __init__(
@@ -60,6 +69,7 @@ class AiohttpRequest(BaseRequest):
         write_timeout: float | None = DEFAULT_TIMEOUT,
         connect_timeout: float | None = DEFAULT_TIMEOUT,
         pool_timeout: float | None = DEFAULT_POOL_TIMEOUT,
+        watch: LinkWatch | None = None,
     ) -> None:
         if connection_pool_size < 1:
             raise ValueError("connection_pool_size must be at least 1")
@@ -71,6 +81,7 @@ class AiohttpRequest(BaseRequest):
         self._timeouts: dict[tuple[float | None, ...], aiohttp.ClientTimeout] = {}
         self._env_proxies: dict[str, str] = {}
         self._proxies: dict[tuple[str, str], str | None] = {}  # by (scheme, host:port)
+        self._watch = watch
 
     @property
     def read_timeout(self) -> float | None:
@@ -126,13 +137,49 @@ class AiohttpRequest(BaseRequest):
                 proxy=self._proxy(url),
                 allow_redirects=False,  # as httpx: a redirect is an error, not a new target
             ) as response:
-                return response.status, await response.read()
+                status, body = response.status, await response.read()
         except TimeoutError as err:  # aiohttp's timeouts are TimeoutError subclasses
+            self._failed(url, "no answer in time")
             raise TimedOut(_without(url, f"Timed out: {err}")) from None
         except aiohttp.ClientError as err:
+            self._failed(url, f"{type(err).__name__}")
             raise NetworkError(_without(url, f"aiohttp.{type(err).__name__}: {err}")) from None
         finally:
             pool.release()
+        if self._watch is not None:
+            self._judge(url, status, body)
+        return status, body
+
+    def _judge(self, url: str, status: int, body: bytes) -> None:
+        """Tell the watch whether this was an answer from Telegram or an outage's noise.
+
+        A 4xx is Telegram answering (the request was wrong, not the API down). A 2xx is only
+        an answer if its body is JSON: a proxy or a failing front end can say 200 with
+        anything. Parsing it here as well costs microseconds for a reply's few hundred bytes.
+        """
+        assert self._watch is not None
+        if status >= 500:
+            self._failed(url, f"HTTP {status}")
+        elif 200 <= status < 300 and not _is_json(body):
+            self._failed(url, f"HTTP {status} with a body that is not JSON")
+        else:
+            self._watch.answered()
+
+    def _failed(self, url: str, reason: str) -> None:
+        if self._watch is not None:
+            self._watch.failed(f"{url.rsplit('/', 1)[-1]}: {reason}")
+
+    @staticmethod
+    def parse_json_payload(payload: bytes) -> dict[str, Any]:
+        """PTB's parser, without its traceback-and-whole-body log line per garbled answer
+        (the outage is logged once by the watch); the error names the first bytes only."""
+        try:
+            parsed = json.loads(payload.decode("utf-8", "replace"))
+        except ValueError as exc:
+            raise TelegramError(f"Invalid server response: {payload[:80]!r}") from exc
+        if not isinstance(parsed, dict):
+            raise TelegramError(f"Invalid server response: {payload[:80]!r}")
+        return parsed
 
     @staticmethod
     async def _acquire(pool: asyncio.Semaphore, wait: float | None) -> None:
@@ -176,6 +223,14 @@ class AiohttpRequest(BaseRequest):
             if len(self._timeouts) < 64:
                 self._timeouts[key] = timeout
         return timeout
+
+
+def _is_json(body: bytes) -> bool:
+    try:
+        json.loads(body)
+    except ValueError:
+        return False
+    return True
 
 
 def _body(

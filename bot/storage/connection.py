@@ -23,23 +23,31 @@ Design choices, and why:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
+import logging
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
 
 import aiosqlite
 
 from bot.storage import schema
+from bot.storage.errors import StorageUnavailable, from_sqlite
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
+logger = logging.getLogger(__name__)
+
 BUSY_TIMEOUT_MS = 5000
+# "SQLite format 3\0" and the page size: what never changes in a healthy database file.
+_HEADER_BYTES = 18
 R = TypeVar("R", bound="DataclassInstance")
 
 
@@ -78,6 +86,57 @@ def from_row(cls: type[R], row: sqlite3.Row) -> R:
     return cls(**values)
 
 
+class StorageObserver(Protocol):
+    """Told about storage faults and the first good write after them (bot.health)."""
+
+    def storage_failed(self, error: StorageUnavailable) -> None: ...
+
+    def storage_recovered(self) -> None: ...
+
+
+class _Guard:
+    """The connection's lock, which also turns SQLite's storage faults into
+    `StorageUnavailable` for everything run while it is held.
+
+    Every use of the connection holds this lock (it is what keeps one task's statements out
+    of another's transaction), so translating here covers every aggregate's SQL, including
+    the few methods that use the connection directly, without a wrapper in each of them.
+    """
+
+    __slots__ = ("_database", "_lock")
+
+    def __init__(self, database: Database) -> None:
+        self._lock = asyncio.Lock()
+        self._database = database
+
+    async def __aenter__(self) -> None:
+        await self._lock.acquire()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._lock.release()
+        if isinstance(exc, StorageUnavailable):
+            self._database._failed(exc)
+        elif isinstance(exc, sqlite3.Error):
+            fault = from_sqlite(exc)
+            if fault is not None:
+                self._database._failed(fault)
+                raise fault from exc
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """The file's (device, inode): what the open connection is writing to."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
+
+
 def _newer_than_code(version: int) -> RuntimeError:
     return RuntimeError(
         f"database schema version {version} is newer than this code ({len(schema.MIGRATIONS)})"
@@ -91,8 +150,17 @@ class Database:
     def __init__(self, db: aiosqlite.Connection) -> None:
         """Wrap an open connection; use `open`, which also configures and migrates."""
         self._db = db
-        self._lock = asyncio.Lock()
+        self._lock = _Guard(self)
         self._closed = False
+        # Set by `open`: where the file is and which file it was, to notice it deleted or
+        # replaced under the bot (SQLite would go on writing into the unlinked file, and
+        # everything written from then on would vanish when the bot stops).
+        self._path: Path | None = None
+        self._identity: tuple[int, int] | None = None
+        self.observer: StorageObserver | None = None
+        self._failing = False
+        self._header = b""  # the file's first bytes: SQLite's magic and the page size
+        self._broken: StorageUnavailable | None = None
 
     @classmethod
     async def open(cls, path: str | Path) -> Self:
@@ -114,9 +182,20 @@ class Database:
             await db.execute("PRAGMA foreign_keys = ON")
             store = cls(db)
             await store._migrate()
+        except sqlite3.Error as exc:
+            await db.close()
+            fault = exc if isinstance(exc, StorageUnavailable) else from_sqlite(exc)
+            if fault is None or fault is exc:
+                raise
+            raise fault from exc
         except BaseException:
             await db.close()
             raise
+        store._identity = _identity(path)
+        if store._identity is not None:  # a file, not one of SQLite's special names
+            store._path = path
+            with open(path, "rb") as file:
+                store._header = file.read(_HEADER_BYTES)
         return store
 
     @classmethod
@@ -179,8 +258,10 @@ class Database:
         and COMMIT round trips to the database thread on the hot path (recording questions).
         """
         async with self._lock:
+            await self._check_file()
             if one_statement:
                 yield self._db
+                self._wrote()
                 return
             try:
                 # BEGIN inside the try: if the task is cancelled while BEGIN is queued, the
@@ -192,6 +273,99 @@ class Database:
                 # rollback() is a no-op when no transaction is open (e.g. BEGIN failed).
                 await self._db.rollback()
                 raise
+            self._wrote()
+
+    # -- faults -------------------------------------------------------------------------
+
+    async def _check_file(self) -> None:
+        """Refuse to write to a file that is no longer the bot's database. Called with the lock.
+
+        SQLite does not notice either case below: the connection goes on writing into a
+        deleted file (gone when the bot stops), or into its page cache and WAL over a file
+        whose header was overwritten (unreadable at the next start). Every question
+        acknowledged meanwhile would be lost. A stat and a 100-byte read per write
+        transaction, microseconds next to a commit, are what it costs to notice.
+
+        The first time the file is found deleted or replaced, everything the open
+        connection still holds is copied next to where it was (`_rescue`). The fault is then
+        kept: only a restart (after the file is put right) makes the store write again.
+        """
+        if self._broken is not None:
+            raise StorageUnavailable(self._broken.problem, self._broken.detail)
+        fault = self._file_fault()
+        if fault is None:
+            return
+        if fault.problem == "gone":
+            assert self._path is not None
+            rescued = await self._rescue(self._path)
+            if rescued:
+                fault = StorageUnavailable(
+                    "gone", f"{fault.detail}; everything stored until then is saved in {rescued}"
+                )
+        self._broken = fault
+        raise StorageUnavailable(fault.problem, fault.detail)
+
+    def _file_fault(self) -> StorageUnavailable | None:
+        if self._path is None or self._identity is None:
+            return None
+        now = _identity(self._path)
+        if now != self._identity:
+            what = "deleted" if now is None else "replaced by another file"
+            return StorageUnavailable("gone", f"{self._path} was {what} while the bot had it open")
+        try:
+            with open(self._path, "rb") as file:
+                header = file.read(len(self._header))
+        except OSError as exc:
+            return StorageUnavailable("unwritable", f"{self._path} cannot be read: {exc}")
+        if header != self._header:
+            return StorageUnavailable(
+                "damaged", f"{self._path} was overwritten: its header is not SQLite's any more"
+            )
+        return None
+
+    async def check_file(self) -> None:
+        """Raise `StorageUnavailable` if the file was deleted, replaced or overwritten.
+
+        Writes check this themselves; the bot also calls it now and then, so a fault is
+        noticed (and the organisers told) in a quiet hour too.
+        """
+        async with self._lock:
+            await self._check_file()
+
+    async def _rescue(self, path: Path) -> str:
+        """Copy the still-open (deleted or replaced) database next to its old path.
+
+        The connection keeps the unlinked file alive until it closes, so SQLite's backup can
+        still read all of it. Returns the copy's path, or "" if it could not be written.
+        """
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        target = path.with_name(f"{path.name}.rescued-{stamp}")
+        try:
+            async with aiosqlite.connect(target) as copy:
+                await self._db.backup(copy)
+        except (OSError, sqlite3.Error) as exc:
+            logger.error("could not save a copy of the deleted database to %s: %s", target, exc)
+            with contextlib.suppress(OSError):
+                target.unlink()
+            return ""
+        return str(target)
+
+    def _failed(self, fault: StorageUnavailable) -> None:
+        self._failing = True
+        if self.observer is not None:
+            self.observer.storage_failed(fault)
+
+    def _wrote(self) -> None:
+        """A write committed: if writes were failing, the fault is over."""
+        if self._failing:
+            self._failing = False
+            if self.observer is not None:
+                self.observer.storage_recovered()
+
+    @property
+    def path(self) -> Path | None:
+        """The database file this store opened (None for a store built around a connection)."""
+        return self._path
 
     @asynccontextmanager
     async def _read(self) -> AsyncIterator[aiosqlite.Connection]:
