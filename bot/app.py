@@ -16,6 +16,13 @@ Robustness choices, and why:
   queue; the store serialises its own access.
 - The token is in every request URL, and httpx logs URLs: its loggers are kept at WARNING
   and every log record passes a redaction step, so the token never reaches a log.
+- Outages are survived, not logged per request (bot.health): while the Bot API is down,
+  requests that must reach Telegram wait for it (up to `RetryPolicy.outage_patience`)
+  instead of giving up after a few tries, and questions asked meanwhile wait at Telegram
+  and are fetched when it is back. A database that cannot store turns into a kind "try
+  again" for the attendee and one alert for the organisers, never a crash or a false
+  promise; a database found damaged at start-up ends the process with EXIT_DATABASE, which
+  the systemd unit does not restart (deploy/conference-bot.service).
 """
 
 from __future__ import annotations
@@ -31,7 +38,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
-from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram import BotCommand, BotCommandScopeChat, ReplyParameters, Update
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -57,13 +64,16 @@ from bot.config import Settings
 from bot.content import Content
 from bot.handlers import ATTENDEE_COMMANDS, ORGANISER_COMMANDS, register, unanswered
 from bot.handlers.context import STATE_KEY, BotApplication, BotContext, is_private, state_of
+from bot.health import LinkWatch, StorageWatch
 from bot.logs import formatter_for
+from bot.organiser_alerts import OrganiserAlerts
 from bot.organiser_poster import OrganiserPoster, Post
 from bot.polling import PollingRequest
 from bot.state import BotState
 from bot.storage import Store
+from bot.storage.errors import StorageUnavailable
 from bot.telegram_sender import NO_PREVIEW, retry_seconds
-from bot.transport import AiohttpRequest
+from bot.transport import DEFAULT_TIMEOUT, POOL_SIZE, AiohttpRequest, GarbledAnswer
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +89,15 @@ ALLOWED_UPDATES = [
     Update.MY_CHAT_MEMBER,
 ]
 REDACTED = "[REDACTED]"
+HEALTH_KEY = "health"
+# The exit code for a database that needs a person (damaged, unwritable, deleted): systemd
+# must not restart into the same fault every few seconds (RestartPreventExitStatus).
+EXIT_DATABASE = 3
+# How often the database file is checked in a quiet hour (writes check it themselves).
+FILE_CHECK_INTERVAL = 60.0
+# Requests that are worth waiting through an outage for: not the answers to a button press
+# or an inline query, which Telegram refuses once they are a few seconds old.
+SHORT_LIVED = frozenset({"answerCallbackQuery", "answerInlineQuery"})
 
 # Methods whose timeout is retried: a duplicate is harmless (or better than nothing).
 RETRY_ON_TIMEOUT = frozenset(
@@ -191,6 +210,10 @@ class RetryPolicy:
     attempts: int = 4  # tries per request, the first included
     backoff: float = 0.25  # seconds before the first retry of a network error; doubles
     max_backoff: float = 5.0
+    # While the Bot API is down (bot.health.LinkWatch), how long a request waits for it to
+    # come back instead of giving up after `attempts`: an attendee's answer ten minutes late
+    # still beats silence.
+    outage_patience: float = 600.0
 
 
 def _chat_id(data: dict[str, Any]) -> int | None:
@@ -207,6 +230,7 @@ class RetryingLimiter(BaseRateLimiter[None]):
     def __init__(self, policy: RetryPolicy | None = None) -> None:
         self.policy = policy or RetryPolicy()
         self.on_forbidden: Callable[[int], Awaitable[None]] | None = None
+        self.watch: LinkWatch | None = None
         # Flood-control pauses by chat (None: requests without a chat). A 429 is about the
         # chat it was sent to (a busy group, one attendee); other chats carry on, and if the
         # limit was the bot's global one, they get their own 429 and pause too.
@@ -245,6 +269,7 @@ class RetryingLimiter(BaseRateLimiter[None]):
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         attempt = 0
         chat_id = _chat_id(data)
+        patience_until = asyncio.get_running_loop().time() + self.policy.outage_patience
         while True:
             attempt += 1
             await self._respect_pause(chat_id)
@@ -266,16 +291,39 @@ class RetryingLimiter(BaseRateLimiter[None]):
                 raise
             except BadRequest:
                 raise
-            except TimedOut:
-                if endpoint not in RETRY_ON_TIMEOUT or attempt >= self.policy.attempts:
+            except (TimedOut, GarbledAnswer) as exc:
+                # Telegram may have acted on it: repeat only what is harmless to repeat.
+                if endpoint not in RETRY_ON_TIMEOUT:
                     raise
-                logger.warning("%s timed out; retrying (attempt %d)", endpoint, attempt + 1)
-                await asyncio.sleep(self._backoff(attempt))
+                if not await self._may_retry(endpoint, attempt, patience_until, exc):
+                    raise
             except NetworkError as exc:
-                if attempt >= self.policy.attempts:
+                if not await self._may_retry(endpoint, attempt, patience_until, exc):
                     raise
-                logger.warning("%s failed (%s); retrying (attempt %d)", endpoint, exc, attempt + 1)
-                await asyncio.sleep(self._backoff(attempt))
+
+    async def _may_retry(
+        self, endpoint: str, attempt: int, patience_until: float, exc: Exception
+    ) -> bool:
+        """Whether to try once more, after waiting; a retry's log line is DEBUG in an
+        outage (bot.health.LinkWatch logged it once), a WARNING otherwise."""
+        watch = self.watch
+        outage = watch is not None and watch.down
+        if attempt >= self.policy.attempts:
+            if not outage or endpoint in SHORT_LIVED:
+                return False
+            remaining = patience_until - asyncio.get_running_loop().time()
+            if remaining <= 0:
+                logger.warning("%s gave up after the outage outlasted its patience", endpoint)
+                return False
+            assert watch is not None
+            # Back as soon as the API answers anyone (a poll, another reply), or try again
+            # after the longest backoff: this request is a probe too.
+            await watch.wait_until_up(min(remaining, self.policy.max_backoff))
+            return True
+        level = logging.DEBUG if outage else logging.WARNING
+        logger.log(level, "%s failed (%s); retrying (attempt %d)", endpoint, exc, attempt + 1)
+        await asyncio.sleep(self._backoff(attempt))
+        return True
 
     async def _forbidden(self, endpoint: str, chat_id: int | None) -> None:
         if chat_id is None or chat_id <= 0 or self.on_forbidden is None:
@@ -300,11 +348,13 @@ def build_application(
     answerer: Answerer | None = None,
     concurrency: int = DEFAULT_CONCURRENCY,
     retry: RetryPolicy | None = None,
+    request_timeout: float = DEFAULT_TIMEOUT,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """The bot, ready for `run` (or, in tests, `initialize`/`post_init`/`start`).
 
     Without a store, post_init opens DATABASE_PATH (creating folders) and post_shutdown
-    closes it. `answerer` lets tests and benchmarks reuse an index that is slow to build.
+    closes it. `answerer` lets tests and benchmarks reuse an index that is slow to build;
+    `request_timeout` lets them make a stalled Bot API time out quickly.
     """
     if not settings.token:
         raise ValueError("BOT_TOKEN is required to build the Telegram application")
@@ -313,6 +363,18 @@ def build_application(
         clock = Clock(content.conference.timezone, settings.bot_now)
         answerer = Answerer(content, clock, settings.match)
     limiter = RetryingLimiter(retry)
+    link = LinkWatch()
+    limiter.watch = link
+
+    def request(pool_size: int, kind: type[AiohttpRequest] = AiohttpRequest) -> AiohttpRequest:
+        return kind(
+            connection_pool_size=pool_size,
+            read_timeout=request_timeout,
+            write_timeout=request_timeout,
+            connect_timeout=request_timeout,
+            watch=link,
+        )
+
     application: BotApplication = (
         ApplicationBuilder()
         .token(settings.token)
@@ -320,8 +382,8 @@ def build_application(
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW))
         .base_url(settings.api_url)
         .rate_limiter(limiter)
-        .request(AiohttpRequest())
-        .get_updates_request(PollingRequest(connection_pool_size=1))
+        .request(request(POOL_SIZE))
+        .get_updates_request(request(1, PollingRequest))
         .concurrent_updates(concurrency)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
@@ -335,6 +397,7 @@ def build_application(
         owns_store=store is None,
     )
     application.bot_data[STATE_KEY] = st
+    application.bot_data[HEALTH_KEY] = Health(link=link, storage=StorageWatch())
 
     async def mark_blocked(chat_id: int) -> None:
         if st.store_ is not None:
@@ -344,6 +407,63 @@ def build_application(
     register(application, settings.organiser_chat_id)
     application.add_error_handler(on_error)
     return application
+
+
+@dataclass(slots=True)
+class Health:
+    """The outage watches (bot.health) and what they need at run time, in bot_data."""
+
+    link: LinkWatch
+    storage: StorageWatch
+    alerts: OrganiserAlerts | None = None
+    file_checks: asyncio.Task[None] | None = None
+
+
+def health_of(application: Application[Any, Any, Any, Any, Any, Any]) -> Health:
+    health = application.bot_data[HEALTH_KEY]
+    assert isinstance(health, Health)
+    return health
+
+
+def _polling_failed(error: TelegramError) -> None:
+    """getUpdates failed (PTB retries with a growing pause). An outage is logged once by the
+    LinkWatch; anything else (a second instance polling: 409) gets one line, no traceback."""
+    if isinstance(error, NetworkError):
+        logger.debug("polling for updates failed: %s", error)
+    else:
+        logger.warning("polling for updates failed: %s", error)
+
+
+def _watch_storage(application: Application[Any, Any, Any, Any, Any, Any], store: Store) -> None:
+    """Tell the organisers about database faults, once each way; check the file hourly-ish.
+
+    Alerts go to ORGANISER_CHAT_ID, or else to each organiser privately in their language.
+    """
+    st = state_of(application)
+    health = health_of(application)
+    bot = application.bot
+
+    def recipients() -> list[tuple[int, str]]:
+        if st.settings.organiser_chat_id is not None:
+            return [(st.settings.organiser_chat_id, messages.DEFAULT_LANGUAGE)]
+        return [(user_id, st.language_of(user_id)) for user_id in sorted(st.settings.organiser_ids)]
+
+    async def send(chat_id: int, html: str) -> None:
+        await bot.send_message(chat_id, html)  # HTML: the application's Defaults
+
+    health.alerts = OrganiserAlerts(send, recipients)
+    health.storage.alert = health.alerts
+    store.observer = health.storage
+
+    async def check_now_and_then() -> None:
+        while True:
+            await asyncio.sleep(FILE_CHECK_INTERVAL)
+            with contextlib.suppress(StorageUnavailable):  # the watch has said so
+                await store.check_file()
+
+    health.file_checks = asyncio.get_running_loop().create_task(
+        check_now_and_then(), name="database-file-checks"
+    )
 
 
 def bot_commands(names: tuple[tuple[str, object], ...], language: str) -> list[BotCommand]:
@@ -377,6 +497,7 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
     if st.store_ is None:
         st.store_ = await Store.open(st.settings.database_path)
         st.owns_store = True
+    _watch_storage(application, st.store_)
     for user_id, chosen, code in await st.store.user_languages():
         if chosen in messages.CATALOGUES:
             st.chosen_languages[user_id] = chosen
@@ -453,6 +574,11 @@ async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) 
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
     await announcement_engine.stop(application)
+    health = health_of(application)
+    if health.file_checks is not None:
+        health.file_checks.cancel()
+    if health.alerts is not None:
+        await health.alerts.settle()
     if st.poster is not None:
         await st.poster.stop()
     if st.questions_ is not None:
@@ -469,6 +595,15 @@ async def on_error(update: object, context: BotContext) -> None:
     if isinstance(error, Forbidden):
         logger.info("update %s: %s (attendee unreachable)", update_id, error)
         return
+    if update is None and isinstance(error, TelegramError):
+        _polling_failed(error)  # run_polling hands getUpdates' failures to the error handlers
+        return
+    if isinstance(error, StorageUnavailable):
+        # Logged once, and the organisers told, by the StorageWatch; here only the person.
+        logger.debug("update %s: database unavailable: %s", update_id, error)
+        if isinstance(update, Update):
+            await _storage_apology(update, context)
+        return
     logger.error("error while handling update %s", update_id, exc_info=error)
     if (
         isinstance(update, Update)
@@ -484,6 +619,26 @@ async def on_error(update: object, context: BotContext) -> None:
             await context.bot.send_message(
                 update.effective_chat.id, messages.html_text("something_went_wrong", language)
             )
+
+
+async def _storage_apology(update: Update, context: BotContext) -> None:
+    """A kind "try again" for whoever the database just failed: never silence, and never a
+    promise (such as "passed to the organisers") that nothing was stored to keep."""
+    language = context.lang
+    with contextlib.suppress(TelegramError):
+        query = update.callback_query
+        if query is not None:
+            await query.answer(messages.plain("cb.storage_unavailable", language), show_alert=True)
+            return
+        chat, message = update.effective_chat, update.effective_message
+        if chat is None:
+            return
+        reply_to = None
+        if not is_private(chat) and message is not None:
+            reply_to = ReplyParameters(message.message_id, allow_sending_without_reply=True)
+        await context.bot.send_message(
+            chat.id, messages.html_text("storage_unavailable", language), reply_parameters=reply_to
+        )
 
 
 WEBHOOK_SECRET_SETTING = "webhook_secret"
@@ -554,7 +709,33 @@ def run(settings: Settings, content: Content) -> int:
     except InvalidToken:
         logger.error("Telegram rejected BOT_TOKEN; check it with @BotFather")
         return 2
+    except StorageUnavailable as exc:
+        return _cannot_start(settings, exc)
     except TelegramError as exc:
         logger.error("could not start the bot: %s", exc)
         return 1
     return 0
+
+
+def _cannot_start(settings: Settings, exc: StorageUnavailable) -> int:
+    """The database cannot be used at start-up: say what to do, and exit with a code that
+    tells systemd whether trying again by itself can help (see the unit file)."""
+    path = settings.database_path
+    if exc.transient:
+        logger.error("cannot start: the database %s is unavailable (%s); will retry", path, exc)
+        return 1
+    advice = {
+        "damaged": "restore the latest backup (python -m bot backup makes them) or move the "
+        "file aside to start a new database",
+        "unwritable": "the file or its disk is read-only; check the disk and the permissions",
+        "gone": "the file disappeared while opening it",
+    }.get(exc.problem, "check the file")
+    logger.error(
+        "cannot start: the database %s is unusable (%s): %s, then start the bot again. "
+        "Exiting with code %d, which systemd does not restart.",
+        path,
+        exc,
+        advice,
+        EXIT_DATABASE,
+    )
+    return EXIT_DATABASE

@@ -40,6 +40,7 @@ class FailureStreak:
         self._unlogged = 0  # failures since the last line about them
         self._started = 0.0
         self._last_logged = 0.0
+        self._loud = False  # whether this streak has said anything above DEBUG
 
     @property
     def failing(self) -> bool:
@@ -51,12 +52,24 @@ class FailureStreak:
             return 0.0
         return float(min(self.max_delay, self.first_delay * 2 ** min(self.failures - 1, 30)))
 
-    def failed(self, reason: str) -> float:
-        """Count a failure, log it if it is time to, and return how long to wait."""
+    def failed(self, reason: str, *, quiet: bool = False) -> float:
+        """Count a failure, log it if it is time to, and return how long to wait.
+
+        `quiet`: someone else logs this failure already (bot.health.LinkWatch logs a Bot API
+        outage once for every request it breaks); only the backoff is wanted here.
+        """
         now = self.clock()
         self.failures += 1
-        if self.failures == 1:
-            self._started = self._last_logged = now
+        if quiet:
+            self.logger.debug("%s failed: %s; retrying in %.0f s", self.what, reason, self.delay())
+            if self.failures == 1:
+                self._started = self._last_logged = now
+            return self.delay()
+        if not self._loud:
+            self._loud = True
+            if self.failures == 1:
+                self._started = now
+            self._last_logged = now
             self.logger.warning(
                 "%s failed: %s; retrying in %.0f s", self.what, reason, self.delay()
             )
@@ -81,7 +94,8 @@ class FailureStreak:
     def succeeded(self) -> None:
         """End the streak; say once that it is over if there was one."""
         if self.failures:
-            self.logger.warning(
+            self.logger.log(
+                logging.WARNING if self._loud else logging.DEBUG,
                 "%s works again after %d failure%s over %.0f s",
                 self.what,
                 self.failures,
@@ -89,3 +103,4 @@ class FailureStreak:
                 self.clock() - self._started,
             )
         self.failures = self._unlogged = 0
+        self._loud = False

@@ -26,6 +26,9 @@ logger = logging.getLogger(__name__)
 
 # While an outage lasts, a reminder line this often, so a log read later still shows it.
 REMIND_EVERY: Final = 300.0
+# An outage ends when a method that failed answers again, or when anything answers and
+# nothing has failed for this long (a method that failed once may never be called again).
+QUIET_ENDS_OUTAGE: Final = 30.0
 
 # An organiser alert: a catalogue key (bot.messages) and the values for its template.
 Alert = Callable[[str, Mapping[str, str]], None]
@@ -37,15 +40,25 @@ class LinkWatch:
     `failed` is called for answers that are no answer (5xx, a garbled body, a dropped or
     stalled connection), `answered` for anything Telegram really said, errors included.
     Requests that must outlive an outage (an attendee's reply) wait on `wait_until_up`.
+
+    Outages are often partial (sending fails while polling works), so the outage is over
+    when a method that failed answers again, not when any request does: otherwise every
+    successful poll between two failed sends would log an end and a new start.
     """
 
     def __init__(
-        self, clock: Callable[[], float] = time.monotonic, remind_every: float = REMIND_EVERY
+        self,
+        clock: Callable[[], float] = time.monotonic,
+        remind_every: float = REMIND_EVERY,
+        quiet_ends_outage: float = QUIET_ENDS_OUTAGE,
     ) -> None:
         self._clock = clock
         self._remind_every = remind_every
+        self._quiet_ends_outage = quiet_ends_outage
         self._down_since: float | None = None
         self._reminded_at = 0.0
+        self._last_failure = 0.0
+        self._failing: set[str] = set()
         self._failures = 0
         self._up = asyncio.Event()
         self._up.set()
@@ -55,9 +68,12 @@ class LinkWatch:
     def down(self) -> bool:
         return self._down_since is not None
 
-    def failed(self, reason: str) -> None:
+    def failed(self, method: str, reason: str) -> None:
         now = self._clock()
         self._failures += 1
+        self._failing.add(method)
+        self._last_failure = now
+        reason = f"{method}: {reason}"
         if self._down_since is None:
             self._down_since = self._reminded_at = now
             self.outages += 1
@@ -77,10 +93,13 @@ class LinkWatch:
         else:
             logger.debug("Bot API request failed during the outage: %s", reason)
 
-    def answered(self) -> None:
+    def answered(self, method: str) -> None:
         if self._down_since is None:
             return
-        lasted = self._clock() - self._down_since
+        now = self._clock()
+        if method not in self._failing and now - self._last_failure < self._quiet_ends_outage:
+            return  # a partial outage: this method works, the failing ones may not yet
+        lasted = now - self._down_since
         logger.warning(
             "Telegram Bot API answering again after %.1f s (%d failed requests meanwhile)",
             lasted,
@@ -88,6 +107,7 @@ class LinkWatch:
         )
         self._down_since = None
         self._failures = 0
+        self._failing.clear()
         self._up.set()
 
     async def wait_until_up(self, timeout: float) -> bool:
@@ -132,7 +152,7 @@ class StorageWatch:
     def __init__(
         self, alert: Alert | None = None, clock: Callable[[], float] = time.monotonic
     ) -> None:
-        self._alert = alert
+        self.alert = alert  # set once the bot can send (the store opens before it can)
         self._clock = clock
         self.problem: StorageProblem | None = None
         self._since = 0.0
@@ -161,8 +181,8 @@ class StorageWatch:
             _ADVICE[error.problem],
         )
         key = _ALERT_FOR[error.problem]
-        if key is not None and self._alert is not None:
-            self._alert(key, {"detail": error.detail})
+        if key is not None and self.alert is not None:
+            self.alert(key, {"detail": error.detail})
 
     def storage_recovered(self) -> None:
         if self.problem is None:
@@ -174,8 +194,8 @@ class StorageWatch:
             self._failures,
         )
         self._failures = 0
-        if _ALERT_FOR[problem] is not None and self._alert is not None:
-            self._alert("alert.storage_recovered", {})
+        if _ALERT_FOR[problem] is not None and self.alert is not None:
+            self.alert("alert.storage_recovered", {})
 
 
 _ADVICE: Final[dict[StorageProblem, str]] = {

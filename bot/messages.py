@@ -103,6 +103,10 @@ EN: dict[str, str] = {
     "only_text": "I can only read text. Please type your question.",
     "unknown_command": "I don't know that command, see /help.",
     "something_went_wrong": "Sorry, something went wrong on my side. Please try again.",
+    "storage_unavailable": (
+        "Sorry, I can't save anything just now because of a problem on my side, so nothing "
+        "was passed on. The organisers know. Please try again in a few minutes."
+    ),
     "answer_gone": "Sorry, that answer is no longer available. Please ask again.",
     # --- agenda ---------------------------------------------------------------------------
     "agenda_pick_day": "📅 <b>{conference} agenda</b>: which day?",
@@ -138,6 +142,30 @@ EN: dict[str, str] = {
     "lang_set": "✅ I'll talk to you in English now. Send /lang for اردو.",
     # --- organisers -----------------------------------------------------------------------
     "organiser_only": "Sorry, that command is only for the organisers.",
+    # --- alerts to the organisers: the bot's own health -----------------------------------
+    "alert.storage_full": (
+        "⚠️ <b>The bot's disk is full.</b> It cannot store questions, so attendees are asked "
+        "to try again in a few minutes; nothing is passed on meanwhile. Free some space on the "
+        "server: the bot carries on by itself once there is room.\n<code>{detail}</code>"
+    ),
+    "alert.storage_unwritable": (
+        "⚠️ <b>The bot cannot write to its database.</b> The disk may have turned read-only "
+        "after an error. Attendees are asked to try again later; nothing is passed on "
+        "meanwhile. Check the server's disk, then restart the bot.\n<code>{detail}</code>"
+    ),
+    "alert.storage_damaged": (
+        "⚠️ <b>The bot's database file is damaged.</b> Attendees are asked to try again "
+        "later; nothing is stored meanwhile. Stop the bot, put back the latest backup "
+        "(<code>python -m bot backup</code> makes one) and start it again.\n<code>{detail}</code>"
+    ),
+    "alert.storage_gone": (
+        "⚠️ <b>The bot's database file was deleted or replaced while the bot was running.</b> "
+        "Attendees are asked to try again later; nothing is stored meanwhile. Restart the bot "
+        "(after putting the file back, if it was deleted by mistake).\n<code>{detail}</code>"
+    ),
+    "alert.storage_recovered": (
+        "✅ The bot's database is writable again: questions are stored and passed on as usual."
+    ),
     "organiser_post": (
         "❓ <b>Unanswered question #{id}</b> from {name} (id <code>{user_id}</code>)\n"
         "<blockquote>{question}</blockquote>\n"
@@ -218,6 +246,9 @@ EN: dict[str, str] = {
     "cb.not_yours": "Only the person who asked can choose.",
     "cb.organiser_only": "Sorry, that's only for the organisers.",
     "cb.passed_on": "Passed to the organisers.",
+    "cb.storage_unavailable": (
+        "Sorry, I can't save that just now. Please try again in a few minutes."
+    ),
     # --- command descriptions (plain) -----------------------------------------------------
     "cmd.start": "Welcome and subscribe to announcements",
     "cmd.help": "What I can do",
@@ -445,6 +476,10 @@ _UR_SOURCE: dict[str, str] = {
     "only_text": "میں صرف تحریر پڑھ سکتا ہوں۔ براہ کرم اپنا سوال لکھ کر بھیجیں۔",
     "unknown_command": "یہ کمانڈ میں نہیں جانتا، /help دیکھیں۔",
     "something_went_wrong": "معذرت، میری طرف کچھ گڑبڑ ہو گئی۔ براہ کرم دوبارہ کوشش کریں۔",
+    "storage_unavailable": (
+        "معذرت، میری طرف ایک مسئلے کی وجہ سے میں ابھی کچھ محفوظ نہیں کر سکتا، اس لیے کچھ آگے "
+        "نہیں بھیجا گیا۔ منتظمین کو معلوم ہے۔ براہ کرم چند منٹ بعد دوبارہ کوشش کریں۔"
+    ),
     "answer_gone": "معذرت، یہ جواب اب دستیاب نہیں۔ براہ کرم دوبارہ پوچھیں۔",
     # --- agenda ---------------------------------------------------------------------------
     "agenda_pick_day": "📅 <b>{conference} کا ایجنڈا</b>، کون سا دن؟",
@@ -480,6 +515,33 @@ _UR_SOURCE: dict[str, str] = {
     "lang_set": "✅ اب میں آپ سے اردو میں بات کروں گا۔ English کے لیے /lang بھیجیں۔",
     # --- organisers -----------------------------------------------------------------------
     "organiser_only": "معذرت، یہ کمانڈ صرف منتظمین کے لیے ہے۔",
+    # --- alerts to the organisers: the bot's own health -----------------------------------
+    "alert.storage_full": (
+        "⚠️ <b>بوٹ کی ڈسک بھر گئی ہے۔</b> وہ سوال محفوظ نہیں کر سکتا، اس لیے شرکا سے چند منٹ "
+        "بعد دوبارہ کوشش کرنے کو کہا جا رہا ہے؛ اس دوران کچھ آگے نہیں بھیجا جا رہا۔ سرور پر "
+        "کچھ جگہ خالی کریں: جگہ ملتے ہی بوٹ خود کام جاری رکھے گا۔\n<code>{detail}</code>"
+    ),
+    "alert.storage_unwritable": (
+        "⚠️ <b>بوٹ اپنے ڈیٹا بیس میں لکھ نہیں پا رہا۔</b> ہو سکتا ہے کسی خرابی کے بعد ڈسک صرف "
+        "پڑھنے کے قابل ہو گئی ہو۔ شرکا سے بعد میں دوبارہ کوشش کرنے کو کہا جا رہا ہے؛ اس دوران "
+        "کچھ آگے نہیں بھیجا جا رہا۔ سرور کی ڈسک دیکھیں، پھر بوٹ دوبارہ شروع کریں۔"
+        "\n<code>{detail}</code>"
+    ),
+    "alert.storage_damaged": (
+        "⚠️ <b>بوٹ کی ڈیٹا بیس فائل خراب ہو گئی ہے۔</b> شرکا سے بعد میں دوبارہ کوشش کرنے کو "
+        "کہا جا رہا ہے؛ اس دوران کچھ محفوظ نہیں ہو رہا۔ بوٹ بند کریں، تازہ ترین بیک اپ واپس "
+        "رکھیں (<code>python -m bot backup</code> بیک اپ بناتا ہے) اور بوٹ دوبارہ شروع کریں۔"
+        "\n<code>{detail}</code>"
+    ),
+    "alert.storage_gone": (
+        "⚠️ <b>بوٹ کے چلتے ہوئے اس کی ڈیٹا بیس فائل مٹا دی گئی یا بدل دی گئی۔</b> شرکا سے بعد "
+        "میں دوبارہ کوشش کرنے کو کہا جا رہا ہے؛ اس دوران کچھ محفوظ نہیں ہو رہا۔ بوٹ دوبارہ "
+        "شروع کریں (اگر فائل غلطی سے مٹی ہو تو پہلے اسے واپس رکھیں)۔\n<code>{detail}</code>"
+    ),
+    "alert.storage_recovered": (
+        "✅ بوٹ کا ڈیٹا بیس پھر سے لکھنے کے قابل ہے: سوال معمول کے مطابق محفوظ ہو کر آگے جا "
+        "رہے ہیں۔"
+    ),
     "organiser_post": (
         "❓ <b>جواب طلب سوال #{id}</b>، {name} کی طرف سے، آئی ڈی <code>{user_id}</code>\n"
         "<blockquote>{question}</blockquote>\n"
@@ -563,6 +625,9 @@ _UR_SOURCE: dict[str, str] = {
     "cb.not_yours": "صرف سوال پوچھنے والا ہی انتخاب کر سکتا ہے۔",
     "cb.organiser_only": "معذرت، یہ صرف منتظمین کے لیے ہے۔",
     "cb.passed_on": "منتظمین کو بھیج دیا گیا۔",
+    "cb.storage_unavailable": (
+        "معذرت، میں ابھی یہ محفوظ نہیں کر سکتا۔ براہ کرم چند منٹ بعد دوبارہ کوشش کریں۔"
+    ),
     # --- command descriptions (plain) -----------------------------------------------------
     "cmd.start": "خوش آمدید اور اعلانات کی سبسکرپشن",
     "cmd.help": "میں کیا کر سکتا ہوں",

@@ -14,6 +14,8 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from bot.storage.errors import StorageUnavailable
+
 logger = logging.getLogger(__name__)
 
 GROUP_MESSAGES_PER_MINUTE = 20  # Telegram's documented limit for one group
@@ -105,6 +107,8 @@ class OrganiserPoster:
             message_id = await self.send(post)
             if message_id is not None:
                 await self.remember(post.question_id, message_id)
+        except StorageUnavailable as exc:  # posted; a reply to it cannot find the question
+            logger.warning("question %s posted, not linked: %s", post.question_id, exc)
         except Exception:
             logger.exception("could not post question %s to the organisers' chat", post.question_id)
 

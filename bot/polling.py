@@ -31,7 +31,7 @@ from telegram.request import RequestData
 
 from bot import failure_streak
 from bot.failure_streak import FailureStreak
-from bot.transport import AiohttpRequest
+from bot.transport import AiohttpRequest, is_json
 
 logger = logging.getLogger(__name__)
 
@@ -142,21 +142,35 @@ class PollingRequest(AiohttpRequest):
                 pool_timeout,
             )
         except NetworkError as exc:  # TimedOut included
-            return await self._failed(f"{type(exc).__name__}: {exc}", request_data)
+            return await self._failed(f"{type(exc).__name__}: {exc}", request_data, outage=True)
         if status in PASS_THROUGH:
             return status, body
         problem, body = (
             _reply_problem(body) if status == 200 else (_error_status(status, body), body)
         )
         if problem is not None:
-            return await self._failed(problem, request_data)
+            # A 5xx or a body that is not JSON is the API (or the road to it) down, which the
+            # transport's LinkWatch has logged; a reply that is JSON but not updates is not.
+            outage = status >= 500 or (status == 200 and not is_json(body))
+            return await self._failed(problem, request_data, outage=outage)
         self.streak.succeeded()
         return status, body
 
-    async def _failed(self, problem: str, request_data: RequestData | None) -> tuple[int, bytes]:
-        """Count the failure, wait the backoff, and give PTB no updates to go on with."""
-        delay = self.streak.failed(problem)
+    async def _failed(
+        self, problem: str, request_data: RequestData | None, *, outage: bool
+    ) -> tuple[int, bytes]:
+        """Count the failure, wait the backoff, and give PTB no updates to go on with.
+
+        In an outage the LinkWatch logs (once), and the wait ends early as soon as any
+        request gets through (a reply waiting out the outage is a probe too), so questions
+        asked during the outage are fetched without waiting out a long backoff.
+        """
+        watch = self._watch if outage else None
+        delay = self.streak.failed(problem, quiet=watch is not None)
         parameters = request_data.parameters if request_data is not None else {}
         if parameters.get("timeout") != 0:  # not PTB's last call on the way out: wait here
-            await asyncio.sleep(delay)
+            if watch is not None:
+                await watch.wait_until_up(delay)
+            else:
+                await asyncio.sleep(delay)
         return 200, NO_UPDATES

@@ -13,6 +13,7 @@ import asyncio
 import logging
 
 from bot.storage import NewQuestion, Store
+from bot.storage.errors import StorageUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +50,9 @@ class QuestionLog:
                         )
                 if not isinstance(exc, Exception):
                     raise
-                logger.error("could not record %d question(s): %s", len(batch), exc)
+                # A storage fault is logged once by bot.health, not once per batch.
+                level = logging.DEBUG if isinstance(exc, StorageUnavailable) else logging.ERROR
+                logger.log(level, "could not record %d question(s): %s", len(batch), exc)
                 continue
             self.batches += 1
             for (_, future), question_id in zip(batch, ids, strict=True):

@@ -37,7 +37,7 @@ from urllib.parse import urlsplit
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
-from telegram.error import NetworkError, TelegramError, TimedOut
+from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 from bot.health import LinkWatch
@@ -46,6 +46,14 @@ DEFAULT_TIMEOUT: Final = 5.0
 DEFAULT_POOL_TIMEOUT: Final = 1.0
 MEDIA_WRITE_TIMEOUT: Final = 20.0
 POOL_SIZE: Final = 256  # PTB's default for the bot's requests
+
+
+class GarbledAnswer(NetworkError):
+    """An HTTP 200 whose body is not the Bot API's JSON (a broken proxy or front end).
+
+    A NetworkError, so polling backs off and retries as for a 502; but, like a timeout, its
+    request may have been carried out, so `RetryingLimiter` repeats only what is harmless.
+    """
 
 
 class AiohttpRequest(BaseRequest):
@@ -139,10 +147,10 @@ class AiohttpRequest(BaseRequest):
             ) as response:
                 status, body = response.status, await response.read()
         except TimeoutError as err:  # aiohttp's timeouts are TimeoutError subclasses
-            self._failed(url, "no answer in time")
+            self._report_failure(url, "no answer in time")
             raise TimedOut(_without(url, f"Timed out: {err}")) from None
         except aiohttp.ClientError as err:
-            self._failed(url, f"{type(err).__name__}")
+            self._report_failure(url, f"{type(err).__name__}")
             raise NetworkError(_without(url, f"aiohttp.{type(err).__name__}: {err}")) from None
         finally:
             pool.release()
@@ -159,15 +167,15 @@ class AiohttpRequest(BaseRequest):
         """
         assert self._watch is not None
         if status >= 500:
-            self._failed(url, f"HTTP {status}")
-        elif 200 <= status < 300 and not _is_json(body):
-            self._failed(url, f"HTTP {status} with a body that is not JSON")
+            self._report_failure(url, f"HTTP {status}")
+        elif 200 <= status < 300 and not is_json(body):
+            self._report_failure(url, f"HTTP {status} with a body that is not JSON")
         else:
-            self._watch.answered()
+            self._watch.answered(_method(url))
 
-    def _failed(self, url: str, reason: str) -> None:
+    def _report_failure(self, url: str, reason: str) -> None:
         if self._watch is not None:
-            self._watch.failed(f"{url.rsplit('/', 1)[-1]}: {reason}")
+            self._watch.failed(_method(url), reason)
 
     @staticmethod
     def parse_json_payload(payload: bytes) -> dict[str, Any]:
@@ -175,10 +183,10 @@ class AiohttpRequest(BaseRequest):
         (the outage is logged once by the watch); the error names the first bytes only."""
         try:
             parsed = json.loads(payload.decode("utf-8", "replace"))
-        except ValueError as exc:
-            raise TelegramError(f"Invalid server response: {payload[:80]!r}") from exc
+        except ValueError:
+            raise GarbledAnswer(f"Invalid server response: {payload[:80]!r}") from None
         if not isinstance(parsed, dict):
-            raise TelegramError(f"Invalid server response: {payload[:80]!r}")
+            raise GarbledAnswer(f"Invalid server response: {payload[:80]!r}")
         return parsed
 
     @staticmethod
@@ -225,7 +233,7 @@ class AiohttpRequest(BaseRequest):
         return timeout
 
 
-def _is_json(body: bytes) -> bool:
+def is_json(body: bytes) -> bool:
     try:
         json.loads(body)
     except ValueError:
@@ -253,6 +261,11 @@ def _body(
         else:
             form.add_field(name, upload)
     return form
+
+
+def _method(url: str) -> str:
+    """The Bot API method a request URL names (its last part; the token is before it)."""
+    return url.rsplit("/", 1)[-1]
 
 
 def _without(url: str, message: str) -> str:

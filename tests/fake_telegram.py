@@ -34,7 +34,7 @@ import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Self
+from typing import Any, Literal, Self
 
 import pytest_asyncio
 from aiohttp import web
@@ -942,6 +942,22 @@ class _Failure:
     json_body: bool
 
 
+OutageKind = Literal["500", "502", "garbled", "close", "stall"]
+
+
+@dataclass
+class _Outage:
+    """A ``start_outage`` in force: how every covered call fails until ``end_outage``."""
+
+    kind: OutageKind
+    methods: frozenset[str] | None  # lower-case names; None for every method
+    stall: float
+    ended: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def covers(self, method: str) -> bool:
+        return self.methods is None or method.lower() in self.methods
+
+
 @dataclass
 class _Call:
     """A decoded request handed to a method handler."""
@@ -974,6 +990,16 @@ async def _wait_event(event: asyncio.Event, timeout: float) -> None:
         return
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(event.wait(), timeout)
+
+
+async def _first_of(*events: asyncio.Event) -> None:
+    """Return as soon as any of the events is set."""
+    waits = [asyncio.ensure_future(event.wait()) for event in events]
+    try:
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for wait in waits:
+            wait.cancel()
 
 
 def _client_gone(request: web.Request) -> bool:
@@ -1063,6 +1089,8 @@ class FakeTelegram:
         self._kicked: set[int] = set()
         self._failures: list[_Failure] = []
         self._garbled: dict[str, tuple[Any, int | None]] = {}
+        self._outage: _Outage | None = None
+        self.outage_calls = 0  # calls that met an outage (whatever it did to them)
         self._delays: dict[str, tuple[float, int | None]] = {}
 
         # World state.
@@ -1255,6 +1283,36 @@ class FakeTelegram:
             else:
                 self._garbled[method.lower()] = (result, times - 1)
         return True, copy.deepcopy(result)
+
+    def start_outage(
+        self,
+        kind: OutageKind,
+        *,
+        methods: Iterable[str] | None = None,
+        stall: float = 30.0,
+    ) -> None:
+        """From now until ``end_outage``, every call (or every call to ``methods``) fails,
+        before any effect, the way the Bot API or the road to it fails:
+
+        - ``"500"``: HTTP 500 with Telegram's JSON error body;
+        - ``"502"``: HTTP 502 with an nginx HTML page, as Telegram's gateway sends;
+        - ``"garbled"``: HTTP 200 whose body is cut-off JSON (a broken proxy);
+        - ``"close"``: the connection is closed without an answer;
+        - ``"stall"``: no answer for ``stall`` seconds (Telegram has stalled for 30), then the
+          connection is closed; a call still stalled when the outage ends is closed then.
+
+        A new ``start_outage`` replaces the one in force (e.g. to widen ``methods``).
+        """
+        if self._outage is not None:
+            self._outage.ended.set()
+        names = None if methods is None else frozenset(m.lower() for m in methods)
+        self._outage = _Outage(kind, names, stall)
+
+    def end_outage(self) -> None:
+        """The API answers normally again."""
+        if self._outage is not None:
+            self._outage.ended.set()
+            self._outage = None
 
     def delay(self, method: str, seconds: float, times: int | None = None) -> None:
         """Delay handling of ``method`` by ``seconds`` (all calls, or the next ``times``).
@@ -1854,6 +1912,9 @@ class FakeTelegram:
             return self._respond(
                 call, 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
             )
+        outage = self._outage
+        if outage is not None and outage.covers(name):
+            return await self._respond_outage(call, outage)
         await self._apply_delay(name)
         failure = self._take_failure(name, params)
         if failure is not None:
@@ -1929,6 +1990,35 @@ class FakeTelegram:
         if failure.retry_after is not None or failure.status == 429:
             error.parameters = {"retry_after": failure.retry_after or 1}
         return self._respond(call, failure.status, error.payload())
+
+    async def _respond_outage(self, call: _Call, outage: _Outage) -> web.StreamResponse:
+        """Fail one call as the outage in force says (see ``start_outage``)."""
+        self.outage_calls += 1
+        if outage.kind in ("500", "502"):
+            status = int(outage.kind)
+            failure = _Failure(call.method, status, 1, None, None, None, json_body=status != 502)
+            return self._respond_failure(call, failure)
+        if outage.kind == "garbled":
+            self._record_outage(call, 200, '{"ok":true,"result":{"message_id":')
+            return web.Response(
+                text='{"ok":true,"result":{"message_id":', content_type="application/json"
+            )
+        if outage.kind == "stall":
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(outage.stall):
+                    await _first_of(outage.ended, self._closing)
+        self._record_outage(call, 0, "connection closed without an answer")
+        transport = call.request.transport
+        if transport is not None:
+            transport.abort()
+        # The client is gone; aiohttp drops whatever is returned for a closed transport.
+        return web.Response(status=204)
+
+    def _record_outage(self, call: _Call, status: int, response: str) -> None:
+        self.requests.append(
+            RequestRecord(call.method, call.params, status, response, time.monotonic(), call.files)
+        )
+        self._request_signal.fire()
 
     async def _apply_delay(self, method: str) -> None:
         """Sleep for a configured delay, but wake immediately when the server stops."""

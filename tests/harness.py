@@ -88,7 +88,12 @@ async def running(app: Application) -> AsyncIterator[None]:
     try:
         if app.post_init:
             await app.post_init(app)
-        await app.updater.start_polling(poll_interval=0, timeout=1)
+        # As run_polling does: getUpdates' failures go to the application's error handlers.
+        await app.updater.start_polling(
+            poll_interval=0,
+            timeout=1,
+            error_callback=lambda exc: app.create_task(app.process_error(None, exc)),
+        )
         await app.start()
         yield
     finally:
@@ -173,15 +178,25 @@ class Harness:
 
 @asynccontextmanager
 async def bot_running(
-    fake: FakeTelegram, tmp_path: Path, answerer: Answerer, **overrides: Any
+    fake: FakeTelegram,
+    tmp_path: Path,
+    answerer: Answerer,
+    *,
+    retry: RetryPolicy | None = None,
+    request_timeout: float | None = None,
+    **overrides: Any,
 ) -> AsyncIterator[Harness]:
-    """A started bot for this fake and answerer; afterwards, no unexpected Telegram errors."""
+    """A started bot for this fake and answerer; afterwards, no unexpected Telegram errors.
+
+    `overrides` are settings; `retry` and `request_timeout` go to build_application.
+    """
     settings = make_settings(fake, tmp_path, **overrides)
     answerer.clock.set(settings.bot_now or NOW)
     store = await SignallingStore.open(settings.database_path)
-    app = build_application(
-        settings, answerer.content, store, answerer=answerer, retry=RetryPolicy(backoff=0.01)
-    )
+    options: dict[str, Any] = {"retry": retry or RetryPolicy(backoff=0.01)}
+    if request_timeout is not None:
+        options["request_timeout"] = request_timeout
+    app = build_application(settings, answerer.content, store, answerer=answerer, **options)
     h = Harness(fake, app, settings)
     try:
         async with running(app):
