@@ -61,7 +61,7 @@ from bot import announcement_engine, messages
 from bot.answering import Answerer
 from bot.clock import Clock
 from bot.config import Settings
-from bot.content import Content
+from bot.content import Content, Problem
 from bot.handlers import ATTENDEE_COMMANDS, ORGANISER_COMMANDS, register, unanswered
 from bot.handlers.context import STATE_KEY, BotApplication, BotContext, is_private, state_of
 from bot.health import LinkWatch, StorageWatch
@@ -526,22 +526,18 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
     )
 
 
-def _handle_sighup(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def _handle_sighup(application: BotApplication) -> None:
     """SIGHUP (`systemctl reload`) re-reads the content exactly like /reload.
 
-    The signal handler only schedules the reload; problems are logged one per line and
-    the running content stays, so a typo in a YAML file can never take the bot down.
+    The signal handler only starts the reload (in the background, so a stop never waits
+    on it); problems are logged one per line and sent to the organisers, and the running
+    content stays, so a broken or hostile YAML file can never take the bot down.
     """
     if not hasattr(signal, "SIGHUP"):
         return
     st = state_of(application)
 
-    async def reload() -> None:
-        try:
-            problems = await st.reload_content()
-        except Exception:
-            logger.exception("reload on SIGHUP failed; keeping the running content")
-            return
+    async def report(problems: list[Problem]) -> None:
         if problems:
             logger.warning(
                 "reload on SIGHUP refused: %d content problem(s); keeping the running content",
@@ -549,14 +545,11 @@ def _handle_sighup(application: Application[Any, Any, Any, Any, Any, Any]) -> No
             )
             for problem in problems:
                 logger.warning("content problem: %s", problem)
-
-    tasks: set[asyncio.Task[None]] = set()  # referenced until done (asyncio keeps weak refs)
+        await unanswered.tell_organisers_about_reload(application.bot, st, problems)
 
     def on_signal() -> None:
         logger.info("SIGHUP: reloading content")
-        task = asyncio.get_running_loop().create_task(reload(), name="reload-on-sighup")
-        tasks.add(task)
-        task.add_done_callback(tasks.discard)
+        st.reload_in_background(report)
 
     with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
         asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, on_signal)
@@ -573,6 +566,7 @@ async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) 
     if hasattr(signal, "SIGHUP"):
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
+    await st.close_reloads()  # abandoned, never waited for: their children are killed
     await announcement_engine.stop(application)
     health = health_of(application)
     if health.file_checks is not None:

@@ -6,8 +6,8 @@ Plain Python (no Telegram): the handlers reach it through their typed context
 
 from __future__ import annotations
 
-import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -16,7 +16,8 @@ from bot.answering import Answerer
 from bot.answering.recent import RecentAnswers
 from bot.clock import Clock
 from bot.config import Settings
-from bot.content import Content, ContentError, load_content
+from bot.content import Content, Problem
+from bot.content.reloader import ContentReloader
 from bot.organiser_poster import OrganiserPoster, Post
 from bot.question_log import QuestionLog
 from bot.storage import Store
@@ -47,6 +48,8 @@ class BotState:
     # without a database round trip; reminders and reports use it too.
     chosen_languages: dict[int, str] = field(default_factory=dict)
     client_languages: dict[int, str] = field(default_factory=dict)
+    # Loads content for /reload and SIGHUP in a child process (made on first use).
+    reloader: ContentReloader[Answerer] | None = None
 
     @property
     def store(self) -> Store:
@@ -101,9 +104,8 @@ class BotState:
             Post(question_id, name, user_id, text, guess, messages.DEFAULT_LANGUAGE)
         )
 
-    def _build_answerer(self) -> Answerer:
-        """Load, validate and index the content files (slow; runs in a worker thread)."""
-        content = load_content(self.settings.agenda_path, self.settings.faq_dir)
+    def _index(self, content: Content) -> Answerer:
+        """Index freshly loaded content (slow; runs in a daemon thread)."""
         clock = self.clock
         if content.conference.timezone != clock.tz:
             # A new timezone needs a new clock; a rehearsal clock (BOT_NOW) runs on unbroken.
@@ -111,18 +113,44 @@ class BotState:
             clock = Clock(content.conference.timezone, now)
         return Answerer(content, clock, self.settings.match)
 
-    async def reload_content(self) -> list[object]:
+    @property
+    def content_reloader(self) -> ContentReloader[Answerer]:
+        if self.reloader is None:
+            settings = self.settings
+            self.reloader = ContentReloader(
+                settings.agenda_path, settings.faq_dir, settings.content_limits, self._index
+            )
+        return self.reloader
+
+    async def reload_content(self) -> list[Problem]:
         """Re-read the content; swap it in only if valid. The problems, or [] on success.
 
-        Shared by /reload and SIGHUP so both behave the same: on any problem the running
-        content stays and nothing else changes.
+        Shared by /reload and SIGHUP so both behave the same: on any problem (hostile files
+        included, see bot.content.reloader) the running content stays and nothing else
+        changes.
         """
-        try:
-            answerer = await asyncio.to_thread(self._build_answerer)
-        except ContentError as exc:
-            logger.warning("reload refused: %d content problem(s)", len(exc.problems))
-            return list(exc.problems)
-        self.answerer = answerer  # one assignment: later updates see the new content whole
-        self.clock = answerer.clock
-        logger.info("content reloaded: %s", answerer.content.summary())
+        result = await self.content_reloader.reload()
+        if result.value is None:
+            logger.warning("reload refused: %d content problem(s)", len(result.problems))
+            return list(result.problems)
+        self.answerer = result.value  # one assignment: later updates see the new content whole
+        self.clock = result.value.clock
+        logger.info("content reloaded: %s", result.value.content.summary())
         return []
+
+    def reload_in_background(self, report: Callable[[list[Problem]], Awaitable[None]]) -> None:
+        """Reload, then `report` the problems ([] on success), in a task shutdown cancels.
+
+        The framework waits for a handler before it stops; a reload (up to its time
+        budget) must not hold up a stop, so the handler hands the work over and returns.
+        """
+
+        async def reload_and_report() -> None:
+            await report(await self.reload_content())
+
+        self.content_reloader.in_background(reload_and_report())
+
+    async def close_reloads(self) -> None:
+        """Abandon reloads in progress (their child processes are killed)."""
+        if self.reloader is not None:
+            await self.reloader.close()

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import aiohttp
+import pytest
 
 from bot.storage import Store
 from tests.fake_telegram import FakeTelegram
@@ -307,3 +308,49 @@ async def test_sigterm_mid_broadcast_leaves_it_resumable(fake: FakeTelegram, tmp
         code = await bot.stop(signal.SIGTERM)
     assert code == 0, bot.output
     assert delivered() == Counter(dict.fromkeys(users, 1))  # everyone once, nobody twice
+
+
+async def test_sighup_with_hostile_files_tells_the_organisers_and_sigterm_still_stops(
+    fake: FakeTelegram, tmp_path: Path
+):
+    """Issue 15 §1: a FIFO, an alias bomb, a link to /dev/zero… reloaded by SIGHUP."""
+    from tests.content.test_hostile_files import HOSTILE
+
+    faq = tmp_path / "faq"
+    shutil.copytree(ROOT / "faq", faq)
+    names = ["fifo.yaml", "laughs.yaml", "recursive.yaml", "zero.yaml", "folder.yaml"]
+    for name in names:
+        HOSTILE[name][0](faq / name)
+    env = process_env(fake, tmp_path, FAQ_DIR=str(faq))
+    bot = await Process.start(env, tmp_path)
+    with pytest.raises(AssertionError, match="bot exited"):  # start-up refuses them
+        await bot.wait_for_line(lambda line: "serving" in line)
+    assert await bot.stop() == 1
+    for name in names:
+        assert name in bot.output, bot.output
+    assert "Traceback" not in bot.output
+
+    # Started on good content, then the hostile files arrive and SIGHUP reloads.
+    for name in names:
+        path = faq / name
+        path.rmdir() if path.is_dir() and not path.is_symlink() else path.unlink()
+    bot = await Process.start(env, tmp_path)
+    try:
+        await bot.wait_for_line(lambda line: "serving" in line)
+        for name in names:
+            HOSTILE[name][0](faq / name)
+        mark = len(bot.lines)
+        after = fake.mark()
+        bot.process.send_signal(signal.SIGHUP)
+        await bot.wait_for_line(lambda line: "reload on SIGHUP refused" in line, mark)
+        told = await fake.wait_for_message(ORGANISER, after=after, timeout=TIMEOUT)
+        assert told["text"].startswith("⚠️ The new content has problems")
+        for name in names:
+            assert name in told["text"], told["text"]
+        fake.user_sends(ATTENDEE, "wifi password")
+        reply = await fake.wait_for_message(ATTENDEE, contains="NCSC2027-Guest", timeout=TIMEOUT)
+        assert reply
+    finally:
+        code = await bot.stop(signal.SIGTERM)
+    assert code == 0, bot.output
+    assert "Traceback" not in bot.output

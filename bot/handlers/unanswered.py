@@ -15,7 +15,8 @@ from telegram import Bot, Message, Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import filters
 
-from bot import render
+from bot import messages, render
+from bot.content import Problem
 from bot.handlers.context import BotContext, command_argument, pressed
 from bot.handlers.guards import organiser_only
 from bot.handlers.sending import answer_query, edit, respond, send
@@ -237,12 +238,43 @@ async def cmd_stats(update: Update, context: BotContext) -> None:
 
 @organiser_only
 async def cmd_reload(update: Update, context: BotContext) -> None:
-    """/reload: swap in new content only if it is valid; otherwise keep serving the old."""
+    """/reload: swap in new content only if it is valid; otherwise keep serving the old.
+
+    The reload runs in the background (shutdown never waits on it); the reply follows.
+    """
     st = context.state
     lang = context.lang
-    problems = await st.reload_content()
-    if problems:
-        await respond(update, context, render.reload_failed(problems, lang))
-        return
-    summary = st.answerer.content.summary()
-    await respond(update, context, render.message("reload_ok", lang, summary=summary))
+
+    async def report(problems: list[Problem]) -> None:
+        if problems:
+            await respond(update, context, render.reload_failed(problems, lang))
+            return
+        summary = st.answerer.content.summary()
+        await respond(update, context, render.message("reload_ok", lang, summary=summary))
+
+    st.reload_in_background(report)
+
+
+async def tell_organisers_about_reload(bot: Bot, st: BotState, problems: list[Problem]) -> None:
+    """A reload nobody asked for in Telegram (SIGHUP): its outcome to the organisers.
+
+    Problems go to the organisers' chat, or to each organiser privately if there is none,
+    so whoever edits the files learns what to fix; a success goes to the organisers' chat
+    only (a deploy that reloads should not ping every organiser).
+    """
+    chat_id = st.settings.organiser_chat_id
+    if chat_id is not None:
+        targets = [(chat_id, messages.DEFAULT_LANGUAGE)]
+    elif problems:
+        targets = [(uid, st.language_of(uid)) for uid in sorted(st.settings.organiser_ids)]
+    else:
+        targets = []
+    for target, lang in targets:
+        if problems:
+            reply = render.reload_failed(problems, lang)
+        else:
+            reply = render.message("reload_ok", lang, summary=st.content.summary())
+        try:
+            await send(bot, target, reply)
+        except TelegramError as exc:  # e.g. an organiser who never opened the bot
+            logger.warning("could not tell %s about the reload: %s", target, exc)
