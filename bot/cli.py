@@ -226,6 +226,10 @@ def _import(args: argparse.Namespace, output: str | Path, out: TextIO, err: Text
         "validate it together with the FAQ.",
         file=out,
     )
+    from bot.content.loader import load_agenda
+
+    for warning in agenda_warnings(load_agenda(target)):  # it passed check when written
+        print(f"warning: {warning}", file=out)
     return EXIT_OK
 
 

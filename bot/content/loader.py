@@ -581,3 +581,17 @@ def agenda_problems(agenda_path: Path | str, limits: LoadLimits | None = None) -
     except BudgetExceeded as exc:
         problems.append(Problem(str(agenda_path), str(exc)))
     return problems
+
+
+def load_agenda(agenda_path: Path | str, limits: LoadLimits | None = None) -> Content:
+    """The agenda alone as content (no FAQ): for warnings about a freshly imported file."""
+    problems: list[Problem] = []
+    try:
+        agenda = _load_agenda(Path(agenda_path), problems, LoadBudget(limits or LoadLimits()))
+    except BudgetExceeded as exc:
+        problems.append(Problem(str(agenda_path), str(exc)))
+        agenda = None
+    if problems or agenda is None or agenda[0] is None:
+        raise ContentError(problems or [Problem(str(agenda_path), "agenda could not be loaded")])
+    conference, rooms, speakers, sessions = agenda
+    return Content(conference=conference, rooms=rooms, speakers=speakers, sessions=sessions)

@@ -408,6 +408,23 @@ def test_import_pretalx_is_the_json_import_and_refuses_a_guessed_zone(tmp_path):
     assert code == 0 and "8 sessions" in out
 
 
+def test_import_says_what_the_programme_lacks(tmp_path):
+    target = tmp_path / "agenda.yaml"
+    code, out, _ = _run(
+        "import",
+        str(DATA / "sessionize.json"),
+        "-o",
+        str(target),
+        "--timezone",
+        "Asia/Karachi",
+        "--name",
+        "NCSC",
+    )
+    assert code == 0
+    assert "warning: the conference has no venue" in out
+    assert "warning" in out and "lunch" not in out  # a break needs no room
+
+
 def test_import_of_a_missing_file_writes_nothing(tmp_path):
     code, _, err = _run("import", str(tmp_path / "nope.json"), "-o", str(tmp_path / "a.yaml"))
     assert code == 1 and "nothing was written" in err
