@@ -52,33 +52,41 @@ def _json(data: bytes) -> Any:
         raise ProgrammeImportError(f"not valid JSON (line {exc.lineno}: {exc.msg})") from None
 
 
-def detect_format(data: bytes) -> str:
-    """Which of FORMATS the bytes are, from their content (not a file name)."""
+def _detect(data: bytes) -> tuple[str, Any]:
+    """The format, and the parsed JSON when it is JSON (parsed once, exports can be big)."""
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"<"):
-        return "frab-xml"
+        return "frab-xml", None
     if head.startswith((b"{", b"[")):
         parsed = _json(data)
         if isinstance(parsed, dict) and "schedule" in parsed:
-            return "frab-json"
+            return "frab-json", parsed
         if isinstance(parsed, dict) and isinstance(parsed.get("sessions"), list):
-            return "sessionize"
+            return "sessionize", parsed
         raise ProgrammeImportError(
             "JSON, but neither a frab/pretalx schedule.json (a 'schedule' object) nor a "
             "Sessionize 'All Data' export ('sessions', 'speakers', 'rooms' lists)"
         )
     if not head:
         raise ProgrammeImportError("the export is empty")
-    return "csv"
+    return "csv", None
+
+
+def detect_format(data: bytes) -> str:
+    """Which of FORMATS the bytes are, from their content (not a file name)."""
+    return _detect(data)[0]
 
 
 def read_programme(data: bytes, fmt: str | None = None) -> ImportedProgramme:
     """The export in the shared content model, times and markup as the export wrote them."""
-    chosen = FORMAT_ALIASES.get((fmt or "").lower(), (fmt or "").lower()) or detect_format(data)
+    parsed: Any = None
+    chosen = FORMAT_ALIASES.get((fmt or "").lower(), (fmt or "").lower())
+    if not chosen:
+        chosen, parsed = _detect(data)
     if chosen == "frab-json":
-        return read_frab_json(_json(data))
+        return read_frab_json(parsed if parsed is not None else _json(data))
     if chosen == "sessionize":
-        return read_sessionize(_json(data))
+        return read_sessionize(parsed if parsed is not None else _json(data))
     if chosen == "frab-xml":
         return read_frab_xml(data)
     if chosen == "csv":
