@@ -141,8 +141,8 @@ def _observe_replies(application: Application[Any, Any, Any, Any, Any, Any], pac
         finally:
             pacer.land(moment)
 
-    limiter.process_request = process_request  # type: ignore[method-assign]
-    limiter._observed_by_pacer = True  # type: ignore[attr-defined]
+    limiter.process_request = process_request
+    limiter._observed_by_pacer = True
 
 
 async def show_progress(st: BotState, it: Announcements, progress: Progress) -> None:

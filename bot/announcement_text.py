@@ -7,6 +7,7 @@ keyboard, and the handlers in bot.handlers.announcements decide when each is sho
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -33,6 +34,17 @@ def duration(seconds: float) -> str:
         return f"{minutes} min {secs} s" if secs else f"{minutes} min"
     hours, minutes = divmod(minutes, 60)
     return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+
+
+def time_until(seconds: float) -> str:
+    """How long until a scheduled send, to the minute ('in 30 min', not 'in 29 min 59 s').
+
+    Sends are scheduled to the minute, and the seconds that pass while an organiser reads the
+    preview are noise; under a minute the seconds do matter, so they stay.
+    """
+    if seconds < 60:
+        return duration(seconds)
+    return duration(60 * math.ceil(seconds / 60))
 
 
 def when(moment: datetime, content: Content) -> str:

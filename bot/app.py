@@ -194,9 +194,9 @@ def configure_logging(settings: Settings) -> None:
     if settings.token:
         protect_token(settings.token)
     if not root.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(formatter_for(settings.log_format, _REDACTOR.redact))
-        root.addHandler(handler)
+        stream = logging.StreamHandler(sys.stderr)
+        stream.setFormatter(formatter_for(settings.log_format, _REDACTOR.redact))
+        root.addHandler(stream)
     for handler in root.handlers:
         if _REDACTOR not in handler.filters:
             handler.addFilter(_REDACTOR)
@@ -256,7 +256,7 @@ class RetryingLimiter(BaseRateLimiter[None]):
         self._paused_until[chat_id] = max(self._paused_until.get(chat_id, 0.0), until)
 
     def _backoff(self, attempt: int) -> float:
-        return min(self.policy.max_backoff, self.policy.backoff * 2 ** (attempt - 1))
+        return float(min(self.policy.max_backoff, self.policy.backoff * 2 ** (attempt - 1)))
 
     async def process_request(
         self,

@@ -413,7 +413,7 @@ class Broadcaster(BackgroundLoop):
         heapq.heappush(run.retries, (due, user_id, attempts))
 
     def _retry_delay(self, attempts: int) -> float:
-        return min(self.max_backoff, self.backoff * 2 ** max(0, attempts - 1))
+        return float(min(self.max_backoff, self.backoff * 2 ** max(0, attempts - 1)))
 
     async def _deliver(
         self, run: _Run, user_id: int, attempts: int, semaphore: asyncio.Semaphore, moment: float

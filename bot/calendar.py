@@ -79,4 +79,5 @@ def calendar_ics(
             event.add("categories", [session.track])
         calendar.add_component(event)
     calendar.add_missing_timezones()
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()
+    return ical

@@ -100,15 +100,15 @@ def faq_candidates(questions: Sequence[Question]) -> list[dict[str, object]]:
     used: set[str] = set()
     for group in ordered:
         wordings = Counter(" ".join(q.text.split()) for q in group)
-        question, _ = wordings.most_common(1)[0]
+        wording, _ = wordings.most_common(1)[0]
         latest = max(group, key=lambda q: (q.answered_at or q.asked_at, q.id))
-        base = slug(question, "question")[:40].strip("-") or "question"
+        base = slug(wording, "question")[:40].strip("-") or "question"
         entry_id, n = base, 2
         while entry_id in used:
             entry_id, n = f"{base}-{n}", n + 1
         used.add(entry_id)
-        entry: dict[str, object] = {"id": entry_id, "question": question}
-        variants = [w for w, _ in wordings.most_common() if w != question][:MAX_VARIANTS]
+        entry: dict[str, object] = {"id": entry_id, "question": wording}
+        variants = [w for w, _ in wordings.most_common() if w != wording][:MAX_VARIANTS]
         if variants:
             entry["variants"] = variants
         entry["answer"] = latest.answer_text or ""

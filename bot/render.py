@@ -534,7 +534,7 @@ def unanswered_page(
 ) -> Rendered:
     if not groups:
         return message("unanswered_empty", language)
-    lines = [
+    lines: list[str] = [
         html_text(
             "unanswered_header", language, first=offset + 1, last=offset + len(groups), total=total
         )

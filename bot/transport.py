@@ -31,6 +31,7 @@ from __future__ import annotations
 import asyncio
 import json
 import urllib.request
+from collections.abc import Mapping
 from typing import Any, Final
 from urllib.parse import urlsplit
 
@@ -211,7 +212,9 @@ class AiohttpRequest(BaseRequest):
         if key not in self._proxies:
             proxies = self._env_proxies
             proxy = proxies.get(parts.scheme) or proxies.get("all")
-            if proxy and urllib.request.proxy_bypass_environment(parts.hostname or "", proxies):
+            # proxy_bypass_environment is public but missing from typeshed's stubs.
+            bypass = urllib.request.proxy_bypass_environment  # type: ignore[attr-defined]
+            if proxy and bypass(parts.hostname or "", proxies):
                 proxy = None
             self._proxies[key] = proxy
         return self._proxies[key]
@@ -243,7 +246,7 @@ def is_json(body: bytes) -> bool:
 
 def _body(
     request_data: RequestData | None,
-    files: dict[str, object] | None,
+    files: Mapping[str, object] | None,
 ) -> aiohttp.FormData | dict[str, str] | None:
     """The fields as PTB's httpx client sends them: url-encoded, or multipart with files."""
     if request_data is None:

@@ -24,12 +24,12 @@ from bot import announcement_engine, render
 from bot.announcement_text import (
     announcements_list,
     audience_label,
-    duration,
     excerpt,
     is_announcements_list,
     number,
     preview_body,
     scheduled_text,
+    time_until,
     when,
 )
 from bot.content.models import Content
@@ -134,7 +134,7 @@ async def cmd_announce(update: Update, context: BotContext) -> None:
             lang,
             time=when(draft.scheduled_for, content),
             tz=content.conference.timezone.key,
-            delta=duration((draft.scheduled_for - st.now()).total_seconds()),
+            delta=time_until((draft.scheduled_for - st.now()).total_seconds()),
         )
     header = html_text("ann.preview", lang, id=broadcast_id, audience=audience, when=at)
     text = Safe(f"{header}\n{preview_body(header, draft.text)}")

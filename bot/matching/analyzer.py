@@ -106,19 +106,19 @@ class Analyzer:
         self.synonym_conflicts: list[tuple[str, str, str]] = []
         claimed_by: dict[tuple[str, ...], str] = {}
         for group in synonym_groups:
-            forms = [(member, self._member_key(member)) for member in group]
-            forms = [(member, form) for member, form in forms if form]
+            keyed = [(member, self._member_key(member)) for member in group]
+            forms = [(member, member_key) for member, member_key in keyed if member_key]
             if not forms:
                 continue
             canonical = "_".join(self._stem_sequence(forms[0][0]))
             label = ", ".join(group)
-            for member, form in forms:
+            for member, member_key in forms:
                 # The first group that claims a word wins, so one word has one meaning.
-                if form in self._synonyms and self._synonyms[form] != canonical:
-                    self.synonym_conflicts.append((member, claimed_by[form], label))
+                if member_key in self._synonyms and self._synonyms[member_key] != canonical:
+                    self.synonym_conflicts.append((member, claimed_by[member_key], label))
                     continue
-                self._synonyms[form] = canonical
-                claimed_by[form] = label
+                self._synonyms[member_key] = canonical
+                claimed_by[member_key] = label
         self._synonym_starts = self._starts(self._synonyms)
         self._synonym_words = frozenset(key for form in self._synonyms for key in form)
 
