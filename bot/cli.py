@@ -177,6 +177,21 @@ def agenda_target(target: str | Path) -> Path:
     return path
 
 
+def _existing_agenda(target: Path) -> object:
+    """The agenda an import replaces, if it can be read safely (a FIFO or a device there
+    must not hang or fill memory, deep nesting must not raise); else None: it is replaced
+    whole, and check still guards the new file."""
+    from bot.content.limits import LoadBudget
+    from bot.content.safe_read import UnreadableFile, read_content_file
+
+    if not target.exists():
+        return None
+    try:
+        return yaml.safe_load(read_content_file(target, LoadBudget()).decode("utf-8"))
+    except (UnreadableFile, yaml.YAMLError, UnicodeDecodeError, RecursionError):
+        return None
+
+
 def _import(args: argparse.Namespace, output: str | Path, out: TextIO, err: TextIO) -> int:
     from bot.content.imports import ProgrammeImportError, import_programme, write_agenda
 
@@ -190,12 +205,7 @@ def _import(args: argparse.Namespace, output: str | Path, out: TextIO, err: Text
         )
         return EXIT_CONFIG
     fmt = "frab-json" if args.command == "import-pretalx" else args.format
-    existing = None
-    if target.is_file():
-        try:
-            existing = yaml.safe_load(target.read_text(encoding="utf-8"))
-        except (yaml.YAMLError, UnicodeDecodeError):
-            existing = None  # replaced whole; check still guards the new file
+    existing = _existing_agenda(target)
     try:
         data = source.read_bytes()
     except OSError as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -181,3 +182,21 @@ def test_output_that_cannot_be_written_is_refused_clearly(tmp_path, monkeypatch)
         assert code == 2, (target, err.getvalue())
         assert "Import failed, nothing was written" in err.getvalue()
         assert "Traceback" not in err.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "deep", "zero"])
+def test_a_hostile_existing_agenda_is_replaced_not_read(tmp_path, monkeypatch, kind):
+    """The agenda being replaced is read for its venue and floors; a FIFO there used to
+    hang the import and deep nesting to raise RecursionError."""
+    monkeypatch.chdir(tmp_path)
+    target = tmp_path / "agenda.yaml"
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "zero":
+        target.symlink_to("/dev/zero")
+    else:
+        target.write_text("conference: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["import-pretalx", str(EXPORT), "-o", "agenda.yaml"], out=out, err=err)
+    assert code == 0, err.getvalue()
+    assert target.is_file() and not target.is_symlink()
