@@ -11,6 +11,7 @@
 3. Speed: questions per second on one core and index build time with 1,000 entries.
 4. Programme topics (bench/programme_topics.py): topic questions about an imported
    programme, with and without its subtitles and descriptions indexed.
+5. Chatter ("hi", "shukriya", "ok") told from questions: bench/chatter.py, test half.
 
 The naive baseline is `rapidfuzz.process.extractOne(question, phrasings, scorer=WRatio)`
 answering when the score reaches a threshold; its threshold is the best one on the
@@ -362,6 +363,10 @@ def main() -> None:
     from programme_topics import run as programme_topics  # bench/ is on sys.path
 
     programme_topics(show_test=True)
+
+    import chatter  # bench/chatter.py, next to this file (on sys.path as the script's folder)
+
+    chatter.run("test")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1067 @@
+"""Telling chatter ("hi", "shukriya", "ok", "koi hai?") from questions, before matching.
+
+Why: at an event a large share of messages are greetings, thanks and acknowledgements.
+Sent to the matcher they get a false "I've passed your question to the organisers" (and
+bury the real questions in the organisers' chat) or, worse, buttons for the fee. Every
+FAQ bot handles this ("chit-chat" in Azure's question answering, greet/goodbye intents in
+Rasa); here it is done in English, Roman Urdu and Urdu script with a phrase list rather
+than a model, because the kinds are few, the phrases are short, and a wrong guess must
+fall on the safe side: **when in doubt, a message is a question**.
+
+How: the message is cut into clauses at punctuation (", . ! ? ؟ ۔ ،" and new lines).
+A clause is chatter when every word in it is part of a known chatter phrase or a filler
+word ("sir", "bhai", "ji", "so much"), when it is "thanks for <something>" with no
+question in it, when it is keyboard mash, or when it holds a chatter phrase and nothing
+but words the matcher ignores anyway. Every other clause is a question clause, and the
+message's question is the text from the first question clause to the last one, as
+typed. Words are folded and squashed with the matcher's own normaliser, so "Shukriyaa",
+"shukria" and "شکریہ" meet their phrases the same way they meet FAQ phrasings.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from bot.matching.analyzer import Analyzer
+from bot.matching.normalize import fold, squash
+
+ChatterKind = Literal[
+    "greeting",
+    "thanks",
+    "acknowledgement",
+    "goodbye",
+    "help",
+    "anyone_there",
+    "ask_for_person",
+    "rudeness",
+    "nonsense",
+]
+CHATTER_KINDS: tuple[ChatterKind, ...] = (
+    "greeting",
+    "thanks",
+    "acknowledgement",
+    "goodbye",
+    "help",
+    "anyone_there",
+    "ask_for_person",
+    "rudeness",
+    "nonsense",
+)
+# When one message holds several kinds, the one that asks the most of the bot wins:
+# "ok thanks" is thanks, "thanks bye" a goodbye, "hello? anyone?" is anyone-there.
+_PRIORITY: tuple[ChatterKind, ...] = (
+    "ask_for_person",
+    "rudeness",
+    "help",
+    "anyone_there",
+    "goodbye",
+    "thanks",
+    "greeting",
+    "acknowledgement",
+    "nonsense",
+)
+
+# Phrases per kind, written as attendees type them; folded and squashed when the table is
+# built. Spelling variants that squashing does not join are listed in _VARIANTS below.
+_PHRASES: dict[ChatterKind, tuple[str, ...]] = {
+    "greeting": (
+        "hi",
+        "hello",
+        "hey",
+        "hiya",
+        "heya",
+        "yo",
+        "sup",
+        "whats up",
+        "wassup",
+        "good morning",
+        "good afternoon",
+        "good evening",
+        "good day",
+        "morning",
+        "gm",
+        "greetings",
+        "how are you",
+        "how are you doing",
+        "how is it going",
+        "hows it going",
+        "how do you do",
+        "salam",
+        "salam alaikum",
+        "salam o alaikum",
+        "salam u alaikum",
+        "assalam o alaikum",
+        "assalam u alaikum",
+        "assalam alaikum",
+        "assalamualaikum",
+        "assalamoalaikum",
+        "assalam",
+        "aoa",
+        "slm",
+        "adab",
+        "kya haal hai",
+        "kya hal hai",
+        "kaise ho",
+        "kaise hain",
+        "kaise hain aap",
+        "aap kaise hain",
+        "kya haal chaal",
+        "السلام علیکم",
+        "السلام و علیکم",
+        "السلام وعلیکم",
+        "اسلام علیکم",
+        "سلام",
+        "سلام علیکم",
+        "آداب",
+        "کیا حال ہے",
+        "آپ کیسے ہیں",
+        "کیسے ہیں",
+        "صبح بخیر",
+        "ہیلو",
+        "wa alaikum assalam",
+        "walaikum assalam",
+        "walaikum salam",
+        "wa alaikum salam",
+        "وعلیکم السلام",
+        "و علیکم السلام",
+    ),
+    "thanks": (
+        "thanks",
+        "thank you",
+        "thank u",
+        "thanku",
+        "thankyou",
+        "tysm",
+        "ty",
+        "many thanks",
+        "much appreciated",
+        "appreciate it",
+        "appreciated",
+        "shukriya",
+        "shukran",
+        "jazakallah",
+        "jazak allah",
+        "jazakallah khair",
+        "jazak allah khair",
+        "jzk",
+        "jzkallah",
+        "meherbani",
+        "bari meherbani",
+        "شکریہ",
+        "جزاک اللہ",
+        "جزاک اللہ خیر",
+        "جزاکم اللہ",
+        "مہربانی",
+        "بڑی مہربانی",
+        "آپ کا شکریہ",
+        # praise gets the same "glad to help"
+        "thanks a ton",
+        "great job",
+        "good job",
+        "well done",
+        "nice work",
+        "great work",
+        "love it",
+        "love this",
+        "love this bot",
+        "you are great",
+        "you are awesome",
+        "you are the best",
+        "you rock",
+        "great bot",
+        "good bot",
+        "awesome bot",
+        "nice bot",
+        "bot is awesome",
+        "bot is great",
+        "very helpful",
+        "so helpful",
+        "helpful",
+        "zabardast",
+        "kamal",
+        "kamaal hai",
+        "bohat acha",
+        "زبردست",
+        "کمال",
+        "شاباش",
+        "بہت اچھا",
+    ),
+    "acknowledgement": (
+        "ok",
+        "okay",
+        "k",
+        "kk",
+        "oki",
+        "okie",
+        "okey",
+        "got it",
+        "gotcha",
+        "alright",
+        "all right",
+        "sure",
+        "cool",
+        "noted",
+        "fine",
+        "great",
+        "nice",
+        "good",
+        "perfect",
+        "awesome",
+        "understood",
+        "i see",
+        "oh",
+        "ah",
+        "yes",
+        "yeah",
+        "yep",
+        "yup",
+        "hmm",
+        "hm",
+        "acha",
+        "theek hai",
+        "theek",
+        "sahi",
+        "sahi hai",
+        "chalo",
+        "ji",
+        "haan",
+        "han",
+        "ٹھیک ہے",
+        "اچھا",
+        "جی",
+        "ہاں",
+        "اوکے",
+        "صحیح",
+        "درست",
+    ),
+    "goodbye": (
+        "bye",
+        "bye bye",
+        "goodbye",
+        "good bye",
+        "see you",
+        "see ya",
+        "cya",
+        "see you tomorrow",
+        "see you later",
+        "see you there",
+        "see you at the event",
+        "see you at the conference",
+        "take care",
+        "good night",
+        "gn",
+        "allah hafiz",
+        "khuda hafiz",
+        "fi amanillah",
+        "phir milenge",
+        "اللہ حافظ",
+        "خدا حافظ",
+        "پھر ملیں گے",
+        "شب بخیر",
+        "فی امان اللہ",
+    ),
+    "help": (
+        "help",
+        "help me",
+        "help please",
+        "i need help",
+        "need help",
+        "what can you do",
+        "what do you do",
+        "what can i ask",
+        "what can i ask you",
+        "what should i ask",
+        "how does this work",
+        "how does it work",
+        "how do i use this",
+        "how do i use this bot",
+        "how to use this",
+        "how to use this bot",
+        "what is this",
+        "what is this bot",
+        "menu",
+        "commands",
+        "options",
+        "madad",
+        "madad chahiye",
+        "meri madad karo",
+        "meri madad karein",
+        "madad karein",
+        "madad karo",
+        "help chahiye",
+        "ye bot kya karta hai",
+        "ye kya hai",
+        "aap kya kar sakte ho",
+        "aap kya kar sakte hain",
+        "tum kya kar sakte ho",
+        "kya pooch sakta hoon",
+        "kya pooch sakti hoon",
+        "kya pooch sakte hain",
+        "is bot ko kaise use karun",
+        "ye kaise kaam karta hai",
+        "مدد",
+        "مدد چاہیے",
+        "میری مدد کریں",
+        "میری مدد کرو",
+        "یہ بوٹ کیا کرتا ہے",
+        "آپ کیا کر سکتے ہیں",
+        "میں کیا پوچھ سکتا ہوں",
+        "میں کیا پوچھ سکتی ہوں",
+        "یہ کیسے کام کرتا ہے",
+    ),
+    "anyone_there": (
+        "anyone there",
+        "anybody there",
+        "anyone here",
+        "anybody here",
+        "is anyone there",
+        "is anybody there",
+        "is someone there",
+        "is somebody there",
+        "anyone",
+        "anybody",
+        "anyone reading this",
+        "is anyone reading this",
+        "anyone reading",
+        "anyone available",
+        "are you there",
+        "you there",
+        "are you a bot",
+        "are you human",
+        "are you a human",
+        "are you a human or a bot",
+        "are you a human or a robot",
+        "are you a robot",
+        "are you real",
+        "is this a bot",
+        "is this a real person",
+        "is this automated",
+        "who are you",
+        "who is this",
+        "koi hai",
+        "kya koi hai",
+        "koi sun raha hai",
+        "koi jawab dega",
+        "koi hai jo jawab de",
+        "aap insaan ho ya bot",
+        "aap insaan ho",
+        "aap bot ho",
+        "ye bot hai kya",
+        "kya ye bot hai",
+        "aap kaun ho",
+        "aap kaun hain",
+        "tum kaun ho",
+        "کوئی ہے",
+        "کیا کوئی ہے",
+        "کوئی سن رہا ہے",
+        "آپ کون ہیں",
+        "کیا یہ بوٹ ہے",
+        "یہ بوٹ ہے",
+        "آپ انسان ہیں",
+    ),
+    "ask_for_person": (
+        "talk to a human",
+        "talk to human",
+        "speak to a human",
+        "talk to a person",
+        "talk to a real person",
+        "speak to a real person",
+        "speak to a person",
+        "talk to someone",
+        "speak to someone",
+        "let me talk to someone",
+        "i want to talk to a human",
+        "i want to talk to someone",
+        "i want to speak to someone",
+        "i need to speak to someone",
+        "i need to talk to someone",
+        "i need to speak to someone from the team",
+        "can i speak to a real person",
+        "can i talk to a human",
+        "can i talk to someone",
+        "contact the organisers",
+        "contact organisers",
+        "contact the organiser",
+        "connect me to an organiser",
+        "connect me to a human",
+        "connect me with an organiser",
+        "talk to organiser",
+        "talk to an organiser",
+        "talk to the organisers",
+        "pass this to the organisers",
+        "forward this to the organisers",
+        "human please",
+        "real person please",
+        "agent please",
+        "get me a person",
+        "get me a human",
+        "kisi insaan se baat karao",
+        "kisi insaan se baat karwao",
+        "kisi insaan se baat karwa do",
+        "kisi insaan se baat",
+        "kisi banday se baat karao",
+        "kisi banday se baat karwa do",
+        "kisi banday se baat karwao",
+        "organiser se baat karni hai",
+        "organiser se baat karao",
+        "organisers se rabta karwa dein",
+        "organisers se baat karwa dein",
+        "mujhe kisi insaan se baat karni hai",
+        "kisi admin se baat karwao",
+        "team se baat karwao",
+        "کسی انسان سے بات کروائیں",
+        "کسی انسان سے بات",
+        "منتظمین سے بات کروائیں",
+        "کسی بندے سے بات کرنی ہے",
+        "مجھے کسی انسان سے بات کرنی ہے",
+        "منتظمین سے رابطہ کروا دیں",
+        "منتظمین سے رابطہ کروائیں",
+    ),
+    "rudeness": (
+        "not helpful",
+        "not helpful at all",
+        "no help",
+        "wrong answer",
+        "you didnt answer my question",
+        "you did not answer my question",
+        "this doesnt work",
+        "this does not work",
+        "doesnt work",
+        "waste of time",
+        "what rubbish",
+        "what nonsense",
+        "ghalat jawab",
+        "galat jawab",
+        "kya bakwas hai",
+        "kisi kaam ke nahi",
+        "kisi kaam ka nahi",
+        "bohat bura",
+        "bura bot",
+        "غلط جواب",
+        "کسی کام کا نہیں",
+        "کسی کام کے نہیں",
+    ),
+}
+
+# Words that make a message rude or a complaint whatever surrounds them ("you are so
+# useless", "ye bot bilkul bekaar hai"); the rest of such a clause must be filler.
+_RUDE_WORDS = frozenset(
+    {
+        "useless",
+        "stupid",
+        "dumb",
+        "idiot",
+        "idiotic",
+        "rubbish",
+        "worst",
+        "terrible",
+        "pathetic",
+        "horrible",
+        "trash",
+        "garbage",
+        "crap",
+        "nonsense",
+        "bakwas",
+        "bekar",
+        "faltu",
+        "fazool",
+        "fazul",
+        "bewakoof",
+        "bewaqoof",
+        "ghatiya",
+        "بکواس",
+        "بیکار",
+        "فضول",
+        "بیوقوف",
+        "گھٹیا",
+    }
+)
+# Words a rude clause may carry besides its rude word.
+_RUDE_FILLER = frozenset(
+    {
+        "this",
+        "it",
+        "that",
+        "was",
+        "your",
+        "answer",
+        "answers",
+        "reply",
+        "you",
+        "u",
+        "are",
+        "r",
+        "is",
+        "youre",
+        "ur",
+        "so",
+        "very",
+        "totally",
+        "completely",
+        "such",
+        "a",
+        "an",
+        "the",
+        "ever",
+        "at",
+        "all",
+        "really",
+        "bot",
+        "hai",
+        "ho",
+        "tum",
+        "ye",
+        "yeh",
+        "bilkul",
+        "bohat",
+        "kya",
+        "what",
+        "ka",
+        "ki",
+        "ke",
+        "یہ",
+        "ہے",
+        "ہو",
+        "بوٹ",
+        "تم",
+        "بالکل",
+        "کیا",
+        "بہت",
+    }
+)
+# Words any chatter may carry: forms of address, intensifiers, politeness.
+_FILLER = frozenset(
+    {
+        "sir",
+        "madam",
+        "maam",
+        "mam",
+        "ji",
+        "jee",
+        "g",
+        "bhai",
+        "bhaijan",
+        "bro",
+        "brother",
+        "sis",
+        "dear",
+        "team",
+        "everyone",
+        "everybody",
+        "all",
+        "guys",
+        "folks",
+        "there",
+        "bot",
+        "yaar",
+        "friend",
+        "buddy",
+        "please",
+        "so",
+        "much",
+        "very",
+        "lot",
+        "a",
+        "again",
+        "too",
+        "bohat",
+        "bahut",
+        "buhat",
+        "bht",
+        "boht",
+        "bhot",
+        "ncsc",
+        "janab",
+        "sahab",
+        "sahib",
+        "saab",
+        "haha",
+        "hahaha",
+        "lol",
+        "hehe",
+        "well",
+        "wow",
+        "then",
+        "aap",
+        "ap",
+        "ka",
+        "jnab",
+        "جناب",
+        "بھائی",
+        "صاحب",
+        "سر",
+        "بہت",
+        "آپ",
+        "کا",
+        "جی",
+    }
+)
+# Spellings squashing does not join, onto the one the phrase table uses.
+_VARIANTS = {
+    "thx": "thanks",
+    "thnx": "thanks",
+    "thnks": "thanks",
+    "thanx": "thanks",
+    "thanz": "thanks",
+    "tnx": "thanks",
+    "tx": "thanks",
+    "thank": "thank",
+    "thnk": "thank",
+    "shukria": "shukriya",
+    "shukrya": "shukriya",
+    "shukriyah": "shukriya",
+    "shukiya": "shukriya",
+    "shkria": "shukriya",
+    "shukr": "shukriya",
+    "jazakalah": "jazakallah",
+    "jazakallahu": "jazakallah",
+    "jazakalahu": "jazakallah",
+    "khayr": "khair",
+    "khar": "khair",
+    "mehrbani": "meherbani",
+    "meharbani": "meherbani",
+    "achha": "acha",
+    "accha": "acha",
+    "acchha": "acha",
+    "achaa": "acha",
+    "thik": "theek",
+    "thek": "theek",
+    "thk": "theek",
+    "tik": "theek",
+    "he": "hai",
+    "hy": "hai",
+    "hay": "hai",
+    "h": "hai",
+    "hain": "hai",
+    "hein": "hai",
+    "haal": "haal",
+    "hal": "haal",
+    "u": "you",
+    "r": "are",
+    "ur": "your",
+    "pls": "please",
+    "plz": "please",
+    "plss": "please",
+    "plzz": "please",
+    "kesy": "kaise",
+    "kese": "kaise",
+    "kaisy": "kaise",
+    "kaisay": "kaise",
+    "kesay": "kaise",
+    "kaise": "kaise",
+    "insan": "insaan",
+    "bande": "banday",
+    "banda": "banday",
+    "bandy": "banday",
+    "bndy": "banday",
+    "karwa": "karwa",
+    "krwa": "karwa",
+    "krao": "karao",
+    "krwao": "karwao",
+    "krwado": "karwa do",
+    "karwado": "karwa do",
+    "krni": "karni",
+    "kro": "karo",
+    "krein": "karein",
+    "karen": "karein",
+    "organizer": "organiser",
+    "organizers": "organisers",
+    "organisors": "organisers",
+    "organiser": "organiser",
+    "organisers": "organisers",
+    "alaykum": "alaikum",
+    "alykum": "alaikum",
+    "alikum": "alaikum",
+    "aleikum": "alaikum",
+    "elaikum": "alaikum",
+    "alaikom": "alaikum",
+    "alekum": "alaikum",
+    "aslam": "assalam",
+    "asalaam": "assalam",
+    "assalamu": "assalam",
+    "salamu": "salam",
+    "asalamualaikum": "assalamualaikum",
+    "asalamoalaikum": "assalamoalaikum",
+    "asalamualykum": "assalamualaikum",
+    "salamalaikum": "salam alaikum",
+    "asalamalaikum": "assalam alaikum",
+    "khudahafiz": "khuda hafiz",
+    "allahafiz": "allah hafiz",
+    "allahhafiz": "allah hafiz",
+    "khudahafz": "khuda hafiz",
+    "hafz": "hafiz",
+    "byee": "bye",
+    "bbye": "bye bye",
+    "byebye": "bye bye",
+    "goodnight": "good night",
+    "helo": "hello",
+    "hlo": "hello",
+    "hllo": "hello",
+    "hie": "hi",
+    "heyy": "hey",
+    "howdy": "hello",
+    "okie": "ok",
+    "oky": "ok",
+    "okiee": "ok",
+    "okk": "ok",
+    "okey": "ok",
+    "okays": "okay",
+    "kk": "ok",
+    "gotit": "got it",
+    "didnt": "didnt",
+    "doesnt": "doesnt",
+    "youre": "youre",
+    "whats": "whats",
+    "wats": "whats",
+    "watsup": "whats up",
+    "whatsup": "whats up",
+    "sup": "sup",
+    "pooch": "pooch",
+    "puch": "pooch",
+    "poch": "pooch",
+    "hoon": "hoon",
+    "hun": "hoon",
+    "hu": "hoon",
+    "sakta": "sakta",
+    "skta": "sakta",
+    "bekaar": "bekar",
+    "bakwaas": "bakwas",
+    "faltoo": "faltu",
+    "bewakuf": "bewakoof",
+    "fuzool": "fazool",
+    "ghalat": "ghalat",
+    "galat": "ghalat",
+    "jawab": "jawab",
+    "jwab": "jawab",
+    "jawaab": "jawab",
+}
+
+# Emoji on their own: the kind each one says. Other symbols are filler.
+_EMOJI_KINDS: dict[str, ChatterKind] = {
+    "👋": "greeting",
+    "🤝": "greeting",
+    "🙏": "thanks",
+    "❤": "thanks",
+    "♥": "thanks",
+    "💙": "thanks",
+    "💚": "thanks",
+    "💖": "thanks",
+    "😍": "thanks",
+    "🥰": "thanks",
+    "😘": "thanks",
+    "💐": "thanks",
+    "🌹": "thanks",
+    "🌸": "thanks",
+    "🤗": "thanks",
+    "👍": "acknowledgement",
+    "👌": "acknowledgement",
+    "✅": "acknowledgement",
+    "✔": "acknowledgement",
+    "👏": "acknowledgement",
+    "🆗": "acknowledgement",
+    "💯": "acknowledgement",
+    "😊": "acknowledgement",
+    "🙂": "acknowledgement",
+    "😀": "acknowledgement",
+    "😃": "acknowledgement",
+    "😄": "acknowledgement",
+    "😁": "acknowledgement",
+    "😂": "acknowledgement",
+    "🤣": "acknowledgement",
+    "🔥": "acknowledgement",
+    "👎": "rudeness",
+    "😡": "rudeness",
+    "😠": "rudeness",
+    "🤬": "rudeness",
+    "💩": "rudeness",
+    "🖕": "rudeness",
+    "😤": "rudeness",
+}
+# Emoji modifiers that say nothing on their own: variation selectors, skin tones, joiner.
+_EMOJI_MODIFIERS = re.compile("[\ufe0e\ufe0f\u200d\U0001f3fb-\U0001f3ff]")
+
+
+def _split_words(block: str) -> list[str]:
+    return block.split()
+
+
+# Question words: a clause with one is never chatter by the "only filler words" rule.
+_QUESTION_WORDS = frozenset(
+    squash(fold(word))
+    for word in _split_words(
+        "what where when who whom whose which why how is are can could do does will would "
+        "should may kya kia kab kahan kahaan kidhar kaise kesay kaisay kese kitna kitne "
+        "kitni kaun kon konsa konsi kyun kyon kyu کیا کب کہاں کدھر کیسے کتنا کتنے کتنی "
+        "کون کونسا کونسی کیوں"
+    )
+)
+
+# Clause boundaries, in both scripts.
+_CLAUSE_BREAK = re.compile(r"[,.!?;:\n\r،۔؟؛…]+")
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[^\w\s]", re.UNICODE)
+_KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm", "1234567890")
+_WORD_CATEGORIES = frozenset({"Lu", "Ll", "Lt", "Lo", "Nd", "Nl", "No", "Lm"})
+_MAX_PHRASE = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What one message is: its chatter kind (None for a plain question) and its question.
+
+    `question` is the part of the message to answer, as typed (None for pure chatter).
+    `kinds` are every chatter kind seen, most demanding first. `salam` is set when the
+    greeting was the Islamic one, which is returned in kind ("Wa alaikum assalam").
+    """
+
+    kind: ChatterKind | None
+    question: str | None
+    kinds: tuple[ChatterKind, ...] = ()
+    salam: bool = False
+
+    @property
+    def is_chatter(self) -> bool:
+        """Chatter only: nothing in it for the matcher."""
+        return self.kind is not None and self.question is None
+
+
+def _key(word: str) -> str:
+    """The phrase-table spelling of one folded word (a variant may stand for two words)."""
+    folded = squash(word)
+    variant = _VARIANTS.get(folded, _VARIANTS.get(word))
+    return folded if variant is None else " ".join(squash(part) for part in variant.split())
+
+
+def _keys(text: str) -> tuple[str, ...]:
+    return tuple(part for word in fold(text).split() for part in _key(word).split())
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[dict[tuple[str, ...], ChatterKind], frozenset[str], frozenset[str]]:
+    """Phrase table, filler words and rude words, folded like the attendees' words are."""
+    phrases: dict[tuple[str, ...], ChatterKind] = {}
+    for kind, texts in _PHRASES.items():
+        for text in texts:
+            phrases.setdefault(_keys(text), kind)
+    filler = frozenset(k for word in _FILLER for k in _keys(word))
+    rude = frozenset(k for word in _RUDE_WORDS for k in _keys(word))
+    return phrases, filler, rude
+
+
+@lru_cache(maxsize=1)
+def _rude_filler() -> frozenset[str]:
+    return frozenset(k for word in _RUDE_FILLER for k in _keys(word))
+
+
+@lru_cache(maxsize=1)
+def _salam_keys() -> frozenset[str]:
+    words = "salam assalam assalamualaikum assalamoalaikum aoa slm alaikum السلام اسلام سلام علیکم"
+    return frozenset(k for word in words.split() for k in _keys(word))
+
+
+def _is_mash(word: str) -> bool:
+    """Keyboard mash: "asdfgh", "jjjjj", "sdfsdf", "ااااا" (never a real word here)."""
+    if len(word) >= 3 and len(set(word)) == 1:
+        return True
+    if not word.isascii() or len(word) < 4:
+        return False
+    for size in (2, 3):  # "kjkjkj", "asdasd", "xzxzx"
+        unit = word[:size]
+        if len(set(unit)) == size and (unit * (len(word) // size + 1)).startswith(word):
+            return len(word) >= 2 * size
+    for row in _KEYBOARD_ROWS:
+        for text in (row, row[::-1]):
+            for size in range(len(word), 3, -1):
+                if any(word[i : i + size] in text for i in range(len(word) - size + 1)):
+                    if size >= max(4, len(word) - 1):
+                        return True
+                    break
+    return False
+
+
+@dataclass(slots=True)
+class _Clause:
+    start: int
+    end: int
+    text: str
+    keys: list[str]
+    words: list[str]  # folded, not squashed: "ااااا" squashes to one letter
+    emoji: list[str]
+    asks: bool  # ends with a question mark
+    stop: int  # end of the clause with its question mark, for the question's text
+
+    @property
+    def empty(self) -> bool:
+        return not self.keys and not self.emoji
+
+
+class ChatterReader:
+    """Reads messages; one per process is enough (it holds only word tables)."""
+
+    def __init__(self, analyzer: Analyzer | None = None) -> None:
+        self._analyzer = analyzer or Analyzer()
+        self._phrases, self._filler, self._rude = _tables()
+        self._rude_filler = _rude_filler()
+        self._salam = _salam_keys()
+
+    def read(self, text: str) -> Reading:
+        clauses = self._clauses(text)
+        kinds: list[ChatterKind] = []
+        salam = False
+        question_clauses: list[_Clause] = []
+        for clause in clauses:
+            if clause.empty:
+                continue
+            found = self._clause_kinds(clause)
+            if found is None:
+                question_clauses.append(clause)
+                # Leading chatter words are still greetings: "hi where is lunch".
+                found = self._leading_kinds(clause)
+            kinds.extend(found)
+            salam = salam or any(key in self._salam for key in clause.keys)
+        ordered = tuple(k for k in _PRIORITY if k in kinds)
+        if question_clauses:
+            question = text[question_clauses[0].start : question_clauses[-1].stop].strip()
+            return Reading(ordered[0] if ordered else None, question, ordered, salam)
+        if not ordered:
+            # An emoji we have no meaning for is a nod; bare punctuation ("?", "...") or
+            # nothing at all asks for a hint.
+            if any(unicodedata.category(ch).startswith("S") for ch in text):
+                return Reading("acknowledgement", None, ("acknowledgement",))
+            return Reading("nonsense", None, ("nonsense",))
+        return Reading(ordered[0], None, ordered, salam)
+
+    # -- clauses ------------------------------------------------------------------------
+
+    def _clauses(self, text: str) -> list[_Clause]:
+        clauses: list[_Clause] = []
+        position = 0
+        for match in [*_CLAUSE_BREAK.finditer(text), None]:
+            end = match.start() if match else len(text)
+            piece = text[position:end]
+            keys: list[str] = []
+            words: list[str] = []
+            emoji: list[str] = []
+            for token in _TOKEN.finditer(piece):
+                raw = token.group()
+                if any(unicodedata.category(ch) in _WORD_CATEGORIES for ch in raw):
+                    words.extend(fold(raw).split())
+                    keys.extend(k for word in fold(raw).split() for k in _key(word).split())
+                else:
+                    symbol = _EMOJI_MODIFIERS.sub("", raw)
+                    if symbol:
+                        emoji.append(symbol)
+            asks = match is not None and ("?" in match.group() or "؟" in match.group())
+            stop = match.end() if match is not None and asks else end
+            clauses.append(_Clause(position, end, piece, keys, words, emoji, asks, stop))
+            if match is None:
+                break
+            position = match.end()
+        return clauses
+
+    def _clause_kinds(self, clause: _Clause) -> list[ChatterKind] | None:
+        """The chatter kinds a clause consists of, or None for a question clause."""
+        kinds: list[ChatterKind] = [_EMOJI_KINDS[e] for e in clause.emoji if e in _EMOJI_KINDS]
+        keys = clause.keys
+        if not keys:
+            return kinds or ["acknowledgement"]
+        covered = self._cover(keys)
+        if covered is not None:
+            return kinds + covered
+        if self._rude_clause(keys):
+            return [*kinds, "rudeness"]
+        if all(_is_mash(word) for word in clause.words):
+            return [*kinds, "nonsense"]
+        thanks_for = self._thanks_for(keys, clause.asks)
+        if thanks_for is not None:
+            return kinds + thanks_for
+        if clause.asks or any(key in _QUESTION_WORDS for key in keys):
+            return None
+        if not self._analyzer.terms(clause.text):
+            # Only words the matcher ignores anyway ("ok bhai sure", "jee sir"): nothing to
+            # answer, so a nod unless a chatter phrase in it says more.
+            return kinds + (self._leading_kinds(clause) or ["acknowledgement"])
+        return None
+
+    def _cover(self, keys: Sequence[str]) -> list[ChatterKind] | None:
+        """Kinds of the phrases that, with filler words, make up all of `keys`; else None."""
+        kinds: list[ChatterKind] = []
+        i = 0
+        while i < len(keys):
+            for size in range(min(_MAX_PHRASE, len(keys) - i), 0, -1):
+                kind = self._phrases.get(tuple(keys[i : i + size]))
+                if kind is not None:
+                    kinds.append(kind)
+                    i += size
+                    break
+            else:
+                if keys[i] not in self._filler:
+                    return None
+                i += 1
+        return kinds or None
+
+    def _leading_kinds(self, clause: _Clause) -> list[ChatterKind]:
+        """Greeting, thanks or acknowledgement phrases at the start of a question clause."""
+        kinds: list[ChatterKind] = []
+        keys, i = clause.keys, 0
+        while i < len(keys):
+            for size in range(min(_MAX_PHRASE, len(keys) - i - 1), 0, -1):
+                kind = self._phrases.get(tuple(keys[i : i + size]))
+                if kind in ("greeting", "thanks", "acknowledgement"):
+                    kinds.append(kind)
+                    i += size
+                    break
+            else:
+                if keys[i] not in self._filler or i == len(keys) - 1:
+                    break
+                i += 1
+        return kinds
+
+    def _rude_clause(self, keys: Sequence[str]) -> bool:
+        """A rude word or complaint phrase, with nothing around it but filler words."""
+        rude, i = False, 0
+        while i < len(keys):
+            for size in range(min(_MAX_PHRASE, len(keys) - i), 1, -1):
+                if self._phrases.get(tuple(keys[i : i + size])) == "rudeness":
+                    rude, i = True, i + size
+                    break
+            else:
+                key = keys[i]
+                if key in self._rude:
+                    rude = True
+                elif key not in self._rude_filler and key not in self._filler:
+                    return False
+                i += 1
+        return rude
+
+    def _thanks_for(self, keys: Sequence[str], asks: bool) -> list[ChatterKind] | None:
+        """ "thanks for the wifi info": thanks, unless what follows "for" asks something."""
+        i = 0
+        kinds: list[ChatterKind] = []
+        while i < len(keys):
+            for size in range(min(_MAX_PHRASE, len(keys) - i), 0, -1):
+                kind = self._phrases.get(tuple(keys[i : i + size]))
+                if kind is not None:
+                    kinds.append(kind)
+                    i += size
+                    break
+            else:
+                if keys[i] in self._filler:
+                    i += 1
+                    continue
+                break
+        if "thanks" not in kinds or i >= len(keys) or keys[i] != "for" or asks:
+            return None
+        if any(key in _QUESTION_WORDS for key in keys[i + 1 :]):
+            return None
+        return kinds
+
+
+def kinds_of(messages: Iterable[str], reader: ChatterReader | None = None) -> list[Reading]:
+    """Read several messages with one reader (benchmarks and tests)."""
+    reader = reader or ChatterReader()
+    return [reader.read(message) for message in messages]
