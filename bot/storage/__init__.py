@@ -8,7 +8,8 @@ Layout, and why:
 - `connection.Database` owns the one aiosqlite connection, its lock, the transactions and
   the migration run; `schema` holds the one migration sequence for every table.
 - Each aggregate module holds its dataclasses and a `Database` subclass with that
-  aggregate's SQL: `attendees`, `questions` (and votes), `schedule` (stars and reminders),
+  aggregate's SQL: `attendees`, `questions` (and votes), `chatter` (what is not a
+  question, and complaints), `schedule` (stars and reminders),
   `announcements` (and deliveries), `settings`, `stats` (the /stats snapshot, read across
   aggregates) and `maintenance` (backup, purge, next year's FAQ).
 - `Store` below combines them by inheritance (cooperative mixins over one `Database`)
@@ -35,6 +36,7 @@ from bot.storage.announcements import (
     PendingDelivery,
 )
 from bot.storage.attendees import Attendees
+from bot.storage.chatter import Chatter, ChatterStats, Feedback, NewChatter
 from bot.storage.connection import BUSY_TIMEOUT_MS
 from bot.storage.maintenance import Maintenance
 from bot.storage.questions import (
@@ -45,6 +47,7 @@ from bot.storage.questions import (
     QuestionGroup,
     Questions,
     QuestionStatus,
+    handoff_key,
 )
 from bot.storage.schedule import ReminderCandidate, Schedules
 from bot.storage.schema import MIGRATIONS
@@ -59,11 +62,14 @@ __all__ = [
     "TOP_TARGETS",
     "Broadcast",
     "BroadcastStatus",
+    "ChatterStats",
     "Decision",
     "DeliveryCounts",
     "DeliveryStatus",
     "ExportStatus",
+    "Feedback",
     "FinalDeliveryStatus",
+    "NewChatter",
     "NewQuestion",
     "PendingDelivery",
     "Question",
@@ -74,8 +80,11 @@ __all__ = [
     "Store",
     "TargetCount",
     "VoteTally",
+    "handoff_key",
 ]
 
 
-class Store(Attendees, Questions, Schedules, Announcements, Settings, Statistics, Maintenance):
+class Store(
+    Attendees, Questions, Chatter, Schedules, Announcements, Settings, Statistics, Maintenance
+):
     """The bot's database. Open with `await Store.open(path)`; close it (or `async with`)."""

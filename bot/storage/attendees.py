@@ -14,6 +14,7 @@ _FORGET = (
     "DELETE FROM votes WHERE user_id = ?",
     "DELETE FROM votes WHERE question_id IN (SELECT id FROM questions WHERE user_id = ?)",
     "DELETE FROM questions WHERE user_id = ?",
+    "DELETE FROM chatter WHERE user_id = ?",
     "DELETE FROM stars WHERE user_id = ?",
     "DELETE FROM reminder_prefs WHERE user_id = ?",
     "DELETE FROM reminders_sent WHERE user_id = ?",

@@ -34,7 +34,7 @@ class Maintenance(Database):
             partial.unlink(missing_ok=True)
 
     async def purge_before(self, cutoff: datetime) -> tuple[int, int]:
-        """Delete attendees' questions and votes older than cutoff; return both counts.
+        """Delete attendees' questions, votes and chatter older than cutoff; count the first two.
 
         A VACUUM follows, so deleted text is gone from the file too, not only unlisted.
         """
@@ -49,6 +49,7 @@ class Maintenance(Database):
             questions = await self._rowcount(
                 db, "DELETE FROM questions WHERE asked_at < ?", (stamp,)
             )
+            await self._rowcount(db, "DELETE FROM chatter WHERE said_at < ?", (stamp,))
         async with self._lock:
             await self._db.execute("VACUUM")
         return questions, votes

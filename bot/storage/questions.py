@@ -23,6 +23,17 @@ _ROWS_PER_INSERT = 500
 
 # Status a freshly recorded question gets from the matcher's decision: an answer is done, a
 # suggestion waits for the attendee's button, and no match goes straight to the organisers.
+# An attendee's handoffs ("talk to a human") are stored as open questions under one key per
+# attendee: organisers see and answer them in the same loop, a second one while the first is
+# open is a repeat, and they never group with other attendees' questions.
+_HANDOFF_PREFIX = "handoff:"
+
+
+def handoff_key(user_id: int) -> str:
+    """The grouping key of an attendee's handoffs to the organisers."""
+    return f"{_HANDOFF_PREFIX}{user_id}"
+
+
 _STATUS_FOR_DECISION: dict[str, QuestionStatus] = {
     "answer": "answered_by_bot",
     "suggest": "suggested",
@@ -200,6 +211,37 @@ class Questions(Database):
         )
         return None if row is None else from_row(Question, row)
 
+    async def questions_by_organiser_post(self, chat_id: int, message_id: int) -> list[Question]:
+        """Every question one organisers' post carries (a batched post carries several)."""
+        rows = await self._select(
+            "SELECT * FROM questions "
+            "WHERE organiser_post_chat_id = ? AND organiser_post_message_id = ? ORDER BY id",
+            (chat_id, message_id),
+        )
+        return [from_row(Question, row) for row in rows]
+
+    async def last_question(self, user_id: int) -> Question | None:
+        """The attendee's most recent question ("thanks" after it, a handoff with it).
+
+        Handoffs themselves are not questions here: "talk to a human" twice is not the
+        question the organisers should see with the second.
+        """
+        row = await self._select_one(
+            "SELECT * FROM questions WHERE user_id = ? AND normalized NOT LIKE ? "
+            "ORDER BY asked_at DESC, id DESC LIMIT 1",
+            (user_id, f"{_HANDOFF_PREFIX}%"),
+        )
+        return None if row is None else from_row(Question, row)
+
+    async def open_repeat(self, user_id: int, normalized: str, since: datetime) -> Question | None:
+        """The attendee's still-open question with this key, asked since `since`, if any."""
+        row = await self._select_one(
+            "SELECT * FROM questions WHERE user_id = ? AND normalized = ? AND status = 'open' "
+            "AND asked_at >= ? ORDER BY asked_at DESC, id DESC LIMIT 1",
+            (user_id, normalized, _ts(since)),
+        )
+        return None if row is None else from_row(Question, row)
+
     async def open_groups(self, limit: int = 10, offset: int = 0) -> list[QuestionGroup]:
         """A page of open questions grouped by normalized key, most recently asked first.
 
@@ -319,6 +361,26 @@ class Questions(Database):
         return [from_row(Question, row) for row in rows]
 
     # -- votes --------------------------------------------------------------------------
+
+    async def add_vote(
+        self, question_id: int, user_id: int, target_key: str, value: int, now: datetime
+    ) -> bool:
+        """A vote only if the attendee has none on this question yet (a 👎 stays a 👎).
+
+        For votes the attendee did not press ("thanks" after an answer is its 👍): a button
+        they pressed says more and is never overwritten.
+        """
+        if value not in (1, -1):
+            raise ValueError(f"vote value must be +1 or -1, not {value!r}")
+        return await self._changed(
+            """
+            INSERT INTO votes (question_id, user_id, target_key, value, voted_at)
+            SELECT ?, ?, ?, ?, ?
+            WHERE EXISTS (SELECT 1 FROM questions WHERE id = ?)
+            ON CONFLICT (question_id, user_id) DO NOTHING
+            """,
+            (question_id, user_id, target_key, value, _ts(now), question_id),
+        )
 
     async def record_vote(
         self, question_id: int, user_id: int, target_key: str, value: int, now: datetime

@@ -130,7 +130,26 @@ ALTER TABLE broadcasts ADD COLUMN late INTEGER NOT NULL DEFAULT 0 CHECK (late IN
 CREATE INDEX deliveries_pending ON deliveries (broadcast_id, status, user_id);
 """
 
-MIGRATIONS: list[str] = [_SCHEMA_V1, _SCHEMA_V2]
+# Version 3 (conversation etiquette): chatter ("hi", "shukriya", "you are useless") is kept
+# apart from questions, with its kind, so /stats can count it and show complaints as
+# feedback while the unanswered log holds only questions. The questions index serves
+# "the attendee's last question" (thanks as a 👍, handoffs, repeats).
+_SCHEMA_V3 = """
+CREATE TABLE chatter (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id    INTEGER NOT NULL,
+    chat_id    INTEGER NOT NULL,
+    message_id INTEGER NOT NULL,
+    kind       TEXT NOT NULL,
+    text       TEXT NOT NULL,
+    said_at    TEXT NOT NULL
+);
+CREATE INDEX chatter_kind ON chatter (kind, said_at);
+CREATE INDEX chatter_user ON chatter (user_id);
+CREATE INDEX questions_user_asked ON questions (user_id, asked_at);
+"""
+
+MIGRATIONS: list[str] = [_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3]
 
 
 def split_statements(script: str) -> list[str]:
