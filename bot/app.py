@@ -67,7 +67,7 @@ from bot.handlers.context import STATE_KEY, BotApplication, BotContext, is_priva
 from bot.health import LinkWatch, StorageWatch
 from bot.logs import formatter_for
 from bot.organiser_alerts import OrganiserAlerts
-from bot.organiser_poster import OrganiserPoster, Post
+from bot.organiser_poster import Batch, OrganiserPoster, Post
 from bot.polling import PollingRequest
 from bot.state import BotState
 from bot.storage import Store
@@ -508,7 +508,7 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
     if (chat_id := st.settings.organiser_chat_id) is not None:
         bot, store = application.bot, st.store
 
-        async def post(question: Post) -> int | None:
+        async def post(question: Post | Batch) -> int | None:
             return await unanswered.post_question(bot, chat_id, question)
 
         async def remember(question_id: int, message_id: int) -> None:

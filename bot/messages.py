@@ -100,6 +100,73 @@ EN: dict[str, str] = {
         "Thanks. I've passed your question to the organisers; they'll answer you here."
     ),
     "not_a_question": ("Please type your question in words, e.g. <i>where is the prayer room?</i>"),
+    # --- conversation: chatter gets a human reply, never the organisers ------------------
+    "chatter.greeting": (
+        "👋 Hello! I'm the <b>{conference}</b> bot. Ask me anything about the conference in "
+        "your own words, e.g. <i>where is lunch?</i> or <i>registration kab band hogi</i>."
+    ),
+    "chatter.salam": (
+        "Wa alaikum assalam! 👋 I'm the <b>{conference}</b> bot. Ask me anything about the "
+        "conference in your own words, e.g. <i>where is lunch?</i> or "
+        "<i>registration kab band hogi</i>."
+    ),
+    "chatter.salam_short": "Wa alaikum assalam! 👋",
+    "chatter.thanks": "You're welcome! 😊 Ask me anything else any time.",
+    "chatter.goodbye": "Goodbye, and enjoy the conference! 👋",
+    "chatter.anyone_there": (
+        "🤖 Yes, I'm here: I'm the <b>{conference}</b> bot, an automatic assistant. The "
+        "organisers read every question I can't answer and reply to you here.\n"
+        "Ask me about registration, the agenda, the venue, food or the CTF, e.g. "
+        "<i>what's on now?</i>"
+    ),
+    "chatter.handoff": (
+        "🙋 I've asked the organisers to get in touch with you; they'll reply here. "
+        "If you have a question for them, send it now and they'll see it too."
+    ),
+    "chatter.rudeness": (
+        "I'm sorry I couldn't help. 🙏 I've passed your feedback to the organisers. Try "
+        "asking in other words, e.g. <i>where is the prayer room?</i>, or write "
+        "<i>talk to a human</i> to reach the organisers."
+    ),
+    "chatter.nonsense": (
+        "I didn't understand that. 🙂 Please type your question in words, e.g. "
+        "<i>where is the prayer room?</i> or <i>registration kab band hogi</i>. /help shows "
+        "what I can do."
+    ),
+    "still_waiting": (
+        "⏳ Still waiting for the organisers on this one: they have it and will answer you "
+        "here. No need to send it again."
+    ),
+    "organiser_handoff": (
+        "🙋 <b>Handoff #{id}</b>: {name} (id <code>{user_id}</code>) asked to talk to a "
+        "person.\n"
+        "<blockquote>{message}</blockquote>\n"
+        "Their last question: {question}\n"
+        "Reply to this message to answer them, or use <code>/answer {id} …</code> or "
+        "<code>/dismiss {id}</code>."
+    ),
+    "organiser_handoff_no_question": "none yet",
+    "organiser_batch": (
+        "📦 <b>{count} more questions from {name}</b> (id <code>{user_id}</code>) within "
+        "{minutes} minutes, in one post:\n{items}\n"
+        "Reply to this message to answer them all at once, or use <code>/answer ID …</code> "
+        "or <code>/dismiss ID</code> for one."
+    ),
+    "organiser_batch_item": "<b>#{id}</b>{mark} <blockquote>{question}</blockquote>",
+    "organiser_batch_handoff": " 🙋 asked for a person",
+    "stats_chatter": ("\n<b>Chatter</b> (not questions, never posted): {total}\n{kinds}"),
+    "stats_chatter_kind": "• {kind}: {count}",
+    "stats_feedback": "\n<b>Feedback</b> (complaints): {count}",
+    "stats_feedback_item": "• {when}: {text}",
+    "text.kind.greeting": "greetings",
+    "text.kind.thanks": "thanks",
+    "text.kind.acknowledgement": "acknowledgements",
+    "text.kind.goodbye": "goodbyes",
+    "text.kind.help": "help requests",
+    "text.kind.anyone_there": "is anyone there?",
+    "text.kind.ask_for_person": "asked for a person",
+    "text.kind.rudeness": "complaints",
+    "text.kind.nonsense": "nonsense",
     "only_text": "I can only read text. Please type your question.",
     "unknown_command": "I don't know that command, see /help.",
     "something_went_wrong": "Sorry, something went wrong on my side. Please try again.",
@@ -473,6 +540,73 @@ _UR_SOURCE: dict[str, str] = {
         "شکریہ۔ میں نے آپ کا سوال منتظمین تک پہنچا دیا ہے؛ وہ آپ کو یہیں جواب دیں گے۔"
     ),
     "not_a_question": ("براہ کرم اپنا سوال الفاظ میں لکھیں، مثلاً <i>نماز کی جگہ کہاں ہے؟</i>"),
+    # --- conversation: chatter gets a human reply, never the organisers ------------------
+    "chatter.greeting": (
+        "👋 خوش آمدید! میں <b>{conference}</b> کا بوٹ ہوں۔ کانفرنس کے بارے میں اپنے الفاظ میں "
+        "کچھ بھی پوچھیں، مثلاً <i>کھانا کہاں ملے گا؟</i> یا <i>رجسٹریشن کب بند ہوگی؟</i>"
+    ),
+    "chatter.salam": (
+        "وعلیکم السلام! 👋 میں <b>{conference}</b> کا بوٹ ہوں۔ کانفرنس کے بارے میں اپنے الفاظ "
+        "میں کچھ بھی پوچھیں، مثلاً <i>کھانا کہاں ملے گا؟</i> یا <i>رجسٹریشن کب بند ہوگی؟</i>"
+    ),
+    "chatter.salam_short": "وعلیکم السلام! 👋",
+    "chatter.thanks": "کوئی بات نہیں! 😊 کچھ اور پوچھنا ہو تو کبھی بھی پوچھیں۔",
+    "chatter.goodbye": "اللہ حافظ، کانفرنس سے لطف اٹھائیں! 👋",
+    "chatter.anyone_there": (
+        "🤖 جی، میں حاضر ہوں: میں <b>{conference}</b> کا خودکار بوٹ ہوں۔ جن سوالوں کا جواب "
+        "میرے پاس نہیں، منتظمین انہیں پڑھتے ہیں اور آپ کو یہیں جواب دیتے ہیں۔\n"
+        "رجسٹریشن، پروگرام، مقام، کھانے یا سی ٹی ایف کے بارے میں پوچھیں، مثلاً "
+        "<i>ابھی کیا چل رہا ہے؟</i>"
+    ),
+    "chatter.handoff": (
+        "🙋 میں نے منتظمین سے کہہ دیا ہے کہ وہ آپ سے رابطہ کریں؛ وہ یہیں جواب دیں گے۔ "
+        "ان کے لیے کوئی سوال ہو تو ابھی بھیج دیں، وہ بھی ان تک پہنچ جائے گا۔"
+    ),
+    "chatter.rudeness": (
+        "معذرت کہ میں مدد نہ کر سکا۔ 🙏 میں نے آپ کی رائے منتظمین تک پہنچا دی ہے۔ سوال "
+        "دوسرے الفاظ میں پوچھ کر دیکھیں، مثلاً <i>نماز کی جگہ کہاں ہے؟</i>، یا منتظمین سے "
+        "بات کے لیے <i>کسی انسان سے بات کروائیں</i> لکھیں۔"
+    ),
+    "chatter.nonsense": (
+        "میں یہ سمجھ نہیں سکا۔ 🙂 براہ کرم اپنا سوال الفاظ میں لکھیں، مثلاً "
+        "<i>نماز کی جگہ کہاں ہے؟</i> میں کیا کر سکتا ہوں، یہ /help میں دیکھیں۔"
+    ),
+    "still_waiting": (
+        "⏳ اس سوال پر منتظمین کے جواب کا ابھی انتظار ہے: سوال ان کے پاس ہے اور وہ آپ کو "
+        "یہیں جواب دیں گے۔ دوبارہ بھیجنے کی ضرورت نہیں۔"
+    ),
+    "organiser_handoff": (
+        "🙋 <b>رابطے کی درخواست #{id}</b>، {name}، آئی ڈی <code>{user_id}</code>، کسی انسان سے "
+        "بات کرنا چاہتے ہیں۔\n"
+        "<blockquote>{message}</blockquote>\n"
+        "ان کا آخری سوال ← {question}\n"
+        "جواب دینے کے لیے اس پیغام کا جواب دیں، یا <code>/answer {id} …</code> یا "
+        "<code>/dismiss {id}</code> استعمال کریں۔"
+    ),
+    "organiser_handoff_no_question": "ابھی کوئی نہیں",
+    "organiser_batch": (
+        "📦 <b>{name} کے مزید {count} سوال</b>، آئی ڈی <code>{user_id}</code>، {minutes} منٹ "
+        "کے اندر، ایک ہی پیغام میں\n{items}\n"
+        "سب کا ایک ساتھ جواب دینے کے لیے اس پیغام کا جواب دیں، یا کسی ایک کے لیے "
+        "<code>/answer ID …</code> یا <code>/dismiss ID</code> استعمال کریں۔"
+    ),
+    "organiser_batch_item": "<b>#{id}</b>{mark} <blockquote>{question}</blockquote>",
+    "organiser_batch_handoff": " 🙋 کسی انسان سے بات",
+    "stats_chatter": (
+        "\n<b>گپ شپ</b>، یعنی سوال نہیں اور منتظمین کو نہیں بھیجی گئی ← {total}\n{kinds}"
+    ),
+    "stats_chatter_kind": "• {kind} ← {count}",
+    "stats_feedback": "\n<b>رائے</b>، یعنی شکایات ← {count}",
+    "stats_feedback_item": "• {when} ← {text}",
+    "text.kind.greeting": "سلام دعا",
+    "text.kind.thanks": "شکریہ",
+    "text.kind.acknowledgement": "ٹھیک ہے، اچھا",
+    "text.kind.goodbye": "اللہ حافظ",
+    "text.kind.help": "مدد کی درخواست",
+    "text.kind.anyone_there": "کوئی ہے؟",
+    "text.kind.ask_for_person": "انسان سے بات",
+    "text.kind.rudeness": "شکایات",
+    "text.kind.nonsense": "بے معنی",
     "only_text": "میں صرف تحریر پڑھ سکتا ہوں۔ براہ کرم اپنا سوال لکھ کر بھیجیں۔",
     "unknown_command": "یہ کمانڈ میں نہیں جانتا، /help دیکھیں۔",
     "something_went_wrong": "معذرت، میری طرف کچھ گڑبڑ ہو گئی۔ براہ کرم دوبارہ کوشش کریں۔",

@@ -14,6 +14,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from bot.etiquette import HandoffCounter
 from bot.storage.errors import StorageUnavailable
 
 logger = logging.getLogger(__name__)
@@ -31,11 +32,21 @@ class Post:
     text: str
     guess: tuple[str, float] | None
     language: str
+    # A handoff the attendee asked for ("talk to a human"): their last question, if any.
+    handoff: bool = False
+    last_question: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """One attendee's burst of handoffs, posted together (see `HandoffCounter`)."""
+
+    posts: tuple[Post, ...]
 
 
 # Posts one question to the organisers' chat; the message id, or None if nothing was sent.
 # It handles (logs) Telegram's own errors; anything it raises is logged here.
-PostFn = Callable[[Post], Awaitable[int | None]]
+PostFn = Callable[[Post | Batch], Awaitable[int | None]]
 # Remembers which message carries which question, so a reply to it reaches the attendee.
 RememberFn = Callable[[int, int], Awaitable[None]]
 
@@ -61,17 +72,41 @@ class OrganiserPoster:
         self.remember = remember
         self.per_minute = per_minute
         self.window = window
-        self._queue: asyncio.Queue[Post] = asyncio.Queue()
+        self._queue: asyncio.Queue[Post | Batch] = asyncio.Queue()
         self._sent: deque[float] = deque()
         self._task: asyncio.Task[None] | None = None
         self._holding = False  # a post taken from the queue, waiting for room in the window
+        self.counter = HandoffCounter()
+        self._batches: dict[int, list[Post]] = {}
+        self._flushes: dict[int, asyncio.TimerHandle] = {}
 
     def start(self) -> None:
         if self._task is None:
             self._task = asyncio.create_task(self._run(), name="organiser-poster")
 
     def enqueue(self, post: Post) -> None:
-        self._queue.put_nowait(post)
+        """Post at once, or, from an attendee's third handoff in ten minutes, gather them.
+
+        A gathered burst is posted as one `Batch` when the ten minutes are over, so one
+        attendee typing question after question does not flood the organisers' chat.
+        """
+        loop = asyncio.get_running_loop()
+        self.counter.prune(loop.time())
+        flush_at = self.counter.note(post.user_id, loop.time())
+        if flush_at is None:
+            self._queue.put_nowait(post)
+            return
+        self._batches.setdefault(post.user_id, []).append(post)
+        if post.user_id not in self._flushes:
+            self._flushes[post.user_id] = loop.call_at(flush_at, self._flush, post.user_id)
+
+    def _flush(self, user_id: int) -> None:
+        self._flushes.pop(user_id, None)
+        posts = self._batches.pop(user_id, [])
+        if len(posts) == 1:
+            self._queue.put_nowait(posts[0])
+        elif posts:
+            self._queue.put_nowait(Batch(tuple(posts)))
 
     @property
     def waiting(self) -> int:
@@ -97,22 +132,32 @@ class OrganiserPoster:
             self._sent.append(loop.time())
             await self._post(post)
 
-    async def _post(self, post: Post) -> None:
+    async def _post(self, item: Post | Batch) -> None:
         """Send one post and remember it, so a reply to it reaches the attendee.
 
         A failure (bot removed from the group, Telegram down) is logged, not raised: the
         attendee has been told already and the question is safe in the unanswered log.
         """
+        ids = [post.question_id for post in (item.posts if isinstance(item, Batch) else (item,))]
         try:
-            message_id = await self.send(post)
+            message_id = await self.send(item)
             if message_id is not None:
-                await self.remember(post.question_id, message_id)
+                for question_id in ids:  # a reply to a batch answers every question in it
+                    await self.remember(question_id, message_id)
         except StorageUnavailable as exc:  # posted; a reply to it cannot find the question
-            logger.warning("question %s posted, not linked: %s", post.question_id, exc)
+            logger.warning("question(s) %s posted, not linked: %s", ids, exc)
         except Exception:
-            logger.exception("could not post question %s to the organisers' chat", post.question_id)
+            logger.exception("could not post question(s) %s to the organisers' chat", ids)
 
     async def stop(self) -> None:
+        for handle in self._flushes.values():
+            handle.cancel()
+        held = sum(len(posts) for posts in self._batches.values())
+        if held:
+            logger.warning(
+                "%d gathered handoff(s) not posted before shutdown; they are in /unanswered",
+                held,
+            )
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

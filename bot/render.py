@@ -37,7 +37,7 @@ from bot.content import Content
 from bot.content.models import Session, Speaker
 from bot.matching.matcher import Candidate
 from bot.messages import DEFAULT_LANGUAGE, Safe, html_text, long_date, plain, short_date
-from bot.storage import QuestionGroup, Stats
+from bot.storage import ChatterStats, QuestionGroup, Stats
 
 MAX_MESSAGE = 4096
 MAX_CALLBACK_DATA = 64
@@ -601,6 +601,99 @@ def stats(numbers: Stats, content: Content, language: str) -> Rendered:
                 )
             )
     return rendered("\n".join(lines))
+
+
+def chatter_stats(numbers: ChatterStats, tz: tzinfo, language: str) -> Safe:
+    """The /stats lines on chatter and complaints (empty when there was none)."""
+    if not numbers.total:
+        return Safe("")
+    kinds = "\n".join(
+        html_text(
+            "stats_chatter_kind", language, kind=plain(f"text.kind.{kind}", language), count=n
+        )
+        for kind, n in numbers.by_kind
+    )
+    lines = [html_text("stats_chatter", language, total=numbers.total, kinds=Safe(kinds))]
+    if numbers.feedback:
+        lines.append(html_text("stats_feedback", language, count=numbers.feedback))
+        lines.extend(
+            html_text(
+                "stats_feedback_item",
+                language,
+                when=f"{item.said_at.astimezone(tz):%a %H:%M}",
+                text=quote(item.text, 200),
+            )
+            for item in numbers.latest_feedback
+        )
+    return Safe("\n".join(lines))
+
+
+def with_chatter_stats(
+    reply: Rendered, numbers: ChatterStats, tz: tzinfo, language: str
+) -> Rendered:
+    """/stats with its chatter and feedback lines after the question numbers."""
+    extra = chatter_stats(numbers, tz, language)
+    return rendered(reply.text + extra, reply.markup) if extra else reply
+
+
+def chatter_reply(key: str, language: str, conference: str, *, menu: bool) -> Rendered:
+    """A reply to chatter, with the /start menu buttons for greetings."""
+    text = html_text(key, language, conference=conference)
+    return rendered(text, menu_keyboard(language) if menu else None)
+
+
+def with_first_line(reply: Rendered, line: str) -> Rendered:
+    """A reply with a line before it ("Wa alaikum assalam!" before the answer)."""
+    return Rendered((Safe(f"{line}\n\n{reply.texts[0]}"), *reply.texts[1:]), reply.markup)
+
+
+def organiser_handoff(
+    question_id: int, name: str, user_id: int, message_text: str, last: str | None, language: str
+) -> Rendered:
+    """The 🙋 post: an attendee asked for a person; their last question goes with it."""
+    question = (
+        Safe(f"<blockquote>{quote(last)}</blockquote>")
+        if last
+        else html_text("organiser_handoff_no_question", language)
+    )
+    return message(
+        "organiser_handoff",
+        language,
+        id=question_id,
+        name=one_line(name) or "?",
+        user_id=user_id,
+        message=quote(message_text),
+        question=question,
+    )
+
+
+def organiser_batch(
+    name: str,
+    user_id: int,
+    items: Sequence[tuple[int, str, bool]],
+    minutes: int,
+    language: str,
+) -> Rendered:
+    """One 📦 post for a burst of one attendee's handoffs: (question id, text, handoff)."""
+    lines = [
+        html_text(
+            "organiser_batch_item",
+            language,
+            id=question_id,
+            mark=html_text("organiser_batch_handoff", language) if handoff else Safe(""),
+            question=quote(text),
+        )
+        for question_id, text, handoff in items
+    ]
+    return message(
+        "organiser_batch",
+        language,
+        count=len(items),
+        name=one_line(name) or "?",
+        user_id=user_id,
+        minutes=minutes,
+        items=Safe("\n".join(lines)),
+    )
 
 
 def reload_failed(problems: Sequence[object], language: str) -> Rendered:

@@ -18,6 +18,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.content import Content, Problem
 from bot.content.reloader import ContentReloader
+from bot.matching.chatter import ChatterReader
 from bot.organiser_poster import OrganiserPoster, Post
 from bot.question_log import QuestionLog
 from bot.storage import Store
@@ -43,6 +44,7 @@ class BotState:
     answers: RecentAnswers = field(default_factory=RecentAnswers)
     questions_: QuestionLog | None = None
     poster: OrganiserPoster | None = None
+    chatter: ChatterReader = field(default_factory=ChatterReader)
     # UI language per user: chosen with /lang (wins), else from the Telegram client's
     # language_code. Kept in memory (loaded at start) so every reply picks its language
     # without a database round trip; reminders and reports use it too.
@@ -92,8 +94,11 @@ class BotState:
         user_id: int,
         text: str,
         guess: tuple[str, float] | None,
+        *,
+        handoff: bool = False,
+        last_question: str | None = None,
     ) -> None:
-        """Queue a new unanswered question for the organisers' chat, if there is one.
+        """Queue a new unanswered question (or a handoff) for the organisers' chat, if any.
 
         The post is in the catalogue's default language: it is for the organisers' group,
         not for the attendee.
@@ -101,7 +106,16 @@ class BotState:
         if self.settings.organiser_chat_id is None or self.poster is None:
             return
         self.poster.enqueue(
-            Post(question_id, name, user_id, text, guess, messages.DEFAULT_LANGUAGE)
+            Post(
+                question_id,
+                name,
+                user_id,
+                text,
+                guess,
+                messages.DEFAULT_LANGUAGE,
+                handoff=handoff,
+                last_question=last_question,
+            )
         )
 
     def _index(self, content: Content) -> Answerer:

@@ -7,6 +7,9 @@ handed to the organisers. Every question is stored (committed) before the reply 
 so an attendee who was told "the organisers will get back to you" is never lost by a crash
 in between.
 
+Chatter ("hi", "shukriya", "ok", "koi hai?") is read first (bot.matching.chatter) and gets
+what `bot.etiquette` says, never the organisers; a question inside chatter is answered.
+
 In groups the bot only speaks when spoken to (commands, @mentions, replies to its own
 messages); it never answers ordinary chatter.
 """
@@ -18,14 +21,15 @@ import unicodedata
 
 from telegram import CallbackQuery, Message, MessageEntity, Update
 
-from bot import render
+from bot import etiquette, render
 from bot.answering.text import key_for_token
 from bot.handlers.context import MAX_QUESTION_CHARS, BotContext, is_private, pressed
 from bot.handlers.sending import answer_query, edit, edit_keyboard, respond, shown_message
 from bot.handlers.stars import stars_for_key
-from bot.messages import plain
+from bot.matching.chatter import Reading
+from bot.messages import html_text, plain
 from bot.state import BotState
-from bot.storage import NewQuestion, Question
+from bot.storage import NewChatter, NewQuestion, Question, handoff_key
 
 _WORD_CATEGORIES = frozenset({"Lu", "Ll", "Lt", "Lo", "Nd", "Nl", "No"})
 
@@ -85,6 +89,11 @@ async def ask(update: Update, context: BotContext, raw: str) -> None:
     st = context.state
     lang = context.lang
     question = raw.strip()[:MAX_QUESTION_CHARS]
+    reading = st.chatter.read(question)
+    if reading.is_chatter:
+        await on_chatter(update, context, reading, question)
+        return
+    question = reading.question or question
     if not has_words(question):
         await respond(update, context, render.message("not_a_question", lang))
         return
@@ -92,6 +101,12 @@ async def ask(update: Update, context: BotContext, raw: str) -> None:
     answered = st.answers.answer(answerer, question, lang)
     reply, decision = answered.reply, answered.decision
     best = reply.best
+    if decision == "none" and await st.store.open_repeat(
+        user.id, answered.grouping_key, st.now() - etiquette.REPEAT_WINDOW
+    ):
+        await respond(update, context, render.message("still_waiting", lang))
+        return
+    greeting = etiquette.greeting_line(reading)
     question_id = await st.questions.record(
         NewQuestion(
             user_id=user.id,
@@ -110,15 +125,85 @@ async def ask(update: Update, context: BotContext, raw: str) -> None:
     if decision == "answer" and answered.answer_html:
         votes = render.with_votes(answered.answer_html, question_id, lang)
         key = best.target.key if best else None
-        await respond(update, context, await stars_for_key(context, votes, key))
+        shown = await stars_for_key(context, votes, key)
     elif decision == "suggest":
-        await respond(
-            update, context, render.suggestions(answerer.content, reply, question_id, lang)
-        )
+        shown = render.suggestions(answerer.content, reply, question_id, lang)
     else:
-        await respond(update, context, render.message("no_answer", lang))
+        shown = render.message("no_answer", lang)
         guess = (best.target.label, best.score) if best else None
         st.post_to_organisers(question_id, user.full_name, user.id, question, guess)
+    if greeting is not None:  # "salam, ..." gets "Wa alaikum assalam!" first
+        shown = render.with_first_line(shown, html_text(greeting, lang))
+    await respond(update, context, shown)
+
+
+async def on_chatter(update: Update, context: BotContext, reading: Reading, text: str) -> None:
+    """Chatter gets the reply `bot.etiquette` chooses; it is stored, never an open question."""
+    message = update.effective_message
+    user = update.effective_user
+    assert message is not None and user is not None and reading.kind is not None
+    st = context.state
+    lang = context.lang
+    action = etiquette.action_for(reading)
+    await st.store.record_chatter(
+        NewChatter(user.id, message.chat.id, message.message_id, reading.kind, text, st.now())
+    )
+    if action.upvote:
+        await _thanks_as_vote(st, user.id)
+    if action.handoff:
+        await _hand_off(update, context, text)
+    if action.help:
+        organiser = st.is_organiser(user.id)
+        await respond(update, context, render.help_text(lang, st.username, organiser=organiser))
+    elif action.reply is not None:
+        conference = st.content.conference.display_name
+        menu = action.menu and is_private(update.effective_chat)  # groups get no menu
+        await respond(
+            update, context, render.chatter_reply(action.reply, lang, conference, menu=menu)
+        )
+
+
+async def _thanks_as_vote(st: BotState, user_id: int) -> None:
+    """ "thanks" right after an answer is that answer's 👍 (a pressed 👎 stays)."""
+    last = await st.store.last_question(user_id)
+    now = st.now()
+    if last is None or last.status != "answered_by_bot":
+        return
+    key = last.chosen_key or last.best_key
+    if key is not None and etiquette.is_recent(last.asked_at, now, etiquette.THANKS_VOTE_WINDOW):
+        await st.store.add_vote(last.id, user_id, key, 1, now)
+
+
+async def _hand_off(update: Update, context: BotContext, text: str) -> None:
+    """ "talk to a human": an open question the organisers see, with the last question."""
+    message = update.effective_message
+    user = update.effective_user
+    assert message is not None and user is not None
+    st = context.state
+    key = handoff_key(user.id)
+    if await st.store.open_repeat(user.id, key, st.now() - etiquette.REPEAT_WINDOW):
+        return  # asked already and still open: the reply says so again, no second post
+    last = await st.store.last_question(user.id)
+    question_id = await st.questions.record(
+        NewQuestion(
+            user_id=user.id,
+            chat_id=message.chat.id,
+            message_id=message.message_id,
+            text=text,
+            normalized=key,
+            decision="none",
+            now=st.now(),
+        )
+    )
+    st.post_to_organisers(
+        question_id,
+        user.full_name,
+        user.id,
+        text,
+        None,
+        handoff=True,
+        last_question=last.text if last else None,
+    )
 
 
 async def on_vote(update: Update, context: BotContext) -> None:

@@ -17,10 +17,11 @@ from telegram.ext import filters
 
 from bot import messages, render
 from bot.content import Problem
+from bot.etiquette import HANDOFF_WINDOW
 from bot.handlers.context import BotContext, command_argument, pressed
 from bot.handlers.guards import organiser_only
 from bot.handlers.sending import answer_query, edit, respond, send
-from bot.organiser_poster import Post
+from bot.organiser_poster import Batch, Post
 from bot.render import UNANSWERED_PAGE
 from bot.state import BotState
 
@@ -50,24 +51,33 @@ def organiser_reply_filter(organiser_chat_id: int) -> filters.BaseFilter:
     )
 
 
-async def post_question(bot: Bot, chat_id: int, post: Post) -> int | None:
-    """The organiser poster's send: one ❓ post in the organisers' chat; its message id.
+def _rendered_post(item: Post | Batch) -> render.Rendered:
+    """❓ for a question, 🙋 for a handoff, 📦 for one attendee's burst of them."""
+    if isinstance(item, Batch):
+        first = item.posts[0]
+        entries = [(p.question_id, p.text, p.handoff) for p in item.posts]
+        minutes = int(HANDOFF_WINDOW.total_seconds() // 60)
+        return render.organiser_batch(first.name, first.user_id, entries, minutes, first.language)
+    if item.handoff:
+        return render.organiser_handoff(
+            item.question_id, item.name, item.user_id, item.text, item.last_question, item.language
+        )
+    return render.organiser_post(
+        item.question_id, item.name, item.user_id, item.text, item.guess, item.language
+    )
+
+
+async def post_question(bot: Bot, chat_id: int, item: Post | Batch) -> int | None:
+    """The organiser poster's send: one post in the organisers' chat; its message id.
 
     Telegram's refusals (bot removed from the group, Telegram down) are logged here; the
     question is safe in the unanswered log either way.
     """
+    ids = [post.question_id for post in (item.posts if isinstance(item, Batch) else (item,))]
     try:
-        sent = await send(
-            bot,
-            chat_id,
-            render.organiser_post(
-                post.question_id, post.name, post.user_id, post.text, post.guess, post.language
-            ),
-        )
+        sent = await send(bot, chat_id, _rendered_post(item))
     except TelegramError as exc:
-        logger.warning(
-            "could not post question %s to the organisers' chat: %s", post.question_id, exc
-        )
+        logger.warning("could not post question(s) %s to the organisers' chat: %s", ids, exc)
         return None
     return sent.message_id if sent is not None else None
 
@@ -138,10 +148,11 @@ async def on_organiser_reply(update: Update, context: BotContext) -> None:
     if message is None or message.reply_to_message is None or user is None:
         return
     lang = context.lang
-    question = await st.store.question_by_organiser_post(
+    # A batched post carries several questions of one attendee: the reply answers them all.
+    questions = await st.store.questions_by_organiser_post(
         message.chat.id, message.reply_to_message.message_id
     )
-    if question is None:
+    if not questions:
         await respond(update, context, render.message("not_a_question_post", lang))
         return
     if not st.is_organiser(user.id):
@@ -150,8 +161,9 @@ async def on_organiser_reply(update: Update, context: BotContext) -> None:
     text = (message.text or "").strip()
     if not text:
         return
-    delivery = await deliver_answer(context.bot, st, question.id, text, user.id)
-    await _report(update, context, question.id, delivery)
+    for question in questions:
+        delivery = await deliver_answer(context.bot, st, question.id, text, user.id)
+        await _report(update, context, question.id, delivery)
 
 
 def _question_id(raw: str) -> int | None:
@@ -230,10 +242,14 @@ async def on_unanswered_page(update: Update, context: BotContext) -> None:
 
 @organiser_only
 async def cmd_stats(update: Update, context: BotContext) -> None:
-    """/stats: attendees, questions by outcome, most asked entries and votes."""
+    """/stats: attendees, questions by outcome, most asked entries, votes, chatter, feedback."""
     st = context.state
     numbers = await st.store.stats()
-    await respond(update, context, render.stats(numbers, st.content, context.lang))
+    lang = context.lang
+    chatter = await st.store.chatter_stats()
+    tz = st.content.conference.timezone
+    reply = render.with_chatter_stats(render.stats(numbers, st.content, lang), chatter, tz, lang)
+    await respond(update, context, reply)
 
 
 @organiser_only

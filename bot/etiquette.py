@@ -1,0 +1,115 @@
+"""What the bot does with chatter, and the rules for repeats and bursts of handoffs.
+
+Why a module of its own: the decisions here (a greeting gets the menu, "ok" gets silence,
+"thanks" right after an answer is that answer's 👍, a repeat is not posted twice) are the
+product's manners, and they must read the same whatever the Telegram layer looks like. The
+handlers only carry them out. Nothing here imports `telegram`.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.matching.chatter import ChatterKind, Reading
+
+# The same unanswered question again within this time gets "still waiting", not a new post.
+REPEAT_WINDOW = timedelta(minutes=30)
+# "thanks" counts as a 👍 for the answer the attendee got at most this long before.
+THANKS_VOTE_WINDOW = timedelta(minutes=10)
+# An attendee's handoffs to the organisers: from the BATCH_FROM-th within HANDOFF_WINDOW
+# on, they are gathered into one post instead of one post each.
+HANDOFF_WINDOW = timedelta(minutes=10)
+BATCH_FROM = 3
+
+
+@dataclass(frozen=True, slots=True)
+class ChatterAction:
+    """The bot's answer to one chatter message.
+
+    `reply` is a catalogue key (None: stay silent), `menu` adds the /start menu buttons,
+    `help` sends the help text instead, `handoff` posts to the organisers, `feedback` marks
+    the message for the organisers' /stats, and `upvote` makes it the last answer's 👍.
+    """
+
+    kind: ChatterKind
+    reply: str | None
+    menu: bool = False
+    help: bool = False
+    handoff: bool = False
+    feedback: bool = False
+    upvote: bool = False
+
+
+def action_for(reading: Reading) -> ChatterAction:
+    """What a pure-chatter message gets (see `Reading.is_chatter`)."""
+    kind = reading.kind
+    assert kind is not None, "a question is answered, not treated as chatter"
+    if kind == "greeting":
+        return ChatterAction(kind, "chatter.salam" if reading.salam else "chatter.greeting", True)
+    if kind == "thanks":
+        return ChatterAction(kind, "chatter.thanks", upvote=True)
+    if kind == "acknowledgement":
+        return ChatterAction(kind, None)
+    if kind == "goodbye":
+        return ChatterAction(kind, "chatter.goodbye", upvote="thanks" in reading.kinds)
+    if kind == "help":
+        return ChatterAction(kind, None, help=True)
+    if kind == "anyone_there":
+        return ChatterAction(kind, "chatter.anyone_there", True)
+    if kind == "ask_for_person":
+        return ChatterAction(kind, "chatter.handoff", handoff=True)
+    if kind == "rudeness":
+        return ChatterAction(kind, "chatter.rudeness", feedback=True)
+    return ChatterAction(kind, "chatter.nonsense")
+
+
+def greeting_line(reading: Reading) -> str | None:
+    """A question that came with a salam gets one back first ("Wa alaikum assalam!")."""
+    return "chatter.salam_short" if reading.salam and reading.question is not None else None
+
+
+class HandoffCounter:
+    """Counts each attendee's handoffs to the organisers, to batch a burst of them.
+
+    Why: an attendee typing five questions the bot can't answer in a row would otherwise
+    fill the organisers' chat with five posts; from the third within ten minutes, their
+    handoffs are gathered and posted together once the ten minutes are over. Times are
+    plain seconds (a monotonic clock), so the counter works with any time source.
+    """
+
+    def __init__(
+        self,
+        window: float = HANDOFF_WINDOW.total_seconds(),
+        batch_from: int = BATCH_FROM,
+    ) -> None:
+        self.window = window
+        self.batch_from = batch_from
+        self._times: dict[int, deque[float]] = {}
+
+    def note(self, user_id: int, now: float) -> float | None:
+        """Count one handoff; None to post it at once, else the time to post the batch.
+
+        The batch time is the end of the window that made this handoff the third (or
+        later): everything the attendee hands off until then joins the same post.
+        """
+        times = self._times.setdefault(user_id, deque())
+        while times and times[0] <= now - self.window:
+            times.popleft()
+        times.append(now)
+        if len(times) < self.batch_from:
+            return None
+        return times[0] + self.window
+
+    def forget(self, user_id: int) -> None:
+        self._times.pop(user_id, None)
+
+    def prune(self, now: float) -> None:
+        """Drop attendees with no handoff in the window (keeps memory flat all event)."""
+        for user_id in [u for u, t in self._times.items() if not t or t[-1] <= now - self.window]:
+            del self._times[user_id]
+
+
+def is_recent(moment: datetime | None, now: datetime, window: timedelta) -> bool:
+    return moment is not None and now - window <= moment <= now + timedelta(minutes=1)
