@@ -209,6 +209,11 @@ EN: dict[str, str] = {
     "lang_set": "✅ I'll talk to you in English now. Send /lang for اردو.",
     # --- organisers -----------------------------------------------------------------------
     "organiser_only": "Sorry, that command is only for the organisers.",
+    "organiser_elsewhere": (
+        "🔒 {command} was not run in “{chat}”: organiser commands work only here, in our "
+        "private chat, or in the organisers' chat, so attendees' questions are never shown "
+        "in other groups."
+    ),
     # --- alerts to the organisers: the bot's own health -----------------------------------
     "alert.storage_full": (
         "⚠️ <b>The bot's disk is full.</b> It cannot store questions, so attendees are asked "
@@ -312,6 +317,10 @@ EN: dict[str, str] = {
     "cb.expired": "This button has expired. Please ask again.",
     "cb.not_yours": "Only the person who asked can choose.",
     "cb.organiser_only": "Sorry, that's only for the organisers.",
+    "cb.organiser_elsewhere": (
+        "Organiser buttons work only in a private chat with me or in the organisers' chat."
+    ),
+    "cb.not_your_vote": "Only the person who asked can rate this answer.",
     "cb.passed_on": "Passed to the organisers.",
     "cb.storage_unavailable": (
         "Sorry, I can't save that just now. Please try again in a few minutes."
@@ -649,6 +658,10 @@ _UR_SOURCE: dict[str, str] = {
     "lang_set": "✅ اب میں آپ سے اردو میں بات کروں گا۔ English کے لیے /lang بھیجیں۔",
     # --- organisers -----------------------------------------------------------------------
     "organiser_only": "معذرت، یہ کمانڈ صرف منتظمین کے لیے ہے۔",
+    "organiser_elsewhere": (
+        "🔒 {command} “{chat}” میں نہیں چلائی گئی: منتظمین کی کمانڈز صرف یہاں، ہماری نجی چیٹ "
+        "میں، یا منتظمین کی چیٹ میں چلتی ہیں، تاکہ شرکا کے سوال کبھی دوسرے گروپوں میں نظر نہ آئیں۔"
+    ),
     # --- alerts to the organisers: the bot's own health -----------------------------------
     "alert.storage_full": (
         "⚠️ <b>بوٹ کی ڈسک بھر گئی ہے۔</b> وہ سوال محفوظ نہیں کر سکتا، اس لیے شرکا سے چند منٹ "
@@ -758,6 +771,10 @@ _UR_SOURCE: dict[str, str] = {
     "cb.expired": "یہ بٹن اب کام نہیں کرتا۔ براہ کرم دوبارہ پوچھیں۔",
     "cb.not_yours": "صرف سوال پوچھنے والا ہی انتخاب کر سکتا ہے۔",
     "cb.organiser_only": "معذرت، یہ صرف منتظمین کے لیے ہے۔",
+    "cb.organiser_elsewhere": (
+        "منتظمین کے بٹن صرف میرے ساتھ نجی چیٹ میں یا منتظمین کی چیٹ میں چلتے ہیں۔"
+    ),
+    "cb.not_your_vote": "اس جواب کی درجہ بندی صرف سوال پوچھنے والا کر سکتا ہے۔",
     "cb.passed_on": "منتظمین کو بھیج دیا گیا۔",
     "cb.storage_unavailable": (
         "معذرت، میں ابھی یہ محفوظ نہیں کر سکتا۔ براہ کرم چند منٹ بعد دوبارہ کوشش کریں۔"

@@ -16,6 +16,7 @@ messages); it never answers ordinary chatter.
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 
@@ -30,6 +31,8 @@ from bot.matching.chatter import Reading
 from bot.messages import html_text, plain
 from bot.state import BotState
 from bot.storage import NewChatter, NewQuestion, Question, handoff_key
+
+logger = logging.getLogger(__name__)
 
 _WORD_CATEGORIES = frozenset({"Lu", "Ll", "Lt", "Lo", "Nd", "Nl", "No"})
 
@@ -207,12 +210,24 @@ async def _hand_off(update: Update, context: BotContext, text: str) -> None:
 
 
 async def on_vote(update: Update, context: BotContext) -> None:
-    """👍 / 👎 ("vote:<question id>:1|-1"): store the vote on what the attendee was shown."""
+    """👍 / 👎 ("vote:<question id>:1|-1"): store the vote on what the attendee was shown.
+
+    Only the asker's vote counts, and only on the answer where it was shown: the callback
+    data names any question id, so anyone could otherwise rate anyone's answer (a forged
+    `vote:<id>:-1` shows in /stats as the organisers' signal that an entry is wrong).
+    """
     query, (_, raw_id, raw_value) = pressed(update)
     st = context.state
     lang = context.lang
     question_id, value = int(raw_id), int(raw_value)
     question = await st.store.get_question(question_id)
+    shown = shown_message(query)
+    if question is not None and (
+        question.user_id != query.from_user.id or shown is None or shown.chat.id != question.chat_id
+    ):
+        logger.info("refused a vote on question %s from %s", question_id, query.from_user.id)
+        await answer_query(query, plain("cb.not_your_vote", lang))
+        return
     key = (question.chosen_key or question.best_key) if question else None
     if key is None or not await st.store.record_vote(
         question_id, query.from_user.id, key, value, st.now()

@@ -81,13 +81,14 @@ async def test_unanswered_group_question_is_answered_in_the_group(harness: Harne
     assert answer["reply_to_message_id"] is not None
 
 
-async def test_votes_in_groups_are_per_person(harness: Harness):
+async def test_votes_in_groups_are_the_askers_alone(harness: Harness):
+    """Issue 15 §3: an onlooker's 👎 is refused, not counted (it used to be, per person)."""
     h = harness
     reply = await h.say(ATTENDEE, f"@ncsc_test_bot {answer_question(h)}", **GROUP_KW)
     await h.press(ATTENDEE, reply, button_text="👍")
     await h.fake.wait_for_message(GROUP, method="editMessageReplyMarkup")
     current = {"chat_id": GROUP, **h.fake.message(GROUP, reply["message_id"])}
-    await h.press(ATTENDEE + 1, current, button_text="👎")
-    await h.fake.wait_for_message(GROUP, method="editMessageReplyMarkup")
+    refused = await h.press(ATTENDEE + 1, current, button_text="👎")
+    assert refused["text"] == "Only the person who asked can rate this answer."
     stats = await h.store.stats()
-    assert [(v.up, v.down) for v in stats.votes] == [(1, 1)]
+    assert [(v.up, v.down) for v in stats.votes] == [(1, 0)]
