@@ -5,8 +5,8 @@ user-visible text itself. Adding a language is one more dict in `CATALOGUES`; a 
 missing there falls back to English instead of crashing (tests keep EN and UR complete).
 
 Two kinds of entries, and the difference matters for safety:
-- HTML templates (the default) are sent with Telegram's HTML parse mode. `html()` escapes
-  every value substituted into them unless the caller marks it `Safe` (already-rendered
+- HTML templates (the default) are sent with Telegram's HTML parse mode. `html_text()`
+  escapes every value substituted into them unless the caller marks it `Safe` (already-rendered
   HTML from bot.answering.text or bot.render), so attendee and organiser text can never inject
   markup or break a message with a stray `<` or `&`.
 - Plain templates (keys starting with `btn.`, `cb.`, `cmd.`, `inline.` or `text.`) are for
@@ -33,7 +33,7 @@ PLAIN_PREFIXES = ("btn.", "cb.", "cmd.", "inline.", "text.")
 
 
 class Safe(str):
-    """A string that is already valid Telegram HTML; `html()` inserts it unescaped."""
+    """A string that is already valid Telegram HTML; `html_text()` inserts it unescaped."""
 
     __slots__ = ()
 
@@ -453,7 +453,7 @@ EN: dict[str, str] = {
     "cmd.remind": "Reminder before starred sessions: /remind 10",
     "cmd.announce": "Organisers: announce to attendees",
     "cmd.announcements": "Organisers: recent and scheduled announcements",
-    # --- agenda texts (plain; bot/agenda.py, bot/answers.py) --------------------------------
+    # --- agenda texts (plain; bot/agenda.py, bot/answering/text.py) -----------------------
     "text.on_now": "On now ({time})",
     "text.nothing_scheduled": "Nothing is scheduled.",
     "text.not_yet": "Nothing is on yet.",
