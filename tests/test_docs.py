@@ -20,6 +20,7 @@ Conventions (docs/development.md explains them to writers):
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import os
 import re
@@ -137,9 +138,7 @@ def blocks_in(path: Path, text: str) -> list[Block]:
 
 
 def all_blocks() -> list[Block]:
-    return [
-        block for path in doc_files() for block in blocks_in(path, path.read_text("utf-8"))
-    ]
+    return [block for path in doc_files() for block in blocks_in(path, path.read_text("utf-8"))]
 
 
 def _environment() -> dict[str, str]:
@@ -253,15 +252,15 @@ python -m bot check
 def test_the_conventions():
     blocks = blocks_in(ROOT / "SAMPLE.md", SAMPLE)
     assert [(block.line, block.skip, block.exit_code) for block in blocks] == [
-        (4, None, 0),
-        (13, "needs a token", 0),
-        (19, None, 2),
-        (28, None, 0),
-        (33, None, 0),
+        (3, None, 0),
+        (12, "needs a token", 0),
+        (18, None, 2),
+        (27, None, 0),
+        (32, None, 0),
     ]
     assert blocks[0].commands == [
         "python -m bot check            # validate",
-        "BOT_NOW=2027-02-16T11:30 python -m bot ask \"what's on now\"",
+        'BOT_NOW=2027-02-16T11:30 python -m bot ask "what\'s on now"',
         "printf 'wifi\\n' | python -m bot ask --json",
     ]
     assert blocks[2].commands == ["python -m bot    ask"]
@@ -283,3 +282,17 @@ def test_links_to_files_resolve(path: Path):
         if not (path.parent / target).exists():
             broken.append(target)
     assert broken == []
+
+
+def test_architecture_names_every_layering_rule():
+    """docs/architecture.md lists the rules tests/test_layering.py enforces, by test name."""
+    layering = ast.parse((ROOT / "tests" / "test_layering.py").read_text("utf-8"))
+    rules = [
+        node.name
+        for node in layering.body
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")
+    ]
+    architecture = (ROOT / "docs" / "architecture.md").read_text("utf-8")
+    missing = [rule for rule in rules if f"`{rule}`" not in architecture]
+    assert rules
+    assert missing == [], "add a row for each to the rules table in docs/architecture.md"
