@@ -54,7 +54,7 @@ CONFIG_PREFIXES = (
     "BROADCAST_",
 )
 CONFIG_NAMES = {"AGENDA_PATH", "FAQ_DIR", "DATABASE_PATH", "PORT"}
-TIMEOUT = 120  # seconds for one example; generous, the machine is shared
+TIMEOUT = 60  # seconds for one example (they take about one); the machine is shared
 
 
 def doc_files() -> list[Path]:
