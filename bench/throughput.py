@@ -12,7 +12,8 @@ as it would poll Telegram. Reported per bot:
   the moment the bot's sendMessage reached the server.
 
 The conference bot runs its real stack: matcher (with its per-minute answer cache),
-SQLite (WAL, a real file, group commit), HTML rendering, keyboards, the organisers'-chat
+SQLite (WAL, a real file, group commit), HTML rendering, keyboards, the pacer (with
+Telegram's limits lifted, as the fake's flood control is off), the organisers'-chat
 post for each question it cannot answer (paced at Telegram's 20 posts a minute per group,
 so after the first 20 they wait in a queue and are not part of the burst's work), and its
 HTTP client (bot/transport.py, aiohttp behind PTB's BaseRequest). The echo bot is the
@@ -63,6 +64,7 @@ from bot.clock import Clock  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.content import load_content  # noqa: E402
 from bot.handlers.context import STATE_KEY, state_of  # noqa: E402
+from bot.pacing import Pacer  # noqa: E402
 from bot.transport import AiohttpRequest  # noqa: E402
 from tests.fake_telegram import FakeTelegram  # noqa: E402
 from tests.harness import running  # noqa: E402
@@ -120,7 +122,13 @@ async def serve(kind: str, base_url: str, token: str, database: str, concurrency
             database_path=Path(database),
         )
         answerer = Answerer(content, Clock(content.conference.timezone, NOW))
-        app = build_application(settings, content, answerer=answerer, concurrency=concurrency)
+        # The fake's flood control is off, and so are the pacer's limits: this measures the
+        # bot's own work. Telegram's limits (which cap replies at 30 a second) are measured
+        # by bench/pacing.py.
+        unlimited = Pacer(limit=10**6, paid_limit=10**6, per_chat_interval=0.0)
+        app = build_application(
+            settings, content, answerer=answerer, concurrency=concurrency, pacer=unlimited
+        )
     else:
         builder = ApplicationBuilder().token(token).base_url(base_url)
         if kind == "echo-aiohttp":  # the same echo bot on the conference bot's HTTP client

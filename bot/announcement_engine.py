@@ -3,9 +3,10 @@
 The engine (bot.broadcast, bot.pacing, bot.reminders) knows nothing about Telegram; this
 module wires it in. Broadcasts, progress edits and reminders go out through
 `TelegramSender`, a Bot without the application's retrying limiter, so every
-429/403/400/5xx reaches the engine, and all of them share one `Pacer`. Ordinary replies
-sent by the handlers are noted in that pacer (see `_observe_replies`), so a running
-broadcast slows down to leave them room.
+429/403/400/5xx reaches the engine. They wait in the bot's one `Pacer` (made with the
+application, `BotState.pacer`), behind the replies the handlers send through the
+limiter's `on_send` hook: announcements take what the replies leave. With
+BROADCAST_PAID=on announcements are Telegram's paid broadcasts.
 
 The organiser-facing `/announce` handlers are in bot.handlers.announcements; they reach
 the running engine with `of(application)`.
@@ -14,7 +15,6 @@ the running engine with `of(application)`.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -24,8 +24,14 @@ from telegram.ext import Application
 
 from bot import render
 from bot.announcement_text import progress_text
-from bot.broadcast import DEFAULT_PROGRESS_INTERVAL, Broadcaster, Progress
-from bot.pacing import Pacer
+from bot.broadcast import (
+    DEFAULT_PROGRESS_INTERVAL,
+    MAX_IN_FLIGHT,
+    MAX_IN_FLIGHT_PAID,
+    Broadcaster,
+    Progress,
+)
+from bot.pacing import Pacer, Priority
 from bot.reminders import ReminderService, reminder_text
 from bot.state import BotState
 from bot.storage import Broadcast
@@ -34,9 +40,6 @@ from bot.telegram_sender import TelegramSender
 logger = logging.getLogger(__name__)
 
 KEY = "announcements"
-SENDING_METHODS = frozenset(
-    {"sendMessage", "editMessageText", "editMessageReplyMarkup", "sendDocument", "sendPhoto"}
-)
 
 
 @dataclass(slots=True)
@@ -65,9 +68,12 @@ async def start(
     """After the store is open: start the sender (resuming what was pending) and reminders."""
     settings = st.settings
     assert settings.token is not None
-    sender = TelegramSender.create(settings.token, settings.api_url)
+    pacer = st.pacer
+    assert pacer is not None, "build_application makes the pacer"
+    paid = settings.broadcast_paid
+    in_flight = MAX_IN_FLIGHT_PAID if paid else MAX_IN_FLIGHT
+    sender = TelegramSender.create(settings.token, settings.api_url, pool_size=in_flight + 8)
     await sender.initialize()
-    pacer = Pacer(settings.broadcast_rate)
     holder: dict[str, Announcements] = {}
 
     async def on_progress(progress: Progress) -> None:
@@ -75,10 +81,11 @@ async def start(
 
     broadcaster = Broadcaster(
         st.store,
-        sender.send,
+        sender.send_paid if paid else sender.send,
         pacer=pacer,
         now=st.now,
         on_progress=on_progress,
+        paid=paid,
         progress_interval=(
             DEFAULT_PROGRESS_INTERVAL if progress_interval is None else progress_interval
         ),
@@ -96,7 +103,6 @@ async def start(
     )
     it = holder["it"] = Announcements(sender, pacer, broadcaster, reminders)
     application.bot_data[KEY] = it
-    _observe_replies(application, pacer)
     broadcaster.start()
     reminders.start()
     return it
@@ -112,39 +118,6 @@ async def stop(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     await it.sender.shutdown()
 
 
-def _observe_replies(application: Application[Any, Any, Any, Any, Any, Any], pacer: Pacer) -> None:
-    """Count the handlers' own messages in the broadcast pacer's window.
-
-    Replies are not delayed (an attendee is waiting for them); the broadcast yields
-    instead, so the two together stay under Telegram's limit. Done by wrapping the
-    application bot's rate limiter, which sees every request the handlers make.
-    """
-    limiter = application.bot.rate_limiter
-    if limiter is None or getattr(limiter, "_observed_by_pacer", False):
-        return
-    original = limiter.process_request
-
-    async def process_request(
-        callback: Callable[..., Coroutine[Any, Any, Any]],
-        args: Any,
-        kwargs: dict[str, Any],
-        endpoint: str,
-        data: dict[str, Any],
-        rate_limit_args: Any,
-    ) -> Any:
-        if endpoint not in SENDING_METHODS:
-            return await original(callback, args, kwargs, endpoint, data, rate_limit_args)
-        chat = data.get("chat_id")
-        moment = pacer.note(chat if isinstance(chat, int) else None, tracked=True)
-        try:
-            return await original(callback, args, kwargs, endpoint, data, rate_limit_args)
-        finally:
-            pacer.land(moment)
-
-    limiter.process_request = process_request
-    limiter._observed_by_pacer = True
-
-
 async def show_progress(st: BotState, it: Announcements, progress: Progress) -> None:
     """Edit the organiser's preview into a progress report; at the end, notify them."""
     broadcast = progress.broadcast
@@ -155,7 +128,7 @@ async def show_progress(st: BotState, it: Announcements, progress: Progress) -> 
     markup = None if progress.finished else render.announce_stop_keyboard(broadcast.id, lang)
     await progress_edit(it, broadcast, text, markup)
     if report is not None:
-        async with it.pacer.sending(broadcast.progress_chat_id):
+        async with it.pacer.sending(broadcast.progress_chat_id, priority=Priority.NOTICE):
             result = await it.sender.send(broadcast.progress_chat_id, report, ParseMode.HTML)
         if result.outcome == "retry_after":
             it.pacer.pause(result.retry_after or 1.0)
@@ -171,7 +144,7 @@ async def progress_edit(
     look = text + repr(markup.to_dict() if markup else None)
     if it.shown.get(where) == look:
         return
-    async with it.pacer.sending(broadcast.progress_chat_id):
+    async with it.pacer.sending(broadcast.progress_chat_id, priority=Priority.NOTICE):
         result = await it.sender.edit(
             broadcast.progress_chat_id, broadcast.progress_message_id, text, markup
         )

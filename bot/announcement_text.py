@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot import render
-from bot.broadcast import Progress
+from bot.broadcast import Progress, max_paid_stars_tenths
 from bot.content.models import Content
 from bot.messages import Safe, html_text
 from bot.storage import AUDIENCE_SESSION_PREFIX, Broadcast, DeliveryCounts
@@ -45,6 +45,13 @@ def time_until(seconds: float) -> str:
     if seconds < 60:
         return duration(seconds)
     return duration(60 * math.ceil(seconds / 60))
+
+
+def paid_cost_line(recipients: int, lang: str) -> Safe:
+    """What a paid broadcast to `recipients` costs at most, in Stars, for the preview."""
+    tenths = max_paid_stars_tenths(recipients)
+    stars = f"{tenths // 10:,}" if tenths % 10 == 0 else f"{tenths // 10:,}.{tenths % 10}"
+    return html_text("ann.paid_cost", lang, stars=stars, count=number(recipients))
 
 
 def when(moment: datetime, content: Content) -> str:

@@ -6,8 +6,11 @@ same application against the fake Bot API server, so what they exercise is what 
 production.
 
 Robustness choices, and why:
-- Every request to Telegram goes through `RetryingLimiter`: flood control (`RetryAfter`)
-  pauses requests to that chat for the time Telegram asks, 5xx and connection errors are retried
+- Every request to Telegram goes through `RetryingLimiter`. Each attempt of a request that
+  sends or edits a message first passes its `on_send` hook, which is the bot's one pacer
+  (bot.pacing): replies wait there for room under Telegram's limits, ahead of
+  announcements. Flood control (`RetryAfter`) pauses requests to that chat and tells the
+  pacer (`on_flood`) for the time Telegram asks, 5xx and connection errors are retried
   with backoff, and a timeout is retried only where a duplicate is harmless or better than
   silence (a reply), never for edits or query answers, which Telegram may have applied.
 - A 403 from a private chat means the attendee blocked the bot (or deleted their account):
@@ -35,6 +38,7 @@ import secrets
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Coroutine
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,6 +72,7 @@ from bot.health import LinkWatch, StorageWatch
 from bot.logs import formatter_for
 from bot.organiser_alerts import OrganiserAlerts
 from bot.organiser_poster import Batch, OrganiserPoster, Post
+from bot.pacing import PAID_LIMIT, TELEGRAM_LIMIT, Pacer, Priority
 from bot.polling import PollingRequest
 from bot.state import BotState
 from bot.storage import Store
@@ -112,6 +117,25 @@ RETRY_ON_TIMEOUT = frozenset(
         "deleteMyCommands",
     }
 )
+
+# Methods that deliver or change a message: Telegram counts them against its limits, so each
+# attempt passes the pacer (answering callback and inline queries is not rate limited).
+PACED_METHODS = frozenset(
+    {
+        "sendMessage",
+        "sendDocument",
+        "sendPhoto",
+        "sendMediaGroup",
+        "copyMessage",
+        "forwardMessage",
+        "editMessageText",
+        "editMessageReplyMarkup",
+        "editMessageCaption",
+    }
+)
+
+# The hook a send passes: given the method and the chat, a context held around the request.
+SendGate = Callable[[str, int | None], AbstractAsyncContextManager[object]]
 
 
 # --- logging ------------------------------------------------------------------------------
@@ -227,8 +251,18 @@ def _chat_id(data: dict[str, Any]) -> int | None:
 class RetryingLimiter(BaseRateLimiter[None]):
     """Retries and flood-control pauses for every Bot API request (see the module doc)."""
 
-    def __init__(self, policy: RetryPolicy | None = None) -> None:
+    def __init__(
+        self,
+        policy: RetryPolicy | None = None,
+        *,
+        on_send: SendGate | None = None,
+        on_flood: Callable[[float], None] | None = None,
+    ) -> None:
+        """`on_send` is entered around every attempt of a PACED_METHODS request (the pacer
+        waits there, and learns when the answer came back); `on_flood` hears every 429."""
         self.policy = policy or RetryPolicy()
+        self.on_send = on_send
+        self.on_flood = on_flood
         self.on_forbidden: Callable[[int], Awaitable[None]] | None = None
         self.watch: LinkWatch | None = None
         # Flood-control pauses by chat (None: requests without a chat). A 429 is about the
@@ -274,10 +308,15 @@ class RetryingLimiter(BaseRateLimiter[None]):
             attempt += 1
             await self._respect_pause(chat_id)
             try:
-                return await callback(*args, **kwargs)
+                if self.on_send is None or endpoint not in PACED_METHODS:
+                    return await callback(*args, **kwargs)
+                async with self.on_send(endpoint, chat_id):
+                    return await callback(*args, **kwargs)
             except RetryAfter as exc:
                 delay = retry_seconds(exc)
                 self._pause(chat_id, delay)
+                if self.on_flood is not None:
+                    self.on_flood(delay)
                 if attempt >= self.policy.attempts:
                     raise
                 logger.warning(
@@ -349,12 +388,14 @@ def build_application(
     concurrency: int = DEFAULT_CONCURRENCY,
     retry: RetryPolicy | None = None,
     request_timeout: float = DEFAULT_TIMEOUT,
+    pacer: Pacer | None = None,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """The bot, ready for `run` (or, in tests, `initialize`/`post_init`/`start`).
 
     Without a store, post_init opens DATABASE_PATH (creating folders) and post_shutdown
     closes it. `answerer` lets tests and benchmarks reuse an index that is slow to build;
-    `request_timeout` lets them make a stalled Bot API time out quickly.
+    `request_timeout` lets them make a stalled Bot API time out quickly; `pacer` replaces
+    the one built from the settings (`build_pacer`).
     """
     if not settings.token:
         raise ValueError("BOT_TOKEN is required to build the Telegram application")
@@ -362,7 +403,12 @@ def build_application(
     if answerer is None:
         clock = Clock(content.conference.timezone, settings.bot_now)
         answerer = Answerer(content, clock, settings.match)
-    limiter = RetryingLimiter(retry)
+    paced = pacer if pacer is not None else build_pacer(settings)
+
+    def gate(endpoint: str, chat_id: int | None) -> AbstractAsyncContextManager[object]:
+        return paced.sending(chat_id, priority=Priority.REPLY)
+
+    limiter = RetryingLimiter(retry, on_send=gate, on_flood=paced.pause)
     link = LinkWatch()
     limiter.watch = link
 
@@ -395,6 +441,7 @@ def build_application(
         clock=answerer.clock,
         store_=store,
         owns_store=store is None,
+        pacer=paced,
     )
     application.bot_data[STATE_KEY] = st
     application.bot_data[HEALTH_KEY] = Health(link=link, storage=StorageWatch())
@@ -464,6 +511,17 @@ def _watch_storage(application: Application[Any, Any, Any, Any, Any, Any], store
     health.file_checks = asyncio.get_running_loop().create_task(
         check_now_and_then(), name="database-file-checks"
     )
+
+
+def build_pacer(settings: Settings) -> Pacer:
+    """The one pacer every message of this bot waits in (see bot.pacing).
+
+    Free announcements are spaced at BROADCAST_RATE (at most Telegram's 30 a second); with
+    BROADCAST_PAID=on they are paid broadcasts, spaced at BROADCAST_RATE up to 1,000.
+    """
+    if settings.broadcast_paid:
+        return Pacer(TELEGRAM_LIMIT, paid_rate=settings.broadcast_rate)
+    return Pacer(min(settings.broadcast_rate, TELEGRAM_LIMIT), paid_rate=PAID_LIMIT)
 
 
 def bot_commands(names: tuple[tuple[str, object], ...], language: str) -> list[BotCommand]:
@@ -575,6 +633,8 @@ async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) 
         await health.alerts.settle()
     if st.poster is not None:
         await st.poster.stop()
+    if st.pacer is not None:
+        await st.pacer.close()
     if st.questions_ is not None:
         await st.questions_.close()
     if st.owns_store and st.store_ is not None:

@@ -9,7 +9,9 @@ loop that dies half-way loses everyone after that point. Here:
   first message goes, so a restart knows exactly who is still owed it.
 - One background sender works through pending rows in user-id order, one broadcast at a
   time (oldest first, so two broadcasts never race for the same attendee's chat), paced by
-  a shared `Pacer` (steady rate, sliding window, one message per chat per second).
+  the bot's one `Pacer` at its lowest priority: replies to attendees go first, and every
+  send counts against Telegram's limits whatever its answer (bot.pacing says why). With
+  `paid`, the sends are Telegram's paid broadcasts, paced at the paid rate.
 - Each result is committed as soon as Telegram answers. After a kill -9 the next start
   resumes the pending rows; only a message in flight at the crash (sent, but its row not
   yet updated) can go out twice. A bounded number of sends is in flight at once.
@@ -36,7 +38,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from bot.background import BackgroundLoop
-from bot.pacing import Pacer, Sleep
+from bot.pacing import Pacer, Priority, Sleep, Ticket
 from bot.storage import Broadcast, BroadcastStatus, DeliveryCounts, PendingDelivery, Store
 
 logger = logging.getLogger(__name__)
@@ -50,6 +52,19 @@ DEFAULT_PROGRESS_INTERVAL = 5.0  # Telegram allows ~20 messages a minute to a gr
 DEFAULT_LATE_AFTER = timedelta(minutes=2)
 IDLE_POLL = 30.0  # re-check the schedule at least this often (the conference clock can jump)
 BATCH = 200
+MAX_IN_FLIGHT = 32
+MAX_IN_FLIGHT_PAID = 128  # 1,000 a second with answers taking up to ~0.1 s
+
+
+# Telegram charges 0.1 Star for each message sent with allow_paid_broadcast (Bot API,
+# sendMessage). Its FAQ adds that only messages past the free 30 a second are charged, so
+# this is the most an announcement can cost: every recipient charged, tenths of a Star.
+PAID_STAR_TENTHS_PER_MESSAGE = 1
+
+
+def max_paid_stars_tenths(recipients: int) -> int:
+    """The most a paid broadcast to `recipients` can cost, in tenths of a Star (exact)."""
+    return max(0, recipients) * PAID_STAR_TENTHS_PER_MESSAGE
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +171,7 @@ class Broadcaster(BackgroundLoop):
         clock: Callable[[], float] | None = None,
         sleep: Sleep | None = None,
         batch: int = BATCH,
+        paid: bool = False,
     ) -> None:
         """`now` is the conference clock (schedules); `clock`/`sleep` the pacing clock.
 
@@ -174,9 +190,12 @@ class Broadcaster(BackgroundLoop):
         self.max_attempts = max_attempts
         self.backoff = backoff
         self.max_backoff = max_backoff
+        self.paid = paid
+        self.rate = pacer.paid_rate if paid else pacer.rate
         # Enough concurrency to keep the rate up when Telegram takes a while to answer,
         # but bounded: only messages in flight can be duplicated by a crash.
-        self.max_in_flight = max_in_flight or max(2, min(32, int(pacer.rate)))
+        cap = MAX_IN_FLIGHT_PAID if paid else MAX_IN_FLIGHT
+        self.max_in_flight = max_in_flight or max(2, min(cap, int(self.rate)))
         self.late_after = late_after
         self.clock = clock or pacer.clock
         self._sleep = sleep or pacer.sleep
@@ -360,8 +379,15 @@ class Broadcaster(BackgroundLoop):
                     semaphore.release()
                     self._requeue(run, user_id, attempts, self.clock())
                     break
-                moment = await self.pacer.acquire(user_id, tracked=True)
-                task = asyncio.create_task(self._deliver(run, user_id, attempts, semaphore, moment))
+                try:
+                    ticket = await self.pacer.acquire(
+                        user_id, priority=Priority.BULK, paid=self.paid
+                    )
+                except BaseException:
+                    semaphore.release()
+                    self._requeue(run, user_id, attempts, self.clock())
+                    raise
+                task = asyncio.create_task(self._deliver(run, user_id, attempts, semaphore, ticket))
                 run.in_flight.add(task)
                 task.add_done_callback(run.in_flight.discard)
                 if self.clock() - run.last_progress >= self.progress_interval:
@@ -416,21 +442,18 @@ class Broadcaster(BackgroundLoop):
         return float(min(self.max_backoff, self.backoff * 2 ** max(0, attempts - 1)))
 
     async def _deliver(
-        self, run: _Run, user_id: int, attempts: int, semaphore: asyncio.Semaphore, moment: float
+        self, run: _Run, user_id: int, attempts: int, semaphore: asyncio.Semaphore, ticket: Ticket
     ) -> None:
         broadcast = run.broadcast
-        answered = False
         try:
             try:
                 result = await self.send(user_id, broadcast.text, broadcast.parse_mode)
             except Exception as exc:  # an adapter bug must not lose the delivery
                 logger.exception("broadcast #%d: send to %s raised", broadcast.id, user_id)
                 result = SendResult.transient(f"{type(exc).__name__}: {exc}")
-            answered = True
-            if result.outcome in ("blocked", "failed"):
-                self.pacer.refund(moment)  # refused outright: nothing was delivered
-            else:
-                self.pacer.land(moment)  # Telegram has answered: it is no longer arriving
+            # Telegram has answered. A refused send (403, 400) counts like a delivered one:
+            # Telegram does not say it does not, and a 429 costs far more than the slot.
+            self.pacer.land(ticket)
             await self._record(run, user_id, attempts, result)
         except Exception:
             # The row stays pending: a restart (or this run's next pass) sends it again.
@@ -438,8 +461,7 @@ class Broadcaster(BackgroundLoop):
                 "broadcast #%d: could not record delivery to %s", broadcast.id, user_id
             )
         finally:
-            if not answered:
-                self.pacer.land(moment)  # cancelled mid-send: count it from now on
+            self.pacer.land(ticket)  # cancelled mid-send: count it from now on (no-op else)
             semaphore.release()
 
     async def _record(self, run: _Run, user_id: int, attempts: int, result: SendResult) -> None:
@@ -520,7 +542,7 @@ class Broadcaster(BackgroundLoop):
             eta = None
             if not finished:
                 pause = max(0.0, self.pacer.paused_until - self.clock())
-                eta = pause + counts.pending / self.pacer.rate
+                eta = pause + counts.pending / self.rate
             await self.on_progress(
                 Progress(
                     broadcast=broadcast,

@@ -23,10 +23,16 @@ LOG_FORMATS = ("text", "json")
 DEFAULT_PORT = 8443
 # Telegram's own rule for setWebhook's secret_token (sent back in a request header).
 WEBHOOK_SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
-# Announcements per second. Telegram allows about 30 in bulk; a little below leaves room
-# for ordinary replies and for timing jitter on the way to Telegram's servers.
-DEFAULT_BROADCAST_RATE = 28.0
-MAX_BROADCAST_RATE = 1000.0  # Telegram's paid broadcasts go this high
+# Announcements per second. Telegram allows about 30 in bulk; replies go first in the
+# pacer (bot.pacing) and the timing jitter on the way to Telegram is accounted for there,
+# so announcements may ask for all of it and get what replies leave.
+DEFAULT_BROADCAST_RATE = 30.0
+# With BROADCAST_PAID=on (Telegram's paid broadcasts, allow_paid_broadcast) up to 1,000 a
+# second, charged in Stars: this is also the default rate then.
+MAX_BROADCAST_RATE = 1000.0
+PAID_BROADCAST_RATE = MAX_BROADCAST_RATE
+ON_WORDS = ("on", "true", "yes", "1")
+OFF_WORDS = ("off", "false", "no", "0", "")
 
 # Matcher thresholds can be tuned per event without touching code.
 MATCH_ENV = {
@@ -57,6 +63,8 @@ class Settings:
     database_path: Path = Path("data/bot.sqlite3")
     log_level: str = "INFO"
     broadcast_rate: float = DEFAULT_BROADCAST_RATE
+    # Announcements as paid broadcasts (allow_paid_broadcast): faster, and charged in Stars.
+    broadcast_paid: bool = False
     log_format: str = "text"
     # Webhook mode (the `web` process): on when webhook_url is set; otherwise long polling.
     webhook_url: str | None = None
@@ -126,10 +134,23 @@ def _match_settings(env: Mapping[str, str]) -> MatchSettings:
     return MatchSettings(**values)
 
 
-def _broadcast_rate(env: Mapping[str, str]) -> float:
+def _broadcast_paid(env: Mapping[str, str]) -> bool:
+    raw = env.get("BROADCAST_PAID", "").strip().lower()
+    if raw in ON_WORDS:
+        return True
+    if raw in OFF_WORDS:
+        return False
+    raise ConfigError(
+        f"BROADCAST_PAID: '{raw}' is neither on nor off (on sends announcements as Telegram's "
+        "paid broadcasts, up to 1,000 a second for 0.1 Star each; the bot needs Stars on its "
+        "balance for that)"
+    )
+
+
+def _broadcast_rate(env: Mapping[str, str], paid: bool) -> float:
     raw = env.get("BROADCAST_RATE", "").strip()
     if not raw:
-        return DEFAULT_BROADCAST_RATE
+        return PAID_BROADCAST_RATE if paid else DEFAULT_BROADCAST_RATE
     try:
         rate = float(raw)
     except ValueError:
@@ -142,6 +163,12 @@ def _broadcast_rate(env: Mapping[str, str]) -> float:
             f"BROADCAST_RATE: {rate:g} must be above 0 and at most {MAX_BROADCAST_RATE:g} "
             f"messages per second (the default {DEFAULT_BROADCAST_RATE:g} suits Telegram's "
             "limit of about 30)"
+        )
+    if not paid and rate > DEFAULT_BROADCAST_RATE:
+        raise ConfigError(
+            f"BROADCAST_RATE: {rate:g} is above Telegram's free limit of "
+            f"{DEFAULT_BROADCAST_RATE:g} messages per second; faster announcements need "
+            "BROADCAST_PAID=on (paid broadcasts, charged in Stars)"
         )
     return rate
 
@@ -248,6 +275,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             "(json writes one JSON object per line, for log collectors)"
         )
     webhook_url, webhook_secret, port = _webhook(env)
+    broadcast_paid = _broadcast_paid(env)
     api_url = env.get("BOT_API_URL", "").strip() or DEFAULT_API_URL
     if not api_url.startswith(("http://", "https://")):
         raise ConfigError(f"BOT_API_URL: '{api_url}' must start with http:// or https://")
@@ -268,7 +296,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         organiser_chat_id=organiser_chat_id,
         database_path=Path(env.get("DATABASE_PATH", "").strip() or "data/bot.sqlite3"),
         log_level=log_level,
-        broadcast_rate=_broadcast_rate(env),
+        broadcast_rate=_broadcast_rate(env, broadcast_paid),
+        broadcast_paid=broadcast_paid,
         log_format=log_format,
         webhook_url=webhook_url,
         webhook_secret=webhook_secret,

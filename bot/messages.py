@@ -363,6 +363,10 @@ EN: dict[str, str] = {
     "ann.audience_all": "all subscribed attendees",
     "ann.audience_session": "attendees who starred “{title}”",
     "ann.when_now": "as soon as you press Send",
+    "ann.paid_cost": (
+        "Cost: at most ⭐ {stars} Stars from the bot's balance "
+        "(paid broadcast, 0.1 Star a message, {count} messages)"
+    ),
     "ann.when_at": "{time} ({tz}), in {delta}",
     "ann.preview": (
         "📣 <b>Announcement preview</b> (#{id})\nTo: {audience}\nWhen: {when}\n──────────"
@@ -819,6 +823,10 @@ _UR_SOURCE: dict[str, str] = {
     "ann.audience_all": "تمام سبسکرائب شدہ شرکاء",
     "ann.audience_session": "وہ شرکاء جنہوں نے “{title}” ⭐ کیا ہے",
     "ann.when_now": "جیسے ہی آپ بھیجیں دبائیں",
+    "ann.paid_cost": (
+        "خرچ: زیادہ سے زیادہ ⭐ {stars} اسٹارز (بامعاوضہ نشریات، فی پیغام 0.1 اسٹار، "
+        "{count} پیغامات)، بوٹ کے بیلنس سے۔"
+    ),
     "ann.when_at": "{time} ({tz})، {delta} بعد",
     "ann.preview": (
         "📣 <b>اعلان #{id} کا پیش نظارہ</b>\nکس کو ← {audience}\nکب ← {when}\n──────────"

@@ -30,7 +30,7 @@ from bot.background import BackgroundLoop
 from bot.broadcast import SendFn, SendResult
 from bot.content.models import Content, Session
 from bot.messages import Safe, html_text
-from bot.pacing import Pacer
+from bot.pacing import Pacer, Priority
 from bot.storage import ReminderCandidate, Store
 
 logger = logging.getLogger(__name__)
@@ -181,7 +181,7 @@ class ReminderService(BackgroundLoop):
     async def _send(self, user_id: int, text: str, parse_mode: str | None) -> bool:
         result = SendResult.transient("not tried")
         for _ in range(SEND_ATTEMPTS):
-            async with self.pacer.sending(user_id):
+            async with self.pacer.sending(user_id, priority=Priority.NOTICE):
                 try:
                     result = await self.send(user_id, text, parse_mode)
                 except Exception as exc:

@@ -20,6 +20,7 @@ from bot.content import Content, Problem
 from bot.content.reloader import ContentReloader
 from bot.matching.chatter import ChatterReader
 from bot.organiser_poster import OrganiserPoster, Post
+from bot.pacing import Pacer
 from bot.question_log import QuestionLog
 from bot.storage import Store
 
@@ -45,6 +46,8 @@ class BotState:
     questions_: QuestionLog | None = None
     poster: OrganiserPoster | None = None
     chatter: ChatterReader = field(default_factory=ChatterReader)
+    # The one pacer for every message the bot sends (bot.pacing), made with the application.
+    pacer: Pacer | None = None
     # UI language per user: chosen with /lang (wins), else from the Telegram client's
     # language_code. Kept in memory (loaded at start) so every reply picks its language
     # without a database round trip; reminders and reports use it too.

@@ -65,8 +65,11 @@ QUERY_TOO_OLD = "query is too old and response timeout expired or query ID is in
 # Methods whose accepted calls count against flood control. Telegram limits outgoing messages
 # (and edits, which it also delivers); answering callback/inline queries is not rate limited.
 SENDING_METHODS = frozenset(
-    {"sendMessage", "editMessageText", "editMessageReplyMarkup", "sendDocument"}
+    {"sendMessage", "copyMessage", "editMessageText", "editMessageReplyMarkup", "sendDocument"}
 )
+# Methods that take ``allow_paid_broadcast`` (of those the fake implements).
+PAID_BROADCAST_METHODS = frozenset({"sendMessage", "copyMessage", "sendDocument"})
+PAID_BROADCASTS_OFF = "Bad Request: paid broadcasts are not enabled for the bot"
 
 # Parameters that are always plain strings on the wire. Everything else that arrives as a form
 # field is JSON-decoded when possible, because PTB JSON-encodes non-string values (ints, bools,
@@ -1032,6 +1035,8 @@ class FakeTelegram:
         per_chat_limit_per_second: int | None = None,
         group_limit_per_minute: int | None = None,
         retry_after: int | None = None,
+        count_every_request: bool = False,
+        paid_limit: int | None = None,
         require_start: bool = False,
         strict_ampersand: bool = True,
         callback_query_ttl: float | None = None,
@@ -1044,6 +1049,15 @@ class FakeTelegram:
         ``per_chat_limit_per_second`` per chat and ``group_limit_per_minute`` per group chat
         (both off by default) mirror Telegram's documented limits. ``retry_after`` forces the
         value reported on 429s instead of the computed time until the window frees up.
+
+        By default a send counts against those limits only once it is accepted. With
+        ``count_every_request`` every request to a sending method counts the moment it
+        arrives, whatever its answer (a 400, a 403 from a blocked user, a 429 itself): the
+        most conservative reading of Telegram's undocumented rule, for proving a bot stays
+        under it. ``paid_limit`` enables paid broadcasts: a send with
+        ``allow_paid_broadcast`` counts against ``paid_limit`` a second instead of
+        ``flood_limit`` (every send counts against ``paid_limit``); without it such a send
+        is refused with 400, as for a bot that has not enabled them.
         ``require_start`` makes sends to private chats that never wrote to the bot fail with
         403 like Telegram. ``callback_query_ttl`` expires unanswered callback queries.
         """
@@ -1060,6 +1074,8 @@ class FakeTelegram:
         self.per_chat_limit_per_second = per_chat_limit_per_second
         self.group_limit_per_minute = group_limit_per_minute
         self.retry_after = retry_after
+        self.count_every_request = count_every_request
+        self.paid_limit = paid_limit
         self.require_start = require_start
         self.strict_ampersand = strict_ampersand
         self.callback_query_ttl = callback_query_ttl
@@ -1078,6 +1094,9 @@ class FakeTelegram:
         self.deleted: list[tuple[int, int]] = []
         self.menu_buttons: dict[int | None, JSON] = {}
         self.send_times: list[float] = []
+        # Arrival times of every request counted against the limits, and of the paid ones.
+        self.counted_times: list[float] = []
+        self.paid_times: list[float] = []
         self.updates: list[JSON] = []
         self.count_429 = 0
         self.webhook_url = ""
@@ -1110,6 +1129,7 @@ class FakeTelegram:
 
         # Flood control windows.
         self._global_window: deque[float] = deque()
+        self._paid_window: deque[float] = deque()  # every send, against paid_limit
         self._chat_windows: dict[int, deque[float]] = {}
         self._group_windows: dict[int, deque[float]] = {}
 
@@ -1134,6 +1154,7 @@ class FakeTelegram:
             "getMyCommands": self._get_my_commands,
             "deleteMyCommands": self._delete_my_commands,
             "sendMessage": self._send_message,
+            "copyMessage": self._copy_message,
             "editMessageText": self._edit_message_text,
             "editMessageReplyMarkup": self._edit_message_reply_markup,
             "deleteMessage": self._delete_message,
@@ -1325,6 +1346,7 @@ class FakeTelegram:
     def reset_flood(self) -> None:
         """Forget all flood-control history (e.g. between phases of one test)."""
         self._global_window.clear()
+        self._paid_window.clear()
         self._chat_windows.clear()
         self._group_windows.clear()
 
@@ -1927,6 +1949,8 @@ class FakeTelegram:
                 call, 404, {"ok": False, "error_code": 404, "description": "Not Found"}
             )
         try:
+            if self.count_every_request and name in SENDING_METHODS:
+                self._count_request(name, params)
             result = await handler(call)
         except ApiError as exc:
             if exc.status == 429:
@@ -2114,29 +2138,67 @@ class FakeTelegram:
         self._check_reachable(chat_id)
         return chat_id
 
-    def _check_flood(self, chat_id: int) -> None:
-        """Sliding-window flood control; raises 429 with ``retry_after`` when over a limit."""
+    def _count_request(self, method: str, params: JSON) -> None:
+        """``count_every_request``: count this request now, before anything can refuse it."""
+        chat_id = _as_int(params.get("chat_id"))
+        try:
+            paid = self._paid_param(method, params)
+        except ApiError:
+            self._flood(chat_id, paid=False)  # refused, but it reached us: it counts
+            raise
+        self._flood(chat_id, paid=paid)
+
+    def _paid_param(self, method: str, params: JSON) -> bool:
+        """``allow_paid_broadcast``: a Boolean where Telegram takes it, allowed if enabled."""
+        raw = params.get("allow_paid_broadcast")
+        if raw is None or method not in PAID_BROADCAST_METHODS:
+            return False
+        if not isinstance(raw, bool):
+            raise bad_request("can't parse allow_paid_broadcast: Boolean expected")
+        if raw and self.paid_limit is None:
+            raise ApiError(400, PAID_BROADCASTS_OFF)
+        return raw
+
+    def _check_flood(self, chat_id: int, *, paid: bool = False) -> None:
+        """Flood control for an accepted send (unless every request is counted on arrival)."""
+        if not self.count_every_request:
+            self._flood(chat_id, paid=paid)
+
+    def _flood(self, chat_id: int | None, *, paid: bool) -> None:
+        """Sliding-window flood control; raises 429 with ``retry_after`` when over a limit.
+
+        With ``count_every_request`` the request is counted even when it is refused.
+        """
         now = time.monotonic()
         checks: list[tuple[deque[float], int, float]] = []
-        if self.flood_limit is not None:
+        if self.flood_limit is not None and not paid:
             checks.append((self._global_window, self.flood_limit, self.flood_window))
-        if self.per_chat_limit_per_second is not None:
+        if self.paid_limit is not None:
+            checks.append((self._paid_window, self.paid_limit, 1.0))
+        if self.per_chat_limit_per_second is not None and chat_id is not None:
             window = self._chat_windows.setdefault(chat_id, deque())
             checks.append((window, self.per_chat_limit_per_second, 1.0))
-        if self.group_limit_per_minute is not None and chat_id < 0:
+        if self.group_limit_per_minute is not None and chat_id is not None and chat_id < 0:
             window = self._group_windows.setdefault(chat_id, deque())
             checks.append((window, self.group_limit_per_minute, 60.0))
+        refusal: ApiError | None = None
         for window, limit, span in checks:
             while window and window[0] <= now - span:
                 window.popleft()
-            if len(window) >= limit:
+            if refusal is None and len(window) >= limit:
                 wait = window[len(window) - limit] + span - now
                 retry = self.retry_after or max(1, math.ceil(wait))
-                raise ApiError(
+                refusal = ApiError(
                     429, f"Too Many Requests: retry after {retry}", {"retry_after": retry}
                 )
-        for window, _limit, _span in checks:
-            window.append(now)
+        if refusal is None or self.count_every_request:
+            for window, _limit, _span in checks:
+                window.append(now)
+            self.counted_times.append(now)
+            if paid:
+                self.paid_times.append(now)
+        if refusal is not None:
+            raise refusal
         self.send_times.append(now)
 
     def _text_param(self, params: JSON, name: str = "text") -> tuple[str, list[JSON]]:
@@ -2435,17 +2497,45 @@ class FakeTelegram:
     async def _send_message(self, call: _Call) -> JSON:
         """sendMessage: validate everything, apply flood control, store and return a Message."""
         params = call.params
+        paid = self._paid_param("sendMessage", params)
         chat_id = self._target_chat(params)
         text, entities = self._text_param(params)
         markup = self._reply_markup(params)
         self._reply_to(params, chat_id)  # validate before counting against flood limits
-        self._check_flood(chat_id)
+        self._check_flood(chat_id, paid=paid)
         content: JSON = {"text": text}
         if entities:
             content["entities"] = entities
         message = self._new_bot_message(chat_id, params, markup, content)
         self._record_sent("sendMessage", message, params, markup)
         return copy.deepcopy(message)
+
+    async def _copy_message(self, call: _Call) -> JSON:
+        """copyMessage: a copy of a stored message (text only) without a link to the original.
+
+        Returns a MessageId, as Telegram does; the copy is recorded in ``sent``.
+        """
+        params = call.params
+        paid = self._paid_param("copyMessage", params)
+        chat_id = self._target_chat(params)
+        from_chat = _as_int(params.get("from_chat_id"))
+        message_id = _as_int(params.get("message_id"))
+        if from_chat is None:
+            raise bad_request("chat_id is empty")
+        source = self._messages.get((from_chat, message_id or 0))
+        if source is None:
+            raise bad_request("message to copy not found")
+        if "text" not in source:
+            raise bad_request("the fake copies text messages only")
+        markup = self._reply_markup(params)
+        self._reply_to(params, chat_id)
+        self._check_flood(chat_id, paid=paid)
+        content: JSON = {"text": source["text"]}
+        if source.get("entities"):
+            content["entities"] = copy.deepcopy(source["entities"])
+        message = self._new_bot_message(chat_id, params, markup, content)
+        self._record_sent("copyMessage", message, params, markup)
+        return {"message_id": message["message_id"]}
 
     async def _edit_message_text(self, call: _Call) -> JSON:
         """editMessageText, including "not modified" and keyboard removal semantics.
@@ -2630,7 +2720,7 @@ class FakeTelegram:
             else:
                 raise bad_request("wrong file identifier/HTTP URL specified")
         self._reply_to(params, chat_id)
-        self._check_flood(chat_id)
+        self._check_flood(chat_id, paid=self._paid_param("sendDocument", params))
         number = next(self._ids)
         document = self._register_file(
             "BQACAgIAAxkD",

@@ -20,11 +20,12 @@ import pytest_asyncio
 from telegram.ext import Application
 
 from bot.answering import Answerer
-from bot.app import RetryPolicy, build_application
+from bot.app import RetryPolicy, build_application, build_pacer
 from bot.clock import Clock
 from bot.config import Settings
 from bot.content import Content, load_content
 from bot.handlers.context import state_of
+from bot.pacing import Pacer
 from bot.state import BotState
 from bot.storage import Store
 from tests.fake_telegram import FakeTelegram, SentMessage
@@ -176,6 +177,21 @@ class Harness:
         return next(a for a in self.fake.callback_answers if a["callback_query_id"] == query_id)
 
 
+def quick_pacer(settings: Settings) -> Pacer:
+    """The production pacer without the per-chat and per-group spacing.
+
+    Tests talk to one attendee many times a second, which a person does not; keeping one
+    message per chat a second and 20 a minute per group in every test would make the
+    suite minutes slower without testing anything more (like the short retry backoff).
+    The global limit and the priorities stay. Tests of those two rules ask for
+    `real_pacing` and check them against a fake server that enforces them.
+    """
+    pacer = build_pacer(settings)
+    pacer.per_chat_interval = 0.0
+    pacer.group_limit = 10_000
+    return pacer
+
+
 @asynccontextmanager
 async def bot_running(
     fake: FakeTelegram,
@@ -184,16 +200,21 @@ async def bot_running(
     *,
     retry: RetryPolicy | None = None,
     request_timeout: float | None = None,
+    real_pacing: bool = False,
     **overrides: Any,
 ) -> AsyncIterator[Harness]:
     """A started bot for this fake and answerer; afterwards, no unexpected Telegram errors.
 
-    `overrides` are settings; `retry` and `request_timeout` go to build_application.
+    `overrides` are settings; `retry` and `request_timeout` go to build_application, and
+    `real_pacing` keeps one message a second per chat and 20 a minute per group (`quick_pacer`).
     """
     settings = make_settings(fake, tmp_path, **overrides)
     answerer.clock.set(settings.bot_now or NOW)
     store = await SignallingStore.open(settings.database_path)
-    options: dict[str, Any] = {"retry": retry or RetryPolicy(backoff=0.01)}
+    options: dict[str, Any] = {
+        "retry": retry or RetryPolicy(backoff=0.01),
+        "pacer": None if real_pacing else quick_pacer(settings),
+    }
     if request_timeout is not None:
         options["request_timeout"] = request_timeout
     app = build_application(settings, answerer.content, store, answerer=answerer, **options)

@@ -535,3 +535,78 @@ async def test_exported_fixture(fake_telegram: FakeTelegram):  # noqa: F811
         with pytest.raises(BadRequest):
             await bot.send_chat_action(USER, "dancing")
     assert fake_telegram.chat_actions[0]["action"] == "typing"
+
+
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+async def test_counting_every_request_counts_refused_ones_too():
+    """With count_every_request a 403 (and a 429 itself) takes room in the window."""
+    async with (
+        FakeTelegram(flood_limit=3, count_every_request=True) as fake,
+        telegram.Bot(DEFAULT_TOKEN, base_url=fake.base_url) as bot,
+    ):
+        fake.block(USER + 1)
+        await bot.send_message(USER, "one")
+        with pytest.raises(Forbidden):
+            await bot.send_message(USER + 1, "blocked, but it reached the server")
+        with pytest.raises(BadRequest):
+            await bot.send_message(USER + 2, "")  # empty: refused, still counted
+        with pytest.raises(RetryAfter) as info:
+            await bot.send_message(USER + 3, "a fourth in the same second")
+        assert retry_seconds(info.value) >= 1
+        assert fake.count_429 == 1
+        assert len(fake.counted_times) == 4 and len(fake.sent) == 1
+        # The accepted-only mode (the default) would have let the fourth through.
+    async with (
+        FakeTelegram(flood_limit=3) as fake,
+        telegram.Bot(DEFAULT_TOKEN, base_url=fake.base_url) as bot,
+    ):
+        fake.block(USER + 1)
+        await bot.send_message(USER, "one")
+        with pytest.raises(Forbidden):
+            await bot.send_message(USER + 1, "blocked")
+        await bot.send_message(USER + 3, "two")
+        await bot.send_message(USER + 4, "three")
+        assert fake.count_429 == 0
+
+
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+async def test_paid_broadcasts_pass_the_free_limit_up_to_the_paid_one():
+    async with (
+        FakeTelegram(flood_limit=2, paid_limit=5, count_every_request=True) as fake,
+        telegram.Bot(DEFAULT_TOKEN, base_url=fake.base_url) as bot,
+    ):
+        await bot.send_message(USER, "free 1")
+        await bot.send_message(USER + 1, "free 2")
+        with pytest.raises(RetryAfter):
+            await bot.send_message(USER + 2, "free 3: over the free limit")
+        await bot.send_message(USER + 3, "paid 1", allow_paid_broadcast=True)
+        copied = await bot.copy_message(USER + 4, USER, 1, allow_paid_broadcast=True)
+        assert fake.messages_to(USER + 4)[-1]["text"] == "free 1"
+        assert copied.message_id == fake.messages_to(USER + 4)[-1]["message_id"]
+        with pytest.raises(RetryAfter):  # 3 free (one refused) + 2 paid = the paid limit
+            await bot.send_message(USER + 5, "paid 3", allow_paid_broadcast=True)
+        assert len(fake.paid_times) == 3  # the refused one counted too
+        assert [r.params.get("allow_paid_broadcast") for r in fake.requests_for("copyMessage")] == [
+            True
+        ]
+
+
+async def test_paid_broadcasts_need_enabling_and_a_boolean():
+    async with (
+        FakeTelegram() as fake,
+        telegram.Bot(DEFAULT_TOKEN, base_url=fake.base_url) as bot,
+    ):
+        with pytest.raises(BadRequest, match=r"(?i)paid broadcasts are not enabled"):
+            await bot.send_message(USER, "paid", allow_paid_broadcast=True)
+        await bot.send_message(USER, "explicitly free", allow_paid_broadcast=False)
+        with pytest.raises(BadRequest, match=r"(?i)paid broadcasts are not enabled"):
+            await bot.copy_message(USER + 1, USER, 1, allow_paid_broadcast=True)
+        await bot.copy_message(USER + 1, USER, 1)
+        with pytest.raises(BadRequest, match=r"(?i)message to copy not found"):
+            await bot.copy_message(USER + 1, USER, 999)
+        async with aiohttp.ClientSession() as session:
+            url = f"{fake.base_url}{DEFAULT_TOKEN}/sendMessage"
+            body = {"chat_id": USER, "text": "x", "allow_paid_broadcast": "perhaps"}
+            async with session.post(url, json=body) as response:
+                answer = await response.json()
+        assert response.status == 400 and "Boolean expected" in answer["description"]

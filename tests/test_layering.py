@@ -176,3 +176,17 @@ def test_content_imports_only_content():
         for path in sorted((BOT / "content").rglob("*.py"))
     }
     assert {file: names for file, names in offenders.items() if names} == {}
+
+
+def test_nothing_patches_the_rate_limiter():
+    """Every message waits in the one pacer through the limiter's `on_send` hook; nobody
+    wraps or replaces `process_request` at run time (that is how sends escaped it once)."""
+    offenders = []
+    for path in sorted(BOT.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            targets = node.targets if isinstance(node, ast.Assign) else []
+            for target in targets:
+                if isinstance(target, ast.Attribute) and target.attr == "process_request":
+                    offenders.append(f"{path.relative_to(BOT)}:{node.lineno}")
+    assert offenders == []

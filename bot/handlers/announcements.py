@@ -27,6 +27,7 @@ from bot.announcement_text import (
     excerpt,
     is_announcements_list,
     number,
+    paid_cost_line,
     preview_body,
     scheduled_text,
     time_until,
@@ -137,6 +138,8 @@ async def cmd_announce(update: Update, context: BotContext) -> None:
             delta=time_until((draft.scheduled_for - st.now()).total_seconds()),
         )
     header = html_text("ann.preview", lang, id=broadcast_id, audience=audience, when=at)
+    if st.settings.broadcast_paid:
+        header = Safe(f"{header}\n{paid_cost_line(count, lang)}")
     text = Safe(f"{header}\n{preview_body(header, draft.text)}")
     try:
         sent = await context.bot.send_message(
