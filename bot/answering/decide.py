@@ -32,9 +32,10 @@ from bot.clock import Clock
 from bot.content.models import Content
 from bot.matching import slots
 from bot.matching.analyzer import Analyzer
+from bot.matching.decision import Decision
 from bot.matching.documents import documents_for
 from bot.matching.index import Target
-from bot.matching.matcher import Candidate, Decision, Matcher, MatchResult, MatchSettings
+from bot.matching.matcher import Candidate, Matcher, MatchResult, MatchSettings
 from bot.matching.normalize import fold
 from bot.messages import DEFAULT_LANGUAGE, long_date, plain
 

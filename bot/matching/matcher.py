@@ -19,16 +19,15 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from operator import add, itemgetter
-from typing import Literal
 
 from rapidfuzz import fuzz, process
 
 from bot.matching.analyzer import Analyzer
+from bot.matching.decision import Decision
 from bot.matching.index import Document, Index, IndexedDocument, Target
 from bot.matching.lexicon import PERSON_CUES
 from bot.matching.normalize import fold
 
-Decision = Literal["answer", "suggest", "none"]
 LONG_QUESTION_TERMS = 6
 MIN_SENTENCE_TERMS = 3  # "Thank you so much." is not a question of its own
 _SENTENCE_END = re.compile(r"[.!?؟۔\n]+")

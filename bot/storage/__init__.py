@@ -24,6 +24,7 @@ Layout, and why:
 
 from __future__ import annotations
 
+from bot.matching.decision import Decision
 from bot.storage.announcements import (
     AUDIENCE_ALL,
     AUDIENCE_SESSION_PREFIX,
@@ -40,7 +41,6 @@ from bot.storage.chatter import Chatter, ChatterStats, Feedback, NewChatter
 from bot.storage.connection import BUSY_TIMEOUT_MS
 from bot.storage.maintenance import Maintenance
 from bot.storage.questions import (
-    Decision,
     ExportStatus,
     NewQuestion,
     Question,

@@ -11,9 +11,9 @@ from typing import Literal
 
 import aiosqlite
 
+from bot.matching.decision import Decision
 from bot.storage.connection import Database, _ts, from_row
 
-Decision = Literal["answer", "suggest", "none"]
 QuestionStatus = Literal["answered_by_bot", "suggested", "open", "answered", "dismissed"]
 ExportStatus = Literal["open", "all"]
 
