@@ -207,6 +207,31 @@ def replay(reader: ChatterReader, split: str) -> None:
     )
 
 
+def through_the_reader(reader: ChatterReader, split: str) -> None:
+    """Section 1's figures for the held-out questions as the bot now sees them.
+
+    In the bot the reader runs first and the matcher gets the question it leaves ("Hi, my
+    manager asked me..." loses its "Hi"), so matching through the reader must not be worse
+    than the matcher alone on the same questions.
+    """
+    from matching import HEADER, evaluate, load_labelled, matcher_system  # bench/ on sys.path
+
+    content = load_content(ROOT / "agenda.yaml", ROOT / "faq")
+    answerer = Answerer(content, Clock(content.conference.timezone, BENCH_NOW))
+    alone = matcher_system(answerer)
+
+    def read_first(text: str) -> tuple[str, str | None, tuple[str, ...]]:
+        question = reader.read(text).question
+        return ("none", None, ()) if question is None else alone(question)
+
+    items = load_labelled(split)
+    print(f"  held-out questions ({QUESTIONS.name}, {split} half), matcher alone and as the bot")
+    print("  now sees them (the reader first, then the matcher on the question it leaves):")
+    print(HEADER)
+    print(evaluate(items, alone).row("matcher alone"))
+    print(evaluate(items, read_first).row("reader, then matcher"))
+
+
 def run(split: str = "test") -> None:
     reader = ChatterReader()
     print(
@@ -215,6 +240,7 @@ def run(split: str = "test") -> None:
     )
     recognition(reader, split)
     questions_lost(reader, split)
+    through_the_reader(reader, split)
     replay(reader, split)
 
 
