@@ -12,6 +12,11 @@
 4. Programme topics (bench/programme_topics.py): topic questions about an imported
    programme, with and without its subtitles and descriptions indexed.
 5. Chatter ("hi", "shukriya", "ok") told from questions: bench/chatter.py, test half.
+6. The optional meaning layer (MATCH_SEMANTIC_MODEL, docs/matching.md): sections 1 and 2
+   print a "+ meaning layer" row beside the lexical one, in the same run, and its costs
+   print as section 6, after section 3. The model is the one that
+   bench/build_semantic_model.py builds into .cache/semantic (or MATCH_SEMANTIC_MODEL);
+   without it, only lexical figures print.
 
 The naive baseline is `rapidfuzz.process.extractOne(question, phrasings, scorer=WRatio)`
 answering when the score reaches a threshold; its threshold is the best one on the
@@ -30,12 +35,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 from rapidfuzz import fuzz, process
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from bot.answering import Answerer  # noqa: E402
 from bot.clock import Clock  # noqa: E402
@@ -44,7 +51,20 @@ from bot.matching.analyzer import Analyzer  # noqa: E402
 from bot.matching.index import Document, Field, Target  # noqa: E402
 from bot.matching.matcher import Matcher, MatchSettings  # noqa: E402
 
-CLINC = ROOT.parent / "shared" / "data" / "clinc150" / "data_dev.json"
+import semantic_costs  # noqa: E402  (bench/, beside this file)
+
+if TYPE_CHECKING:
+    from bot.matching.semantic import VectorCache
+
+# Beside the checkout (../shared), or beside the worktrees' folder (../../shared).
+CLINC = next(
+    (
+        path
+        for base in (ROOT.parent, ROOT.parent.parent)
+        if (path := base / "shared" / "data" / "clinc150" / "data_dev.json").is_file()
+    ),
+    ROOT.parent / "shared" / "data" / "clinc150" / "data_dev.json",
+)
 QUESTIONS = ROOT / "tests" / "data" / "questions.yaml"
 TUNING = ROOT / "tests" / "data" / "tuning_questions.yaml"  # tuned on, like the dev half
 BENCH_NOW = "2027-02-16T11:10"  # time questions in the labelled set assume this moment
@@ -186,10 +206,11 @@ def load_labelled(split: str | None, path: Path = QUESTIONS) -> list[Labelled]:
     return items
 
 
-def own_questions() -> None:
+def own_questions(vectors: VectorCache | None) -> None:
     content = load_content(ROOT / "agenda.yaml", ROOT / "faq")
     clock = Clock(content.conference.timezone, datetime.fromisoformat(BENCH_NOW))
     answerer = Answerer(content, clock)
+    fused = Answerer(content, clock, vectors=vectors) if vectors is not None else None
     phrasings = [(p, f"faq:{e.id}") for e in content.faq for p in e.phrasings]
     phrasings += [(s.title, f"session:{s.id}") for s in content.sessions]
     phrasings += [(s.name, f"speaker:{s.id}") for s in content.speakers]
@@ -210,6 +231,8 @@ def own_questions() -> None:
         print(f" {name}: {ours.in_scope} in scope, {ours.out_of_scope} out of scope")
         print(HEADER)
         print(ours.row("this matcher"))
+        if fused is not None:
+            print(evaluate(items, matcher_system(fused)).row("+ meaning layer"))
         print(base.row(f"naive WRatio >= {naive.threshold:.0f}"))
         print(evaluate(items, always).row("naive WRatio, always"))
 
@@ -221,7 +244,7 @@ def clinc_entries(data: dict, k: int) -> dict[str, list[str]]:
     return {intent: texts[:k] for intent, texts in by_intent.items()}
 
 
-def clinc() -> None:
+def clinc(vectors: VectorCache | None) -> None:
     data = json.loads(CLINC.read_text(encoding="utf-8"))
     entries = clinc_entries(data, K)
     docs = [
@@ -229,6 +252,7 @@ def clinc() -> None:
         for intent, texts in entries.items()
     ]
     matcher = Matcher(docs, Analyzer())
+    fused = Matcher(docs, Analyzer(), vectors=vectors) if vectors is not None else None
     phrasings = [(t, f"faq:{i}") for i, texts in entries.items() for t in texts]
     naive = NaiveWRatio(phrasings)
     # Every training utterance past the first K: a larger tuning set than the validation
@@ -258,6 +282,8 @@ def clinc() -> None:
     print(HEADER)
     print(ours.row("this matcher"))
     print(tuned.row("  thresholds for CLINC *"))
+    if fused is not None:
+        print(evaluate(val, matcher_system(fused)).row("+ meaning layer"))
     print(base.row(f"naive WRatio >= {naive.threshold:.0f}"))
     always = NaiveWRatio(phrasings)  # threshold 0: the bot that always answers
     print(evaluate(val, always).row("naive WRatio, always"))
@@ -294,7 +320,8 @@ def tune_for(matcher: Matcher, tuning: Sequence[Labelled], wrong_cap: float) -> 
     return best
 
 
-def speed() -> None:
+def speed_groups() -> list[tuple[str, list[str]]]:
+    """1,000 entries of K=5 phrasings each, cut from CLINC training utterances."""
     data = json.loads(CLINC.read_text(encoding="utf-8"))
     by_intent: dict[str, list[str]] = defaultdict(list)
     for text, intent in data["train"]:
@@ -305,7 +332,16 @@ def speed() -> None:
             part = texts[chunk * K : (chunk + 1) * K]
             if len(part) == K:
                 groups.append((f"{intent}-{chunk}", part))
-    groups = groups[:1000]
+    return groups[:1000]
+
+
+def questions_for_speed() -> list[str]:
+    data = json.loads(CLINC.read_text(encoding="utf-8"))
+    return [t for t, _ in data["val"]]
+
+
+def speed() -> None:
+    groups = speed_groups()
     docs = [
         Document(Target("faq", key, texts[0]), [Field(t, 1.0, phrasing=True) for t in texts])
         for key, texts in groups
@@ -315,7 +351,7 @@ def speed() -> None:
         started = time.perf_counter()
         matcher = Matcher(docs, Analyzer())
         builds.append(time.perf_counter() - started)
-    questions = [t for t, _ in data["val"]]
+    questions = questions_for_speed()
     started = time.perf_counter()
     for q in questions:
         matcher.match(q)
@@ -344,20 +380,29 @@ def speed() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="skip the speed test")
+    parser.add_argument("--quick", action="store_true", help="skip the speed and cost tests")
+    parser.add_argument(
+        "--lexical",
+        action="store_true",
+        help="leave the meaning layer out even if its model is here",
+    )
     args = parser.parse_args()
     print(
         "Shares: in-scope answered right / answered wrong / right entry answered or "
         "suggested; out-of-scope not answered / given no buttons either."
     )
+    layer = None if args.lexical else semantic_costs.open_layer()
+    vectors = layer.vectors if layer is not None else None
     if QUESTIONS.is_file():
-        own_questions()
+        own_questions(vectors)
     else:
         print(f"\n1. skipped: {QUESTIONS} not found")
     if CLINC.is_file():
-        clinc()
+        clinc(vectors)
         if not args.quick:
             speed()
+            if layer is not None:
+                semantic_costs.costs(layer, speed_groups(), questions_for_speed())
     else:
         print(f"\n2./3. skipped: {CLINC} not found")
     from programme_topics import run as programme_topics  # bench/ is on sys.path

@@ -40,7 +40,7 @@ import sys
 from collections.abc import Awaitable, Callable, Coroutine
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import BotCommand, BotCommandScopeChat, ReplyParameters, Update
 from telegram.constants import ParseMode
@@ -75,10 +75,14 @@ from bot.organiser_poster import Batch, OrganiserPoster, Post
 from bot.pacing import PAID_LIMIT, TELEGRAM_LIMIT, Pacer, Priority
 from bot.polling import PollingRequest
 from bot.state import BotState
+from bot.matching.choice import active_matcher
 from bot.storage import Store
 from bot.storage.errors import StorageUnavailable
 from bot.telegram_sender import NO_PREVIEW, retry_seconds
 from bot.transport import DEFAULT_TIMEOUT, POOL_SIZE, AiohttpRequest, GarbledAnswer
+
+if TYPE_CHECKING:
+    from bot.matching.semantic import VectorCache
 
 logger = logging.getLogger(__name__)
 
@@ -751,11 +755,17 @@ def _run_webhook(
     )
 
 
-def run(settings: Settings, content: Content) -> int:
-    """Long polling, or webhook mode with WEBHOOK_URL, until SIGTERM/SIGINT; the exit code."""
+def run(settings: Settings, content: Content, vectors: VectorCache | None = None) -> int:
+    """Long polling, or webhook mode with WEBHOOK_URL, until SIGTERM/SIGINT; the exit code.
+
+    `vectors`: the meaning layer loaded at start-up (None: the lexical matcher alone).
+    """
     configure_logging(settings)
+    clock = Clock(content.conference.timezone, settings.bot_now)
+    answerer = Answerer(content, clock, settings.match, vectors=vectors)
+    logger.info("matcher: %s", active_matcher(answerer.vectors))
     try:
-        application = build_application(settings, content)
+        application = build_application(settings, content, answerer=answerer)
         if settings.webhook_url:
             _run_webhook(application, settings)
         else:

@@ -23,6 +23,7 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.content import Content, ContentError, load_content
 from bot.content.advice import agenda_warnings
 from bot.matching.analyzer import Analyzer
+from bot.matching.choice import MatcherChoice, MeaningLayerError, choose_matcher
 
 EXIT_OK, EXIT_CONTENT, EXIT_CONFIG = 0, 1, 2
 
@@ -114,9 +115,9 @@ def _load(settings: Settings, err: TextIO) -> Content | None:
         return None
 
 
-def _answerer(settings: Settings, content: Content) -> Answerer:
+def _answerer(settings: Settings, content: Content, choice: MatcherChoice) -> Answerer:
     clock = Clock(content.conference.timezone, settings.bot_now)
-    return Answerer(content, clock, settings.match)
+    return Answerer(content, clock, settings.match, vectors=choice.vectors)
 
 
 def reply_json(answerer: Answerer, reply: Reply) -> dict[str, object]:
@@ -294,8 +295,13 @@ def main(
         for warning in agenda_warnings(content):
             print(f"warning: {warning}", file=out)
         return EXIT_OK
+    try:
+        choice = choose_matcher(settings.semantic_model)
+    except MeaningLayerError as exc:
+        print(f"Configuration problem: {exc}", file=err)
+        return EXIT_CONFIG
     if command == "ask":
-        answerer = _answerer(settings, content)
+        answerer = _answerer(settings, content, choice)
         if args.json:
             return _ask_json(answerer, stdin, out)
         question = " ".join(args.question).strip()
@@ -309,4 +315,4 @@ def main(
         return _ask_text(answerer, question, out)
     from bot.run import run_bot
 
-    return run_bot(settings, content, err)
+    return run_bot(settings, content, err, choice)

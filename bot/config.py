@@ -73,6 +73,8 @@ class Settings:
     # Ceilings of a content load (check, start-up, /reload): CONTENT_MAX_FILE_MB,
     # CONTENT_MAX_TOTAL_MB and CONTENT_LOAD_SECONDS.
     content_limits: LoadLimits = field(default_factory=LoadLimits)
+    # The optional meaning layer: a model folder or a fastembed model name (docs/matching.md).
+    semantic_model: str | None = None
 
 
 def read_dotenv(path: Path) -> dict[str, str]:
@@ -303,4 +305,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         webhook_secret=webhook_secret,
         port=port,
         content_limits=_content_limits(env),
+        semantic_model=env.get("MATCH_SEMANTIC_MODEL", "").strip() or None,
     )

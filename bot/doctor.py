@@ -1,7 +1,8 @@
 """`python -m bot doctor`: is this deployment ready? Each check says ok or how to fix it.
 
 Run it on the server before the event (and after every change): configuration, content,
-the database, and whether Telegram accepts the token. It talks to the Bot API with a plain
+which matcher is active (and whether its model loads), the database, and whether Telegram
+accepts the token. It talks to the Bot API with a plain
 HTTPS call, so it works without starting the bot, and never prints the token.
 """
 
@@ -16,9 +17,11 @@ import aiohttp
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.content import ContentError, load_content
+from bot.matching.choice import MeaningLayerError, choose_matcher
 from bot.storage import MIGRATIONS, Store
 
 EXIT_OK, EXIT_FAILED = 0, 1
+CHECKS = 5  # configuration, content, matcher, database, telegram
 API_TIMEOUT = 10.0
 
 
@@ -51,6 +54,17 @@ def _content(settings: Settings) -> Check:
             f"{len(exc.problems)} problem(s); run `python -m bot check` to list them",
         )
     return Check("content", True, content.summary())
+
+
+def _matcher(settings: Settings) -> Check:
+    """Which matcher the bot will run; with MATCH_SEMANTIC_MODEL, that its model loads."""
+    try:
+        choice = choose_matcher(settings.semantic_model)
+    except MeaningLayerError as exc:
+        return Check("matcher", False, str(exc))
+    if choice.vectors is None:
+        return Check("matcher", True, f"{choice.description}; see docs/matching.md")
+    return Check("matcher", True, f"{choice.description}, loaded in {choice.load_seconds:.1f} s")
 
 
 async def _database(settings: Settings) -> Check:
@@ -120,6 +134,7 @@ def run_checks(env: dict[str, str] | None = None) -> list[Check]:
     if settings is None:
         return checks
     checks.append(_content(settings))
+    checks.append(_matcher(settings))
     checks.append(asyncio.run(_database(settings)))
     checks.append(asyncio.run(_telegram(settings)))
     return checks
@@ -133,6 +148,6 @@ def doctor(
     checks = run_checks(env)
     for check in checks:
         print(f"[{mark(check.ok)}] {check.name}: {check.detail}", file=out)
-    healthy = all(c.ok for c in checks) and len(checks) == 4
+    healthy = all(c.ok for c in checks) and len(checks) == CHECKS
     print("All checks passed." if healthy else "Some checks failed; see above.", file=out)
     return EXIT_OK if healthy else EXIT_FAILED

@@ -10,6 +10,7 @@ from typing import TextIO
 
 from bot.config import Settings
 from bot.content import Content
+from bot.matching.choice import MatcherChoice
 
 NO_TOKEN_HELP = """\
 BOT_TOKEN is not set, so the bot cannot connect to Telegram.
@@ -28,10 +29,16 @@ Meanwhile, try the bundled sample conference ({summary}) locally:
 """
 
 
-def run_bot(settings: Settings, content: Content, err: TextIO) -> int:
+def run_bot(
+    settings: Settings,
+    content: Content,
+    err: TextIO,
+    choice: MatcherChoice | None = None,
+) -> int:
+    """`choice`: the matcher chosen (and its model loaded) at start-up; None is lexical."""
     if not settings.token:
         print(NO_TOKEN_HELP.format(summary=content.summary()), file=err)
         return 2
     from bot.app import run
 
-    return run(settings, content)
+    return run(settings, content, choice.vectors if choice else None)

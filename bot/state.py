@@ -128,7 +128,8 @@ class BotState:
             # A new timezone needs a new clock; a rehearsal clock (BOT_NOW) runs on unbroken.
             now = clock.now() if self.settings.bot_now is not None else None
             clock = Clock(content.conference.timezone, now)
-        return Answerer(content, clock, self.settings.match)
+        # The meaning layer's cache comes along: only phrasings that changed are encoded again.
+        return Answerer(content, clock, self.settings.match, vectors=self.answerer.vectors)
 
     @property
     def content_reloader(self) -> ContentReloader[Answerer]:

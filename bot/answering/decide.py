@@ -24,7 +24,7 @@ import itertools
 from collections.abc import Sequence, Set
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from bot import agenda
 from bot.answering.text import HTML, PLAIN, Markup, session_list, target_text
@@ -38,6 +38,9 @@ from bot.matching.index import Target
 from bot.matching.matcher import Candidate, Matcher, MatchResult, MatchSettings
 from bot.matching.normalize import fold
 from bot.messages import DEFAULT_LANGUAGE, long_date, plain
+
+if TYPE_CHECKING:  # the optional meaning layer (the `.[semantic]` extra)
+    from bot.matching.semantic import VectorCache
 
 # Terms (after analysis) that only say "a programme question"; with "now", "next" or a
 # day and nothing else, the question is about time, not about a particular entry.
@@ -143,14 +146,18 @@ class Answerer:
         content: Content,
         clock: Clock,
         settings: MatchSettings | None = None,
+        vectors: VectorCache | None = None,
     ) -> None:
+        """`vectors`: the meaning layer's encoder and cache, kept across reloads (or None)."""
         self.content = content
         self.clock = clock
         self.analyzer = Analyzer(content.synonyms)
         # Attendees leave the event's name implied: "how do I register" asks the entry
         # "How do I register for NCSC 2027?" in full.
         implied = f"{content.conference.short_name or ''} conference event"
-        self.matcher = Matcher(documents_for(content), self.analyzer, settings, implied)
+        self.matcher = Matcher(
+            documents_for(content), self.analyzer, settings, implied, vectors=vectors
+        )
         self._slots = slots.SlotReader(content)
         # The agenda's own kinds ("keynote", "workshop") as terms, for "the first keynote".
         self._kind_terms: dict[str, str] = {}
@@ -158,6 +165,12 @@ class Answerer:
             if session.kind:
                 for term in self.analyzer.terms(session.kind):
                     self._kind_terms.setdefault(term, session.kind)
+
+    @property
+    def vectors(self) -> VectorCache | None:
+        """The meaning layer's encoder and vector cache, for the next reload to reuse."""
+        meaning = self.matcher.meaning
+        return meaning.cache if meaning is not None else None
 
     def read(self, question: str) -> Reading:
         """Analyse the question once; every sub-question below works from this."""

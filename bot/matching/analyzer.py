@@ -292,6 +292,15 @@ class Analyzer:
         translated = [(self._translate(word), False) for word, _ in joined]
         return [word for word, _ in self._join(translated, self._phrases, self._phrase_starts)]
 
+    def english_reading(self, text: str) -> str:
+        """The words as the lexicon reads them in English, for an English sentence encoder.
+
+        "registration kab band hogi" reads "registration when close hogi": not English
+        prose, but the words that carry the question are. Urdu-script words the lexicon
+        does not know are left out; an English model cannot read them anyway.
+        """
+        return " ".join(w for w in self._phrased(text) if not is_urdu_script(w))
+
     def terms(self, text: str) -> list[str]:
         """Content terms in order, filler removed, synonyms merged."""
         return [term for term, stop in self.analyse(text) if not stop]

@@ -114,7 +114,22 @@ def _session_document(
         rephrasings=False,
         names=tuple(names),
         guarded=_guarded(names, everyday),
+        meanings=_session_meanings(session),
     )
+
+
+def _session_meanings(session: Session) -> tuple[str, ...]:
+    """What the meaning layer reads of a session: its title, alone and with what it is about.
+
+    The title (with its subtitle) alone keeps a short question ("the threat hunting
+    workshop") close to it; with the description, a question by topic ("a talk about
+    ransomware?") finds it too.
+    """
+    title = f"{session.title}: {session.subtitle}" if session.subtitle else session.title
+    texts = [title]
+    if session.description:
+        texts.append(f"{title}. {session.description}")
+    return tuple(texts)
 
 
 def _speaker_label(content: Content, speaker: Speaker, namesakes: Counter[str]) -> str:
@@ -141,6 +156,11 @@ def _speaker_document(
         fields.append(Field(speaker.bio, description_weight * 0.6, supporting=True))
     fields.append(Field("who speak when", DAY))
     related = frozenset(f"session:{s.id}" for s in content.sessions_of(speaker))
+    meanings = [speaker.name]
+    if speaker.title:
+        meanings.append(f"{speaker.name}, {speaker.title}")
+    if speaker.bio:
+        meanings.append(speaker.bio)
     return Document(
         Target("speaker", speaker.id, _speaker_label(content, speaker, namesakes)),
         fields,
@@ -148,6 +168,7 @@ def _speaker_document(
         rephrasings=False,
         names=(speaker.name,),
         guarded=_guarded([speaker.name], everyday),
+        meanings=tuple(meanings),
     )
 
 

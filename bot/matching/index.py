@@ -76,6 +76,8 @@ class Document:
     # such a word alone points here only when the question is about a person.
     names: tuple[str, ...] = ()
     guarded: frozenset[str] = frozenset()
+    # What the optional meaning layer compares questions with; empty means the phrasings.
+    meanings: Sequence[str] = ()
 
 
 @dataclass(slots=True)

@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from operator import add, itemgetter
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
@@ -27,6 +28,10 @@ from bot.matching.decision import Decision
 from bot.matching.index import Document, Index, IndexedDocument, Target
 from bot.matching.lexicon import PERSON_CUES
 from bot.matching.normalize import fold
+
+if TYPE_CHECKING:  # the meaning layer needs the optional `.[semantic]` extra (numpy)
+    from bot.matching.fusion import FusionSettings, MeaningLayer
+    from bot.matching.semantic import VectorCache
 
 LONG_QUESTION_TERMS = 6
 MIN_SENTENCE_TERMS = 3  # "Thank you so much." is not a question of its own
@@ -102,11 +107,23 @@ class Matcher:
         analyzer: Analyzer,
         settings: MatchSettings | None = None,
         implied: str = "",
+        vectors: VectorCache | None = None,
+        fusion: FusionSettings | None = None,
     ) -> None:
-        """`implied`: words every question means without saying (the event's own name)."""
+        """`implied`: words every question means without saying (the event's own name).
+
+        `vectors` switches the optional meaning layer on: the entries are encoded here,
+        once per content snapshot, and every decision then fuses both opinions.
+        """
         self.settings = settings or MatchSettings()
+        documents = list(documents)
         self.index = Index(documents, analyzer, implied)
         self.analyzer = analyzer
+        self.meaning: MeaningLayer | None = None
+        if vectors is not None:
+            from bot.matching.fusion import MeaningLayer
+
+            self.meaning = MeaningLayer(vectors, documents, analyzer, fusion)
 
     def _query_terms(self, question: str) -> tuple[list[tuple[str, float, bool]], str]:
         """Unique terms with weight and whether the index knows them; the sorted term string."""
@@ -295,8 +312,15 @@ class Matcher:
         similarity = closest[1] / 100.0 if closest else 0.0
         return min(best_cover, 1.0), similarity
 
-    def decide(self, question: str, candidates: list[Candidate]) -> MatchResult:
-        settings = self.settings
+    def decide(
+        self,
+        question: str,
+        candidates: list[Candidate],
+        settings: MatchSettings | None = None,
+        answer_allowed: bool = True,
+    ) -> MatchResult:
+        """Answer, suggest or leave alone; `answer_allowed=False` caps it at buttons."""
+        settings = settings or self.settings
         if not candidates:
             return MatchResult(question, "none", ())
         best = candidates[0]
@@ -323,7 +347,7 @@ class Matcher:
                 and lead >= settings.support_answer_margin
             )
             clear_winner = False
-        if confident or clear_winner:
+        if answer_allowed and (confident or clear_winner):
             return MatchResult(question, "answer", tuple(candidates[:5]))
         floor = max(settings.suggestion_floor, best.score - settings.suggest_window)
         suggestions = [best]
@@ -343,4 +367,13 @@ class Matcher:
         return self.index.related.get(target.key, frozenset({target.key}))
 
     def match(self, question: str) -> MatchResult:
-        return self.decide(question, self.score(question))
+        candidates = self.score(question)
+        if self.meaning is None or not candidates:
+            return self.decide(question, candidates)
+        from bot.matching.fusion import offer_both
+
+        opinion = self.meaning.opinion(question, candidates, self.index.related)
+        result = self.decide(
+            question, opinion.candidates, self.meaning.settings.decision, opinion.agree
+        )
+        return offer_both(result, opinion, self.index.related)

@@ -1,0 +1,146 @@
+"""Meaning as a second opinion on the lexical shortlist: the fused decision.
+
+The lexical matcher usually ranks the right entry first, but a right first guess and a
+wrong one overlap in score and lead, so close calls become buttons. A sentence encoder
+judges meaning ("nut allergy" is a dietary question) and can tell them apart. It never
+searches the whole content: it only scores the entries the lexical matcher shortlisted,
+so what the lexicon knows about Roman Urdu and Urdu, and its honesty about out-of-scope
+questions, stay in charge.
+
+- The question is embedded as typed and as the analyser's English reading (its lexicon
+  maps Roman Urdu and Urdu words to English), so an English model sees English.
+- Each shortlisted entry's meaning score is its best cosine over its texts.
+- The fused score blends the two; the usual decision runs on it, with its own thresholds.
+- The two opinions must agree on the best entry for an answer: when the meaning layer
+  prefers another entry, the attendee gets buttons, never a confident guess.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from bot.matching.analyzer import Analyzer
+from bot.matching.index import Document
+from bot.matching.matcher import Candidate, MatchResult, MatchSettings
+from bot.matching.normalize import fold
+from bot.matching.semantic import EntryVectors, VectorCache
+
+
+def _fused_decision() -> MatchSettings:
+    # Tuned on the dev half, tuning_questions.yaml and CLINC training utterances 6-100
+    # (bench/matching.py --tune-semantic); never on the held-out half.
+    return MatchSettings(
+        answer_threshold=0.5,
+        answer_margin=0.07,
+        clear_threshold=0.45,
+        clear_margin=0.15,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class FusionSettings:
+    """How much the meaning score counts, and the decision thresholds on the fused score."""
+
+    weight: float = 0.5  # share of the meaning score in the fused score
+    decision: MatchSettings = field(default_factory=_fused_decision)
+
+
+def meaning_texts(document: Document) -> tuple[str, ...]:
+    """What the encoder compares questions with: the entry's own texts, or its phrasings."""
+    if document.meanings:
+        return tuple(document.meanings)
+    return tuple(f.text for f in document.fields if f.phrasing and f.text.strip())
+
+
+@dataclass(frozen=True, slots=True)
+class Opinion:
+    """The fused candidates, best first, and whether both opinions pick the same best."""
+
+    candidates: list[Candidate]
+    agree: bool
+    meaning_best: str | None = None  # the target key the meaning layer prefers
+
+
+def offer_both(
+    result: MatchResult, opinion: Opinion, related: dict[str, frozenset[str]]
+) -> MatchResult:
+    """When the two opinions disagree, the buttons carry both picks.
+
+    The meaning layer's favourite may score below the usual button floor (its lexical
+    score is low), but it is exactly the answer the lexical matcher may have missed.
+    """
+    key = opinion.meaning_best
+    if opinion.agree or key is None or result.decision != "suggest":
+        return result
+    offered = set().union(*(related.get(c.target.key, {c.target.key}) for c in result.suggestions))
+    if key in offered:
+        return result
+    pick = next(c for c in opinion.candidates if c.target.key == key)
+    limit = max(len(result.suggestions), 2)
+    suggestions = (*result.suggestions[: limit - 1], pick)
+    return replace(result, suggestions=suggestions)
+
+
+class MeaningLayer:
+    """Entry vectors for one content snapshot, and the fused re-scoring of a shortlist."""
+
+    def __init__(
+        self,
+        cache: VectorCache,
+        documents: Sequence[Document],
+        analyzer: Analyzer,
+        settings: FusionSettings | None = None,
+    ) -> None:
+        self.settings = settings or FusionSettings()
+        self.cache = cache
+        self.analyzer = analyzer
+        self._numbers = {doc.target.key: number for number, doc in enumerate(documents)}
+        # Encoded now, at content load or reload, never per question.
+        self.vectors = EntryVectors.build(cache, [meaning_texts(d) for d in documents])
+
+    @property
+    def description(self) -> str:
+        return self.cache.encoder.description
+
+    def question_texts(self, question: str) -> list[str]:
+        """The question as typed, plus its English reading when the lexicon changed it."""
+        texts = [question]
+        reading = self.analyzer.english_reading(question)
+        if reading and reading != " ".join(fold(question).split()):
+            texts.append(reading)
+        return texts
+
+    def meaning_scores(self, question: str, candidates: Sequence[Candidate]) -> list[float]:
+        numbers = [self._numbers[c.target.key] for c in candidates]
+        vectors = self.cache.encoder.encode(self.question_texts(question))
+        return self.vectors.similarity(vectors, numbers)
+
+    def opinion(
+        self,
+        question: str,
+        candidates: Sequence[Candidate],
+        related: dict[str, frozenset[str]],
+    ) -> Opinion:
+        if not candidates:
+            return Opinion([], True)
+        meaning = self.meaning_scores(question, candidates)
+        return fuse(candidates, meaning, related, self.settings.weight)
+
+
+def fuse(
+    candidates: Sequence[Candidate],
+    meaning: Sequence[float],
+    related: dict[str, frozenset[str]],
+    weight: float,
+) -> Opinion:
+    """Blend lexical and meaning scores; they agree when both put the same answer first."""
+    fused = [
+        Candidate(c.target, (1.0 - weight) * c.score + weight * max(m, 0.0))
+        for c, m in zip(candidates, meaning, strict=True)
+    ]
+    fused.sort(key=lambda c: (-c.score, c.target.key))
+    lexical_best = candidates[0].target.key
+    meaning_best = candidates[max(range(len(meaning)), key=meaning.__getitem__)].target.key
+    agree = meaning_best in related.get(lexical_best, frozenset({lexical_best}))
+    return Opinion(fused, agree, meaning_best)

@@ -1,0 +1,259 @@
+"""The optional meaning layer's model: sentence vectors for entries and questions.
+
+Only imported when `MATCH_SEMANTIC_MODEL` is set, because it needs the `.[semantic]` extra
+(fastembed over onnxruntime, and numpy). Why fastembed: it runs ONNX sentence encoders
+with their own tokenizer and pooling, loads a local folder (the int8 model that
+bench/build_semantic_model.py builds offline) as readily as a model name it downloads
+once (a multilingual model for a deployment with internet), and needs no torch. It beat
+model2vec on the measurement that matters: fused with the lexical matcher, int8 MiniLM
+lifted CLINC150 far more than a static model2vec distillation (docs/matching.md).
+
+Entry vectors are computed when content loads, never per question. The `VectorCache`
+outlives one content snapshot, so a /reload encodes only the phrasings that changed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+SETTING = "MATCH_SEMANTIC_MODEL"
+MANIFEST = "semantic_model.json"  # written by bench/build_semantic_model.py
+BATCH_SIZE = 64
+# One question is encoded at a time; more threads only fight the event loop's core.
+QUESTION_THREADS = 1
+BUILD_HINT = "build the bundled English model with `python bench/build_semantic_model.py`"
+
+Vectors = npt.NDArray[np.float32]
+
+
+class SemanticModelError(Exception):
+    """The meaning layer cannot start; the message names MATCH_SEMANTIC_MODEL and the fix."""
+
+
+class Encoder(Protocol):
+    """Texts to L2-normalised sentence vectors, one row per text."""
+
+    @property
+    def description(self) -> str: ...
+
+    @property
+    def dim(self) -> int: ...
+
+    def encode(self, texts: Sequence[str]) -> Vectors: ...
+
+
+class FastEmbedEncoder:
+    """A fastembed `TextEmbedding`, with rows returned as one normalised float32 matrix."""
+
+    def __init__(self, model: Any, description: str, dim: int) -> None:
+        self._model = model
+        self._description = description
+        self._dim = dim
+
+    @property
+    def description(self) -> str:
+        return self._description
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, self._dim), dtype=np.float32)
+        rows = list(self._model.embed(list(texts), batch_size=BATCH_SIZE))
+        matrix = np.asarray(rows, dtype=np.float32)
+        return _normalised(matrix)
+
+
+def _normalised(matrix: Vectors) -> Vectors:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    normalised: Vectors = (matrix / norms).astype(np.float32, copy=False)
+    return normalised
+
+
+def _read_manifest(folder: Path) -> dict[str, Any]:
+    path = folder / MANIFEST
+    if not path.is_file():
+        raise SemanticModelError(
+            f"{SETTING}: {folder} has no {MANIFEST}, so it is not a model folder this bot "
+            f"can load; {BUILD_HINT}, or give a fastembed model name"
+        )
+    try:
+        manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        model_file = str(manifest["model_file"])
+        int(manifest["dim"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise SemanticModelError(
+            f"{SETTING}: {path} is not valid ({exc.__class__.__name__}: {exc}); {BUILD_HINT}"
+        ) from None
+    if not (folder / model_file).is_file():
+        raise SemanticModelError(
+            f"{SETTING}: {folder} lacks its model file {model_file}; {BUILD_HINT}"
+        )
+    return manifest
+
+
+def _looks_like_path(spec: str) -> bool:
+    """A folder, not a model name: fastembed names models 'owner/model', one slash."""
+    return spec.startswith((".", "/", "~")) or spec.count("/") > 1
+
+
+def load_encoder(spec: str, threads: int | None = QUESTION_THREADS) -> Encoder:
+    """The encoder `MATCH_SEMANTIC_MODEL` names: a local model folder, or a model name.
+
+    Everything that can go wrong is raised here, at start-up, as a SemanticModelError
+    naming the setting: the extra not installed, a missing or broken folder, an unknown
+    name, a model that does not produce vectors. Never a silent fallback mid-event.
+    """
+    spec = spec.strip()
+    try:
+        from fastembed import TextEmbedding
+    except ImportError:
+        raise SemanticModelError(
+            f"{SETTING} is set to '{spec}', but the semantic extra is not installed: "
+            "pip install -e '.[semantic]' (or unset the setting for the lexical matcher alone)"
+        ) from None
+    folder = Path(spec).expanduser()
+    try:
+        if folder.is_dir():
+            encoder = _load_folder(TextEmbedding, folder.resolve(), threads)
+        elif _looks_like_path(spec):
+            raise SemanticModelError(
+                f"{SETTING}: the folder {folder} does not exist; {BUILD_HINT}, or point the "
+                "setting at a model folder"
+            )
+        else:
+            encoder = _load_named(TextEmbedding, spec, threads)
+        probe = encoder.encode(["where is the registration desk"])
+    except SemanticModelError:
+        raise
+    except Exception as exc:  # onnxruntime, tokenizers and downloads raise many kinds
+        raise SemanticModelError(
+            f"{SETTING}: cannot load '{spec}' ({exc.__class__.__name__}: {exc})"
+        ) from exc
+    if probe.shape != (1, encoder.dim) or not np.isfinite(probe).all():
+        raise SemanticModelError(
+            f"{SETTING}: '{spec}' gave vectors of shape {probe.shape}, expected (1, {encoder.dim})"
+        )
+    return encoder
+
+
+def _load_folder(text_embedding: Any, folder: Path, threads: int | None) -> Encoder:
+    from fastembed.common.model_description import ModelSource, PoolingType
+
+    manifest = _read_manifest(folder)
+    name = f"local{folder}"  # fastembed keeps a process-wide registry of model names
+    known = {m["model"].lower() for m in text_embedding.list_supported_models()}
+    pooling = {"mean": PoolingType.MEAN, "cls": PoolingType.CLS}.get(
+        str(manifest.get("pooling", "mean")).lower()
+    )
+    if pooling is None:
+        raise SemanticModelError(f"{SETTING}: {folder / MANIFEST}: pooling must be mean or cls")
+    if name.lower() not in known:
+        text_embedding.add_custom_model(
+            model=name,
+            pooling=pooling,
+            normalization=bool(manifest.get("normalization", True)),
+            sources=ModelSource(hf=None, url="file://local"),
+            dim=int(manifest["dim"]),
+            model_file=str(manifest["model_file"]),
+        )
+    model = text_embedding(
+        model_name=name,
+        specific_model_path=str(folder),
+        threads=threads,
+        local_files_only=True,
+    )
+    label = str(manifest.get("name") or folder.name)
+    return FastEmbedEncoder(model, f"{label} from {folder}", int(manifest["dim"]))
+
+
+def _load_named(text_embedding: Any, name: str, threads: int | None) -> Encoder:
+    described = {m["model"].lower(): m for m in text_embedding.list_supported_models()}
+    found = described.get(name.lower())
+    if found is None:
+        raise SemanticModelError(
+            f"{SETTING}: '{name}' is neither a folder nor a model fastembed knows (e.g. "
+            "sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2); "
+            f"{BUILD_HINT}"
+        )
+    model = text_embedding(model_name=name, threads=threads)
+    return FastEmbedEncoder(model, f"{found['model']} (fastembed)", int(found["dim"]))
+
+
+class VectorCache:
+    """Vectors of entry texts by text, for one encoder, kept across content reloads.
+
+    A reload re-reads every file, but organisers change a handful of entries at a time:
+    encoding only texts not seen before keeps /reload fast with a thousand entries.
+    `retain` drops the texts the current content no longer uses, so memory follows the
+    content instead of growing with every edit.
+    """
+
+    def __init__(self, encoder: Encoder) -> None:
+        self.encoder = encoder
+        self._vectors: dict[str, Vectors] = {}
+        self.encoded = 0  # texts actually sent to the model, for tests and the bench
+
+    def __len__(self) -> int:
+        return len(self._vectors)
+
+    def vectors(self, texts: Sequence[str]) -> Vectors:
+        missing = sorted({t for t in texts if t not in self._vectors}, key=len)
+        # Sorted by length, each batch pads to similar lengths: much less wasted work.
+        for start in range(0, len(missing), BATCH_SIZE):
+            batch = missing[start : start + BATCH_SIZE]
+            for text, row in zip(batch, self.encoder.encode(batch), strict=True):
+                self._vectors[text] = row
+            self.encoded += len(batch)
+        if not texts:
+            return np.zeros((0, self.encoder.dim), dtype=np.float32)
+        return np.stack([self._vectors[t] for t in texts])
+
+    def retain(self, texts: Iterable[str]) -> None:
+        keep = set(texts)
+        self._vectors = {t: v for t, v in self._vectors.items() if t in keep}
+
+
+@dataclass(frozen=True, slots=True)
+class EntryVectors:
+    """Every entry's texts as rows of one matrix; `spans[i]` are entry i's rows."""
+
+    matrix: Vectors
+    spans: tuple[tuple[int, int], ...]
+
+    @classmethod
+    def build(cls, cache: VectorCache, texts_by_entry: Sequence[Sequence[str]]) -> EntryVectors:
+        flat: list[str] = []
+        spans: list[tuple[int, int]] = []
+        for texts in texts_by_entry:
+            spans.append((len(flat), len(flat) + len(texts)))
+            flat.extend(texts)
+        matrix = cache.vectors(flat)
+        cache.retain(flat)
+        return cls(matrix, tuple(spans))
+
+    def similarity(self, question_vectors: Vectors, entries: Sequence[int]) -> list[float]:
+        """Per entry: the best cosine between any question vector and any of its texts."""
+        if not entries:
+            return []
+        rows = [np.arange(*self.spans[e]) for e in entries]
+        lengths = [len(r) for r in rows]
+        if not sum(lengths):
+            return [0.0] * len(entries)
+        cosines = (self.matrix[np.concatenate(rows)] @ question_vectors.T).max(axis=1)
+        best: list[float] = []
+        start = 0
+        for length in lengths:
+            best.append(float(cosines[start : start + length].max()) if length else 0.0)
+            start += length
+        return best

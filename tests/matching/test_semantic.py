@@ -1,0 +1,221 @@
+"""The optional meaning layer's plumbing, with a tiny model the tests build themselves.
+
+Loading (and every way it can fail at start-up), entry vectors and their cache, reloads,
+and the fused decision. Quality is measured by bench/matching.py with a real model, not
+here. Needs the `.[semantic]` extra and onnx (to write the tiny model): CI installs both.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("fastembed")
+pytest.importorskip("onnx")
+
+import numpy as np
+
+from bot.matching.analyzer import Analyzer
+from bot.matching.choice import (
+    LEXICAL_ONLY,
+    MeaningLayerError,
+    active_matcher,
+    choose_matcher,
+)
+from bot.matching.fusion import fuse, meaning_texts, offer_both
+from bot.matching.index import Document, Field, Target
+from bot.matching.matcher import Candidate, Matcher, MatchSettings
+from bot.matching.semantic import (
+    EntryVectors,
+    SemanticModelError,
+    VectorCache,
+    load_encoder,
+)
+from tests.matching.tiny_model import build_tiny_model
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_tiny_model(tmp_path_factory.mktemp("tiny-model"))
+
+
+@pytest.fixture
+def cache(tiny_model: Path) -> VectorCache:
+    return VectorCache(load_encoder(str(tiny_model)))
+
+
+def faq(ident: str, *phrasings: str) -> Document:
+    return Document(
+        Target("faq", ident, phrasings[0]), [Field(p, 1.0, phrasing=True) for p in phrasings]
+    )
+
+
+# --- loading ---------------------------------------------------------------------------
+
+
+def test_a_model_folder_loads_and_gives_unit_vectors_that_follow_meaning(tiny_model):
+    encoder = load_encoder(str(tiny_model))
+    vectors = encoder.encode(["wifi password", "is there internet", "where do I park"])
+    assert vectors.shape == (3, encoder.dim)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    similar, unrelated = vectors[0] @ vectors[1], vectors[0] @ vectors[2]
+    assert similar > 0.8 > 0.3 > unrelated
+    assert "tiny test encoder" in encoder.description
+
+
+def test_unset_setting_chooses_the_lexical_matcher():
+    choice = choose_matcher(None)
+    assert choice.vectors is None and choice.description == LEXICAL_ONLY
+    assert active_matcher(None) == LEXICAL_ONLY
+
+
+def test_the_setting_chooses_the_meaning_layer(tiny_model):
+    choice = choose_matcher(str(tiny_model))
+    assert choice.vectors is not None
+    assert choice.description.startswith("lexical + meaning layer (tiny test encoder")
+    assert active_matcher(choice.vectors) == choice.description
+
+
+def test_a_missing_folder_is_a_start_up_error_naming_the_setting(tmp_path):
+    with pytest.raises(MeaningLayerError, match="MATCH_SEMANTIC_MODEL") as caught:
+        choose_matcher(str(tmp_path / "no-such-model"))
+    assert "does not exist" in str(caught.value)
+    assert "build_semantic_model.py" in str(caught.value)
+
+
+def test_a_folder_without_a_model_says_what_is_missing(tmp_path, tiny_model):
+    with pytest.raises(SemanticModelError, match="MATCH_SEMANTIC_MODEL.*semantic_model.json"):
+        load_encoder(str(tmp_path))
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for file in tiny_model.iterdir():
+        (broken / file.name).write_bytes(file.read_bytes())
+    (broken / "model.onnx").unlink()
+    with pytest.raises(SemanticModelError, match="lacks its model file model.onnx"):
+        load_encoder(str(broken))
+
+
+def test_a_corrupt_model_file_is_a_clear_error_not_a_crash(tmp_path, tiny_model):
+    corrupt = tmp_path / "corrupt"
+    corrupt.mkdir()
+    for file in tiny_model.iterdir():
+        (corrupt / file.name).write_bytes(file.read_bytes())
+    (corrupt / "model.onnx").write_bytes(b"not an onnx graph")
+    with pytest.raises(MeaningLayerError, match=r"MATCH_SEMANTIC_MODEL: cannot load"):
+        choose_matcher(str(corrupt))
+
+
+def test_an_unknown_model_name_is_refused_without_a_download():
+    with pytest.raises(SemanticModelError, match="neither a folder nor a model fastembed knows"):
+        load_encoder("nobody/no-such-model-anywhere")
+
+
+# --- entry vectors and their cache -----------------------------------------------------
+
+
+def test_entry_vectors_are_encoded_once_and_reused_across_rebuilds(cache):
+    texts = [["wifi password", "internet"], ["lunch", "food"], ["parking"]]
+    first = EntryVectors.build(cache, texts)
+    assert cache.encoded == 5 and first.matrix.shape == (5, cache.encoder.dim)
+    assert first.spans == ((0, 2), (2, 4), (4, 5))
+    EntryVectors.build(cache, texts)
+    assert cache.encoded == 5  # nothing changed: nothing encoded
+    edited = [["wifi password", "internet"], ["lunch", "dinner"], ["parking"]]
+    EntryVectors.build(cache, edited)
+    assert cache.encoded == 6  # only the changed phrasing
+    assert len(cache) == 5  # "food" is no longer used, so it is no longer kept
+
+
+def test_similarity_is_the_best_over_an_entrys_texts_and_the_question_readings(cache):
+    vectors = EntryVectors.build(cache, [["lunch", "wifi"], ["parking"], []])
+    question = cache.encoder.encode(["internet", "car"])
+    wifi_or_lunch, parking, empty = vectors.similarity(question, [0, 1, 2])
+    assert wifi_or_lunch > 0.8 and parking > 0.8 and empty == 0.0
+
+
+def test_entries_are_encoded_when_the_matcher_is_built_never_per_question(cache):
+    docs = [faq("wifi", "wifi password"), faq("lunch", "when is lunch")]
+    matcher = Matcher(docs, Analyzer(), vectors=cache)
+    encoded = cache.encoded
+    for _ in range(3):
+        matcher.match("wifi password")
+    assert cache.encoded == encoded
+
+
+def test_meaning_texts_default_to_the_phrasings():
+    doc = Document(
+        Target("session", "s1", "Keynote"),
+        [Field("Keynote", 1.0, phrasing=True), Field("Hall A", 0.7)],
+    )
+    assert meaning_texts(doc) == ("Keynote",)
+    doc.meanings = ("Keynote", "Keynote. On malware.")
+    assert meaning_texts(doc) == ("Keynote", "Keynote. On malware.")
+
+
+def test_the_question_is_also_read_in_english_when_the_lexicon_changes_it(cache):
+    matcher = Matcher([faq("food", "where is lunch")], Analyzer(), vectors=cache)
+    assert matcher.meaning is not None
+    assert matcher.meaning.question_texts("where is lunch") == ["where is lunch"]
+    texts = matcher.meaning.question_texts("khana kahan milega")
+    assert len(texts) == 2 and "food" in texts[1] and "where" in texts[1]
+
+
+# --- the fused decision ---------------------------------------------------------------
+
+
+def candidate(key: str, score: float) -> Candidate:
+    kind, _, ident = key.partition(":")
+    return Candidate(Target(kind, ident, ident), score)  # type: ignore[arg-type]
+
+
+def test_fusion_blends_scores_and_agrees_only_on_the_same_best_answer():
+    cands = [candidate("faq:a", 0.6), candidate("faq:b", 0.5)]
+    agreeing = fuse(cands, [0.9, 0.2], {}, weight=0.5)
+    assert agreeing.agree
+    assert [c.target.key for c in agreeing.candidates] == ["faq:a", "faq:b"]
+    assert agreeing.candidates[0].score == pytest.approx(0.75)
+    doubting = fuse(cands, [0.3, 0.9], {}, weight=0.5)
+    assert not doubting.agree
+    assert doubting.candidates[0].target.key == "faq:b"
+    # Two entries answered together (a speaker and their session) are one opinion.
+    related = {"faq:a": frozenset({"faq:a", "faq:b"})}
+    assert fuse(cands, [0.3, 0.9], related, weight=0.5).agree
+
+
+def test_disagreement_turns_a_confident_lexical_answer_into_buttons():
+    matcher = Matcher([faq("a", "wifi password"), faq("b", "when is lunch")], Analyzer())
+    cands = [candidate("faq:a", 0.8), candidate("faq:b", 0.3)]
+    settings = MatchSettings()
+    assert matcher.decide("q", cands, settings).decision == "answer"
+    # The fused score still leads by far, but the meaning layer prefers b: buttons.
+    opinion = fuse(cands, [0.2, 0.9], matcher.index.related, weight=0.2)
+    assert opinion.candidates[0].target.key == "faq:a" and not opinion.agree
+    result = matcher.decide("q", opinion.candidates, settings, opinion.agree)
+    assert result.decision == "suggest"
+    assert [c.target.key for c in result.suggestions] == ["faq:a"]  # b is below the floor
+    # ...but the meaning layer's pick is exactly what the attendee may have meant.
+    both = offer_both(result, opinion, matcher.index.related)
+    assert [c.target.key for c in both.suggestions] == ["faq:a", "faq:b"]
+    assert offer_both(both, opinion, matcher.index.related) == both
+
+
+def test_meaning_reranks_the_shortlist_and_doubts_a_lexical_near_tie(cache):
+    docs = [
+        faq("wifi", "wifi password", "internet at the venue"),
+        faq("food", "when is lunch", "food at the venue"),
+    ]
+    lexical = Matcher(docs, Analyzer()).match("hungry at the venue")
+    fused = Matcher(docs, Analyzer(), vectors=cache).match("hungry at the venue")
+    assert lexical.best is not None and lexical.best.target.key == "faq:wifi"  # "venue"
+    assert fused.best is not None and fused.best.target.key == "faq:food"
+    assert fused.decision == "suggest"
+
+
+def test_agreement_lets_the_fused_score_answer_a_lexical_close_call(cache):
+    docs = [faq("lunch", "when is lunch served"), faq("dinner", "is there a dinner")]
+    lexical = Matcher(docs, Analyzer()).match("eat dinner")
+    fused = Matcher(docs, Analyzer(), vectors=cache).match("eat dinner")
+    assert lexical.decision == "suggest"  # "eat" is a word no entry uses
+    assert fused.best is not None and fused.best.target.key == "faq:dinner"
+    assert fused.decision == "answer"
