@@ -44,14 +44,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import semantic_costs  # noqa: E402  (bench/, beside this file)
+
 from bot.answering import Answerer  # noqa: E402
 from bot.clock import Clock  # noqa: E402
 from bot.content import load_content  # noqa: E402
 from bot.matching.analyzer import Analyzer  # noqa: E402
 from bot.matching.index import Document, Field, Target  # noqa: E402
 from bot.matching.matcher import Matcher, MatchSettings  # noqa: E402
-
-import semantic_costs  # noqa: E402  (bench/, beside this file)
 
 if TYPE_CHECKING:
     from bot.matching.semantic import VectorCache

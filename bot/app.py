@@ -70,12 +70,12 @@ from bot.handlers import ATTENDEE_COMMANDS, ORGANISER_COMMANDS, register, unansw
 from bot.handlers.context import STATE_KEY, BotApplication, BotContext, is_private, state_of
 from bot.health import LinkWatch, StorageWatch
 from bot.logs import formatter_for
+from bot.matching.choice import active_matcher
 from bot.organiser_alerts import OrganiserAlerts
 from bot.organiser_poster import Batch, OrganiserPoster, Post
 from bot.pacing import PAID_LIMIT, TELEGRAM_LIMIT, Pacer, Priority
 from bot.polling import PollingRequest
 from bot.state import BotState
-from bot.matching.choice import active_matcher
 from bot.storage import Store
 from bot.storage.errors import StorageUnavailable
 from bot.telegram_sender import NO_PREVIEW, retry_seconds

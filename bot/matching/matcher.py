@@ -370,10 +370,4 @@ class Matcher:
         candidates = self.score(question)
         if self.meaning is None or not candidates:
             return self.decide(question, candidates)
-        from bot.matching.fusion import offer_both
-
-        opinion = self.meaning.opinion(question, candidates, self.index.related)
-        result = self.decide(
-            question, opinion.candidates, self.meaning.settings.decision, opinion.agree
-        )
-        return offer_both(result, opinion, self.index.related)
+        return self.meaning.match(self, question, candidates)

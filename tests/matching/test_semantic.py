@@ -23,7 +23,7 @@ from bot.matching.choice import (
     active_matcher,
     choose_matcher,
 )
-from bot.matching.fusion import fuse, meaning_texts, offer_both
+from bot.matching.fusion import FusionSettings, fuse, meaning_texts, offer_both
 from bot.matching.index import Document, Field, Target
 from bot.matching.matcher import Candidate, Matcher, MatchSettings
 from bot.matching.semantic import (
@@ -85,14 +85,14 @@ def test_a_missing_folder_is_a_start_up_error_naming_the_setting(tmp_path):
 
 
 def test_a_folder_without_a_model_says_what_is_missing(tmp_path, tiny_model):
-    with pytest.raises(SemanticModelError, match="MATCH_SEMANTIC_MODEL.*semantic_model.json"):
+    with pytest.raises(SemanticModelError, match=r"MATCH_SEMANTIC_MODEL.*semantic_model\.json"):
         load_encoder(str(tmp_path))
     broken = tmp_path / "broken"
     broken.mkdir()
     for file in tiny_model.iterdir():
         (broken / file.name).write_bytes(file.read_bytes())
     (broken / "model.onnx").unlink()
-    with pytest.raises(SemanticModelError, match="lacks its model file model.onnx"):
+    with pytest.raises(SemanticModelError, match=r"lacks its model file model\.onnx"):
         load_encoder(str(broken))
 
 
@@ -169,29 +169,35 @@ def candidate(key: str, score: float) -> Candidate:
     return Candidate(Target(kind, ident, ident), score)  # type: ignore[arg-type]
 
 
-def test_fusion_blends_scores_and_agrees_only_on_the_same_best_answer():
-    cands = [candidate("faq:a", 0.6), candidate("faq:b", 0.5)]
-    agreeing = fuse(cands, [0.9, 0.2], {}, weight=0.5)
+def test_fusion_blends_scores_and_agrees_when_both_opinions_back_the_best():
+    settings = FusionSettings(weight=0.5, meaning_tolerance=0.2, lexical_tolerance=0.1)
+    cands = [candidate("faq:a", 0.8), candidate("faq:b", 0.3)]
+    agreeing = fuse(cands, [0.9, 0.2], {}, settings)
     assert agreeing.agree
     assert [c.target.key for c in agreeing.candidates] == ["faq:a", "faq:b"]
-    assert agreeing.candidates[0].score == pytest.approx(0.75)
-    doubting = fuse(cands, [0.3, 0.9], {}, weight=0.5)
-    assert not doubting.agree
+    assert agreeing.candidates[0].score == pytest.approx(0.85)
+    # The meaning layer rates b a little higher: within its tolerance, still agreement.
+    assert fuse(cands, [0.85, 0.9], {}, settings).agree
+    # It rates b far higher and the fused best moves to b, which the lexical matcher
+    # rates far lower: the two disagree.
+    doubting = fuse(cands, [0.3, 0.9], {}, settings)
     assert doubting.candidates[0].target.key == "faq:b"
+    assert not doubting.agree and doubting.meaning_best == "faq:b"
     # Two entries answered together (a speaker and their session) are one opinion.
-    related = {"faq:a": frozenset({"faq:a", "faq:b"})}
-    assert fuse(cands, [0.3, 0.9], related, weight=0.5).agree
+    related = {"faq:a": frozenset({"faq:a", "faq:b"}), "faq:b": frozenset({"faq:a", "faq:b"})}
+    assert fuse(cands, [0.3, 0.9], related, settings).agree
 
 
 def test_disagreement_turns_a_confident_lexical_answer_into_buttons():
     matcher = Matcher([faq("a", "wifi password"), faq("b", "when is lunch")], Analyzer())
     cands = [candidate("faq:a", 0.8), candidate("faq:b", 0.3)]
-    settings = MatchSettings()
-    assert matcher.decide("q", cands, settings).decision == "answer"
+    lexical = MatchSettings()
+    assert matcher.decide("q", cands, lexical).decision == "answer"
     # The fused score still leads by far, but the meaning layer prefers b: buttons.
-    opinion = fuse(cands, [0.2, 0.9], matcher.index.related, weight=0.2)
+    settings = FusionSettings(weight=0.2, meaning_tolerance=0.2)
+    opinion = fuse(cands, [0.2, 0.9], matcher.index.related, settings)
     assert opinion.candidates[0].target.key == "faq:a" and not opinion.agree
-    result = matcher.decide("q", opinion.candidates, settings, opinion.agree)
+    result = matcher.decide("q", opinion.candidates, lexical, opinion.agree)
     assert result.decision == "suggest"
     assert [c.target.key for c in result.suggestions] == ["faq:a"]  # b is below the floor
     # ...but the meaning layer's pick is exactly what the attendee may have meant.
@@ -200,22 +206,55 @@ def test_disagreement_turns_a_confident_lexical_answer_into_buttons():
     assert offer_both(both, opinion, matcher.index.related) == both
 
 
-def test_meaning_reranks_the_shortlist_and_doubts_a_lexical_near_tie(cache):
+# Explicit settings: these tests are about the plumbing, not the tuned defaults.
+PLUMBING = FusionSettings(weight=0.5, decision=MatchSettings())
+
+
+def test_meaning_settles_a_lexical_near_tie(cache):
     docs = [
         faq("wifi", "wifi password", "internet at the venue"),
         faq("food", "when is lunch", "food at the venue"),
     ]
     lexical = Matcher(docs, Analyzer()).match("hungry at the venue")
-    fused = Matcher(docs, Analyzer(), vectors=cache).match("hungry at the venue")
+    fused = Matcher(docs, Analyzer(), vectors=cache, fusion=PLUMBING).match("hungry at the venue")
     assert lexical.best is not None and lexical.best.target.key == "faq:wifi"  # "venue"
+    assert lexical.decision == "none"
     assert fused.best is not None and fused.best.target.key == "faq:food"
-    assert fused.decision == "suggest"
+    assert fused.decision == "answer"
 
 
 def test_agreement_lets_the_fused_score_answer_a_lexical_close_call(cache):
     docs = [faq("lunch", "when is lunch served"), faq("dinner", "is there a dinner")]
     lexical = Matcher(docs, Analyzer()).match("eat dinner")
-    fused = Matcher(docs, Analyzer(), vectors=cache).match("eat dinner")
+    fused = Matcher(docs, Analyzer(), vectors=cache, fusion=PLUMBING).match("eat dinner")
     assert lexical.decision == "suggest"  # "eat" is a word no entry uses
     assert fused.best is not None and fused.best.target.key == "faq:dinner"
     assert fused.decision == "answer"
+
+
+def test_a_sure_meaning_layer_is_flagged_only_with_a_clear_lead():
+    settings = FusionSettings(weight=0.3, sure_similarity=0.7, sure_lead=0.15)
+    cands = [candidate("faq:a", 0.4), candidate("faq:b", 0.35)]
+    assert fuse(cands, [0.9, 0.5], {}, settings).meaning_sure
+    assert not fuse(cands, [0.9, 0.8], {}, settings).meaning_sure  # no clear lead
+    assert not fuse(cands, [0.6, 0.2], {}, settings).meaning_sure  # not close enough
+
+
+def test_with_the_layer_the_matcher_answers_what_only_the_meaning_layer_is_sure_of(cache):
+    docs = [faq("lunch", "when is lunch served"), faq("wifi", "wifi password")]
+    sure = FusionSettings(
+        weight=0.3,
+        sure_similarity=0.8,
+        sure_lead=0.3,
+        decision=MatchSettings(answer_threshold=0.99, clear_threshold=0.99),
+    )
+    unsure = FusionSettings(
+        weight=0.3, sure_similarity=2.0, decision=sure.decision
+    )  # the route switched off
+    question = "lunch meal food"
+    assert (
+        Matcher(docs, Analyzer(), vectors=cache, fusion=sure).match(question).decision == "answer"
+    )
+    assert (
+        Matcher(docs, Analyzer(), vectors=cache, fusion=unsure).match(question).decision != "answer"
+    )
