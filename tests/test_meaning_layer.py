@@ -17,17 +17,17 @@ import pytest
 pytest.importorskip("fastembed")
 pytest.importorskip("onnx")
 
-from bot.answering import Answerer  # noqa: E402
-from bot.cli import EXIT_CONFIG, main  # noqa: E402
-from bot.clock import Clock  # noqa: E402
-from bot.content import load_content  # noqa: E402
-from bot.doctor import doctor  # noqa: E402
-from bot.matching.choice import choose_matcher  # noqa: E402
-from bot.matching.semantic import VectorCache  # noqa: E402
-from tests.content_builder import write_content  # noqa: E402
-from tests.fake_telegram import FakeTelegram  # noqa: E402
-from tests.harness import ATTENDEE, NOW, ORGANISER, bot_running  # noqa: E402
-from tests.matching.tiny_model import build_tiny_model  # noqa: E402
+from bot.answering import Answerer
+from bot.cli import EXIT_CONFIG, main
+from bot.clock import Clock
+from bot.content import load_content
+from bot.doctor import doctor
+from bot.matching.choice import choose_matcher
+from bot.matching.semantic import VectorCache
+from tests.content_builder import write_content
+from tests.fake_telegram import FakeTelegram
+from tests.harness import ATTENDEE, NOW, ORGANISER, bot_running
+from tests.matching.tiny_model import build_tiny_model
 
 MEALS = """\
 topic: Food
