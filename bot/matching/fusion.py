@@ -46,12 +46,12 @@ class FusionSettings:
     weight: float = 0.3  # share of the meaning score in the fused score
     # How far below its own favourite each opinion may rate the fused best and still
     # back it; beyond that, it disagrees and the bot offers buttons instead of answering.
-    meaning_tolerance: float = 0.1
+    meaning_tolerance: float = 0.2
     lexical_tolerance: float = 0.1
     # The meaning layer alone is sure when its favourite is this close to a phrasing and
     # this far ahead of every unrelated entry; with the lexical matcher backing the same
     # entry, that is an answer even when the fused score is modest.
-    sure_similarity: float = 0.7
+    sure_similarity: float = 0.8
     sure_lead: float = 0.15
     decision: MatchSettings = field(default_factory=_fused_decision)
 
