@@ -23,7 +23,8 @@ from dataclasses import dataclass, field, replace
 from bot.matching.analyzer import Analyzer
 from bot.matching.index import Document
 from bot.matching.matcher import Candidate, Matcher, MatchResult, MatchSettings
-from bot.matching.normalize import fold
+from bot.matching.lexicon import ROMAN_URDU_MARKERS
+from bot.matching.normalize import fold, is_urdu_script
 from bot.matching.semantic import EntryVectors, VectorCache
 
 
@@ -115,11 +116,17 @@ class MeaningLayer:
         return self.cache.encoder.description
 
     def question_texts(self, question: str) -> list[str]:
-        """The question as typed, plus its English reading when the lexicon changed it."""
+        """The question as typed, plus its English reading when it is not plain English.
+
+        Only then: the lexicon also rewrites English ("does" → "do", "go" → "arrive"),
+        which helps word matching but only costs an English encoder a second pass.
+        """
         texts = [question]
-        reading = self.analyzer.english_reading(question)
-        if reading and reading != " ".join(fold(question).split()):
-            texts.append(reading)
+        words = fold(question).split()
+        if any(w in ROMAN_URDU_MARKERS or is_urdu_script(w) for w in words):
+            reading = self.analyzer.english_reading(question)
+            if reading and reading != " ".join(words):
+                texts.append(reading)
         return texts
 
     def meaning_scores(self, question: str, candidates: Sequence[Candidate]) -> list[float]:

@@ -63,6 +63,19 @@ achha accha shukriya shukria yaar yar sahab sahib saab hua hui huay hue rha rhi 
 """)
 )
 
+# Particles and pronouns in almost every Roman Urdu sentence and in no English one ("main"
+# and "par" are English words too, so they are not here). One of them in a question means
+# it is not plain English, so an English sentence encoder should also read the lexicon's
+# English reading of it (bot/matching/fusion.py).
+ROMAN_URDU_MARKERS: frozenset[str] = frozenset(
+    _words("""
+hai hain ka ki ke ko se mein mai kya kab kahan kahaan kidhar kaise kesay kitna kitne kitni
+kaun kon hoga hogi honge nahi nahin nai chahiye wala wali wale bhi aur tak liye sakta sakti
+sakte milega milegi milenge raha rahi rahe tha thi the kyun kyon koi kuch yahan wahan abhi
+aaj batao bataen bataiye mujhe humein hamein aap ap tum apna apni apne hota hoti hote
+""")
+)
+
 # Roman Urdu and Urdu words onto the English word an organiser would most likely write.
 LEXICON: dict[str, str] = {
     # One form of each auxiliary verb: filler weighs by how few entries use it, so a
