@@ -22,8 +22,8 @@ from dataclasses import dataclass, field, replace
 
 from bot.matching.analyzer import Analyzer
 from bot.matching.index import Document
-from bot.matching.matcher import Candidate, Matcher, MatchResult, MatchSettings
 from bot.matching.lexicon import ROMAN_URDU_MARKERS
+from bot.matching.matcher import Candidate, Matcher, MatchResult, MatchSettings
 from bot.matching.normalize import fold, is_urdu_script
 from bot.matching.semantic import EntryVectors, VectorCache
 
