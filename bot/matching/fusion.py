@@ -178,7 +178,7 @@ def fuse(
     """
     weight = settings.weight
     fused = [
-        Candidate(c.target, (1.0 - weight) * c.score + weight * max(m, 0.0))
+        replace(c, score=(1.0 - weight) * c.score + weight * max(m, 0.0))
         for c, m in zip(candidates, meaning, strict=True)
     ]
     fused.sort(key=lambda c: (-c.score, c.target.key))
