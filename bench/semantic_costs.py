@@ -155,7 +155,7 @@ def costs(
         for key, texts in groups
     ]
     phrasings = sum(len(texts) for _, texts in groups)
-    print(f"\n5. Meaning layer cost with {len(docs):,} entries ({phrasings:,} phrasings), one core")
+    print(f"\n6. Meaning layer cost with {len(docs):,} entries ({phrasings:,} phrasings), one core")
     print(
         f"  installed size of the extra: {size / 1e6:,.0f} MB "
         f"({len(packages)} packages: {', '.join(packages)})"
