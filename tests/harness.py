@@ -62,6 +62,11 @@ def make_settings(fake: FakeTelegram, tmp_path: Path, **overrides: Any) -> Setti
     return replace(settings, **overrides)
 
 
+# How long tests wait for /reload's reply. It loads content in a child process (a fresh
+# interpreter), which takes seconds on a loaded machine: a deadline for a hung bot, not a timing.
+RELOAD_WAIT = 30.0
+
+
 class SignallingStore(Store):
     """The real store, plus an event after every committed write.
 
@@ -149,12 +154,20 @@ class Harness:
     def set_clock(self, moment: datetime) -> None:
         self.state.clock.set(moment)
 
-    async def say(self, user: int, text: str, **kwargs: Any) -> SentMessage:
-        """A user sends text; return the bot's first new message to that chat afterwards."""
+    async def say(
+        self, user: int, text: str, *, timeout: float = 5.0, **kwargs: Any
+    ) -> SentMessage:
+        """A user sends text; return the bot's first new message to that chat afterwards.
+
+        `timeout` is how long to wait for it: a deadline for a hung bot, not a speed check
+        (work that starts a child process, like /reload, wants a longer one on a busy machine).
+        """
         chat = kwargs.get("chat_id", user)
         after = self.fake.mark()
         self.fake.user_sends(user, text, **kwargs)
-        return await self.fake.wait_for_message(chat, after=after, method="sendMessage")
+        return await self.fake.wait_for_message(
+            chat, after=after, method="sendMessage", timeout=timeout
+        )
 
     async def press(
         self,

@@ -26,7 +26,7 @@ from bot.matching.choice import choose_matcher
 from bot.matching.semantic import VectorCache
 from tests.content_builder import write_content
 from tests.fake_telegram import FakeTelegram
-from tests.harness import ATTENDEE, NOW, ORGANISER, bot_running
+from tests.harness import ATTENDEE, NOW, ORGANISER, RELOAD_WAIT, bot_running
 from tests.matching.tiny_model import build_tiny_model
 
 MEALS = """\
@@ -65,7 +65,7 @@ async def test_reload_keeps_the_layer_and_encodes_only_new_phrasings(
         fake, tmp_path, answerer, agenda_path=root / "agenda.yaml", faq_dir=root / "faq"
     ) as h:
         (root / "faq" / "food.yaml").write_text(textwrap.dedent(MEALS), encoding="utf-8")
-        ok = await h.say(ORGANISER, "/reload")
+        ok = await h.say(ORGANISER, "/reload", timeout=RELOAD_WAIT)
         assert ok["text"].startswith("✅ Reloaded: ")
         reloaded = h.state.answerer
         assert reloaded is not answerer and reloaded.vectors is cache

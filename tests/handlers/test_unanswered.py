@@ -12,6 +12,7 @@ from tests.harness import (
     ATTENDEE,
     ORGANISER,
     ORGANISER_CHAT,
+    RELOAD_WAIT,
     ROOT,
     Harness,
     bot_running,
@@ -271,7 +272,7 @@ async def test_reload_keeps_old_content_on_problems(
         (content_dir / "faq" / "extra.yaml").write_text(
             "entries:\n  - id: wifi\n    question: dup <i>\n    answer: x\n", encoding="utf-8"
         )
-        failed = await h.say(ORGANISER, "/reload")
+        failed = await h.say(ORGANISER, "/reload", timeout=RELOAD_WAIT)
         assert failed["text"].startswith("⚠️ The new content has problems")
         assert "venue.yaml" in failed["text"]
         assert h.state.answerer is original
@@ -286,7 +287,7 @@ async def test_reload_keeps_old_content_on_problems(
             "    answer: The nearest bowling alley is in the Centaurus mall.\n",
             encoding="utf-8",
         )
-        ok = await h.say(ORGANISER, "/reload")
+        ok = await h.say(ORGANISER, "/reload", timeout=RELOAD_WAIT)
         assert ok["text"].startswith("✅ Reloaded: ")
         assert h.state.answerer is not original
         reply = await h.say(ATTENDEE, "is there a bowling alley")
@@ -308,8 +309,8 @@ async def test_reload_problems_are_split_when_long(
     async with running_on(fake, tmp_path, sample_answerer, content_dir) as h:
         after = fake.mark()
         fake.user_sends(ORGANISER, "/reload")
-        first = await fake.wait_for_message(ORGANISER, after=after)
-        second = await fake.wait_for_message(ORGANISER, after=after + 1)
+        first = await fake.wait_for_message(ORGANISER, after=after, timeout=RELOAD_WAIT)
+        second = await fake.wait_for_message(ORGANISER, after=after + 1, timeout=RELOAD_WAIT)
         assert first["text"].startswith("⚠️") and len(first["text"]) <= 4096
         assert len(second["text"]) <= 4096 and "broken" in second["text"]
         assert h.state.answerer is sample_answerer
