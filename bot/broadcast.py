@@ -40,6 +40,7 @@ from typing import Literal
 from bot.background import BackgroundLoop
 from bot.pacing import Pacer, Priority, Sleep, Ticket
 from bot.storage import Broadcast, BroadcastStatus, DeliveryCounts, PendingDelivery, Store
+from bot.storage.errors import StorageUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -300,6 +301,10 @@ class Broadcaster(BackgroundLoop):
                 worked = await self._step()
             except asyncio.CancelledError:
                 raise
+            except StorageUnavailable as exc:  # logged once, organisers told: bot.health
+                logger.debug("broadcast sender waits for the database: %s", exc)
+                await self._idle(5.0)
+                continue
             except Exception:
                 # A database hiccup must not end announcements for the rest of the day.
                 logger.exception("broadcast sender failed; retrying shortly")
@@ -455,6 +460,10 @@ class Broadcaster(BackgroundLoop):
             # Telegram does not say it does not, and a 429 costs far more than the slot.
             self.pacer.land(ticket)
             await self._record(run, user_id, attempts, result)
+        except StorageUnavailable as exc:  # logged once (bot.health), not per recipient
+            logger.debug(
+                "broadcast #%d: delivery to %s not recorded: %s", broadcast.id, user_id, exc
+            )
         except Exception:
             # The row stays pending: a restart (or this run's next pass) sends it again.
             logger.exception(

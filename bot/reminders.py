@@ -32,6 +32,7 @@ from bot.content.models import Content, Session
 from bot.messages import Safe, html_text
 from bot.pacing import Pacer, Priority
 from bot.storage import ReminderCandidate, Store
+from bot.storage.errors import StorageUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -206,6 +207,8 @@ class ReminderService(BackgroundLoop):
                 await self.run_once()
             except asyncio.CancelledError:
                 raise
+            except StorageUnavailable as exc:  # logged once, organisers told: bot.health
+                logger.debug("reminder check waits for the database: %s", exc)
             except Exception:
                 logger.exception("reminder check failed; trying again shortly")
             with contextlib.suppress(TimeoutError):

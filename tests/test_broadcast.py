@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from bot.broadcast import Broadcaster, Progress, SendResult
 from bot.pacing import Pacer
 from bot.storage import Store
+from bot.storage.errors import StorageUnavailable
 from tests.storage.support import stored_user
 from tests.test_pacing import FakeTime, max_in_window
 
@@ -341,3 +343,20 @@ async def test_two_broadcasts_go_one_after_the_other(store: Store):
     texts = [text for text, _ in send.texts]
     assert texts == ["second"] * 5 + ["first"] * 5 or texts == ["first"] * 5 + ["second"] * 5
     assert {(await store.get_broadcast(i)).status for i in (first, second)} == {"done"}
+
+
+async def test_a_database_fault_mid_broadcast_is_not_a_traceback_per_recipient(
+    store: Store, caplog: pytest.LogCaptureFixture
+):
+    """The file deleted under a running broadcast: bot.health says so once; the engine does
+    not log each unrecorded delivery with a traceback (2,000 recipients, 2,000 tracebacks)."""
+    await add_users(store, range(1, 21))
+    b, send, _, _, _ = engine(store, max_in_flight=1)
+    broadcast_id = await announce(b)
+    await b.confirm(broadcast_id)
+    assert store.path is not None
+    store.path.unlink()
+    with contextlib.suppress(StorageUnavailable):
+        await b.run_until_idle()
+    assert send.calls  # it did try
+    assert not [r for r in caplog.records if r.exc_info], [r.getMessage() for r in caplog.records]
