@@ -15,7 +15,7 @@ from bot import render
 from bot.broadcast import Progress, max_paid_stars_tenths
 from bot.content.models import Content
 from bot.messages import Safe, html_text
-from bot.storage import AUDIENCE_SESSION_PREFIX, Broadcast, DeliveryCounts
+from bot.storage import AUDIENCE_CHANGES, AUDIENCE_SESSION_PREFIX, Broadcast, DeliveryCounts
 
 PREVIEW_CHARS = 200  # of the announcement, quoted under progress reports and lists
 
@@ -69,6 +69,8 @@ def audience_label(content: Content, audience: str, count: int | None, language:
         session = content.session(session_id)
         title = session.title if session else session_id
         key = "ann.audience_session"
+    elif audience == AUDIENCE_CHANGES:
+        title, key = "", "ann.audience_changes"
     else:
         title, key = "", "ann.audience_all"
     label = html_text(key, language, title=title)

@@ -66,7 +66,13 @@ from bot.answering import Answerer
 from bot.clock import Clock
 from bot.config import Settings
 from bot.content import Content, Problem
-from bot.handlers import ATTENDEE_COMMANDS, ORGANISER_COMMANDS, register, unanswered
+from bot.handlers import (
+    ATTENDEE_COMMANDS,
+    ORGANISER_COMMANDS,
+    programme_changes,
+    register,
+    unanswered,
+)
 from bot.handlers.context import STATE_KEY, BotApplication, BotContext, is_private, state_of
 from bot.health import LinkWatch, StorageWatch
 from bot.logs import formatter_for
@@ -583,6 +589,15 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
     await set_commands(application)
     await announcement_engine.start(application, st)  # resumes broadcasts left pending by a restart
     _handle_sighup(application)
+    bot = application.bot
+
+    async def show_changes(source: str) -> None:
+        await programme_changes.show_changes(bot, st, source)
+
+    st.on_programme_change = show_changes
+    # A programme edited while the bot was down is compared too (the first start only
+    # records the programme attendees start from).
+    await st.programme_changed("start")
     logger.info(
         "@%s serving %s: %s", st.username, st.content.conference.display_name, st.content.summary()
     )

@@ -146,6 +146,8 @@ class _Run:
     retries: list[tuple[float, int, int]] = field(default_factory=list)  # (due, user, attempts)
     in_flight: set[asyncio.Task[None]] = field(default_factory=set)
     queued: set[int] = field(default_factory=set)  # users in retries or in flight
+    # Recipients with their own text (change notices), read with their pending row.
+    texts: dict[int, str] = field(default_factory=dict)
     last_progress: float = float("-inf")
     flood_waits: int = 0
 
@@ -436,6 +438,8 @@ class Broadcaster(BackgroundLoop):
         if run.fresh:
             row = run.fresh.pop()
             run.queued.add(row.user_id)
+            if row.text is not None:
+                run.texts[row.user_id] = row.text
             return row.user_id, row.attempts
         return None
 
@@ -452,7 +456,8 @@ class Broadcaster(BackgroundLoop):
         broadcast = run.broadcast
         try:
             try:
-                result = await self.send(user_id, broadcast.text, broadcast.parse_mode)
+                text = run.texts.get(user_id, broadcast.text)
+                result = await self.send(user_id, text, broadcast.parse_mode)
             except Exception as exc:  # an adapter bug must not lose the delivery
                 logger.exception("broadcast #%d: send to %s raised", broadcast.id, user_id)
                 result = SendResult.transient(f"{type(exc).__name__}: {exc}")

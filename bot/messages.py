@@ -362,6 +362,59 @@ EN: dict[str, str] = {
     "ann.nobody": "Nobody would receive this: {audience}. Nothing was stored.",
     "ann.audience_all": "all subscribed attendees",
     "ann.audience_session": "attendees who starred “{title}”",
+    "ann.audience_changes": "attendees whose starred sessions changed",
+    # --- programme changes (bot.change_notices) and live sync (bot.schedule_sync) --------
+    "chg.notice": (
+        "📢 <b>Programme change</b>\nSessions you starred have changed:\n\n{items}\n\n"
+        "/mysessions shows your schedule as it is now."
+    ),
+    "chg.item_moved": "🔀 <b>{title}</b> has moved\nnow: {now}\nwas: {was}",
+    "chg.item_speakers": "🎤 <b>{title}</b>: speakers now {now} (was {was})",
+    "chg.item_moved_speakers": (
+        "🔀 <b>{title}</b> has moved\nnow: {now}\nwas: {was}\n🎤 speakers now {speakers} "
+        "(was {speakers_was})"
+    ),
+    "chg.item_cancelled": (
+        "❌ <b>{title}</b> ({was}) is cancelled. I have removed it from your starred sessions."
+    ),
+    "chg.no_speakers": "no speaker",
+    "chg.preview": "🗓 <b>Programme changes</b> {source}\n\n{items}\n──────────\n{audience}",
+    "chg.preview_id": (
+        "🗓 <b>Programme changes</b> (#{id}) {source}\n\n{items}\n──────────\n{audience}"
+    ),
+    "chg.source_reload": "after a reload",
+    "chg.source_sync": "from the schedule sync",
+    "chg.source_start": "made while the bot was stopped",
+    "chg.line_moved": "🔀 Moved: <b>{title}</b>, {was} → {now}",
+    "chg.line_cancelled": "❌ Cancelled: <b>{title}</b> ({was})",
+    "chg.line_speakers": "🎤 Speakers: <b>{title}</b>, {was} → {now}",
+    "chg.line_added": "➕ Added: <b>{title}</b>, {now}",
+    "chg.more": "… and {count} more",
+    "chg.audience": (
+        "{count} attendee(s) starred the changed sessions. Each gets one message listing "
+        "theirs, in their language; cancelled sessions are unstarred when you press Send."
+    ),
+    "chg.audience_none": "Nobody (subscribed) starred the changed sessions: nobody to notify.",
+    "chg.summary": "Programme change notice: {counts}",
+    "chg.count_moved": "{count} moved",
+    "chg.count_cancelled": "{count} cancelled",
+    "chg.count_speakers": "{count} with new speakers",
+    "chg.count_added": "{count} added",
+    "chg.superseded": (
+        "🗓 This preview is out of date: the programme changed again, and the newest "
+        "preview covers every change since attendees were last told. Nothing was sent."
+    ),
+    "sync.problem": (
+        "⚠️ <b>Schedule sync</b>: {problem}\nThe running programme stays. I will tell you "
+        "again when the problem changes or is solved."
+    ),
+    "sync.recovered": "✅ Schedule sync works again.",
+    "sync.http": "the server answered HTTP {detail}.",
+    "sync.timeout": "the server did not answer within {detail} s.",
+    "sync.too_big": "the export is larger than the limit of {detail} (SCHEDULE_MAX_MB).",
+    "sync.network": "could not reach the server ({detail}).",
+    "sync.invalid": "the export could not be imported: {detail}",
+    "sync.rejected": "the new programme does not pass check: {detail}",
     "ann.when_now": "as soon as you press Send",
     "ann.paid_cost": (
         "Cost: at most ⭐ {stars} Stars from the bot's balance "
@@ -822,6 +875,60 @@ _UR_SOURCE: dict[str, str] = {
     "ann.nobody": "یہ کسی کو نہیں ملے گا: {audience}۔ کچھ محفوظ نہیں کیا گیا۔",
     "ann.audience_all": "تمام سبسکرائب شدہ شرکاء",
     "ann.audience_session": "وہ شرکاء جنہوں نے “{title}” ⭐ کیا ہے",
+    "ann.audience_changes": "وہ شرکاء جن کے ⭐ سیشن بدلے ہیں",
+    "chg.notice": (
+        "📢 <b>پروگرام میں تبدیلی</b>\nآپ کے ⭐ سیشن بدل گئے ہیں:\n\n{items}\n\n"
+        "/mysessions آپ کا موجودہ شیڈول دکھاتا ہے۔"
+    ),
+    "chg.item_moved": "🔀 <b>{title}</b> کا وقت یا جگہ بدل گئی\nاب: {now}\nپہلے: {was}",
+    "chg.item_speakers": "🎤 <b>{title}</b>، اب مقررین {now} (پہلے {was})",
+    "chg.item_moved_speakers": (
+        "🔀 <b>{title}</b> کا وقت یا جگہ بدل گئی\nاب: {now}\nپہلے: {was}\n🎤 اب مقررین "
+        "{speakers} (پہلے {speakers_was})"
+    ),
+    "chg.item_cancelled": (
+        "❌ <b>{title}</b> ({was}) منسوخ ہو گیا ہے۔ میں نے اسے آپ کے ⭐ سیشنز سے ہٹا دیا ہے۔"
+    ),
+    "chg.no_speakers": "کوئی مقرر نہیں",
+    "chg.preview": "🗓 <b>پروگرام میں تبدیلیاں</b> {source}\n\n{items}\n──────────\n{audience}",
+    "chg.preview_id": (
+        "🗓 <b>پروگرام میں تبدیلیاں</b> (#{id}) {source}\n\n{items}\n──────────\n{audience}"
+    ),
+    "chg.source_reload": "دوبارہ لوڈ کرنے کے بعد",
+    "chg.source_sync": "شیڈول سنک سے",
+    "chg.source_start": "جب بوٹ بند تھا",
+    "chg.line_moved": "🔀 منتقل: <b>{title}</b>، {was} ← {now}",
+    "chg.line_cancelled": "❌ منسوخ: <b>{title}</b> ({was})",
+    "chg.line_speakers": "🎤 مقررین: <b>{title}</b>، {was} ← {now}",
+    "chg.line_added": "➕ نیا: <b>{title}</b>، {now}",
+    "chg.more": "… اور {count} مزید",
+    "chg.audience": (
+        "{count} شرکاء نے بدلے ہوئے سیشن ⭐ کیے ہیں۔ ہر ایک کو اپنی زبان میں ایک پیغام ملے گا "
+        "جس میں اس کے سیشن ہوں گے؛ بھیجیں دبانے پر منسوخ سیشن ⭐ سے ہٹ جائیں گے۔"
+    ),
+    "chg.audience_none": (
+        "کسی (سبسکرائب شدہ) شریک نے بدلے ہوئے سیشن ⭐ نہیں کیے: کسی کو اطلاع نہیں۔"
+    ),
+    "chg.summary": "پروگرام میں تبدیلی کی اطلاع: {counts}",
+    "chg.count_moved": "{count} منتقل",
+    "chg.count_cancelled": "{count} منسوخ",
+    "chg.count_speakers": "{count} کے مقررین نئے",
+    "chg.count_added": "{count} نئے",
+    "chg.superseded": (
+        "🗓 یہ پیشکش پرانی ہو گئی: پروگرام پھر بدلا ہے، اور تازہ ترین پیشکش میں شرکاء کو "
+        "آخری اطلاع کے بعد کی ہر تبدیلی شامل ہے۔ کچھ نہیں بھیجا گیا۔"
+    ),
+    "sync.problem": (
+        "⚠️ <b>شیڈول سنک</b>: {problem}\nموجودہ پروگرام برقرار ہے۔ مسئلہ بدلنے یا حل ہونے پر "
+        "دوبارہ بتاؤں گا۔"
+    ),
+    "sync.recovered": "✅ شیڈول سنک دوبارہ کام کر رہا ہے۔",
+    "sync.http": "سرور نے HTTP {detail} جواب دیا۔",
+    "sync.timeout": "سرور نے {detail} سیکنڈ میں جواب نہیں دیا۔",
+    "sync.too_big": "ایکسپورٹ {detail} کی حد سے بڑا ہے (SCHEDULE_MAX_MB)۔",
+    "sync.network": "سرور تک رسائی نہیں ہوئی ({detail})۔",
+    "sync.invalid": "ایکسپورٹ امپورٹ نہیں ہو سکا: {detail}",
+    "sync.rejected": "نیا پروگرام check میں پاس نہیں ہوا: {detail}",
     "ann.when_now": "جیسے ہی آپ بھیجیں دبائیں",
     "ann.paid_cost": (
         "خرچ: زیادہ سے زیادہ ⭐ {stars} اسٹارز (بامعاوضہ نشریات، فی پیغام 0.1 اسٹار، "

@@ -14,6 +14,7 @@ from datetime import datetime
 from bot import messages
 from bot.answering import Answerer
 from bot.answering.recent import RecentAnswers
+from bot.change_notices import ChangeReviewer
 from bot.clock import Clock
 from bot.config import Settings
 from bot.content import Content, Problem
@@ -55,6 +56,10 @@ class BotState:
     client_languages: dict[int, str] = field(default_factory=dict)
     # Loads content for /reload and SIGHUP in a child process (made on first use).
     reloader: ContentReloader[Answerer] | None = None
+    # Called after every successful content swap with its source ('reload', 'sync'): the
+    # application shows the organisers what changed for attendees (bot.change_notices).
+    on_programme_change: Callable[[str], Awaitable[None]] | None = None
+    reviewer: ChangeReviewer | None = None
 
     @property
     def store(self) -> Store:
@@ -132,6 +137,16 @@ class BotState:
         return Answerer(content, clock, self.settings.match, vectors=self.answerer.vectors)
 
     @property
+    def change_reviewer(self) -> ChangeReviewer:
+        """Compares programmes after each swap (bot.change_notices); made on first use."""
+        if self.reviewer is None:
+            organisers = sorted(self.settings.organiser_ids)
+            self.reviewer = ChangeReviewer(
+                self.store, self.language_of, self.now, organisers[0] if organisers else 0
+            )
+        return self.reviewer
+
+    @property
     def content_reloader(self) -> ContentReloader[Answerer]:
         if self.reloader is None:
             settings = self.settings
@@ -151,9 +166,7 @@ class BotState:
         if result.value is None:
             logger.warning("reload refused: %d content problem(s)", len(result.problems))
             return list(result.problems)
-        self.answerer = result.value  # one assignment: later updates see the new content whole
-        self.clock = result.value.clock
-        logger.info("content reloaded: %s", result.value.content.summary())
+        self.swap_in(result.value)
         return []
 
     def reload_in_background(self, report: Callable[[list[Problem]], Awaitable[None]]) -> None:
@@ -164,9 +177,27 @@ class BotState:
         """
 
         async def reload_and_report() -> None:
-            await report(await self.reload_content())
+            problems = await self.reload_content()
+            await report(problems)
+            if not problems:
+                await self.programme_changed("reload")
 
         self.content_reloader.in_background(reload_and_report())
+
+    def swap_in(self, answerer: Answerer) -> None:
+        """Serve new content from now on (one assignment: an update sees one snapshot)."""
+        self.answerer = answerer
+        self.clock = answerer.clock
+        logger.info("content reloaded: %s", answerer.content.summary())
+
+    async def programme_changed(self, source: str) -> None:
+        """Tell the application the content changed (it compares the programmes)."""
+        if self.on_programme_change is None:
+            return
+        try:
+            await self.on_programme_change(source)
+        except Exception:  # a failed preview must not undo or fail the reload
+            logger.exception("could not review the programme change (%s)", source)
 
     async def close_reloads(self) -> None:
         """Abandon reloads in progress (their child processes are killed)."""

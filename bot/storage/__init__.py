@@ -10,7 +10,8 @@ Layout, and why:
 - Each aggregate module holds its dataclasses and a `Database` subclass with that
   aggregate's SQL: `attendees`, `questions` (and votes), `chatter` (what is not a
   question, and complaints), `schedule` (stars and reminders),
-  `announcements` (and deliveries), `settings`, `stats` (the /stats snapshot, read across
+  `announcements` (and deliveries), `change_notices` (per-attendee notices of programme
+  changes, and the programme baseline), `settings`, `stats` (the /stats snapshot, read across
   aggregates) and `maintenance` (backup, purge, next year's FAQ).
 - `Store` below combines them by inheritance (cooperative mixins over one `Database`)
   rather than as a facade of separate objects. Callers keep one object with the same
@@ -37,6 +38,7 @@ from bot.storage.announcements import (
     PendingDelivery,
 )
 from bot.storage.attendees import Attendees
+from bot.storage.change_notices import AUDIENCE_CHANGES, ChangeNotices
 from bot.storage.chatter import Chatter, ChatterStats, Feedback, NewChatter
 from bot.storage.connection import BUSY_TIMEOUT_MS
 from bot.storage.maintenance import Maintenance
@@ -56,6 +58,7 @@ from bot.storage.stats import TOP_TARGETS, Statistics, Stats, TargetCount, VoteT
 
 __all__ = [
     "AUDIENCE_ALL",
+    "AUDIENCE_CHANGES",
     "AUDIENCE_SESSION_PREFIX",
     "BUSY_TIMEOUT_MS",
     "MIGRATIONS",
@@ -85,6 +88,14 @@ __all__ = [
 
 
 class Store(
-    Attendees, Questions, Chatter, Schedules, Announcements, Settings, Statistics, Maintenance
+    Attendees,
+    Questions,
+    Chatter,
+    Schedules,
+    Announcements,
+    ChangeNotices,
+    Settings,
+    Statistics,
+    Maintenance,
 ):
     """The bot's database. Open with `await Store.open(path)`; close it (or `async with`)."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from bot.storage.change_notices import AUDIENCE_CHANGES, settle_notice
 from bot.storage.connection import Database, _ts, from_row
 
 BroadcastStatus = Literal["draft", "scheduled", "sending", "done", "cancelled"]
@@ -18,9 +19,9 @@ FinalDeliveryStatus = Literal["sent", "blocked", "failed"]
 class Broadcast:
     """An organiser's announcement: its text, audience and where it is in its life.
 
-    `audience` is 'all' (every subscribed attendee) or 'session:ID' (those who starred
-    it). `late` marks a scheduled announcement that went out after its time because the
-    bot was down at that moment.
+    `audience` is 'all' (every subscribed attendee), 'session:ID' (those who starred
+    it) or 'changes' (a change notice: bot.storage.change_notices). `late` marks a
+    scheduled announcement that went out after its time because the bot was down then.
     """
 
     id: int
@@ -58,10 +59,14 @@ class DeliveryCounts:
 
 @dataclass(frozen=True, slots=True)
 class PendingDelivery:
-    """One recipient still to be sent to, with the attempts already spent on them."""
+    """One recipient still to be sent to, with the attempts already spent on them.
+
+    `text` is this recipient's own text (change notices), None for the broadcast's.
+    """
 
     user_id: int
     attempts: int
+    text: str | None = None
 
 
 AUDIENCE_ALL = "all"
@@ -200,12 +205,20 @@ class Announcements(Database):
             )
             if row is None:
                 return None
-            query, params = _audience_query(row["audience"])
             stamp = _ts(now)
             await db.execute(
                 "UPDATE broadcasts SET status = 'sending', started_at = ?, late = ? WHERE id = ?",
                 (stamp, int(late), broadcast_id),
             )
+            if row["audience"] == AUDIENCE_CHANGES:
+                # Its deliveries, one text each, were written with the draft.
+                await settle_notice(db, broadcast_id, sending=True)
+                return await self._scalar(
+                    db,
+                    "SELECT COUNT(*) FROM deliveries WHERE broadcast_id = ? AND status = 'pending'",
+                    (broadcast_id,),
+                )
+            query, params = _audience_query(row["audience"])
             count = await self._rowcount(
                 db,
                 f"""
@@ -236,6 +249,10 @@ class Announcements(Database):
                 "UPDATE broadcasts SET status = 'cancelled', finished_at = ? WHERE id = ?",
                 (_ts(now), broadcast_id),
             )
+            if row["status"] == "draft":
+                # An organiser chose not to send a change notice: attendees stay as they
+                # are, and the next notice compares against the programme it covered.
+                await settle_notice(db, broadcast_id, sending=False)
         previous: BroadcastStatus = row["status"]  # the CHECK constraint keeps it one of these
         return previous
 
@@ -256,12 +273,12 @@ class Announcements(Database):
     ) -> list[PendingDelivery]:
         """The next pending recipients in user-id order, after `after_user`."""
         rows = await self._select(
-            "SELECT user_id, attempts FROM deliveries "
+            "SELECT user_id, attempts, text FROM deliveries "
             "WHERE broadcast_id = ? AND status = 'pending' AND user_id > ? "
             "ORDER BY user_id LIMIT ?",
             (broadcast_id, -(2**63) if after_user is None else after_user, limit),
         )
-        return [PendingDelivery(row["user_id"], row["attempts"]) for row in rows]
+        return [PendingDelivery(row["user_id"], row["attempts"], row["text"]) for row in rows]
 
     async def finish_delivery(
         self,

@@ -149,7 +149,21 @@ CREATE INDEX chatter_user ON chatter (user_id);
 CREATE INDEX questions_user_asked ON questions (user_id, asked_at);
 """
 
-MIGRATIONS: list[str] = [_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3]
+# Version 4 (change notices): a delivery may carry its own text (each attendee's notice lists
+# their own changed sessions, in their language; NULL means the broadcast's text), and
+# `change_notices` keeps, per notice, the programme it brings attendees up to and the
+# cancelled sessions whose stars go when it is sent. `programme_baseline` in `settings`
+# holds the programme attendees were last told about.
+_SCHEMA_V4 = """
+ALTER TABLE deliveries ADD COLUMN text TEXT;
+CREATE TABLE change_notices (
+    broadcast_id INTEGER PRIMARY KEY REFERENCES broadcasts (id) ON DELETE CASCADE,
+    programme    TEXT NOT NULL,  -- JSON snapshot (bot.programme_changes) after the changes
+    cancelled    TEXT NOT NULL   -- JSON list of cancelled session ids, unstarred on Send
+);
+"""
+
+MIGRATIONS: list[str] = [_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3, _SCHEMA_V4]
 
 
 def split_statements(script: str) -> list[str]:
