@@ -81,6 +81,7 @@ from bot.organiser_alerts import OrganiserAlerts
 from bot.organiser_poster import Batch, OrganiserPoster, Post
 from bot.pacing import PAID_LIMIT, TELEGRAM_LIMIT, Pacer, Priority
 from bot.polling import PollingRequest
+from bot.schedule_sync import ScheduleSync
 from bot.state import BotState
 from bot.storage import Store
 from bot.storage.errors import StorageUnavailable
@@ -105,6 +106,7 @@ ALLOWED_UPDATES = [
 ]
 REDACTED = "[REDACTED]"
 HEALTH_KEY = "health"
+SYNC_KEY = "schedule_sync"
 # The exit code for a database that needs a person (damaged, unwritable, deleted): systemd
 # must not restart into the same fault every few seconds (RestartPreventExitStatus).
 EXIT_DATABASE = 3
@@ -598,6 +600,19 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
     # A programme edited while the bot was down is compared too (the first start only
     # records the programme attendees start from).
     await st.programme_changed("start")
+    if st.settings.schedule.url is not None:
+
+        async def tell(kind: str | None, detail: str) -> None:
+            await programme_changes.tell_sync_problem(bot, st, kind, detail)
+
+        sync = ScheduleSync(st, tell)
+        application.bot_data[SYNC_KEY] = sync
+        sync.start()
+        logger.info(
+            "schedule sync: polling %s every %g min",
+            st.settings.schedule.url,
+            st.settings.schedule.poll_minutes,
+        )
     logger.info(
         "@%s serving %s: %s", st.username, st.content.conference.display_name, st.content.summary()
     )
@@ -643,6 +658,9 @@ async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) 
     if hasattr(signal, "SIGHUP"):
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
+    sync = application.bot_data.pop(SYNC_KEY, None)
+    if isinstance(sync, ScheduleSync):
+        await sync.stop(timeout=1.0)  # a fetch in progress is abandoned, never waited for
     await st.close_reloads()  # abandoned, never waited for: their children are killed
     await announcement_engine.stop(application)
     health = health_of(application)

@@ -40,6 +40,13 @@ def _parser() -> argparse.ArgumentParser:
         "doctor",
         help="check configuration, content, database and the token; say how to fix",
     )
+    sync = commands.add_parser(
+        "sync",
+        help="fetch SCHEDULE_URL once, print what changed and write agenda.yaml",
+    )
+    sync.add_argument(
+        "--dry-run", action="store_true", help="print the changes but leave agenda.yaml alone"
+    )
     ask = commands.add_parser("ask", help="ask the bundled FAQ and agenda a question")
     ask.add_argument("question", nargs="*", help="the question, as an attendee would type it")
     ask.add_argument(
@@ -279,6 +286,10 @@ def main(
         if command == "purge":
             return operations.purge(settings, args.older_than, out, err)
         return operations.export_faq_candidates(settings, out, err)
+    if command == "sync":
+        from bot.schedule_sync import sync_once
+
+        return sync_once(settings, out, err, dry_run=args.dry_run)
     if command in {"import", "import-pretalx"}:
         return _import(args, args.output or settings.agenda_path, out, err)
     content = _load(settings, err)

@@ -51,6 +51,22 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class ScheduleSettings:
+    """SCHEDULE_*: where the live programme is exported, and how it is fetched.
+
+    `format` and `timezone` are passed to the importer as `--format` and `--timezone` are
+    (None: detected from the content / taken from the export or the running agenda).
+    """
+
+    url: str | None = None
+    poll_minutes: float = 10.0
+    format: str | None = None
+    timezone: str | None = None
+    max_bytes: int = 20 * MB
+    timeout_seconds: float = 30.0
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     agenda_path: Path = Path("agenda.yaml")
     faq_dir: Path = Path("faq")
@@ -75,6 +91,8 @@ class Settings:
     content_limits: LoadLimits = field(default_factory=LoadLimits)
     # The optional meaning layer: a model folder or a fastembed model name (docs/matching.md).
     semantic_model: str | None = None
+    # Live schedule sync (bot.schedule_sync): on when schedule.url is set.
+    schedule: ScheduleSettings = field(default_factory=lambda: ScheduleSettings())
 
 
 def read_dotenv(path: Path) -> dict[str, str]:
@@ -214,6 +232,45 @@ def _content_limits(env: Mapping[str, str]) -> LoadLimits:
     )
 
 
+def _schedule(env: Mapping[str, str]) -> ScheduleSettings:
+    """SCHEDULE_URL, SCHEDULE_POLL (minutes), SCHEDULE_FORMAT, SCHEDULE_TIMEZONE,
+    SCHEDULE_MAX_MB and SCHEDULE_TIMEOUT (seconds)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from bot.content.imports import FORMAT_ALIASES, FORMATS
+
+    defaults = ScheduleSettings()
+    url = env.get("SCHEDULE_URL", "").strip() or None
+    if url is not None and not url.startswith(("http://", "https://")):
+        raise ConfigError(f"SCHEDULE_URL: '{url}' must start with http:// or https://")
+    fmt = env.get("SCHEDULE_FORMAT", "").strip().lower() or None
+    if fmt is not None and FORMAT_ALIASES.get(fmt, fmt) not in FORMATS:
+        raise ConfigError(
+            f"SCHEDULE_FORMAT: '{fmt}' is not one of {', '.join(FORMATS)} "
+            "(leave it empty to detect the format from the export)"
+        )
+    timezone = env.get("SCHEDULE_TIMEZONE", "").strip() or None
+    if timezone is not None:
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(
+                f"SCHEDULE_TIMEZONE: '{timezone}' is not a time zone name "
+                "(e.g. Asia/Karachi or Europe/Berlin)"
+            ) from None
+    max_mb = _positive_number(env, "SCHEDULE_MAX_MB", defaults.max_bytes / MB, "megabytes")
+    return ScheduleSettings(
+        url=url,
+        poll_minutes=_positive_number(env, "SCHEDULE_POLL", defaults.poll_minutes, "minutes"),
+        format=fmt,
+        timezone=timezone,
+        max_bytes=int(max_mb * MB),
+        timeout_seconds=_positive_number(
+            env, "SCHEDULE_TIMEOUT", defaults.timeout_seconds, "seconds"
+        ),
+    )
+
+
 def _webhook(env: Mapping[str, str]) -> tuple[str | None, str | None, int]:
     """WEBHOOK_URL, WEBHOOK_SECRET and PORT, each checked with a message that says why."""
     url = env.get("WEBHOOK_URL", "").strip() or None
@@ -306,4 +363,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         port=port,
         content_limits=_content_limits(env),
         semantic_model=env.get("MATCH_SEMANTIC_MODEL", "").strip() or None,
+        schedule=_schedule(env),
     )

@@ -77,10 +77,14 @@ class ContentReloader(Generic[T]):
     def _where(self) -> str:
         return f"{self.agenda_path} and {self.faq_dir}"
 
-    async def reload(self) -> Reloaded[T]:
-        """Load, validate and build; reloads asked for at once run one after another."""
+    async def reload(self, agenda_path: Path | None = None) -> Reloaded[T]:
+        """Load, validate and build; reloads asked for at once run one after another.
+
+        `agenda_path` loads another agenda file with the same FAQ (a synced programme
+        waiting for its check, bot.schedule_sync).
+        """
         async with self._lock:
-            loaded = await self._load()
+            loaded = await self._load(agenda_path or self.agenda_path)
             if loaded.problems or loaded.value is None:
                 return Reloaded(None, loaded.problems)
             try:
@@ -113,8 +117,8 @@ class ContentReloader(Generic[T]):
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
 
-    async def _load(self) -> Reloaded[Content]:
-        job = request(str(self.agenda_path), str(self.faq_dir), self.limits, self.memory_bytes)
+    async def _load(self, agenda_path: Path) -> Reloaded[Content]:
+        job = request(str(agenda_path), str(self.faq_dir), self.limits, self.memory_bytes)
         child = await asyncio.create_subprocess_exec(
             *self.worker,
             stdin=asyncio.subprocess.PIPE,
