@@ -200,11 +200,16 @@ class ScheduleSync(BackgroundLoop):
         self.last_modified: str | None = None
         self.applied: str | None = None  # sha256 of the last body imported
         self.problem: tuple[str, str] | None = None  # the last one told
-        self.rounds = 0
+        self.rounds = 0  # rounds finished
 
     async def round(self) -> Changes | None:
         """One poll: the changes swapped in, None when nothing changed (or it failed)."""
-        self.rounds += 1
+        try:
+            return await self._reported_round()
+        finally:
+            self.rounds += 1  # finished rounds (tests and logs wait on it)
+
+    async def _reported_round(self) -> Changes | None:
         try:
             changes = await self._round()
         except SyncProblem as problem:

@@ -9,6 +9,7 @@ notices misses nobody and tells nobody twice.
 from __future__ import annotations
 
 import asyncio
+import json
 import shutil
 from collections import Counter
 from collections.abc import Callable
@@ -23,6 +24,9 @@ from bot.answering import Answerer
 from tests.fake_telegram import FakeTelegram, SentMessage
 from tests.handlers.asking import labels
 from tests.harness import ORGANISER, ORGANISER_CHAT, ROOT, Harness, bot_running
+from tests.test_schedule_sync import ExportServer, server
+
+__all__ = ["server"]  # the export server fixture, shared with tests/test_schedule_sync.py
 
 MOVED, CANCELLED, NEW_SPEAKER = "ai-keynote", "banking-security-talk", "telecom-security-talk"
 UNCHANGED = "d1-morning-tea"
@@ -268,3 +272,45 @@ async def test_crash_half_way_through_the_notices_misses_nobody_and_repeats_nobo
             assert all("AI: the defender" in r["text"] for r in notices(fake, user_id))
         # The restart did not take the change for a new one.
         assert not [r for r in fake.sent[mark:] if "Programme changes" in r["text"]]
+
+
+async def test_sync_previews_its_changes_and_tells_a_problem_once(
+    fake: FakeTelegram, tmp_path: Path, server: ExportServer
+) -> None:
+    from bot.config import ScheduleSettings
+    from bot.content import load_content
+    from bot.schedule_sync import ScheduleSync
+    from tests.test_schedule_sync import bot_state, frab, moved
+
+    st = bot_state(tmp_path, server.url)  # agenda.yaml imported from the export
+    agenda, faq = st.settings.agenda_path, st.settings.faq_dir
+    answerer = Answerer(load_content(agenda, faq), st.clock)
+    schedule = ScheduleSettings(url=server.url, poll_minutes=60, timeout_seconds=0.5)
+    options: dict[str, Any] = {"agenda_path": agenda, "faq_dir": faq, "schedule": schedule}
+    async with bot_running(fake, tmp_path, answerer, **options) as h:
+        sync = h.app.bot_data["schedule_sync"]
+        assert isinstance(sync, ScheduleSync)
+        dns = next(s for s in h.state.content.sessions if "DNS" in s.title)
+        await h.store.upsert_user(EN_USER, "Attendee", None, "en", h.state.now())
+        await h.store.toggle_star(EN_USER, dns.id, h.state.now())
+
+        server.body = json.dumps(moved(frab())).encode()
+        after = fake.mark()
+        sync.wake()
+        shown = await fake.wait_for_message(
+            ORGANISER_CHAT, contains="Programme changes", after=after, timeout=30
+        )
+        assert "from the schedule sync" in shown["text"] and "DNS privacy" in shown["text"]
+        assert labels(shown) == ["📣 Send to 1 attendees", "Cancel"]
+
+        server.mode = "500"
+        after = fake.mark()
+        rounds = sync.rounds
+        for _ in range(2):
+            sync.wake()
+            rounds += 1
+            while sync.rounds < rounds:
+                await asyncio.sleep(0.01)
+        [alert] = [m for m in fake.sent[after:] if m["chat_id"] == ORGANISER_CHAT]
+        assert alert["text"].startswith("⚠️ Schedule sync: the server answered HTTP 500")
+        assert "programme stays" in alert["text"]
