@@ -81,7 +81,7 @@ from bot.organiser_alerts import OrganiserAlerts
 from bot.organiser_poster import Batch, OrganiserPoster, Post
 from bot.pacing import PAID_LIMIT, TELEGRAM_LIMIT, Pacer, Priority
 from bot.polling import PollingRequest
-from bot.schedule_sync import ScheduleSync
+from bot.schedule_sync import ScheduleSync, shown_url
 from bot.state import BotState
 from bot.storage import Store
 from bot.storage.errors import StorageUnavailable
@@ -610,7 +610,7 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
         sync.start()
         logger.info(
             "schedule sync: polling %s every %g min",
-            st.settings.schedule.url,
+            shown_url(st.settings.schedule.url),
             st.settings.schedule.poll_minutes,
         )
     logger.info(

@@ -35,6 +35,7 @@ from typing import Any, TextIO
 
 import aiohttp
 import yaml
+import yarl
 
 from bot.background import BackgroundLoop
 from bot.config import ScheduleSettings, Settings
@@ -72,6 +73,16 @@ class Fetched:
     body: bytes | None
     etag: str | None = None
     last_modified: str | None = None
+
+
+def shown_url(url: str | None) -> str:
+    """The URL for logs and file headers, without its query or user info: private exports
+    (pretalx, Sessionize) often carry their access token there."""
+    if url is None:
+        return "-"
+    parsed = yarl.URL(url)
+    shown = parsed.with_user(None).with_query(None).with_fragment(None)
+    return f"{shown}?…" if parsed.query_string else str(shown)
 
 
 def _megabytes(limit: int) -> str:
@@ -215,7 +226,7 @@ class ScheduleSync(BackgroundLoop):
         except SyncProblem as problem:
             logger.warning(
                 "schedule sync from %s failed: %s; keeping the running programme",
-                self.settings.url,
+                shown_url(self.settings.url),
                 problem,
             )
             if problem.key != self.problem:
@@ -259,7 +270,7 @@ class ScheduleSync(BackgroundLoop):
         changes = compare(snapshot(old), snapshot(self.st.content))
         logger.info(
             "schedule sync: new programme from %s (%d session change(s))",
-            self.settings.url,
+            shown_url(self.settings.url),
             len(changes.items),
         )
         await self.st.programme_changed("sync")
@@ -274,7 +285,8 @@ class ScheduleSync(BackgroundLoop):
         try:
             try:
                 header = (
-                    f"# Synced from {self.settings.url}; edits are replaced by the next sync.\n"
+                    f"# Synced from {shown_url(self.settings.url)}; "
+                    "edits are replaced by the next sync.\n"
                 )
                 await asyncio.to_thread(write_agenda, agenda, candidate, header)
             except ProgrammeImportError as exc:
@@ -315,7 +327,7 @@ async def _sync_once(settings: Settings, dry_run: bool, out: TextIO) -> Changes:
     candidate = candidate_path(settings.agenda_path)
     try:
         try:
-            header = f"# Synced from {schedule.url} by `python -m bot sync`.\n"
+            header = f"# Synced from {shown_url(schedule.url)} by `python -m bot sync`.\n"
             write_agenda(agenda, candidate, header)
         except ProgrammeImportError as exc:
             raise SyncProblem("rejected", str(exc)) from None

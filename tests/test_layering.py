@@ -190,3 +190,21 @@ def test_nothing_patches_the_rate_limiter():
                 if isinstance(target, ast.Attribute) and target.attr == "process_request":
                     offenders.append(f"{path.relative_to(BOT)}:{node.lineno}")
     assert offenders == []
+
+
+# Programme changes are core: the comparison, the notices' texts and the sync loop never
+# reach into the Telegram layer; the application hands them callbacks instead (the preview
+# and the sync alerts are sent by bot.handlers.programme_changes).
+CHANGE_CORE = ("programme_changes.py", "change_notices.py", "schedule_sync.py")
+
+
+def test_programme_changes_and_sync_are_core():
+    for name in CHANGE_CORE:
+        reached = {
+            module
+            for module in bot_modules_imported(BOT / name)
+            if module.startswith(("bot.handlers", "bot.app", "bot.render", "bot.announcement_"))
+        }
+        assert not imports_telegram(BOT / name) and reached == set(), (name, reached)
+    # The comparison itself needs nothing but the content model.
+    assert bot_modules_imported(BOT / "programme_changes.py") == {"bot.content.models"}

@@ -298,3 +298,11 @@ async def test_python_m_bot_sync_prints_the_changes(
     monkeypatch.delenv("SCHEDULE_URL")
     code, out, err = await run_main("sync")
     assert code == 2 and "SCHEDULE_URL" in err
+
+
+def test_tokens_in_the_url_never_reach_logs_or_files() -> None:
+    from bot.schedule_sync import shown_url
+
+    url = "https://user:pw@pretalx.example.org/ev/schedule.json?token=s3cret#x"
+    assert shown_url(url) == "https://pretalx.example.org/ev/schedule.json?…"
+    assert shown_url("http://127.0.0.1:8080/s.json") == "http://127.0.0.1:8080/s.json"

@@ -8,6 +8,8 @@ never another feature; tests/test_layering.py holds that rule):
 - account: /start, /stop, /forget, /lang, the bot being blocked;
 - unanswered: /unanswered, /answer, /dismiss, /stats, /reload, replies in the organisers' chat;
 - announcements: /announce, /announcements and their buttons;
+- programme_changes: the change-notice preview after a programme change, sync alerts
+  (its Send and Cancel buttons are the announcements feature's);
 - my_schedule: stars, /mysessions, /remind, .ics files;
 - inline: inline mode;
 - fallbacks: unknown commands, non-text messages, stale buttons.
