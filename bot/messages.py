@@ -877,14 +877,14 @@ _UR_SOURCE: dict[str, str] = {
     "ann.audience_session": "وہ شرکاء جنہوں نے “{title}” ⭐ کیا ہے",
     "ann.audience_changes": "وہ شرکاء جن کے ⭐ سیشن بدلے ہیں",
     "chg.notice": (
-        "📢 <b>پروگرام میں تبدیلی</b>\nآپ کے ⭐ سیشن بدل گئے ہیں:\n\n{items}\n\n"
+        "📢 <b>پروگرام میں تبدیلی</b>\nآپ کے ⭐ سیشن بدل گئے ہیں۔\n\n{items}\n\n"
         "/mysessions آپ کا موجودہ شیڈول دکھاتا ہے۔"
     ),
     "chg.item_moved": "🔀 <b>{title}</b> کا وقت یا جگہ بدل گئی\nاب: {now}\nپہلے: {was}",
-    "chg.item_speakers": "🎤 <b>{title}</b>، اب مقررین {now} (پہلے {was})",
+    "chg.item_speakers": "🎤 <b>{title}</b>، پہلے مقررین {was}، اب {now}",
     "chg.item_moved_speakers": (
-        "🔀 <b>{title}</b> کا وقت یا جگہ بدل گئی\nاب: {now}\nپہلے: {was}\n🎤 اب مقررین "
-        "{speakers} (پہلے {speakers_was})"
+        "🔀 <b>{title}</b> کا وقت یا جگہ بدل گئی\nاب: {now}\nپہلے: {was}\n🎤 پہلے مقررین "
+        "{speakers_was}، اب {speakers}"
     ),
     "chg.item_cancelled": (
         "❌ <b>{title}</b> ({was}) منسوخ ہو گیا ہے۔ میں نے اسے آپ کے ⭐ سیشنز سے ہٹا دیا ہے۔"
@@ -898,7 +898,7 @@ _UR_SOURCE: dict[str, str] = {
     "chg.source_sync": "شیڈول سنک سے",
     "chg.source_start": "جب بوٹ بند تھا",
     "chg.line_moved": "🔀 منتقل: <b>{title}</b>، {was} ← {now}",
-    "chg.line_cancelled": "❌ منسوخ: <b>{title}</b> ({was})",
+    "chg.line_cancelled": "❌ منسوخ: <b>{title}</b>، {was}",
     "chg.line_speakers": "🎤 مقررین: <b>{title}</b>، {was} ← {now}",
     "chg.line_added": "➕ نیا: <b>{title}</b>، {now}",
     "chg.more": "… اور {count} مزید",
