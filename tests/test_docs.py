@@ -52,6 +52,7 @@ CONFIG_PREFIXES = (
     "CONTENT_",
     "LOG_",
     "BROADCAST_",
+    "SCHEDULE_",
 )
 CONFIG_NAMES = {"AGENDA_PATH", "FAQ_DIR", "DATABASE_PATH", "PORT"}
 TIMEOUT = 60  # seconds for one example (they take about one); the machine is shared
