@@ -33,6 +33,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import hmac
 import logging
 import secrets
 import signal
@@ -42,6 +43,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from aiohttp import web
 from telegram import BotCommand, BotCommandScopeChat, ReplyParameters, Update
 from telegram.constants import ParseMode
 from telegram.error import (
@@ -87,6 +89,7 @@ from bot.storage import Store
 from bot.storage.errors import StorageUnavailable
 from bot.telegram_sender import NO_PREVIEW, retry_seconds
 from bot.transport import DEFAULT_TIMEOUT, POOL_SIZE, AiohttpRequest, GarbledAnswer
+from bot.web import telegram_side
 
 if TYPE_CHECKING:
     from bot.matching.semantic import VectorCache
@@ -589,6 +592,10 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
     if not st.settings.organiser_ids:
         logger.warning("ORGANISER_IDS is empty: organiser commands are refused for everyone")
     await set_commands(application)
+    if st.settings.web_url:
+        if not st.settings.webhook_url:  # in webhook mode the webhook server serves it
+            await telegram_side.start_server(application, "0.0.0.0", st.settings.web_port)
+        await telegram_side.set_menu_buttons(application)
     await announcement_engine.start(application, st)  # resumes broadcasts left pending by a restart
     _handle_sighup(application)
     bot = application.bot
@@ -662,6 +669,7 @@ async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) 
     if isinstance(sync, ScheduleSync):
         await sync.stop(timeout=1.0)  # a fetch in progress is abandoned, never waited for
     await st.close_reloads()  # abandoned, never waited for: their children are killed
+    await telegram_side.stop_server(application)
     await announcement_engine.stop(application)
     health = health_of(application)
     if health.file_checks is not None:
@@ -762,30 +770,86 @@ async def webhook_secret(settings: Settings) -> str:
 def _run_webhook(
     application: Application[Any, Any, Any, Any, Any, Any], settings: Settings
 ) -> None:
-    """Serve Telegram's webhook calls on plain HTTP at 0.0.0.0:PORT behind a TLS proxy.
+    """Serve Telegram's webhook calls (and the Mini App) on plain HTTP at 0.0.0.0:PORT.
 
-    PTB's server answers 403 to any request without the right secret header.
+    One aiohttp server behind the TLS proxy: the webhook path answers 403 to any request
+    without the right secret header, and with WEB_URL the Mini App lives under /app/.
     """
     assert settings.webhook_url is not None
     loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)  # run_webhook picks this loop up
-    secret = loop.run_until_complete(webhook_secret(settings))
-    _REDACTOR.secrets.add(secret)
-    path = webhook_path(secret)
-    _REDACTOR.secrets.add(path)
-    logger.info(
-        "webhook mode: listening on 0.0.0.0:%d for %s/…",
-        settings.port,
-        settings.webhook_url.rstrip("/"),
-    )
-    application.run_webhook(
-        listen="0.0.0.0",
-        port=settings.port,
-        url_path=path,
-        webhook_url=f"{settings.webhook_url.rstrip('/')}/{path}",
-        secret_token=secret,
-        allowed_updates=ALLOWED_UPDATES,
-    )
+    asyncio.set_event_loop(loop)
+    try:
+        secret = loop.run_until_complete(webhook_secret(settings))
+        _REDACTOR.secrets.add(secret)
+        path = webhook_path(secret)
+        _REDACTOR.secrets.add(path)
+        logger.info(
+            "webhook mode: listening on 0.0.0.0:%d for %s/…",
+            settings.port,
+            settings.webhook_url.rstrip("/"),
+        )
+        loop.run_until_complete(_serve_webhook(application, settings, secret, path))
+    finally:
+        loop.close()
+
+
+async def _serve_webhook(
+    application: Application[Any, Any, Any, Any, Any, Any],
+    settings: Settings,
+    secret: str,
+    path: str,
+) -> None:
+    """Start the bot, register the webhook, serve until SIGTERM/SIGINT, stop in order."""
+    assert settings.webhook_url is not None
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(signum, stop.set)
+
+    async def receive(request: web.Request) -> web.Response:
+        given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+        if not hmac.compare_digest(given.encode(), secret.encode()):
+            return web.Response(status=403)
+        try:
+            update = Update.de_json(await request.json(), application.bot)
+        except (ValueError, TypeError, KeyError):
+            return web.Response(status=400)
+        if update is not None:
+            await application.update_queue.put(update)
+        return web.Response()
+
+    server = web.Application(client_max_size=1 << 20)
+    server.router.add_post(f"/{path}", receive)
+    mini_app = telegram_side.add_to(server, application) if settings.web_url else None
+    await application.initialize()
+    try:
+        if application.post_init:
+            await application.post_init(application)
+        if mini_app is not None:
+            await asyncio.to_thread(mini_app.warm)
+        await application.bot.set_webhook(
+            f"{settings.webhook_url.rstrip('/')}/{path}",
+            secret_token=secret,
+            allowed_updates=ALLOWED_UPDATES,
+        )
+        await application.start()
+        runner = web.AppRunner(server, access_log=None)
+        await runner.setup()
+        try:
+            await web.TCPSite(runner, "0.0.0.0", settings.port).start()
+            await stop.wait()
+        finally:
+            await runner.cleanup()
+    finally:
+        if application.running:
+            await application.stop()
+        await application.shutdown()
+        if application.post_shutdown:
+            await application.post_shutdown(application)
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.remove_signal_handler(signum)
 
 
 def run(settings: Settings, content: Content, vectors: VectorCache | None = None) -> int:

@@ -37,6 +37,11 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("run", help="start the bot (the default; needs BOT_TOKEN)")
     commands.add_parser("check", help="validate agenda.yaml and faq/*.yaml")
     commands.add_parser(
+        "preview",
+        help="the programme, the desk and a chat with the bot in your browser, without "
+        "Telegram (http://127.0.0.1:8080, or WEB_PORT)",
+    )
+    commands.add_parser(
         "doctor",
         help="check configuration, content, database and the token; say how to fix",
     )
@@ -324,6 +329,10 @@ def main(
             )
             return EXIT_CONFIG
         return _ask_text(answerer, question, out)
+    if command == "preview":
+        from bot.run import run_preview
+
+        return run_preview(settings, content, out)
     from bot.run import run_bot
 
-    return run_bot(settings, content, err, choice)
+    return run_bot(settings, content, err, choice, interactive=stdin.isatty())

@@ -21,6 +21,7 @@ DEFAULT_API_URL = "https://api.telegram.org/bot"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOG_FORMATS = ("text", "json")
 DEFAULT_PORT = 8443
+DEFAULT_WEB_PORT = 8080  # the Mini App's server in polling mode (and the local preview)
 # Telegram's own rule for setWebhook's secret_token (sent back in a request header).
 WEBHOOK_SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 # Announcements per second. Telegram allows about 30 in bulk; replies go first in the
@@ -93,6 +94,10 @@ class Settings:
     semantic_model: str | None = None
     # Live schedule sync (bot.schedule_sync): on when schedule.url is set.
     schedule: ScheduleSettings = field(default_factory=lambda: ScheduleSettings())
+    # The Mini App: WEB_URL is its public HTTPS address (no WEB_URL: no Mini App buttons);
+    # in polling mode it is served on WEB_PORT, in webhook mode by the webhook server.
+    web_url: str | None = None
+    web_port: int = DEFAULT_WEB_PORT
 
 
 def read_dotenv(path: Path) -> dict[str, str]:
@@ -301,6 +306,33 @@ def _webhook(env: Mapping[str, str]) -> tuple[str | None, str | None, int]:
     return url, secret, port
 
 
+def _port(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        port = int(raw)
+    except ValueError:
+        raise ConfigError(
+            f"{name}: '{raw}' is not a port number (1-65535, default {default})"
+        ) from None
+    if not 1 <= port <= 65535:
+        raise ConfigError(f"{name}: {port} is outside 1-65535 (default {default})")
+    return port
+
+
+def _web(env: Mapping[str, str]) -> tuple[str | None, int]:
+    """WEB_URL (the Mini App's public HTTPS address) and WEB_PORT, checked."""
+    url = env.get("WEB_URL", "").strip().rstrip("/") or None
+    if url is not None and not re.fullmatch(r"https://[^\s/?#]+(/[^\s?#]*)?", url):
+        raise ConfigError(
+            f"WEB_URL: '{url}' must be an https:// address without a query (Telegram opens "
+            "Mini Apps over HTTPS only), e.g. https://bot.example.org — the same host you "
+            "gave @BotFather with /setdomain"
+        )
+    return url, _port(env, "WEB_PORT", DEFAULT_WEB_PORT)
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Validate everything; raise ConfigError naming the first bad variable."""
     env = environment() if env is None else env
@@ -335,6 +367,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         )
     webhook_url, webhook_secret, port = _webhook(env)
     broadcast_paid = _broadcast_paid(env)
+    web_url, web_port = _web(env)
     api_url = env.get("BOT_API_URL", "").strip() or DEFAULT_API_URL
     if not api_url.startswith(("http://", "https://")):
         raise ConfigError(f"BOT_API_URL: '{api_url}' must start with http:// or https://")
@@ -364,4 +397,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         content_limits=_content_limits(env),
         semantic_model=env.get("MATCH_SEMANTIC_MODEL", "").strip() or None,
         schedule=_schedule(env),
+        web_url=web_url,
+        web_port=web_port,
     )

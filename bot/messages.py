@@ -9,10 +9,11 @@ Two kinds of entries, and the difference matters for safety:
   escapes every value substituted into them unless the caller marks it `Safe` (already-rendered
   HTML from bot.answering.text or bot.render), so attendee and organiser text can never inject
   markup or break a message with a stray `<` or `&`.
-- Plain templates (keys starting with `btn.`, `cb.`, `cmd.`, `inline.` or `text.`) are for
-  button labels, callback-query toasts, command descriptions, inline-result titles and the
-  agenda texts of bot.agenda and bot.answering.text (escaped there by their Markup), which
-  Telegram shows verbatim. `plain()` substitutes values as they are.
+- Plain templates (keys starting with `btn.`, `cb.`, `cmd.`, `inline.`, `text.` or `web.`)
+  are for button labels, callback-query toasts, command descriptions, inline-result titles,
+  the agenda texts of bot.agenda and bot.answering.text (escaped there by their Markup) and
+  the Mini App's pages (set as text, never as HTML, by bot/web's scripts), which are shown
+  verbatim. `plain()` substitutes values as they are.
 
 Nothing here imports telegram: the catalogue is shared with tests and future tooling.
 """
@@ -29,7 +30,7 @@ from datetime import date, datetime
 DEFAULT_LANGUAGE = "en"
 RLM = "\u200f"  # RIGHT-TO-LEFT MARK: makes a line that starts with Latin text read RTL
 LRM = "\u200e"  # LEFT-TO-RIGHT MARK: keeps "/" or "@" attached to the Latin word after it
-PLAIN_PREFIXES = ("btn.", "cb.", "cmd.", "inline.", "text.")
+PLAIN_PREFIXES = ("btn.", "cb.", "cmd.", "inline.", "text.", "web.")
 
 
 class Safe(str):
@@ -82,6 +83,7 @@ EN: dict[str, str] = {
         "/answer <i>ID text</i>: answer everyone who asked that question\n"
         "/dismiss <i>ID</i>: close a question without an answer\n"
         "/stats: attendees, questions and votes\n"
+        "/desk: the organisers' desk (questions, charts, CSV) as a Mini App\n"
         "/reload: re-read agenda.yaml and faq/ (keeps the old content if there are "
         "problems)\n"
         "/announce <i>text</i>: announce to all attendees after a preview "
@@ -532,6 +534,75 @@ EN: dict[str, str] = {
     "text.programme": "Programme",
     "text.nothing_there": "Nothing is scheduled there and then.",
     "text.nothing_on": "Nothing is scheduled on {date}.",
+    # --- the Mini App (bot/web; plain: the pages set them as text) ------------------------
+    "desk_open": "🗂 <b>The organisers' desk</b>: unanswered questions, stats and the log.",
+    "desk_private_only": "Please send /desk to me in a private chat.",
+    "desk_no_web": (
+        "The desk needs the Mini App: set WEB_URL to the bot's public HTTPS address "
+        "(see docs/miniapp.md)."
+    ),
+    "btn.open_programme": "🗓 Open programme",
+    "btn.open_desk": "🗂 Open the desk",
+    "btn.menu_programme": "Programme",
+    "btn.menu_desk": "Desk",
+    "cmd.desk": "Organisers: the desk (Mini App)",
+    "web.programme": "Programme",
+    "web.my_schedule": "My schedule",
+    "web.all_rooms": "All rooms",
+    "web.all_tracks": "All tracks",
+    "web.all_kinds": "All kinds",
+    "web.search": "Search sessions and speakers",
+    "web.now": "Now",
+    "web.no_results": "No session matches these filters.",
+    "web.back": "Back",
+    "web.star": "☆ Add to my schedule",
+    "web.starred": "⭐ In my schedule",
+    "web.ics": "📅 Add to calendar (.ics)",
+    "web.ics_mine": "📅 My schedule as a calendar (.ics)",
+    "web.speakers": "Speakers",
+    "web.room": "Room",
+    "web.my_empty": "You haven't starred any sessions yet. Tap ☆ on a session to add it.",
+    "web.reminder": "Reminder before each starred session",
+    "web.reminder_off": "No reminders",
+    "web.reminder_minutes": "{minutes} min before",
+    "web.reminder_saved": "Saved.",
+    "web.error_auth": "Please open this page from the bot in Telegram.",
+    "web.error": "Something went wrong. Please try again.",
+    "web.slow_down": "Too many requests; please wait a moment.",
+    "web.preview": "Preview: not connected to Telegram",
+    "web.day": "Day {number}",
+    "web.desk": "Organisers' desk",
+    "web.open": "Open",
+    "web.answered": "Answered",
+    "web.dismissed": "Dismissed",
+    "web.asked_times": "asked {count}× by {askers}",
+    "web.answer_placeholder": "Type the answer for everyone who asked",
+    "web.send_answer": "Send answer",
+    "web.dismiss": "Dismiss",
+    "web.sent": "Sent to {sent} of {total} attendee(s).",
+    "web.closed": "Already answered or dismissed; nothing was sent.",
+    "web.dismissed_count": "Dismissed ({count}).",
+    "web.empty": "Nothing here.",
+    "web.stats": "Stats",
+    "web.questions": "Questions",
+    "web.csv": "Download the log (CSV)",
+    "web.desk_refused": "This page is for the organisers only.",
+    "web.chart_hourly": "Questions per hour",
+    "web.chart_top": "Most asked entries",
+    "web.chart_votes": "👍 / 👎 per entry, worst first",
+    "web.chart_broadcasts": "Announcements, delivery",
+    "web.decision_answer": "answered",
+    "web.decision_suggest": "suggested",
+    "web.decision_none": "passed on",
+    "web.no_data": "No data yet.",
+    "web.delivered": "sent",
+    "web.undelivered": "not delivered",
+    "web.pending": "pending",
+    "web.attendees": "Attendees",
+    "web.chat": "Chat",
+    "web.chat_placeholder": "Ask a question, as an attendee would",
+    "web.send": "Send",
+    "web.chat_hint": "What you type here is answered by the bot itself, exactly as in Telegram.",
 }
 
 
@@ -589,6 +660,7 @@ _UR_SOURCE: dict[str, str] = {
         "وہ سوال پوچھنے والے سب لوگوں کو جواب ← /answer <i>ID متن</i>\n"
         "جواب دیے بغیر سوال بند کریں ← /dismiss <i>ID</i>\n"
         "شرکاء، سوالات اور ووٹ ← /stats\n"
+        "منتظمین کا ڈیسک (سوالات، چارٹ، CSV) منی ایپ میں ← /desk\n"
         "agenda.yaml اور faq/ دوبارہ پڑھیں (مسئلہ ہو تو پرانا مواد برقرار رہتا ہے) ← /reload\n"
         "پیش نظارہ کے بعد سب شرکاء کو اعلان ← /announce <i>متن</i>\n"
         "ایک سیشن کے سامعین کے لیے <code>session:ID</code>، وقت مقرر کرنے کے لیے "
@@ -1048,6 +1120,74 @@ _UR_SOURCE: dict[str, str] = {
     "text.programme": "پروگرام",
     "text.nothing_there": "اس جگہ اور وقت پر کچھ طے نہیں۔",
     "text.nothing_on": "{date} کو کچھ طے نہیں۔",
+    "desk_open": "🗂 <b>منتظمین کا ڈیسک</b>: جواب طلب سوالات، اعداد و شمار اور ریکارڈ۔",
+    "desk_private_only": "براہِ کرم /desk مجھے نجی چیٹ میں بھیجیں۔",
+    "desk_no_web": (
+        "ڈیسک کے لیے منی ایپ درکار ہے: WEB_URL میں بوٹ کا عوامی HTTPS پتہ لکھیں "
+        "(docs/miniapp.md دیکھیں)۔"
+    ),
+    "btn.open_programme": "🗓 پروگرام کھولیں",
+    "btn.open_desk": "🗂 ڈیسک کھولیں",
+    "btn.menu_programme": "پروگرام",
+    "btn.menu_desk": "ڈیسک",
+    "cmd.desk": "منتظمین: منی ایپ میں ڈیسک",
+    "web.programme": "پروگرام",
+    "web.my_schedule": "میرا شیڈول",
+    "web.all_rooms": "تمام ہال",
+    "web.all_tracks": "تمام موضوعات",
+    "web.all_kinds": "تمام اقسام",
+    "web.search": "سیشن اور مقررین تلاش کریں",
+    "web.now": "ابھی",
+    "web.no_results": "ان فلٹرز سے کوئی سیشن نہیں ملا۔",
+    "web.back": "واپس",
+    "web.star": "☆ میرے شیڈول میں شامل کریں",
+    "web.starred": "⭐ میرے شیڈول میں",
+    "web.ics": "📅 کیلنڈر فائل (.ics) میں شامل کریں",
+    "web.ics_mine": "📅 میرا شیڈول، کیلنڈر فائل (.ics) میں",
+    "web.speakers": "مقررین",
+    "web.room": "ہال",
+    "web.my_empty": "آپ نے ابھی کوئی سیشن منتخب نہیں کیا۔ کسی سیشن پر ☆ دبائیں۔",
+    "web.reminder": "ہر منتخب سیشن سے پہلے یاد دہانی",
+    "web.reminder_off": "یاد دہانی بند",
+    "web.reminder_minutes": "{minutes} منٹ پہلے",
+    "web.reminder_saved": "محفوظ ہو گیا۔",
+    "web.error_auth": "براہِ کرم یہ صفحہ ٹیلیگرام میں بوٹ سے کھولیں۔",
+    "web.error": "کچھ غلط ہو گیا۔ دوبارہ کوشش کریں۔",
+    "web.slow_down": "بہت زیادہ درخواستیں؛ ذرا ٹھہر کر کوشش کریں۔",
+    "web.preview": "پیش نظارہ: ٹیلیگرام سے منسلک نہیں",
+    "web.day": "دن {number}",
+    "web.desk": "منتظمین کا ڈیسک",
+    "web.open": "جواب طلب",
+    "web.answered": "جواب دیا گیا",
+    "web.dismissed": "خارج",
+    "web.asked_times": "{askers} افراد نے {count} بار پوچھا",
+    "web.answer_placeholder": "پوچھنے والے سب افراد کے لیے جواب لکھیں",
+    "web.send_answer": "جواب بھیجیں",
+    "web.dismiss": "خارج کریں",
+    "web.sent": "{total} میں سے {sent} شرکاء کو بھیج دیا گیا۔",
+    "web.closed": "اس کا جواب پہلے ہی دیا جا چکا یا خارج ہو چکا؛ کچھ نہیں بھیجا گیا۔",
+    "web.dismissed_count": "خارج کر دیے گئے ({count})۔",
+    "web.empty": "یہاں کچھ نہیں۔",
+    "web.stats": "اعداد و شمار",
+    "web.questions": "سوالات",
+    "web.csv": "ریکارڈ (CSV) ڈاؤن لوڈ کریں",
+    "web.desk_refused": "یہ صفحہ صرف منتظمین کے لیے ہے۔",
+    "web.chart_hourly": "فی گھنٹہ سوالات",
+    "web.chart_top": "سب سے زیادہ پوچھے گئے",
+    "web.chart_votes": "👍 / 👎 ہر اندراج پر، کمزور ترین پہلے",
+    "web.chart_broadcasts": "اعلانات کی ترسیل",
+    "web.decision_answer": "جواب دیا",
+    "web.decision_suggest": "تجاویز دیں",
+    "web.decision_none": "منتظمین کو بھیجا",
+    "web.no_data": "ابھی کوئی ڈیٹا نہیں۔",
+    "web.delivered": "بھیج دیے گئے",
+    "web.undelivered": "نہیں پہنچے",
+    "web.pending": "باقی",
+    "web.attendees": "شرکاء",
+    "web.chat": "چیٹ",
+    "web.chat_placeholder": "شرکاء کی طرح سوال پوچھیں",
+    "web.send": "بھیجیں",
+    "web.chat_hint": "یہاں لکھے گئے سوال کا جواب بوٹ خود دیتا ہے، بالکل ٹیلیگرام کی طرح۔",
 }
 
 

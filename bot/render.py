@@ -26,6 +26,7 @@ from telegram import (
     InlineQueryResultArticle,
     InputTextMessageContent,
     LinkPreviewOptions,
+    WebAppInfo,
 )
 from telegram.constants import ParseMode
 
@@ -401,6 +402,32 @@ def announcements_keyboard(stoppable: Sequence[int], language: str) -> InlineKey
 
 
 # --- attendee messages --------------------------------------------------------------------
+
+
+MINI_APP_PATH = "/app/"
+DESK_PATH = "/app/desk"
+
+
+def web_app_button(label_key: str, language: str, url: str) -> InlineKeyboardButton:
+    """A button that opens the Mini App inside Telegram (private chats only)."""
+    return InlineKeyboardButton(plain(label_key, language), web_app=WebAppInfo(url))
+
+
+def with_programme_button(reply: Rendered, language: str, web_url: str | None) -> Rendered:
+    """ "🗓 Open programme" under a reply, when the Mini App is set up (WEB_URL)."""
+    if not web_url:
+        return reply
+    rows = [list(row) for row in reply.markup.inline_keyboard] if reply.markup else []
+    url = web_url.rstrip("/") + MINI_APP_PATH
+    rows.append([web_app_button("btn.open_programme", language, url)])
+    return Rendered(reply.texts, InlineKeyboardMarkup(rows))
+
+
+def desk_open(language: str, web_url: str) -> Rendered:
+    """/desk: the button that opens the organisers' desk."""
+    url = web_url.rstrip("/") + DESK_PATH
+    markup = InlineKeyboardMarkup([[web_app_button("btn.open_desk", language, url)]])
+    return rendered(html_text("desk_open", language), markup)
 
 
 def welcome(content: Content, language: str, username: str, *, private: bool) -> Rendered:

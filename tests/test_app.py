@@ -49,6 +49,7 @@ ORGANISER_COMMANDS = [
     "answer",
     "dismiss",
     "stats",
+    "desk",
     "reload",
     "announce",
     "announcements",

@@ -23,6 +23,9 @@ TELEGRAM_LAYER = {
     "telegram_sender.py",
     "transport.py",
 }
+# The Mini App (bot/web) is plain aiohttp over the core; only its two named bridges touch
+# the Telegram layer: the desk's relay and menu buttons, and the preview that runs the bot.
+WEB_BRIDGES = {"web/telegram_side.py", "web/preview.py"}
 HANDLERS = BOT / "handlers"
 # Modules every feature may use; they are not features and import none.
 SHARED_HANDLER_MODULES = {"context", "sending", "guards", "stars"}
@@ -65,8 +68,29 @@ def test_only_the_telegram_layer_imports_telegram():
         for path in sorted(BOT.rglob("*.py"))
         if path.parent.name != "handlers"
         and path.name not in TELEGRAM_LAYER
+        and path.relative_to(BOT).as_posix() not in WEB_BRIDGES
         and imports_telegram(path)
     ]
+    assert offenders == []
+
+
+def test_the_mini_app_core_stays_apart_from_telegram_and_the_handlers():
+    """bot/web's pages and API run in the preview and in tests without the bot: only the
+    bridges may reach the handlers, render.py or app.py (directly or through each other)."""
+    telegram_side = {"bot.app", "bot.render", "bot.telegram_sender", "bot.transport"}
+    bridges = {"bot.web.telegram_side", "bot.web.preview"}
+    offenders = []
+    for path in sorted((BOT / "web").glob("*.py")):
+        if path.relative_to(BOT).as_posix() in WEB_BRIDGES:
+            continue
+        for name in imported_modules(path):
+            if (
+                name == "telegram"
+                or name.startswith(("telegram.", "bot.handlers"))
+                or name in telegram_side
+                or name in bridges
+            ):
+                offenders.append(f"{path.name}: {name}")
     assert offenders == []
 
 

@@ -7,6 +7,7 @@ never another feature; tests/test_layering.py holds that rule):
 - browse: /agenda, /now, /next, /speaker, /venue, /help, the menus;
 - account: /start, /stop, /forget, /lang, the bot being blocked;
 - unanswered: /unanswered, /answer, /dismiss, /stats, /reload, replies in the organisers' chat;
+- desk: /desk, the button that opens the organisers' desk (the Mini App, bot/web);
 - announcements: /announce, /announcements and their buttons;
 - programme_changes: the change-notice preview after a programme change, sync alerts
   (its Send and Cancel buttons are the announcements feature's);
@@ -37,6 +38,7 @@ from bot.handlers import (
     account,
     announcements,
     browse,
+    desk,
     fallbacks,
     inline,
     my_schedule,
@@ -67,6 +69,7 @@ ORGANISER_COMMANDS: tuple[tuple[str, Callback], ...] = (
     ("answer", unanswered.cmd_answer),
     ("dismiss", unanswered.cmd_dismiss),
     ("stats", unanswered.cmd_stats),
+    ("desk", desk.cmd_desk),
     ("reload", unanswered.cmd_reload),
     ("announce", announcements.cmd_announce),
     ("announcements", announcements.cmd_announcements),

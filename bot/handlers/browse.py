@@ -7,23 +7,32 @@ from datetime import date
 from telegram import Update
 
 from bot import agenda, render
-from bot.handlers.context import BotContext, command_argument, pressed
+from bot.handlers.context import BotContext, command_argument, is_private, pressed
 from bot.handlers.sending import answer_query, respond, send
 from bot.handlers.stars import with_stars
 from bot.messages import plain
+
+
+def _with_programme(update: Update, context: BotContext, reply: render.Rendered) -> render.Rendered:
+    """The "Open programme" Mini App button, in private chats when WEB_URL is set."""
+    if not is_private(update.effective_chat):
+        return reply
+    return render.with_programme_button(reply, context.lang, context.state.settings.web_url)
 
 
 async def cmd_help(update: Update, context: BotContext) -> None:
     st = context.state
     user = update.effective_user
     organiser = st.is_organiser(user.id if user else None)
-    await respond(update, context, render.help_text(context.lang, st.username, organiser=organiser))
+    reply = render.help_text(context.lang, st.username, organiser=organiser)
+    await respond(update, context, _with_programme(update, context, reply))
 
 
 async def cmd_agenda(update: Update, context: BotContext) -> None:
     lang = context.lang
     days = render.agenda_days(context.state.content, lang)
-    await respond(update, context, render.with_calendar(days, lang))
+    reply = render.with_calendar(days, lang)
+    await respond(update, context, _with_programme(update, context, reply))
 
 
 async def _agenda_view(update: Update, context: BotContext, view: agenda.AgendaView) -> None:
@@ -74,6 +83,7 @@ async def on_menu(update: Update, context: BotContext) -> None:
     content = st.content
     if choice == "agenda":
         reply = render.with_calendar(render.agenda_days(content, lang), lang)
+        reply = _with_programme(update, context, reply)
     elif choice in ("now", "next"):
         view = (agenda.now_view if choice == "now" else agenda.next_view)(content, st.now(), lang)
         reply = await with_stars(context, render.agenda_view(content, view), view.sessions)
@@ -81,6 +91,7 @@ async def on_menu(update: Update, context: BotContext) -> None:
         reply = render.venue(content, lang)
     else:
         reply = render.help_text(lang, st.username, organiser=st.is_organiser(query.from_user.id))
+        reply = _with_programme(update, context, reply)
     await answer_query(query)
     if query.message is not None:
         await send(context.bot, query.message.chat.id, reply)

@@ -12,7 +12,8 @@ Layout, and why:
   question, and complaints), `schedule` (stars and reminders),
   `announcements` (and deliveries), `change_notices` (per-attendee notices of programme
   changes, and the programme baseline), `settings`, `stats` (the /stats snapshot, read across
-  aggregates) and `maintenance` (backup, purge, next year's FAQ).
+  aggregates), `maintenance` (backup, purge, next year's FAQ) and `desk` (the Mini
+  App's grouped log and questions per hour).
 - `Store` below combines them by inheritance (cooperative mixins over one `Database`)
   rather than as a facade of separate objects. Callers keep one object with the same
   method names as before the split (`store.record_questions(...)`, `store.toggle_star(...)`),
@@ -41,6 +42,7 @@ from bot.storage.attendees import Attendees
 from bot.storage.change_notices import AUDIENCE_CHANGES, ChangeNotices
 from bot.storage.chatter import Chatter, ChatterStats, Feedback, NewChatter
 from bot.storage.connection import BUSY_TIMEOUT_MS
+from bot.storage.desk import Desk, DeskGroup, DeskStatus
 from bot.storage.maintenance import Maintenance
 from bot.storage.questions import (
     ExportStatus,
@@ -69,6 +71,8 @@ __all__ = [
     "Decision",
     "DeliveryCounts",
     "DeliveryStatus",
+    "DeskGroup",
+    "DeskStatus",
     "ExportStatus",
     "Feedback",
     "FinalDeliveryStatus",
@@ -97,5 +101,6 @@ class Store(
     Settings,
     Statistics,
     Maintenance,
+    Desk,
 ):
     """The bot's database. Open with `await Store.open(path)`; close it (or `async with`)."""

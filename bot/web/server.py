@@ -1,0 +1,503 @@
+"""The Mini App's HTTP server: pages, static files and the JSON API, with its security.
+
+Every API call carries Telegram's initData in the `X-Telegram-Init-Data` header and is
+refused with 401 unless its signature checks out (bot.web.initdata); the user is taken from
+that verified data only. Desk calls check ORGANISER_IDS on every call (403 otherwise).
+State changes are POST with a JSON body carrying a one-time nonce (bot.web.guard). Every
+response gets a Content-Security-Policy without inline script, nosniff and no-referrer;
+the pages set all content with textContent, never as HTML, except the desk's charts,
+which are SVG built and escaped on the server.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import re
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from bot import messages
+from bot.calendar import calendar_ics
+from bot.content.models import Content
+from bot.reminders import DEFAULT_MINUTES, MAX_MINUTES
+from bot.storage import Store
+from bot.web import desk
+from bot.web.guard import NonceCache, RateLimiter
+from bot.web.initdata import InitDataError, WebUser, secret_key, verify
+from bot.web.programme import ProgrammeCache, strings
+
+logger = logging.getLogger(__name__)
+
+PREFIX = "/app"
+INIT_DATA_HEADER = "X-Telegram-Init-Data"
+MAX_BODY = 16 * 1024
+MAX_ANSWER = 3500  # leaves room for the quoted question within Telegram's 4,096
+REMINDER_CHOICES = (5, 10, 15, 30, 60)
+USER_LIMIT = (120, 60.0)  # requests per user per minute
+ADDRESS_LIMIT = (600, 60.0)  # requests per client address per minute, before any check
+SESSION_ID = re.compile(r"[A-Za-z0-9_.:-]{1,100}")
+
+TELEGRAM_FRAMES = "https://web.telegram.org https://*.telegram.org"
+CSP = (
+    "default-src 'none'; script-src 'self' https://telegram.org; style-src 'self'; "
+    "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; "
+    f"frame-ancestors 'self' {TELEGRAM_FRAMES}"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def static_dir() -> Path:
+    """The pages, scripts and styles, installed as package data."""
+    return Path(str(resources.files("bot.web") / "static"))
+
+
+@dataclass(slots=True)
+class WebHost:
+    """What the server needs from whoever runs it: the bot, the preview, or a test."""
+
+    content: Callable[[], Content]
+    now: Callable[[], datetime]  # the conference clock (BOT_NOW rehearsals included)
+    store: Callable[[], Store]
+    token: str
+    organiser_ids: frozenset[int]
+    language_of: Callable[[int, str | None], str]
+    relay: desk.Relay | None = None
+    preview: bool = False
+    wall_clock: Callable[[], float] = time.time  # for auth_date: real time, never BOT_NOW
+    programme: ProgrammeCache = field(default_factory=ProgrammeCache)
+    nonces: NonceCache = field(default_factory=NonceCache)
+    per_user: RateLimiter = field(default_factory=lambda: RateLimiter(*USER_LIMIT))
+    per_address: RateLimiter = field(default_factory=lambda: RateLimiter(*ADDRESS_LIMIT))
+
+    def warm(self) -> None:
+        """Build the programme for every language ahead of the first attendee (blocking)."""
+        for language in messages.CATALOGUES:
+            self.programme.body(self.content(), language)
+
+
+HOST: web.AppKey[WebHost] = web.AppKey("host", WebHost)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def _error(status: int, reason: str) -> web.Response:
+    return web.json_response({"error": reason}, status=status)
+
+
+COMPRESS_FROM = 1024  # bytes; smaller bodies are not worth gzip's header
+
+
+@web.middleware
+async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """The security headers on every response; gzip for larger pages and JSON."""
+    try:
+        response = await handler(request)
+    except web.HTTPException as exc:
+        exc.headers.update(SECURITY_HEADERS)
+        raise
+    response.headers.update(SECURITY_HEADERS)
+    if request.path.startswith(f"{PREFIX}/api/"):
+        response.headers["Cache-Control"] = "no-store"
+    if (
+        type(response) is web.Response
+        and response.body is not None
+        and len(response.body) >= COMPRESS_FROM  # type: ignore[arg-type]
+        and "Content-Encoding" not in response.headers
+    ):
+        response.enable_compression()
+    return response
+
+
+def _host(request: web.Request) -> WebHost:
+    return request.app[HOST]
+
+
+def authenticated(
+    handler: Callable[[web.Request, WebUser], Awaitable[web.StreamResponse]],
+) -> Handler:
+    """401 without valid initData, 429 over the rate limit; the handler gets the user."""
+
+    async def checked(request: web.Request) -> web.StreamResponse:
+        host = _host(request)
+        now = host.wall_clock()
+        if not host.per_address.allow(request.remote, now):
+            return _error(429, "slow_down")
+        try:
+            user = verify(request.headers.get(INIT_DATA_HEADER), host.token, now)
+        except InitDataError as exc:
+            logger.info("web: refused %s %s: %s", request.method, request.path, exc)
+            return _error(401, "auth")
+        if not host.per_user.allow(user.id, now):
+            return _error(429, "slow_down")
+        return await handler(request, user)
+
+    return checked
+
+
+def organisers_only(
+    handler: Callable[[web.Request, WebUser], Awaitable[web.StreamResponse]],
+) -> Handler:
+    """ORGANISER_IDS, checked on every desk call (after the initData check)."""
+
+    async def checked(request: web.Request, user: WebUser) -> web.StreamResponse:
+        if user.id not in _host(request).organiser_ids:
+            logger.info("web: refused the desk to user %s", user.id)
+            return _error(403, "organisers_only")
+        return await handler(request, user)
+
+    return authenticated(checked)
+
+
+async def _json_body(request: web.Request, user: WebUser) -> dict[str, Any] | web.Response:
+    """A JSON object with a fresh nonce, or the error response to send instead."""
+    if request.content_type != "application/json":
+        return _error(415, "json_only")
+    if request.content_length is not None and request.content_length > MAX_BODY:
+        return _error(413, "too_large")
+    try:
+        body = json.loads(await request.content.read(MAX_BODY + 1) or b"null")
+    except (ValueError, UnicodeDecodeError):
+        return _error(400, "bad_json")
+    if not isinstance(body, dict):
+        return _error(400, "bad_json")
+    host = _host(request)
+    if not host.nonces.use(user.id, body.get("nonce"), host.wall_clock()):
+        logger.info("web: refused a replayed or nonce-less POST from user %s", user.id)
+        return _error(401, "replayed")
+    return body
+
+
+def _language(request: web.Request, user: WebUser) -> str:
+    return _host(request).language_of(user.id, user.language_code)
+
+
+# --- attendee API ---------------------------------------------------------------------------
+
+
+@authenticated
+async def programme(request: web.Request, user: WebUser) -> web.Response:
+    """The programme (public text only), gzipped once per content snapshot and language."""
+    host = _host(request)
+    plain, packed = host.programme.body(host.content(), _language(request, user))
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = web.Response(body=packed, content_type="application/json")
+        response.headers["Content-Encoding"] = "gzip"
+        response.headers["Vary"] = "Accept-Encoding"
+        return response
+    return web.Response(body=plain, content_type="application/json")
+
+
+async def _me(host: WebHost, user: WebUser) -> dict[str, object]:
+    store = host.store()
+    content = host.content()
+    stars = [s for s in await store.starred_sessions(user.id) if content.session(s) is not None]
+    has_pref, minutes = await store.reminder_pref(user.id)
+    return {
+        "id": user.id,
+        "organiser": user.id in host.organiser_ids,
+        "preview": host.preview,
+        "stars": stars,
+        "reminder": minutes if has_pref else DEFAULT_MINUTES,
+        "reminder_choices": list(REMINDER_CHOICES),
+        "now": host.now().isoformat(),  # the conference clock (BOT_NOW rehearsals too)
+    }
+
+
+@authenticated
+async def me(request: web.Request, user: WebUser) -> web.Response:
+    """The reader's own stars and reminder; with ?strings=1 also the page texts (the desk)."""
+    found = await _me(_host(request), user)
+    language = _language(request, user)
+    found["lang"], found["dir"] = language, "rtl" if language == "ur" else "ltr"
+    if request.query.get("strings") == "1":
+        found["strings"] = strings(language)
+    return web.json_response(found)
+
+
+@authenticated
+async def star(request: web.Request, user: WebUser) -> web.Response:
+    """Set (not toggle: a double tap must not undo itself) the star on one session."""
+    body = await _json_body(request, user)
+    if isinstance(body, web.Response):
+        return body
+    host = _host(request)
+    session_id, wanted = body.get("session"), body.get("starred")
+    if not isinstance(session_id, str) or not isinstance(wanted, bool):
+        return _error(400, "bad_request")
+    if host.content().session(session_id) is None:
+        return _error(404, "no_session")
+    store = host.store()
+    current = session_id in await store.starred_sessions(user.id)
+    if current != wanted:
+        await store.toggle_star(user.id, session_id, host.now())
+    return web.json_response(await _me(host, user))
+
+
+@authenticated
+async def reminder(request: web.Request, user: WebUser) -> web.Response:
+    body = await _json_body(request, user)
+    if isinstance(body, web.Response):
+        return body
+    minutes = body.get("minutes")
+    if minutes is not None and (
+        isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= MAX_MINUTES
+    ):
+        return _error(400, "bad_request")
+    host = _host(request)
+    await host.store().set_reminder_minutes(user.id, minutes)
+    return web.json_response(await _me(host, user))
+
+
+def _ics(content: bytes, filename: str) -> web.Response:
+    return web.Response(
+        body=content,
+        content_type="text/calendar",
+        charset="utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+async def session_ics(request: web.Request) -> web.Response:
+    """One session's .ics: public, like the session's text (a plain link works everywhere)."""
+    host = _host(request)
+    session_id = request.match_info["session"]
+    content = host.content()
+    session = content.session(session_id) if SESSION_ID.fullmatch(session_id) else None
+    if session is None:
+        return _error(404, "no_session")
+    safe = re.sub(r"[^A-Za-z0-9_-]+", "-", session.id)
+    return _ics(calendar_ics(content, [session], now=host.now()), f"{safe}.ics")
+
+
+LINK_SECONDS = 10 * 60
+LINK = re.compile(r"(\d{1,20})-(\d{1,12})-([0-9a-f]{32})")
+
+
+def _link_signature(host: WebHost, purpose: str, user_id: int, expires: int) -> str:
+    message = f"{purpose}:{user_id}:{expires}".encode()
+    return hmac.new(secret_key(host.token), message, hashlib.sha256).hexdigest()[:32]
+
+
+def _signed_link(host: WebHost, purpose: str, user_id: int) -> str:
+    expires = int(host.wall_clock()) + LINK_SECONDS
+    return f"{user_id}-{expires}-{_link_signature(host, purpose, user_id, expires)}"
+
+
+def _link_user(request: web.Request, purpose: str) -> int | None:
+    """The user a download link was signed for, if it is genuine and not expired."""
+    host = _host(request)
+    match = LINK.fullmatch(request.match_info["link"])
+    if match is None:
+        return None
+    user_id, expires = int(match[1]), int(match[2])
+    expected = _link_signature(host, purpose, user_id, expires)
+    if not hmac.compare_digest(expected, match[3]) or expires < host.wall_clock():
+        return None
+    return user_id
+
+
+@authenticated
+async def my_ics_link(request: web.Request, user: WebUser) -> web.Response:
+    """A short-lived signed link to the reader's own .ics.
+
+    Why a link: inside Telegram a file is downloaded by URL (WebApp.downloadFile, or the
+    system browser), which cannot send the initData header. The link names only its owner,
+    expires in ten minutes and is signed with a key derived from the token.
+    """
+    link = _signed_link(_host(request), "my-ics", user.id)
+    return web.json_response({"path": f"ics/mine/{link}.ics"})
+
+
+async def my_ics(request: web.Request) -> web.Response:
+    host = _host(request)
+    user_id = _link_user(request, "my-ics")
+    if user_id is None:
+        return _error(401, "auth")
+    content = host.content()
+    ids = await host.store().starred_sessions(user_id)
+    sessions = [s for s in (content.session(i) for i in ids) if s is not None]
+    return _ics(calendar_ics(content, sessions, now=host.now()), "my-sessions.ics")
+
+
+# --- the desk -------------------------------------------------------------------------------
+
+
+@organisers_only
+async def desk_questions(request: web.Request, user: WebUser) -> web.Response:
+    status = request.query.get("status", "open")
+    if status not in desk.DESK_STATUSES:
+        return _error(400, "bad_status")
+    host = _host(request)
+    tz = host.content().conference.timezone
+    found = await desk.groups(host.store(), status, tz)
+    return web.json_response({"status": status, "groups": found})
+
+
+def _question_id(body: dict[str, Any]) -> int | None:
+    raw = body.get("id")
+    if isinstance(raw, bool) or not isinstance(raw, int) or not 0 < raw < 2**63:
+        return None
+    return raw
+
+
+@organisers_only
+async def desk_answer(request: web.Request, user: WebUser) -> web.Response:
+    body = await _json_body(request, user)
+    if isinstance(body, web.Response):
+        return body
+    question_id, text = _question_id(body), body.get("text")
+    if question_id is None or not isinstance(text, str) or not text.strip():
+        return _error(400, "bad_request")
+    if len(text) > MAX_ANSWER:
+        return _error(400, "too_long")
+    relay = _host(request).relay
+    if relay is None:
+        return _error(503, "no_relay")
+    result = await relay.answer(question_id, text.strip(), user.id)
+    return web.json_response(
+        {"outcome": result.outcome, "sent": result.sent, "total": result.total}
+    )
+
+
+@organisers_only
+async def desk_dismiss(request: web.Request, user: WebUser) -> web.Response:
+    body = await _json_body(request, user)
+    if isinstance(body, web.Response):
+        return body
+    question_id = _question_id(body)
+    if question_id is None:
+        return _error(400, "bad_request")
+    relay = _host(request).relay
+    if relay is None:
+        return _error(503, "no_relay")
+    result = await relay.dismiss(question_id, user.id)
+    return web.json_response({"outcome": result.outcome, "sent": 0, "total": result.total})
+
+
+@organisers_only
+async def desk_stats(request: web.Request, user: WebUser) -> web.Response:
+    host = _host(request)
+    content = host.content()
+    numbers = await desk.stats(
+        host.store(), content, content.conference.timezone, _language(request, user)
+    )
+    return web.json_response(numbers)
+
+
+@organisers_only
+async def desk_csv_link(request: web.Request, user: WebUser) -> web.Response:
+    """A short-lived signed link to the CSV (downloads inside Telegram go by URL)."""
+    return web.json_response(
+        {"path": f"desk/log/{_signed_link(_host(request), 'csv', user.id)}.csv"}
+    )
+
+
+async def desk_csv(request: web.Request) -> web.Response:
+    """The log as CSV; the link's organiser is checked against ORGANISER_IDS again."""
+    host = _host(request)
+    user_id = _link_user(request, "csv")
+    if user_id is None:
+        return _error(401, "auth")
+    if user_id not in host.organiser_ids:
+        return _error(403, "organisers_only")
+    rows = await host.store().desk_log()
+    return web.Response(
+        body=desk.csv_bytes(rows),
+        content_type="text/csv",
+        charset="utf-8",
+        headers={"Content-Disposition": 'attachment; filename="questions.csv"'},
+    )
+
+
+# --- pages ----------------------------------------------------------------------------------
+
+
+STATIC_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript"}
+
+
+class StaticFiles:
+    """The package's pages, styles and scripts, read once and served by name only.
+
+    No directory walking (nothing outside this list is ever served), an ETag so a cached
+    copy is revalidated cheaply, and gzip through the middleware.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.files: dict[str, tuple[bytes, str, str]] = {}
+        for path in sorted(folder.iterdir()):
+            kind = STATIC_TYPES.get(path.suffix)
+            if kind is not None:
+                body = path.read_bytes()
+                tag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+                self.files[path.name] = (body, kind, tag)
+
+    def response(self, request: web.Request, name: str) -> web.Response:
+        found = self.files.get(name)
+        if found is None:
+            raise web.HTTPNotFound()
+        body, kind, tag = found
+        headers = {"ETag": tag, "Cache-Control": "no-cache"}
+        if request.headers.get("If-None-Match") == tag:
+            return web.Response(status=304, headers=headers)
+        return web.Response(body=body, content_type=kind, charset="utf-8", headers=headers)
+
+
+STATIC: web.AppKey[StaticFiles] = web.AppKey("static", StaticFiles)
+
+
+def _page(name: str) -> Handler:
+    async def page(request: web.Request) -> web.Response:
+        return request.app[STATIC].response(request, name)
+
+    return page
+
+
+async def _static(request: web.Request) -> web.Response:
+    return request.app[STATIC].response(request, request.match_info["name"])
+
+
+async def _to_app(request: web.Request) -> web.StreamResponse:
+    raise web.HTTPFound(f"{PREFIX}/")
+
+
+def add_routes(app: web.Application, host: WebHost) -> None:
+    """The Mini App under /app/ on an existing application (the webhook server's, say)."""
+    app[HOST] = host
+    app[STATIC] = StaticFiles(static_dir())
+    app.middlewares.append(security_headers)
+    app.router.add_get(PREFIX, _to_app)
+    app.router.add_get(f"{PREFIX}/", _page("index.html"))
+    app.router.add_get(f"{PREFIX}/desk", _page("desk.html"))
+    app.router.add_get(f"{PREFIX}/api/programme", programme)
+    app.router.add_get(f"{PREFIX}/api/me", me)
+    app.router.add_post(f"{PREFIX}/api/star", star)
+    app.router.add_post(f"{PREFIX}/api/reminder", reminder)
+    app.router.add_get(f"{PREFIX}/api/my-ics-link", my_ics_link)
+    app.router.add_get(f"{PREFIX}/ics/mine/{{link}}.ics", my_ics)
+    app.router.add_get(f"{PREFIX}/ics/{{session}}.ics", session_ics)
+    app.router.add_get(f"{PREFIX}/api/desk/questions", desk_questions)
+    app.router.add_post(f"{PREFIX}/api/desk/answer", desk_answer)
+    app.router.add_post(f"{PREFIX}/api/desk/dismiss", desk_dismiss)
+    app.router.add_get(f"{PREFIX}/api/desk/stats", desk_stats)
+    app.router.add_get(f"{PREFIX}/api/desk/csv-link", desk_csv_link)
+    app.router.add_get(f"{PREFIX}/desk/log/{{link}}.csv", desk_csv)
+    app.router.add_get(f"{PREFIX}/static/{{name}}", _static)
+
+
+def create_app(host: WebHost) -> web.Application:
+    app = web.Application(client_max_size=MAX_BODY)
+    add_routes(app, host)
+    return app

@@ -1,0 +1,127 @@
+// The organisers' desk: the unanswered log grouped with counts (open / answered /
+// dismissed), answer or dismiss through the bot's relay, stats with server-rendered SVG
+// charts (announcement progress refreshes live) and the CSV download.
+'use strict';
+(function () {
+  const { el, api, format, toast, haptic } = window.TG;
+  const $ = (id) => document.getElementById(id);
+  const state = { view: 'questions', status: 'open', timer: null };
+  let S = {};
+
+  function fail(error) {
+    $('error').hidden = false;
+    $('error').textContent = error && error.status === 403 ? S.desk_refused : window.TG.errorText(error);
+    document.body.dataset.ready = 'error';
+  }
+
+  function renderTabs() {
+    const views = [['questions', S.questions], ['stats', S.stats]];
+    $('views').replaceChildren(...views.map(([name, label]) => el('button', {
+      type: 'button', role: 'tab', id: 'tab-' + name, 'aria-selected': String(state.view === name),
+      onclick: () => show(name),
+    }, label)));
+    const statuses = [['open', S.open], ['answered', S.answered], ['dismissed', S.dismissed]];
+    $('statuses').replaceChildren(...statuses.map(([name, label]) => el('button', {
+      type: 'button', class: 'chip', id: 'status-' + name, 'aria-pressed': String(state.status === name),
+      onclick: () => { state.status = name; renderTabs(); loadGroups(); },
+    }, label)));
+  }
+
+  function groupCard(group) {
+    const card = el('article', { class: 'card', 'data-question': String(group.id) },
+      el('div', { class: 'q' }, group.text),
+      el('div', { class: 'meta' }, '#' + group.id + ' · ' + group.asked_at + ' · ' +
+        format(S.asked_times, { count: group.count, askers: group.askers })));
+    if (group.answer) card.append(el('div', { class: 'answer' }, group.answer));
+    if (state.status === 'open') {
+      const box = el('textarea', { 'aria-label': S.answer_placeholder, placeholder: S.answer_placeholder, maxlength: '3500' });
+      const send = el('button', { type: 'button', class: 'button', 'data-action': 'answer' }, S.send_answer);
+      const dismiss = el('button', { type: 'button', class: 'button danger', 'data-action': 'dismiss' }, S.dismiss);
+      send.addEventListener('click', () => act(card, 'answer', { id: group.id, text: box.value }, [send, dismiss]));
+      dismiss.addEventListener('click', () => act(card, 'dismiss', { id: group.id }, [send, dismiss]));
+      card.append(box, el('div', {}, send, dismiss));
+    }
+    return card;
+  }
+
+  async function act(card, action, body, buttons) {
+    if (action === 'answer' && !body.text.trim()) return;
+    buttons.forEach((b) => { b.disabled = true; });
+    try {
+      const result = await (await api('api/desk/' + action, body)).json();
+      let message;
+      if (result.outcome === 'sent') message = format(S.sent, { sent: result.sent, total: result.total });
+      else if (result.outcome === 'dismissed') message = format(S.dismissed_count, { count: result.total });
+      else message = S.closed;
+      haptic('success');
+      card.replaceChildren(el('div', { class: 'q' }, card.querySelector('.q').textContent),
+        el('div', { class: 'meta result', role: 'status' }, message));
+      toast(message);
+    } catch (error) {
+      buttons.forEach((b) => { b.disabled = false; });
+      toast(error.status === 403 ? S.desk_refused : window.TG.errorText(error));
+    }
+  }
+
+  async function loadGroups() {
+    try {
+      const data = await (await api('api/desk/questions?status=' + state.status)).json();
+      $('groups').replaceChildren(...data.groups.map(groupCard));
+      $('empty').hidden = data.groups.length > 0;
+      $('empty').textContent = S.empty;
+      document.body.dataset.ready = 'true';
+    } catch (error) { fail(error); }
+  }
+
+  function svg(markup) {
+    // Server-rendered and escaped there (bot/web/charts.py); parsed as SVG, never as HTML.
+    const doc = new DOMParser().parseFromString(markup, 'image/svg+xml');
+    return document.importNode(doc.documentElement, true);
+  }
+
+  async function loadStats() {
+    try {
+      const data = await (await api('api/desk/stats')).json();
+      const number = (label, value) => el('div', {}, el('b', {}, String(value)), label);
+      $('numbers').replaceChildren(number(S.attendees, data.attendees), number(S.questions, data.questions),
+        number(S.open, data.open));
+      $('charts').replaceChildren(...data.charts.map((markup) => el('div', { class: 'chart' }, svg(markup))));
+      document.body.dataset.ready = 'true';
+    } catch (error) { fail(error); }
+  }
+
+  function show(view) {
+    state.view = view;
+    clearInterval(state.timer);
+    $('questions-view').hidden = view !== 'questions';
+    $('stats-view').hidden = view !== 'stats';
+    renderTabs();
+    if (view === 'stats') {
+      loadStats();
+      state.timer = setInterval(loadStats, 5000); // announcements' delivery, live
+    } else loadGroups();
+  }
+
+  async function start() {
+    try {
+      const me = await (await api('api/me?strings=1')).json();
+      S = window.TG.strings = me.strings;
+      window.TG.setLanguage(me.lang, me.dir);
+      $('heading').textContent = S.desk;
+      document.title = S.desk;
+      if (me.preview) { $('preview').hidden = false; $('preview').textContent = S.preview; }
+      if (!me.organiser) { fail({ status: 403 }); return; }
+      $('views').hidden = false;
+      $('csv').textContent = S.csv;
+      $('csv').addEventListener('click', async () => {
+        try {
+          const link = await (await api('api/desk/csv-link')).json();
+          window.TG.openFile(link.path, 'questions.csv');
+        } catch (error) { toast(error.status === 403 ? S.desk_refused : window.TG.errorText(error)); }
+      });
+      show('questions');
+    } catch (error) { fail(error); }
+  }
+
+  start();
+})();

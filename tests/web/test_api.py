@@ -1,0 +1,195 @@
+"""The Mini App's API on the running bot: the same stars, the same relay, the same checks."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+
+import aiohttp
+
+from bot.answering import Answerer
+from bot.web.server import CSP
+from tests.fake_telegram import FakeTelegram
+from tests.harness import ATTENDEE, ORGANISER
+from tests.web.support import WEB_URL, init_data, web_bot
+
+
+def headers(token: str, user: int, **kwargs: object) -> dict[str, str]:
+    return {"X-Telegram-Init-Data": init_data(token, user, **kwargs)}  # type: ignore[arg-type]
+
+
+def body(**values: object) -> dict[str, object]:
+    return {"nonce": secrets.token_hex(16), **values}
+
+
+async def test_star_from_the_page_is_the_bots_star_and_back(
+    fake: FakeTelegram, tmp_path: Path, sample_answerer: Answerer
+):
+    async with web_bot(fake, tmp_path, sample_answerer) as (h, base):
+        auth = headers(fake.token, ATTENDEE)
+        session = sample_answerer.content.sessions[5]
+        async with aiohttp.ClientSession() as http:
+            response = await http.post(
+                base + "api/star", json=body(session=session.id, starred=True), headers=auth
+            )
+            assert response.status == 200
+            assert (await response.json())["stars"] == [session.id]
+            reply = await h.say(ATTENDEE, "/mysessions")
+            assert session.title in reply["text"]
+            # Unstar in the chat: the page sees it at once.
+            star = next(
+                b
+                for row in reply["reply_markup"]["inline_keyboard"]
+                for b in row
+                if b["callback_data"].startswith("star:")
+            )
+            await h.press(ATTENDEE, reply, data=star["callback_data"])
+            me = await (await http.get(base + "api/me", headers=auth)).json()
+            assert me["stars"] == []
+            # Their own calendar file, by a signed link that names only them.
+            await http.post(
+                base + "api/star", json=body(session=session.id, starred=True), headers=auth
+            )
+            link = await (await http.get(base + "api/my-ics-link", headers=auth)).json()
+            ics = await http.get(base + link["path"])
+            assert ics.status == 200 and session.title[:20] in (await ics.text()).replace(
+                "\r\n ", ""
+            )
+            other = link["path"].replace(f"mine/{ATTENDEE}-", "mine/1002-")
+            assert (await http.get(base + other)).status == 401
+            # The reminder setting is the one /remind shows.
+            response = await http.post(base + "api/reminder", json=body(minutes=30), headers=auth)
+            assert (await response.json())["reminder"] == 30
+            assert await h.store.reminder_pref(ATTENDEE) == (True, 30)
+
+
+async def test_the_desk_answers_through_the_bots_relay(
+    fake: FakeTelegram, tmp_path: Path, sample_answerer: Answerer
+):
+    async with web_bot(fake, tmp_path, sample_answerer) as (h, base):
+        await h.say(ATTENDEE, "can I bring my pet iguana to the gala")
+        await h.say(1002, "can i bring my pet iguana to the gala?")
+        desk = headers(fake.token, ORGANISER)
+        async with aiohttp.ClientSession() as http:
+            found = await (await http.get(base + "api/desk/questions", headers=desk)).json()
+            group = found["groups"][0]
+            assert group["count"] == 2 and group["askers"] == 2
+            after = fake.mark()
+            response = await http.post(
+                base + "api/desk/answer",
+                json=body(id=group["id"], text="Pets stay home, <b>sorry</b> & thanks"),
+                headers=desk,
+            )
+            assert await response.json() == {"outcome": "sent", "sent": 2, "total": 2}
+            for chat in (ATTENDEE, 1002):
+                message = await fake.wait_for_message(chat, after=after)
+                assert "Pets stay home, <b>sorry</b> & thanks" in message["text"]
+            again = await http.post(
+                base + "api/desk/answer", json=body(id=group["id"], text="twice"), headers=desk
+            )
+            assert (await again.json())["outcome"] == "closed"
+            answered = await (
+                await http.get(base + "api/desk/questions?status=answered", headers=desk)
+            ).json()
+            assert answered["groups"][0]["answer"].startswith("Pets stay home")
+            stats = await (await http.get(base + "api/desk/stats", headers=desk)).json()
+            assert stats["questions"] == 2 and len(stats["charts"]) == 4
+            assert all(chart.startswith("<svg") for chart in stats["charts"])
+            link = await (await http.get(base + "api/desk/csv-link", headers=desk)).json()
+            log = await http.get(base + link["path"])  # a signed link: downloads go by URL
+            assert log.status == 200 and "iguana" in (await log.text())
+            forged = link["path"].replace(link["path"][-10:-4], "000000")
+            assert (await http.get(base + forged)).status == 401
+
+
+async def test_refusals(fake: FakeTelegram, tmp_path: Path, sample_answerer: Answerer):
+    async with web_bot(fake, tmp_path, sample_answerer) as (h, base):
+        await h.say(ATTENDEE, "can I bring my pet iguana to the gala")
+        question = (await h.store.desk_groups("open"))[0].question_id
+        attendee = headers(fake.token, ATTENDEE)
+        async with aiohttp.ClientSession() as http:
+            # A non-organiser: refused on every desk call, reads and writes.
+            for path in ("api/desk/questions", "api/desk/stats", "api/desk/csv-link"):
+                assert (await http.get(base + path, headers=attendee)).status == 403
+            post = await http.post(
+                base + "api/desk/answer", json=body(id=question, text="hi"), headers=attendee
+            )
+            assert post.status == 403
+            assert (await h.store.desk_groups("open"))[0].question_id == question
+            # Missing, forged, stale initData: 401 everywhere.
+            forged = init_data("42:not-this-bots-token-at-all", ORGANISER)
+            stale = init_data(fake.token, ORGANISER, age=25 * 3600)
+            for bad in ({}, {"X-Telegram-Init-Data": forged}, {"X-Telegram-Init-Data": stale}):
+                for path in ("api/programme", "api/me", "api/desk/questions"):
+                    assert (await http.get(base + path, headers=bad)).status == 401, (path, bad)
+            # A replayed request (same nonce) is refused; a state change needs POST + JSON.
+            replay = body(session=sample_answerer.content.sessions[0].id, starred=True)
+            first = await http.post(base + "api/star", json=replay, headers=attendee)
+            again = await http.post(base + "api/star", json=replay, headers=attendee)
+            assert (first.status, again.status) == (200, 401)
+            no_nonce = await http.post(
+                base + "api/star", json={"session": "x", "starred": True}, headers=attendee
+            )
+            assert no_nonce.status == 401
+            form = await http.post(base + "api/star", data={"session": "x"}, headers=attendee)
+            assert form.status == 415
+            assert (await http.get(base + "api/star", headers=attendee)).status == 405
+
+
+async def test_headers_privacy_and_rate_limit(
+    fake: FakeTelegram, tmp_path: Path, sample_answerer: Answerer
+):
+    async with web_bot(fake, tmp_path, sample_answerer) as (h, base):
+        other = 4242
+        await h.store.toggle_star(other, sample_answerer.content.sessions[0].id, h.state.now())
+        await h.say(other, "can I bring my pet iguana to the gala")
+        auth = headers(fake.token, ATTENDEE)
+        async with aiohttp.ClientSession() as http:
+            page = await http.get(base)
+            assert page.status == 200
+            assert page.headers["Content-Security-Policy"] == CSP
+            assert "unsafe-inline" not in CSP and "script-src 'self' https://telegram.org" in CSP
+            assert page.headers["X-Content-Type-Options"] == "nosniff"
+            assert page.headers["Referrer-Policy"] == "no-referrer"
+            assert "<script>" not in (await page.text())  # no inline script at all
+            programme = await http.get(base + "api/programme", headers=auth)
+            text = await programme.text()
+            assert programme.headers["Cache-Control"] == "no-store"
+            assert str(other) not in text and "iguana" not in text
+            me = await (await http.get(base + "api/me", headers=auth)).json()
+            assert me["stars"] == [] and me["id"] == ATTENDEE
+            statuses = [(await http.get(base + "api/me", headers=auth)).status for _ in range(130)]
+            assert statuses.count(429) > 0 and statuses[0] == 200
+            # Another attendee is not slowed down by the first one's burst.
+            assert (await http.get(base + "api/me", headers=headers(fake.token, 77))).status == 200
+
+
+async def test_menu_buttons_and_the_open_buttons(
+    fake: FakeTelegram, tmp_path: Path, sample_answerer: Answerer
+):
+    async with web_bot(fake, tmp_path, sample_answerer) as (h, _):
+        assert fake.menu_buttons[None]["web_app"]["url"] == f"{WEB_URL}/app/"
+        assert fake.menu_buttons[ORGANISER]["web_app"]["url"] == f"{WEB_URL}/app/desk"
+        agenda = await h.say(ATTENDEE, "/agenda")
+        buttons = [b for row in agenda["reply_markup"]["inline_keyboard"] for b in row]
+        assert {"text": "🗓 Open programme", "web_app": {"url": f"{WEB_URL}/app/"}} in buttons
+        help_ = await h.say(ATTENDEE, "/help")
+        assert "web_app" in json.dumps(help_["reply_markup"])
+        desk = await h.say(ORGANISER, "/desk")
+        assert desk["reply_markup"]["inline_keyboard"][0][0]["web_app"]["url"].endswith("/desk")
+        refused = await h.say(ATTENDEE, "/desk")
+        assert "only for the organisers" in refused["text"]
+
+
+async def test_without_web_url_no_mini_app_buttons(
+    fake: FakeTelegram, tmp_path: Path, sample_answerer: Answerer
+):
+    from tests.harness import bot_running
+
+    async with bot_running(fake, tmp_path, sample_answerer) as h:
+        agenda = await h.say(ATTENDEE, "/agenda")
+        assert "web_app" not in json.dumps(agenda.get("reply_markup"))
+        assert "web_app" not in json.dumps(fake.menu_buttons)
+        desk = await h.say(ORGANISER, "/desk")
+        assert "WEB_URL" in desk["text"]
