@@ -171,12 +171,12 @@ async def test_the_desk_answers_and_the_attendee_receives_it(
 ):
     async with web_bot(fake, tmp_path, sample_answerer) as (h, base), chromium() as browser:
         await h.say(ATTENDEE, "can I bring my pet iguana to the gala")
-        await h.say(ATTENDEE, "can I bring my pet iguana to the gala?")
+        await h.say(1002, "can I bring my pet iguana to the gala?")
         await browser.open(launch_url(base + "desk", init_data(fake.token, ORGANISER)))
         assert await browser.ready() == "true"
         card = await browser.until("document.querySelector('[data-question]')")
         assert card
-        assert "asked 2× by 1" in await browser.text("[data-question]")
+        assert "asked 2× by 2" in await browser.text("[data-question]")
         await browser.screenshot("desk-questions")
         after = fake.mark()
         await browser.type("[data-question] textarea", "Pets stay home <3 & thanks")
@@ -184,9 +184,10 @@ async def test_the_desk_answers_and_the_attendee_receives_it(
         result = await browser.until(
             "document.querySelector('.result') && document.querySelector('.result').textContent"
         )
-        assert result == "Sent to 1 of 1 attendee(s)."
-        message = await fake.wait_for_message(ATTENDEE, after=after)
-        assert "Pets stay home <3 & thanks" in message["text"]
+        assert result == "Sent to 2 of 2 attendee(s)."
+        for chat in (ATTENDEE, 1002):
+            message = await fake.wait_for_message(chat, after=after)
+            assert "Pets stay home <3 & thanks" in message["text"]
         await browser.click("#status-answered")
         await browser.until("document.querySelector('.answer')")
         await browser.click("#tab-stats")
