@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from bot.matching.decision import Decision
 from bot.storage.connection import Database, _dt
-from bot.storage.questions import Decision
 
 DeskStatus = Literal["open", "answered", "dismissed"]
 
