@@ -578,6 +578,8 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
             st.client_languages[user_id] = messages.language_for(code)
     st.username = application.bot.username or ""
     st.bot_id = application.bot.id
+    # What was learned before a restart is in effect before the first question is read.
+    await st.start_learning().start()
     if (chat_id := st.settings.organiser_chat_id) is not None:
         bot, store = application.bot, st.store
 
@@ -670,6 +672,8 @@ async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) 
         await sync.stop(timeout=1.0)  # a fetch in progress is abandoned, never waited for
     await st.close_reloads()  # abandoned, never waited for: their children are killed
     await telegram_side.stop_server(application)
+    if st.learner_ is not None:
+        await st.learner_.close()  # an index being rebuilt is dropped, not waited for
     await announcement_engine.stop(application)
     health = health_of(application)
     if health.file_checks is not None:

@@ -98,6 +98,10 @@ class Settings:
     # in polling mode it is served on WEB_PORT, in webhook mode by the webhook server.
     web_url: str | None = None
     web_port: int = DEFAULT_WEB_PORT
+    # Learning from attendees' picks (issue 17): distinct attendees needed for a proposal
+    # (LEARN_MIN_PICKS), and whether proposals apply without an organiser's tap (LEARN_AUTO).
+    learn_min_picks: int = 2
+    learn_auto: bool = False
 
 
 def read_dotenv(path: Path) -> dict[str, str]:
@@ -399,4 +403,29 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         schedule=_schedule(env),
         web_url=web_url,
         web_port=web_port,
+        learn_min_picks=_learn_min_picks(env),
+        learn_auto=_on_off(env, "LEARN_AUTO", default=False),
     )
+
+
+def _learn_min_picks(env: Mapping[str, str]) -> int:
+    raw = env.get("LEARN_MIN_PICKS", "").strip()
+    if not raw:
+        return 2
+    if not raw.isdigit() or not 1 <= int(raw) <= 1000:
+        raise ConfigError(
+            f"LEARN_MIN_PICKS: '{raw}' is not a whole number from 1 to 1000 (default 2: "
+            "two different attendees picking the same entry for the same wording)"
+        )
+    return int(raw)
+
+
+def _on_off(env: Mapping[str, str], name: str, *, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in {"on", "yes", "true", "1"}:
+        return True
+    if raw in {"off", "no", "false", "0"}:
+        return False
+    raise ConfigError(f"{name}: '{raw}' is not on or off (default {'on' if default else 'off'})")

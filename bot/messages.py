@@ -90,6 +90,8 @@ EN: dict[str, str] = {
         "(<code>session:ID</code> for one session's audience, <code>at 2027-02-16 13:55</code> "
         "to schedule; or reply /announce to a message)\n"
         "/announcements: recent and scheduled announcements\n"
+        "/teach <i>ID ENTRY</i>: a question's wording becomes a phrasing of an FAQ entry\n"
+        "/learned: what the bot learned, proposals to approve, [remove]\n"
         "Reply to a question the bot posts in the organisers' chat to answer it."
     ),
     # --- questions ------------------------------------------------------------------------
@@ -603,6 +605,60 @@ EN: dict[str, str] = {
     "web.chat_placeholder": "Ask a question, as an attendee would",
     "web.send": "Send",
     "web.chat_hint": "What you type here is answered by the bot itself, exactly as in Telegram.",
+    # --- learning (issue 17) ---------------------------------------------------------
+    "teach_offer": "📚 Also use this for similar questions?\n{question}",
+    "teach_more": (
+        "📚 Which entry does this question ask for?\n{question}\n\nAny entry: /teach {id} ENTRY_ID"
+    ),
+    "taught_phrasing": "📚 Learned: “{phrasing}” now also gets the answer to <b>{label}</b>.",
+    "taught_entry": "📚 Learned a new entry: “{phrasing}” now gets your answer. /learned lists it.",
+    "teach_declined": "Not taught. (/teach {id} ENTRY_ID can still do it.)",
+    "teach_refused_empty": "Not taught: there is no text to learn (or no answer for a new entry).",
+    "teach_refused_too_long": (
+        "Not taught: too long for a phrasing (or an answer); keep it to one question."
+    ),
+    "teach_refused_no_words": "Not taught: there are no words in it the bot could match.",
+    "teach_refused_duplicate": "Already known: “{phrasing}” is a phrasing of <b>{label}</b>.",
+    "teach_refused_conflict": (
+        "Not taught: it is nearly the same as “{phrasing}”, a phrasing of <b>{label}</b> "
+        "({entry}), which has a different answer. Attendees would get one of two answers by chance."
+    ),
+    "teach_refused_no_entry": "Not taught: there is no FAQ entry <code>{entry}</code>.",
+    "teach_usage": (
+        "Usage: /teach <i>ID ENTRY</i>: the wording of question ID becomes a phrasing of the FAQ "
+        "entry ENTRY; <code>/teach ID new</code> makes a new entry with the answer you gave."
+    ),
+    "teach_not_answered": "#{id} has no organiser's answer yet: answer it first, then teach.",
+    "learned_empty": (
+        "📚 Nothing learned yet. Answer a question and tap an entry under “Also use "
+        "this for similar questions”."
+    ),
+    "learned_header": "📚 <b>What the bot learned</b>",
+    "learned_proposals": "\n<b>Proposals from attendees' picks</b> (approve or reject):",
+    "learned_proposal_item": "P{n}. “{phrasing}” → {label} ({pickers} attendees)",
+    "learned_active": "\n<b>Learned</b>:",
+    "learned_item": "L{n}. “{phrasing}” → {label} · {who}, {when}{uses}",
+    "learned_item_entry": "L{n}. New entry “{phrasing}”: {answer} · {who}, {when}{uses}",
+    "learned_by_organiser": "taught by {name}",
+    "learned_by_picks": "{pickers} attendees' picks",
+    "learned_by_picks_approved": "{pickers} attendees' picks, approved by {name}",
+    "learned_in_files": "\n{count} learned phrasing(s) are now in the FAQ files: clear them here.",
+    "learned_more": "\n… and {count} more.",
+    "learned_removed": "🗑 Removed {count} learned phrasing(s).",
+    "learned_approved": "✅ Approved: “{phrasing}” → {label}.",
+    "learned_rejected": "✖ Rejected: “{phrasing}”.",
+    "learned_gone": "That is no longer there (already decided or removed).",
+    "stats_learned": "\n📚 Learned phrasings answered {count} question(s).",
+    "btn.teach_other": "Other…",
+    "btn.teach_new": "➕ New FAQ entry",
+    "btn.teach_no": "No",
+    "btn.learn_approve": "✅ P{n}",
+    "btn.learn_reject": "✖ P{n}",
+    "btn.learn_remove": "🗑 L{n}",
+    "btn.learn_clear": "🧹 Clear {count} now in the files",
+    "cb.taught": "Learned.",
+    "cmd.teach": "Organisers: /teach ID ENTRY",
+    "cmd.learned": "Organisers: what the bot learned",
 }
 
 
@@ -666,6 +722,8 @@ _UR_SOURCE: dict[str, str] = {
         "ایک سیشن کے سامعین کے لیے <code>session:ID</code>، وقت مقرر کرنے کے لیے "
         "<code>at 2027-02-16 13:55</code>؛ یا کسی پیغام کے جواب میں /announce لکھیں۔\n"
         "حالیہ اور طے شدہ اعلانات ← /announcements\n"
+        "سوال کے الفاظ کسی FAQ اندراج کا نیا انداز ← /teach <i>ID ENTRY</i>\n"
+        "بوٹ نے کیا سیکھا، منظوری کی تجاویز ← /learned\n"
         "منتظمین کی چیٹ میں بوٹ کے بھیجے گئے سوال کا جواب دیں تو وہ شریک تک پہنچ جاتا ہے۔"
     ),
     # --- questions ------------------------------------------------------------------------
@@ -1188,6 +1246,57 @@ _UR_SOURCE: dict[str, str] = {
     "web.chat_placeholder": "شرکاء کی طرح سوال پوچھیں",
     "web.send": "بھیجیں",
     "web.chat_hint": "یہاں لکھے گئے سوال کا جواب بوٹ خود دیتا ہے، بالکل ٹیلیگرام کی طرح۔",
+    # --- learning (issue 17) ---------------------------------------------------------
+    "teach_offer": "📚 کیا ملتے جلتے سوالات کے لیے بھی یہی استعمال کریں؟\n{question}",
+    "teach_more": (
+        "📚 یہ سوال کس اندراج کے بارے میں ہے؟\n{question}\n\nکوئی بھی اندراج ← /teach {id} ENTRY_ID"
+    ),
+    "taught_phrasing": "📚 سیکھ لیا: “{phrasing}” پر اب <b>{label}</b> کا جواب بھی ملے گا۔",
+    "taught_entry": (
+        "📚 نیا اندراج سیکھ لیا: “{phrasing}” پر اب آپ کا جواب ملے گا۔ /learned میں دیکھیں۔"
+    ),
+    "teach_declined": "نہیں سکھایا۔ (اب بھی /teach {id} ENTRY_ID سے سکھا سکتے ہیں۔)",
+    "teach_refused_empty": "نہیں سکھایا: سیکھنے کو کوئی متن نہیں (یا نئے اندراج کا جواب نہیں)۔",
+    "teach_refused_too_long": "نہیں سکھایا: یہ ایک سوال کے لیے بہت لمبا ہے۔",
+    "teach_refused_no_words": "نہیں سکھایا: اس میں ایسے الفاظ نہیں جنہیں بوٹ ملا سکے۔",
+    "teach_refused_duplicate": "پہلے سے معلوم ہے: “{phrasing}” <b>{label}</b> کا ایک انداز ہے۔",
+    "teach_refused_conflict": (
+        "نہیں سکھایا: یہ “{phrasing}” جیسا ہی ہے، جو <b>{label}</b> ({entry}) کا انداز ہے اور "
+        "اس کا جواب مختلف ہے۔ شرکاء کو اتفاقاً دو میں سے کوئی ایک جواب ملتا۔"
+    ),
+    "teach_refused_no_entry": "نہیں سکھایا: <code>{entry}</code> نام کا کوئی اندراج نہیں۔",
+    "teach_usage": (
+        "طریقہ: /teach <i>ID ENTRY</i>، سوال ID کے الفاظ اندراج ENTRY کا نیا انداز بن جاتے ہیں؛ "
+        "<code>/teach ID new</code> آپ کے جواب سے نیا اندراج بناتا ہے۔"
+    ),
+    "teach_not_answered": "#{id} کا ابھی منتظمین نے جواب نہیں دیا: پہلے جواب دیں، پھر سکھائیں۔",
+    "learned_empty": "📚 ابھی کچھ نہیں سیکھا۔ کسی سوال کا جواب دیں اور نیچے اندراج منتخب کریں۔",
+    "learned_header": "📚 <b>بوٹ نے کیا سیکھا</b>",
+    "learned_proposals": "\n<b>شرکاء کے انتخاب سے تجاویز</b> (منظور یا مسترد کریں):",
+    "learned_proposal_item": "P{n}۔ “{phrasing}” ← {label} ({pickers} شرکاء)",
+    "learned_active": "\n<b>سیکھا ہوا</b>:",
+    "learned_item": "L{n}۔ “{phrasing}” ← {label} · {who}، {when}{uses}",
+    "learned_item_entry": "L{n}۔ نیا اندراج “{phrasing}”: {answer} · {who}، {when}{uses}",
+    "learned_by_organiser": "{name} نے سکھایا",
+    "learned_by_picks": "{pickers} شرکاء کے انتخاب",
+    "learned_by_picks_approved": "{pickers} شرکاء کے انتخاب، {name} نے منظور کیا",
+    "learned_in_files": "\n{count} سیکھے ہوئے انداز اب FAQ فائلوں میں ہیں: یہاں صاف کریں۔",
+    "learned_more": "\n… اور {count} مزید۔",
+    "learned_removed": "🗑 {count} سیکھے ہوئے انداز ہٹا دیے۔",
+    "learned_approved": "✅ منظور: “{phrasing}” ← {label}۔",
+    "learned_rejected": "✖ مسترد: “{phrasing}”۔",
+    "learned_gone": "یہ اب موجود نہیں (پہلے ہی فیصلہ ہو چکا یا ہٹا دیا گیا)۔",
+    "stats_learned": "\n📚 سیکھے ہوئے انداز نے {count} سوالات کے جواب دیے۔",
+    "btn.teach_other": "کوئی اور…",
+    "btn.teach_new": "➕ نیا FAQ اندراج",
+    "btn.teach_no": "نہیں",
+    "btn.learn_approve": "✅ P{n}",
+    "btn.learn_reject": "✖ P{n}",
+    "btn.learn_remove": "🗑 L{n}",
+    "btn.learn_clear": "🧹 فائلوں والے {count} صاف کریں",
+    "cb.taught": "سیکھ لیا۔",
+    "cmd.teach": "منتظمین: /teach ID ENTRY",
+    "cmd.learned": "منتظمین: بوٹ نے کیا سیکھا",
 }
 
 

@@ -36,9 +36,10 @@ from bot.answering.decide import Answerer, Reply
 from bot.answering.text import HTML
 from bot.content import Content
 from bot.content.models import Session, Speaker
+from bot.matching.learned import Refusal
 from bot.matching.matcher import Candidate
 from bot.messages import DEFAULT_LANGUAGE, Safe, html_text, long_date, plain, short_date
-from bot.storage import ChatterStats, QuestionGroup, Stats
+from bot.storage import ChatterStats, LearnedRow, QuestionGroup, Stats
 
 MAX_MESSAGE = 4096
 MAX_CALLBACK_DATA = 64
@@ -627,6 +628,8 @@ def stats(numbers: Stats, content: Content, language: str) -> Rendered:
                     down=tally.down,
                 )
             )
+    if numbers.learned_answers:
+        lines.append(html_text("stats_learned", language, count=numbers.learned_answers))
     return rendered("\n".join(lines))
 
 
@@ -791,3 +794,134 @@ def inline_defaults(
     place = venue(content, language)
     results.append(inline_article("default-venue", plain("inline.venue", language), place.text))
     return results
+
+
+# --- learning (issue 17) --------------------------------------------------------------------
+
+LEARNED_LISTED = 15  # proposals and learned phrasings shown (each) by /learned
+
+
+def teach_offer(
+    question_id: int, question: str, guesses: Sequence[tuple[str, str]], language: str
+) -> Rendered:
+    """ "Also use this for similar questions → [best] [second] [other…] [new] [no]"."""
+    rows = [
+        [_button(label, "teach", question_id, answer_text.key_token(f"faq:{entry_id}"))]
+        for entry_id, label in guesses
+    ]
+    rows.append(
+        [
+            _button(plain("btn.teach_other", language), "teach", question_id, "other"),
+            _button(plain("btn.teach_new", language), "teach", question_id, "new"),
+            _button(plain("btn.teach_no", language), "teach", question_id, "no"),
+        ]
+    )
+    text = html_text("teach_offer", language, question=quote(question, 300))
+    return rendered(text, InlineKeyboardMarkup(rows))
+
+
+def teach_more(
+    question_id: int, question: str, guesses: Sequence[tuple[str, str]], language: str
+) -> Rendered:
+    """ "Other…": more entries to choose from, and /teach for any entry by id."""
+    rows = [
+        [_button(label, "teach", question_id, answer_text.key_token(f"faq:{entry_id}"))]
+        for entry_id, label in guesses
+    ]
+    rows.append(
+        [
+            _button(plain("btn.teach_new", language), "teach", question_id, "new"),
+            _button(plain("btn.teach_no", language), "teach", question_id, "no"),
+        ]
+    )
+    text = html_text("teach_more", language, question=quote(question, 300), id=question_id)
+    return rendered(text, InlineKeyboardMarkup(rows))
+
+
+def taught(row: LearnedRow, label: str, language: str) -> Rendered:
+    if row.is_entry:
+        return message("taught_entry", language, phrasing=one_line(row.text))
+    return message("taught_phrasing", language, phrasing=one_line(row.text), label=one_line(label))
+
+
+def teach_refused(refusal: Refusal, language: str) -> Rendered:
+    return message(
+        f"teach_refused_{refusal.reason}",
+        language,
+        phrasing=one_line(refusal.phrasing),
+        label=one_line(refusal.label),
+        entry=refusal.entry_id,
+    )
+
+
+def _learned_who(row: LearnedRow, language: str) -> str:
+    name = one_line(row.taught_by_name or str(row.taught_by or "?"))
+    if row.source == "organiser":
+        return plain("learned_by_organiser", language, name=name)
+    if row.taught_by is not None:
+        return plain("learned_by_picks_approved", language, pickers=row.pickers, name=name)
+    return plain("learned_by_picks", language, pickers=row.pickers)
+
+
+def learned_list(
+    proposals: Sequence[LearnedRow],
+    active: Sequence[LearnedRow],
+    in_files: int,
+    labels: dict[str, str],
+    uses: dict[int, int],
+    tz: tzinfo,
+    language: str,
+) -> Rendered:
+    """/learned: proposals with [approve] [reject], what was learned with [remove]."""
+    if not proposals and not active:
+        return message("learned_empty", language)
+    lines = [html_text("learned_header", language)]
+    rows: list[list[InlineKeyboardButton]] = []
+    if proposals:
+        lines.append(html_text("learned_proposals", language))
+        for n, row in enumerate(proposals[:LEARNED_LISTED], start=1):
+            label = labels.get(row.entry_id, row.entry_id)
+            lines.append(
+                html_text(
+                    "learned_proposal_item",
+                    language,
+                    n=n,
+                    phrasing=truncate(one_line(row.text), 120),
+                    label=one_line(label),
+                    pickers=row.pickers,
+                )
+            )
+            rows.append(
+                [
+                    _button(plain("btn.learn_approve", language, n=n), "learn", "ok", row.id),
+                    _button(plain("btn.learn_reject", language, n=n), "learn", "no", row.id),
+                ]
+            )
+        if len(proposals) > LEARNED_LISTED:
+            more = len(proposals) - LEARNED_LISTED
+            lines.append(html_text("learned_more", language, count=more))
+    if active:
+        lines.append(html_text("learned_active", language))
+        removes: list[InlineKeyboardButton] = []
+        for n, row in enumerate(active[:LEARNED_LISTED], start=1):
+            count = uses.get(row.id, 0)
+            used = f" · {count}×" if count else ""
+            values: dict[str, object] = {
+                "n": n,
+                "phrasing": truncate(one_line(row.text), 120),
+                "label": one_line(labels.get(row.entry_id, row.entry_id)),
+                "answer": truncate(one_line(row.answer or ""), 120),
+                "who": _learned_who(row, language),
+                "when": f"{row.created_at.astimezone(tz):%a %d %b %H:%M}",
+                "uses": used,
+            }
+            key = "learned_item_entry" if row.is_entry else "learned_item"
+            lines.append(html_text(key, language, **values))
+            removes.append(_button(plain("btn.learn_remove", language, n=n), "learn", "rm", row.id))
+        rows.extend(removes[i : i + 4] for i in range(0, len(removes), 4))
+        if len(active) > LEARNED_LISTED:
+            lines.append(html_text("learned_more", language, count=len(active) - LEARNED_LISTED))
+    if in_files:
+        lines.append(html_text("learned_in_files", language, count=in_files))
+        rows.append([_button(plain("btn.learn_clear", language, count=in_files), "learn", "clear")])
+    return rendered("\n".join(lines), InlineKeyboardMarkup(rows) if rows else None)

@@ -20,6 +20,8 @@ from bot.config import Settings
 from bot.content import Content, Problem
 from bot.content.reloader import ContentReloader
 from bot.matching.chatter import ChatterReader
+from bot.learning import Learner
+from bot.matching.learned import Learned, with_learned
 from bot.organiser_poster import OrganiserPoster, Post
 from bot.pacing import Pacer
 from bot.question_log import QuestionLog
@@ -60,6 +62,8 @@ class BotState:
     # application shows the organisers what changed for attendees (bot.change_notices).
     on_programme_change: Callable[[str], Awaitable[None]] | None = None
     reviewer: ChangeReviewer | None = None
+    # What the bot learned during the event (opened with the store in post_init).
+    learner_: Learner | None = None
 
     @property
     def store(self) -> Store:
@@ -73,6 +77,39 @@ class BotState:
         if self.questions_ is None:
             self.questions_ = QuestionLog(self.store)
         return self.questions_
+
+    @property
+    def learner(self) -> Learner:
+        if self.learner_ is None:
+            raise RuntimeError("learning starts in post_init; the bot is not started")
+        return self.learner_
+
+    def start_learning(self) -> Learner:
+        """The learner over this state's store; its rebuilt indexes are swapped in here."""
+
+        def current() -> Answerer:
+            return self.answerer
+
+        def swap(answerer: Answerer) -> None:
+            self.answerer = answerer  # one assignment, as a reload does
+
+        self.learner_ = Learner(
+            self.store,
+            current,
+            swap,
+            self.index_learned,
+            min_picks=self.settings.learn_min_picks,
+            auto=self.settings.learn_auto,
+        )
+        return self.learner_
+
+    def index_learned(self, content: Content, learned: Learned) -> Answerer:
+        """Index content plus what was learned (slow; runs in a daemon thread)."""
+        current = self.answerer
+        # The meaning layer's vectors come along: only the learned phrasings are encoded.
+        return Answerer(
+            with_learned(content, learned), current.clock, self.settings.match, vectors=current.vectors
+        )
 
     @property
     def content(self) -> Content:
@@ -133,6 +170,8 @@ class BotState:
             # A new timezone needs a new clock; a rehearsal clock (BOT_NOW) runs on unbroken.
             now = clock.now() if self.settings.bot_now is not None else None
             clock = Clock(content.conference.timezone, now)
+        if self.learner_ is not None:
+            content = with_learned(content, self.learner_.snapshot)
         # The meaning layer's cache comes along: only phrasings that changed are encoded again.
         return Answerer(content, clock, self.settings.match, vectors=self.answerer.vectors)
 

@@ -35,6 +35,7 @@ from bot.matching.analyzer import Analyzer
 from bot.matching.decision import Decision
 from bot.matching.documents import documents_for
 from bot.matching.index import Target
+from bot.matching.learned import learned_phrasing_used
 from bot.matching.matcher import Candidate, Matcher, MatchResult, MatchSettings
 from bot.matching.normalize import fold
 from bot.messages import DEFAULT_LANGUAGE, long_date, plain
@@ -138,6 +139,9 @@ class Answered:
     decision: Decision
     answer_html: str | None
     grouping_key: str
+    # The learned phrasing (or learned entry's question) the answer came through, if any:
+    # counted in the stats as a question what the bot learned answered.
+    learned_phrasing: str | None = None
 
 
 class Answerer:
@@ -195,7 +199,17 @@ class Answerer:
         answer_html = self.answer_text(reply, HTML, language) if decision == "answer" else None
         if decision == "answer" and not answer_html:
             decision, answer_html = "none", None
-        return Answered(reply, decision, answer_html, self._grouping_key(reading))
+        learned = self._learned_phrasing(reply) if decision == "answer" else None
+        return Answered(reply, decision, answer_html, self._grouping_key(reading), learned)
+
+    def _learned_phrasing(self, reply: Reply) -> str | None:
+        best = reply.best
+        if reply.source != "matcher" or best is None or best.target.kind != "faq":
+            return None
+        entry = self.content.faq_entry(best.target.id)
+        if entry is None:
+            return None
+        return learned_phrasing_used(self.matcher, entry, reply.question)
 
     def ask(self, question: str, language: str = DEFAULT_LANGUAGE) -> Reply:
         """What the question asks, before deciding what can be shown (see `decide`)."""

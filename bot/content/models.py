@@ -92,9 +92,19 @@ class FaqEntry:
     tags: tuple[str, ...] = ()
     answer_ur: str | None = None
     source_file: str = ""
+    # Phrasings the bot learned while running (organisers' teaching, attendees' picks):
+    # not in the files, stored in the database (bot.learning), added at index time.
+    learned: tuple[str, ...] = ()
 
     @property
     def phrasings(self) -> tuple[str, ...]:
+        """Every way of asking for this entry, learned ones last: the one list the
+        matcher (and any other index over entries) reads, so learning reaches them all."""
+        return (self.question, *self.variants, *self.learned)
+
+    @property
+    def file_phrasings(self) -> tuple[str, ...]:
+        """The phrasings the FAQ files hold (without what was learned)."""
         return (self.question, *self.variants)
 
 

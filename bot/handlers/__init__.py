@@ -13,6 +13,7 @@ never another feature; tests/test_layering.py holds that rule):
   (its Send and Cancel buttons are the announcements feature's);
 - my_schedule: stars, /mysessions, /remind, .ics files;
 - inline: inline mode;
+- learning: the teach offer's buttons, /teach, /learned and its buttons;
 - fallbacks: unknown commands, non-text messages, stale buttons.
 """
 
@@ -41,6 +42,7 @@ from bot.handlers import (
     desk,
     fallbacks,
     inline,
+    learning,
     my_schedule,
     questions,
     unanswered,
@@ -73,6 +75,8 @@ ORGANISER_COMMANDS: tuple[tuple[str, Callback], ...] = (
     ("reload", unanswered.cmd_reload),
     ("announce", announcements.cmd_announce),
     ("announcements", announcements.cmd_announcements),
+    ("teach", learning.cmd_teach),
+    ("learned", learning.cmd_learned),
 )
 # Callback data patterns: anything else is a stale (or forged) button.
 BUTTONS: tuple[tuple[str, Callback], ...] = (
@@ -85,6 +89,8 @@ BUTTONS: tuple[tuple[str, Callback], ...] = (
     (r"^lang:(en|ur)$", account.on_lang),
     (r"^unans:\d{1,9}$", unanswered.on_unanswered_page),
     (r"^ann:(send|cancel|stop):\d{1,9}$", announcements.on_announce_button),
+    (r"^teach:\d{1,18}:([0-9a-f]{10}|other|new|no)$", learning.on_teach_button),
+    (r"^learn:((ok|no|rm):\d{1,18}|clear)$", learning.on_learned_button),
     (r"^star:[0-9a-f]{10}$", my_schedule.on_star),
     (r"^ics:(all|mine)$", my_schedule.on_calendar),
 )

@@ -64,6 +64,7 @@ async def on_forget(update: Update, context: BotContext) -> None:
     if confirmed == "yes":
         await st.store.forget_user(query.from_user.id)
         st.chosen_languages.pop(query.from_user.id, None)
+        await st.learner.forgot()  # what only their picks proposed is gone from the index too
         logger.info("forgot attendee %s at their request", query.from_user.id)
         reply = render.message("forget_done", lang)
     else:

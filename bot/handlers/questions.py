@@ -125,6 +125,10 @@ async def ask(update: Update, context: BotContext, raw: str) -> None:
             score=round(best.score, 4) if best else None,
         )
     )
+    if answered.learned_phrasing is not None and best is not None:
+        learned_id = st.learner.learned_id(best.target.id, answered.learned_phrasing)
+        if learned_id is not None:
+            await st.store.record_learned_use(question_id, learned_id)
     if decision == "answer" and answered.answer_html:
         votes = render.with_votes(answered.answer_html, question_id, lang)
         key = best.target.key if best else None
@@ -235,6 +239,8 @@ async def on_vote(update: Update, context: BotContext) -> None:
         await answer_query(query, plain("cb.expired", lang))
         return
     await answer_query(query, plain("cb.thanks_vote", lang))
+    if value < 0 and question is not None:
+        await st.learner.objected(question)  # a 👎 takes back their pick's support
     message = shown_message(query)
     current = message.reply_markup if message is not None else None
     votes = render.vote_keyboard(question_id, lang, value)
@@ -270,6 +276,9 @@ async def on_pick(update: Update, context: BotContext) -> None:
         await edit(query, context, render.message("answer_gone", lang))
         return
     await st.store.set_chosen(question_id, key)
+    picked = await st.store.get_question(question_id)
+    if picked is not None:
+        await st.learner.picked(picked, st.now())  # a proposal once enough attendees agree
     await answer_query(query)
     await edit(query, context, await stars_for_key(context, reply, key))
 
@@ -282,6 +291,8 @@ async def on_none_of_these(update: Update, context: BotContext) -> None:
         return
     st, lang, question_id = context.state, context.lang, question.id
     opened = await st.store.mark_unanswered(question_id)
+    if opened:
+        await st.learner.objected(question)
     await answer_query(query, plain("cb.passed_on", lang))
     await edit(query, context, render.message("none_of_these", lang))
     if opened:

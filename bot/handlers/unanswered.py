@@ -140,6 +140,22 @@ async def _report(
     await respond(update, context, reply)
 
 
+async def _offer_teaching(
+    update: Update, context: BotContext, question_id: int, delivery: Delivery
+) -> None:
+    """After an answer went out: "Also use this for similar questions → …" (one tap;
+    the buttons are handled by the learning feature)."""
+    if delivery.outcome != "sent":
+        return
+    st = context.state
+    question = await st.store.get_question(question_id)
+    if question is None:
+        return
+    guesses = st.learner.guesses(question.text)
+    offer = render.teach_offer(question.id, question.text, guesses, context.lang)
+    await respond(update, context, offer)
+
+
 async def on_organiser_reply(update: Update, context: BotContext) -> None:
     """An organiser replied to a bot message in the organisers' chat: answer the attendee."""
     message = update.effective_message
@@ -164,6 +180,7 @@ async def on_organiser_reply(update: Update, context: BotContext) -> None:
     for question in questions:
         delivery = await deliver_answer(context.bot, st, question.id, text, user.id)
         await _report(update, context, question.id, delivery)
+        await _offer_teaching(update, context, question.id, delivery)
 
 
 def _question_id(raw: str) -> int | None:
@@ -190,6 +207,7 @@ async def cmd_answer(update: Update, context: BotContext) -> None:
     assert user is not None
     delivery = await deliver_answer(context.bot, context.state, question_id, text, user.id)
     await _report(update, context, question_id, delivery)
+    await _offer_teaching(update, context, question_id, delivery)
 
 
 @organiser_only

@@ -43,6 +43,7 @@ from bot.storage.change_notices import AUDIENCE_CHANGES, ChangeNotices
 from bot.storage.chatter import Chatter, ChatterStats, Feedback, NewChatter
 from bot.storage.connection import BUSY_TIMEOUT_MS
 from bot.storage.desk import Desk, DeskGroup, DeskStatus
+from bot.storage.learning import LearnedRow, LearnedSource, LearnedStatus, Learning, NewLearned
 from bot.storage.maintenance import Maintenance
 from bot.storage.questions import (
     ExportStatus,
@@ -76,7 +77,11 @@ __all__ = [
     "ExportStatus",
     "Feedback",
     "FinalDeliveryStatus",
+    "LearnedRow",
+    "LearnedSource",
+    "LearnedStatus",
     "NewChatter",
+    "NewLearned",
     "NewQuestion",
     "PendingDelivery",
     "Question",
@@ -102,5 +107,6 @@ class Store(
     Statistics,
     Maintenance,
     Desk,
+    Learning,
 ):
     """The bot's database. Open with `await Store.open(path)`; close it (or `async with`)."""

@@ -11,6 +11,11 @@ from bot.storage.connection import Database, _ts
 # are the broadcast's own record and hold no content from the attendee); pending ones go so
 # the attendee is not messaged again.
 _FORGET = (
+    # A phrasing their picks proposed goes with them unless an organiser approved it.
+    "DELETE FROM learned WHERE source = 'picks' AND taught_by IS NULL AND id IN "
+    "(SELECT learned_id FROM learned_pickers WHERE user_id = ?)",
+    "DELETE FROM learned_pickers WHERE user_id = ?",
+    "DELETE FROM learned_uses WHERE question_id IN (SELECT id FROM questions WHERE user_id = ?)",
     "DELETE FROM votes WHERE user_id = ?",
     "DELETE FROM votes WHERE question_id IN (SELECT id FROM questions WHERE user_id = ?)",
     "DELETE FROM questions WHERE user_id = ?",

@@ -163,7 +163,41 @@ CREATE TABLE change_notices (
 );
 """
 
-MIGRATIONS: list[str] = [_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3, _SCHEMA_V4]
+# Version 5 (learning, issue 17): phrasings and entries the bot learned while running, who
+# proposed them by their picks, and which questions they answered. One row per (entry,
+# wording): teaching a proposed or rejected phrasing updates that row.
+_SCHEMA_V5 = """
+CREATE TABLE learned (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    entry_id       TEXT NOT NULL,     -- an FAQ entry id (from the files, or a learned entry)
+    text           TEXT NOT NULL,     -- the phrasing, as an attendee asked it
+    normalized     TEXT NOT NULL,     -- its grouping key: near-identical wordings share it
+    answer         TEXT,              -- set for a learned entry (text is its question)
+    source         TEXT NOT NULL CHECK (source IN ('organiser', 'picks')),
+    status         TEXT NOT NULL CHECK (status IN ('active', 'proposed', 'rejected')),
+    taught_by      INTEGER,           -- the organiser who taught or approved it
+    taught_by_name TEXT,
+    question_id    INTEGER,           -- the question it was taught from (no foreign key:
+                                      -- /forget and purge remove questions, not teaching)
+    pickers        INTEGER NOT NULL DEFAULT 0,
+    created_at     TEXT NOT NULL,
+    decided_at     TEXT
+);
+CREATE UNIQUE INDEX learned_wording ON learned (entry_id, normalized);
+CREATE TABLE learned_pickers (
+    learned_id INTEGER NOT NULL,
+    user_id    INTEGER NOT NULL,
+    PRIMARY KEY (learned_id, user_id)
+);
+CREATE INDEX learned_pickers_user ON learned_pickers (user_id);
+CREATE TABLE learned_uses (
+    question_id INTEGER PRIMARY KEY,
+    learned_id  INTEGER NOT NULL
+);
+CREATE INDEX questions_picks ON questions (normalized, chosen_key);
+"""
+
+MIGRATIONS: list[str] = [_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3, _SCHEMA_V4, _SCHEMA_V5]
 
 
 def split_statements(script: str) -> list[str]:

@@ -45,6 +45,7 @@ class Stats:
     open: int
     top_targets: tuple[TargetCount, ...]  # most asked first, at most TOP_TARGETS
     votes: tuple[VoteTally, ...]  # most voted first
+    learned_answers: int = 0  # questions a learned phrasing or entry answered
 
 
 class Statistics(Database):
@@ -104,8 +105,10 @@ class Statistics(Database):
                 ORDER BY COUNT(*) DESC, target_key
                 """,
             )
+            learned_answers = await self._scalar(db, "SELECT COUNT(*) FROM learned_uses")
         assert totals is not None
         return Stats(
+            learned_answers=learned_answers,
             attendees=attendees,
             subscribers=subscribers,
             questions=totals["total"] or 0,
