@@ -310,6 +310,9 @@ def main(
             )
         for warning in agenda_warnings(content):
             print(f"warning: {warning}", file=out)
+        from bot.operations import learned_in_files
+
+        learned_in_files(settings, content, out)
         return EXIT_OK
     try:
         choice = choose_matcher(settings.semantic_model)

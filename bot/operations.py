@@ -17,11 +17,14 @@ from typing import TextIO
 import yaml
 
 from bot.config import Settings
+from bot.content import Content, load_content
+from bot.learning import contained_in_files, export_yaml
 from bot.slugs import slug
-from bot.storage import Question, Store
+from bot.storage import LearnedRow, Question, Store
 
 EXIT_OK, EXIT_USAGE = 0, 2
 MAX_VARIANTS = 6
+LEARNING_SCHEMA = 3  # the migration that added the learned tables
 _AGE = re.compile(r"^\s*(\d+)\s*(d|days?|w|weeks?|h|hours?)\s*$", re.IGNORECASE)
 
 
@@ -120,14 +123,18 @@ def export_faq_candidates(settings: Settings, out: TextIO, err: TextIO) -> int:
     if not _database_exists(settings, err):
         return EXIT_USAGE
 
-    async def run() -> list[Question]:
+    async def run() -> tuple[list[Question], list[LearnedRow]]:
         store = await Store.open_readonly(settings.database_path)
         try:
-            return await store.answered_by_organisers()
+            answered = await store.answered_by_organisers()
+            return answered, await _active_learned(store)
         finally:
             await store.close()
 
-    entries = faq_candidates(asyncio.run(run()))
+    answered, learned = asyncio.run(run())
+    taught = {row.question_id for row in learned}
+    # A question taught as an entry or phrasing is in the learned section, not twice.
+    entries = faq_candidates([q for q in answered if q.id not in taught])
     out.write(
         "# FAQ candidates: questions the bot could not answer and organisers did.\n"
         f"# {len(entries)} entries, most asked first. Review the wording, then paste them\n"
@@ -139,4 +146,40 @@ def export_faq_candidates(settings: Settings, out: TextIO, err: TextIO) -> int:
         )
     else:
         out.write("entries: []\n")
+    if learned:
+        content = load_content(settings.agenda_path, settings.faq_dir, settings.content_limits)
+        out.write("\n# What the bot learned during the event (see /learned).\n")
+        out.write(export_yaml(learned, content))
     return EXIT_OK
+
+
+async def _active_learned(store: Store) -> list[LearnedRow]:
+    """What was learned; nothing from a database older than learning (not migrated yet)."""
+    if await store.schema_version() < LEARNING_SCHEMA:
+        return []
+    return await store.learned("active")
+
+
+def learned_in_files(settings: Settings, content: Content, out: TextIO) -> None:
+    """For `check`: learned phrasings the FAQ files now hold (so /learned can clear them)."""
+    if not settings.database_path.is_file():
+        return
+
+    async def run() -> list[LearnedRow]:
+        store = await Store.open_readonly(settings.database_path)
+        try:
+            return await _active_learned(store)
+        finally:
+            await store.close()
+
+    try:
+        rows = asyncio.run(run())
+    except Exception as exc:  # an old or busy database: check is about the files
+        print(f"note: learned phrasings not checked ({exc})", file=out)
+        return
+    for row in contained_in_files(rows, content):
+        print(
+            f"note: learned phrasing '{row.text}' ({row.entry_id}) is now in the FAQ files; "
+            "/learned offers to clear it",
+            file=out,
+        )
