@@ -39,6 +39,7 @@ from bot.matching.learned import (
     Refusal,
     check_phrasing,
     tidy,
+    with_learned,
     without_learned,
 )
 from bot.matching.normalize import fold
@@ -177,6 +178,12 @@ class Learner:
 
     # -- teaching -----------------------------------------------------------------------
 
+    def content_now(self, answerer: Answerer) -> Content:
+        """The content with everything learned so far, even what the index has not yet."""
+        if self.applied == self.version:
+            return answerer.content
+        return with_learned(answerer.content, self.snapshot)
+
     def guesses(self, text: str, limit: int = GUESSES) -> list[tuple[str, str]]:
         """The FAQ entries (id, label) a question most resembles, best first."""
         found: list[tuple[str, str]] = []
@@ -206,7 +213,7 @@ class Learner:
         """The attendee's wording becomes a phrasing of `entry_id`, or (None) a new entry
         answered with the organiser's answer. Stored before this returns."""
         answerer = self.current()
-        content, text = answerer.content, tidy(question.text)
+        content, text = self.content_now(answerer), tidy(question.text)
         answer: str | None = None
         if entry_id is None:
             answer = (question.answer_text or "").strip()
@@ -252,7 +259,8 @@ class Learner:
             return None
         answerer = self.current()
         wording = tidy(tally.wording)
-        if check_phrasing(answerer.matcher, answerer.content, entry_id, wording) is not None:
+        content = self.content_now(answerer)
+        if check_phrasing(answerer.matcher, content, entry_id, wording) is not None:
             return None  # a phrasing never joins an entry when another entry has it
         learned_id = await self.store.add_learned(
             NewLearned(
@@ -298,7 +306,8 @@ class Learner:
         if row is None or row.status != "proposed":
             return Taught()
         answerer = self.current()
-        refusal = check_phrasing(answerer.matcher, answerer.content, row.entry_id, row.text)
+        content = self.content_now(answerer)
+        refusal = check_phrasing(answerer.matcher, content, row.entry_id, row.text)
         if refusal is not None:
             return Taught(refusal=refusal)
         if not await self.store.decide_learned(learned_id, "active", organiser, name, now):

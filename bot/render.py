@@ -857,10 +857,10 @@ def teach_refused(refusal: Refusal, language: str) -> Rendered:
 def _learned_who(row: LearnedRow, language: str) -> str:
     name = one_line(row.taught_by_name or str(row.taught_by or "?"))
     if row.source == "organiser":
-        return plain("learned_by_organiser", language, name=name)
+        return plain("text.learned_by_organiser", language, name=name)
     if row.taught_by is not None:
-        return plain("learned_by_picks_approved", language, pickers=row.pickers, name=name)
-    return plain("learned_by_picks", language, pickers=row.pickers)
+        return plain("text.learned_by_picks_approved", language, pickers=row.pickers, name=name)
+    return plain("text.learned_by_picks", language, pickers=row.pickers)
 
 
 def learned_list(

@@ -121,14 +121,14 @@ async def on_learned_button(update: Update, context: BotContext) -> None:
     note: str | None
     if action == "clear":
         removed = await st.learner.remove(*(row.id for row in await st.learner.now_in_files()))
-        note = plain("learned_removed", lang, count=removed)
+        note = plain("cb.learned_removed", lang, count=removed)
     else:
         learned_id = int(parts[2])
         row = await st.store.get_learned(learned_id)
-        note = plain("learned_gone", lang)
+        note = plain("cb.learned_gone", lang)
         if row is not None and action == "rm":
             removed = await st.learner.remove(learned_id)
-            note = plain("learned_removed", lang, count=removed)
+            note = plain("cb.learned_removed", lang, count=removed)
         elif row is not None and action == "ok":
             taught = await st.learner.approve(learned_id, user.id, user.full_name, st.now())
             if taught.refusal is not None:
@@ -138,12 +138,12 @@ async def on_learned_button(update: Update, context: BotContext) -> None:
                 return
             if taught.row is not None:
                 label = _label(st, row.entry_id)
-                note = plain("learned_approved", lang, phrasing=row.text, label=label)
+                note = plain("cb.learned_approved", lang, phrasing=row.text, label=label)
         elif (
             row is not None
             and action == "no"
             and await st.learner.reject(learned_id, user.id, user.full_name, st.now())
         ):
-            note = plain("learned_rejected", lang, phrasing=row.text)
+            note = plain("cb.learned_rejected", lang, phrasing=row.text)
     await answer_query(query, render.truncate(note, 190) if note else None)
     await edit(query, context, await _learned_page(st, lang))

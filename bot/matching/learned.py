@@ -138,12 +138,23 @@ def check_phrasing(
         for phrasing in entry.phrasings:
             if fold(phrasing) == fold(text) or _sorted_terms(matcher, phrasing) == wanted:
                 return Refusal("duplicate", entry_id, entry.question, phrasing)
+    # What was learned but is not in the index yet (it is being rebuilt) counts as well.
+    for other in content.faq:
+        if other.id == entry_id or tidy(other.answer) == tidy(answer):
+            continue
+        pending = other.learned if other.source_file != LEARNED_SOURCE else other.phrasings
+        for phrasing in pending:
+            if fuzz.ratio(wanted, _sorted_terms(matcher, phrasing)) >= NEAR_DUPLICATE:
+                return Refusal("conflict", other.id, other.question, phrasing)
     for document in matcher.index.documents:
         target = document.target
         if target.kind == "faq" and target.id == entry_id:
             continue
+        filler = matcher.index.filler
         if not any(
-            fuzz.ratio(wanted, known) >= NEAR_DUPLICATE for known in document.phrasing_texts
+            fuzz.ratio(wanted, " ".join(t for t in known.split() if t not in filler))
+            >= NEAR_DUPLICATE
+            for known in document.phrasing_texts
         ):
             continue
         other = content.faq_entry(target.id) if target.kind == "faq" else None

@@ -46,8 +46,8 @@ def none_question(h: Harness) -> str:
 
 
 def labels(record: dict) -> list[str]:
-    return [b["text"] for b in iter_buttons(record["reply_markup"])]
+    return [b["text"] for b in iter_buttons(record.get("reply_markup"))]
 
 
 def datas(record: dict) -> list[str]:
-    return [b["callback_data"] for b in iter_buttons(record["reply_markup"])]
+    return [b["callback_data"] for b in iter_buttons(record.get("reply_markup"))]
