@@ -139,7 +139,7 @@ async def test_teach_command_and_refusals(harness: Harness) -> None:
 async def test_forged_teaching_buttons_are_refused(harness: Harness) -> None:
     h = harness
     post = await ask_unanswered(h, ATTENDEE, HOTSPOT)
-    report, offer = await reply_in_organisers_chat(h, post, "On your badge.")
+    _, offer = await reply_in_organisers_chat(h, post, "On your badge.")
     token = next(d for d in datas(offer) if not d.endswith(("other", "new", "no")))
     for data in (token, f"teach:{question_id(post)}:new", "learn:clear", "learn:rm:1"):
         refused = await h.press(STRANGER, offer, data=data, forged=True)
