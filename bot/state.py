@@ -19,8 +19,8 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.content import Content, Problem
 from bot.content.reloader import ContentReloader
-from bot.matching.chatter import ChatterReader
 from bot.learning import Learner
+from bot.matching.chatter import ChatterReader
 from bot.matching.learned import Learned, with_learned
 from bot.organiser_poster import OrganiserPoster, Post
 from bot.pacing import Pacer

@@ -232,3 +232,11 @@ def test_programme_changes_and_sync_are_core():
         assert not imports_telegram(BOT / name) and reached == set(), (name, reached)
     # The comparison itself needs nothing but the content model.
     assert bot_modules_imported(BOT / "programme_changes.py") == {"bot.content.models"}
+
+
+# Learning (issue 17): the learner is core (storage, matching, a daemon-thread rebuild);
+# the matcher's side of it knows nothing of where learned phrasings are stored.
+def test_learning_is_core_and_its_matcher_side_knows_no_storage():
+    assert not imports_telegram(BOT / "learning.py")
+    imported = bot_modules_imported(BOT / "matching" / "learned.py")
+    assert {name for name in imported if name.startswith(("bot.storage", "bot.learning"))} == set()

@@ -157,8 +157,8 @@ def check_phrasing(
             for known in document.phrasing_texts
         ):
             continue
-        other = content.faq_entry(target.id) if target.kind == "faq" else None
-        if other is not None and tidy(other.answer) == tidy(answer):
+        known_entry = content.faq_entry(target.id) if target.kind == "faq" else None
+        if known_entry is not None and tidy(known_entry.answer) == tidy(answer):
             continue  # the same answer either way: no wrong answer can come of it
         clash = _clashing_phrasing(matcher, content, target.kind, target.id, wanted)
         return Refusal("conflict", target.id, target.label, clash or target.label)

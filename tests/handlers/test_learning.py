@@ -57,8 +57,9 @@ async def press_edit(
     edited = await h.fake.wait_for_message(
         message["chat_id"],
         after=after,
-        predicate=lambda r: r["method"] == "editMessageText"
-        and r["message_id"] == message["message_id"],
+        predicate=lambda r: (
+            r["method"] == "editMessageText" and r["message_id"] == message["message_id"]
+        ),
     )
     return answer, edited
 

@@ -128,6 +128,8 @@ async def test_answer_command(harness: Harness):
     h.fake.user_sends(ORGANISER, f"/answer {qid} Bowling <b>is</b> in F-7 & nearby.\nEnjoy!")
     report = await h.fake.wait_for_message(ORGANISER, after=after)
     assert report["text"] == f"✅ #{qid}: sent to 1 of 1 attendee(s)."
+    # The teach offer follows the report (tests/handlers/test_learning.py presses it).
+    await h.fake.wait_for_message(ORGANISER, after=after, contains="Also use this")
     answer = await h.fake.wait_for_message(ATTENDEE, after=after)
     assert "Bowling <b>is</b> in F-7 & nearby.\nEnjoy!" in answer["text"]
     stored = await h.store.get_question(qid)
