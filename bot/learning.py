@@ -26,6 +26,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 import yaml
 
@@ -358,43 +359,44 @@ def contained_in_files(rows: Iterable[LearnedRow], content: Content) -> list[Lea
     return found
 
 
-def export_yaml(rows: Iterable[LearnedRow], content: Content) -> str:
-    """Learned entries and phrasings as YAML to paste into faq/*.yaml.
-
-    Learned entries come as full entries; learned phrasings of an entry from the files as
-    a `variants` list under a comment naming the entry and its file.
-    """
-    files = without_learned(content)
+def learned_entries(rows: Iterable[LearnedRow]) -> list[dict[str, object]]:
+    """Learned entries as faq/*.yaml entries (their learned phrasings as variants)."""
     active = [r for r in sorted(rows, key=lambda r: r.id) if r.status == "active"]
-    entries: list[dict[str, object]] = []
+    entries: dict[str, dict[str, object]] = {}
+    for row in active:
+        if row.is_entry:
+            entries[row.entry_id] = {"id": row.entry_id, "question": row.text}
+    variants: dict[str, list[str]] = {}
+    for row in active:
+        if not row.is_entry and row.entry_id in entries:
+            variants.setdefault(row.entry_id, []).append(row.text)
+    for row in active:
+        if row.is_entry:
+            entry = entries[row.entry_id]
+            if row.entry_id in variants:
+                entry["variants"] = variants[row.entry_id]
+            entry["answer"] = row.answer or ""
+    return list(entries.values())
+
+
+def learned_variants_yaml(rows: Iterable[LearnedRow], content: Content | None) -> str:
+    """Learned phrasings of the files' entries, as `variants` lines to paste, per entry.
+
+    Commented out so the whole export stays one valid YAML file: remove the "# " of the
+    lines under an entry's heading and paste them under that entry's `variants:`.
+    """
+    learned_ids = {r.entry_id for r in rows if r.is_entry}
     by_entry: dict[str, list[str]] = {}
-    for row in active:
-        if row.is_entry:
-            entries.append({"id": row.entry_id, "question": row.text, "variants": [], "answer": ""})
-    index = {str(e["id"]): e for e in entries}
-    for row in active:
-        if row.is_entry:
-            index[row.entry_id]["answer"] = row.answer or ""
-        elif row.entry_id in index:
-            variants = index[row.entry_id]["variants"]
-            assert isinstance(variants, list)
-            variants.append(row.text)
-        else:
+    for row in sorted(rows, key=lambda r: r.id):
+        if row.status == "active" and not row.is_entry and row.entry_id not in learned_ids:
             by_entry.setdefault(row.entry_id, []).append(row.text)
+    files = without_learned(content) if content is not None else None
     parts: list[str] = []
-    if entries:
-        for entry in entries:
-            if not entry["variants"]:
-                del entry["variants"]
-        parts.append("# Learned entries: paste into a faq/*.yaml file.\n")
-        parts.append(
-            yaml.safe_dump({"entries": entries}, sort_keys=False, allow_unicode=True, width=100)
-        )
     for entry_id, texts in by_entry.items():
-        known = files.faq_entry(entry_id)
-        where = f" ({known.source_file})" if known and known.source_file else ""
-        parts.append(
-            f"# Learned phrasings of '{entry_id}'{where}: add under its `variants:`\n"
-            + yaml.safe_dump(texts, allow_unicode=True, width=100)
-        )
+        known = files.faq_entry(entry_id) if files is not None else None
+        where = f" in {Path(known.source_file).name}" if known and known.source_file else ""
+        listed = yaml.safe_dump({"variants": texts}, allow_unicode=True, width=100)
+        lines = "".join(f"#   {line}\n" for line in listed.splitlines()[1:])
+        parts.append(f"# Learned phrasings of '{entry_id}'{where}: add under its `variants:`\n")
+        parts.append(lines)
     return "".join(parts)

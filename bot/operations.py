@@ -17,14 +17,14 @@ from typing import TextIO
 import yaml
 
 from bot.config import Settings
-from bot.content import Content, load_content
-from bot.learning import contained_in_files, export_yaml
+from bot.content import Content, ContentError, load_content
+from bot.learning import contained_in_files, learned_entries, learned_variants_yaml
 from bot.slugs import slug
 from bot.storage import LearnedRow, Question, Store
 
 EXIT_OK, EXIT_USAGE = 0, 2
 MAX_VARIANTS = 6
-LEARNING_SCHEMA = 3  # the migration that added the learned tables
+LEARNING_SCHEMA = 4  # the migration that added the learned tables
 _AGE = re.compile(r"^\s*(\d+)\s*(d|days?|w|weeks?|h|hours?)\s*$", re.IGNORECASE)
 
 
@@ -133,10 +133,12 @@ def export_faq_candidates(settings: Settings, out: TextIO, err: TextIO) -> int:
 
     answered, learned = asyncio.run(run())
     taught = {row.question_id for row in learned}
-    # A question taught as an entry or phrasing is in the learned section, not twice.
+    # A question taught as an entry or phrasing is in the learned part, not twice.
     entries = faq_candidates([q for q in answered if q.id not in taught])
+    entries += learned_entries(learned)
     out.write(
-        "# FAQ candidates: questions the bot could not answer and organisers did.\n"
+        "# FAQ candidates: questions the bot could not answer and organisers did, and what\n"
+        "# the bot learned during the event (see /learned).\n"
         f"# {len(entries)} entries, most asked first. Review the wording, then paste them\n"
         "# into a faq/*.yaml file (and run `python -m bot check`).\n"
     )
@@ -147,9 +149,13 @@ def export_faq_candidates(settings: Settings, out: TextIO, err: TextIO) -> int:
     else:
         out.write("entries: []\n")
     if learned:
-        content = load_content(settings.agenda_path, settings.faq_dir, settings.content_limits)
-        out.write("\n# What the bot learned during the event (see /learned).\n")
-        out.write(export_yaml(learned, content))
+        try:
+            content: Content | None = load_content(
+                settings.agenda_path, settings.faq_dir, settings.content_limits
+            )
+        except ContentError:
+            content = None  # the entries' files are not named; the phrasings still are
+        out.write(learned_variants_yaml(learned, content))
     return EXIT_OK
 
 
