@@ -179,7 +179,10 @@ def documents_for(content: Content, description_weight: float = DESCRIPTION) -> 
     programme benchmark's title-only comparison).
     """
     for entry in content.faq:
-        fields = [Field(text, 1.0, phrasing=True) for text in entry.phrasings]
+        learned = set(entry.learned)
+        fields = [
+            Field(text, 1.0, phrasing=True, learned=text in learned) for text in entry.phrasings
+        ]
         fields.extend(Field(tag, 0.3) for tag in entry.tags)
         # Attendees often ask with words only the answer uses ("can I pay with JazzCash"):
         # the answer counts, faintly, so it can tip a match but never make one alone.

@@ -62,6 +62,10 @@ class Field:
     # Background about the entry (a talk's description, a speaker's biography): a match
     # resting only on such fields may suggest the entry, but answers only when strong.
     supporting: bool = False
+    # Learned while running (organisers' teaching, attendees' picks): a way of asking that
+    # adds words and a phrasing to cover, but does not vote on what the entry is about
+    # (one attendee's wording must not dilute the words every written phrasing shares).
+    learned: bool = False
 
 
 @dataclass(slots=True)
@@ -114,11 +118,12 @@ class Index:
         self._surface_texts: list[str] = []
         self._skeletons: dict[str, str | None] | None = None
         self._abbreviations: dict[str, str | None] | None = None
-        analysed: list[tuple[IndexedDocument, list[list[str]]]] = []
+        analysed: list[tuple[IndexedDocument, list[list[str]], int]] = []
         facets: list[list[list[str]]] = []
         for doc in documents:
             indexed = IndexedDocument(doc.target, doc.related)
             phrasing_terms: list[list[str]] = []
+            written = 0  # phrasings from the files: they alone set the consensus
             main_terms: set[str] = set()
             weak_terms: set[str] = set()  # day words: they place a session, not name it
             supporting_terms: set[str] = set()
@@ -145,19 +150,22 @@ class Index:
                     elsewhere.update(terms)  # a biography repeating the name does not count
                 if fld.phrasing and terms:
                     phrasing_terms.append(terms)
+                    written += not fld.learned
             indexed.names = tuple(name_terms)
             guarded = {t for word in doc.guarded for t, _ in analyzer.analyse(word)}
             # "Rain" in the title of Lea Rain's talk on rain sensors is the talk's own word.
             indexed.guarded = frozenset((guarded & all_name_terms) - elsewhere)
             indexed.supporting_only = frozenset(supporting_terms - main_terms - weak_terms)
             indexed.grounding = frozenset(main_terms)
-            analysed.append((indexed, phrasing_terms if doc.rephrasings else []))
+            analysed.append((indexed, phrasing_terms if doc.rephrasings else [], written))
             facets.append(phrasing_terms)
             self.documents.append(indexed)
 
         self.aliases = self._word_form_aliases({t for d in self.documents for t in d.term_weight})
         document_frequency: dict[str, int] = defaultdict(int)
-        for (indexed, phrasing_terms), all_phrasings in zip(analysed, facets, strict=True):
+        for (indexed, phrasing_terms, written), all_phrasings in zip(
+            analysed, facets, strict=True
+        ):
             merged: dict[str, float] = {}
             for term, weight in indexed.term_weight.items():
                 term = self.aliases.get(term, term)
@@ -169,12 +177,12 @@ class Index:
                 for terms in phrasing_terms:
                     for term in {self.aliases.get(t, t) for t in terms}:
                         counts[term] += 1
-                n = len(phrasing_terms)
+                n = max(written, 1)  # learned phrasings add words, not votes
                 for term, c in counts.items():
                     # Filler is a trait of the entry only as far as its phrasings share it:
                     # "do I" in two phrasings of six counts a third, never half at least.
                     floor = 0.0 if term in self.filler else CONSENSUS_FLOOR
-                    merged[term] *= floor + (1.0 - floor) * c / n
+                    merged[term] *= floor + (1.0 - floor) * min(1.0, c / n)
             indexed.term_weight = merged
             alias = self.aliases.get
             indexed.supporting_only = frozenset(alias(t, t) for t in indexed.supporting_only)
