@@ -163,9 +163,7 @@ class Index:
 
         self.aliases = self._word_form_aliases({t for d in self.documents for t in d.term_weight})
         document_frequency: dict[str, int] = defaultdict(int)
-        for (indexed, phrasing_terms, written), all_phrasings in zip(
-            analysed, facets, strict=True
-        ):
+        for (indexed, phrasing_terms, written), all_phrasings in zip(analysed, facets, strict=True):
             merged: dict[str, float] = {}
             for term, weight in indexed.term_weight.items():
                 term = self.aliases.get(term, term)
