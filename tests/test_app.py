@@ -53,6 +53,8 @@ ORGANISER_COMMANDS = [
     "reload",
     "announce",
     "announcements",
+    "teach",
+    "learned",
 ]
 
 
