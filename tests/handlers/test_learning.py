@@ -262,3 +262,16 @@ async def test_a_burst_of_questions_while_learning_never_waits_on_the_index(
     assert learner.rebuilds_finished == 1 and h.state.answerer is not before
     reply = await asked(h, OTHER, HOTSPOT)
     assert "wi-fi" in reply["text"].lower()
+
+
+async def test_a_reload_keeps_what_was_learned(harness: Harness) -> None:
+    h = harness
+    post = await ask_unanswered(h, ATTENDEE, HOTSPOT)
+    await organiser_says(h, f"/teach {question_id(post)} wifi")
+    await h.state.learner.settled()
+    before = h.state.answerer
+    assert await h.state.reload_content() == []
+    assert h.state.answerer is not before
+    wifi = h.state.answerer.content.faq_entry("wifi")
+    assert wifi is not None and wifi.learned == (HOTSPOT,)
+    assert h.state.answerer.ask(HOTSPOT).decision == "answer"
