@@ -1256,7 +1256,7 @@ _UR_SOURCE: dict[str, str] = {
     "taught_entry": (
         "📚 نیا اندراج سیکھ لیا: “{phrasing}” پر اب آپ کا جواب ملے گا۔ /learned میں دیکھیں۔"
     ),
-    "teach_declined": "نہیں سکھایا۔ (اب بھی /teach {id} ENTRY_ID سے سکھا سکتے ہیں۔)",
+    "teach_declined": "نہیں سکھایا۔ اب بھی /teach {id} ENTRY_ID سے سکھا سکتے ہیں۔",
     "teach_refused_empty": "نہیں سکھایا: سیکھنے کو کوئی متن نہیں (یا نئے اندراج کا جواب نہیں)۔",
     "teach_refused_too_long": "نہیں سکھایا: یہ ایک سوال کے لیے بہت لمبا ہے۔",
     "teach_refused_no_words": "نہیں سکھایا: اس میں ایسے الفاظ نہیں جنہیں بوٹ ملا سکے۔",
