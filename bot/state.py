@@ -108,7 +108,10 @@ class BotState:
         current = self.answerer
         # The meaning layer's vectors come along: only the learned phrasings are encoded.
         return Answerer(
-            with_learned(content, learned), current.clock, self.settings.match, vectors=current.vectors
+            with_learned(content, learned),
+            current.clock,
+            self.settings.match,
+            vectors=current.vectors,
         )
 
     @property
