@@ -24,7 +24,7 @@ from bot.storage import LearnedRow, Question, Store
 
 EXIT_OK, EXIT_USAGE = 0, 2
 MAX_VARIANTS = 6
-LEARNING_SCHEMA = 4  # the migration that added the learned tables
+LEARNING_SCHEMA = 5  # the migration that added the learned tables
 _AGE = re.compile(r"^\s*(\d+)\s*(d|days?|w|weeks?|h|hours?)\s*$", re.IGNORECASE)
 
 
