@@ -58,6 +58,8 @@ async def test_organiser_reply_answers_the_whole_group(harness: Harness):
     )
     report = await h.fake.wait_for_message(ORGANISER_CHAT, after=after)
     assert report["text"] == f"✅ #{question_id(first)}: sent to 2 of 2 attendee(s)."
+    # The teach offer follows the report (tests/handlers/test_learning.py presses it).
+    await h.fake.wait_for_message(ORGANISER_CHAT, after=after, contains="Also use this")
     for user, asked in ((ATTENDEE, BOWLING[0]), (OTHER, BOWLING[1])):
         answer = await h.fake.wait_for_message(user, after=after)
         assert answer["text"].startswith("💬 The organisers answered your question")
