@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.content import Content, Problem
 from bot.content.reloader import ContentReloader
 from bot.learning import Learner
+from bot.live_qa import EditPacer, PendingAsks
 from bot.matching.chatter import ChatterReader
 from bot.matching.learned import Learned, with_learned
 from bot.organiser_poster import OrganiserPoster, Post
@@ -64,6 +65,10 @@ class BotState:
     reviewer: ChangeReviewer | None = None
     # What the bot learned during the event (opened with the store in post_init).
     learner_: Learner | None = None
+    # Live Q&A: what an attendee is in the middle of asking, and the pacer of the
+    # moderators' live lists (made by the handler on first use: it needs the bot).
+    live_asks: PendingAsks = field(default_factory=PendingAsks)
+    live_pacer: EditPacer | None = None
 
     @property
     def store(self) -> Store:
