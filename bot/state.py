@@ -69,6 +69,7 @@ class BotState:
     # moderators' live lists (made by the handler on first use: it needs the bot).
     live_asks: PendingAsks = field(default_factory=PendingAsks)
     live_pacer: EditPacer | None = None
+    live_view_pacer: EditPacer | None = None  # an attendee's own list after their votes
 
     @property
     def store(self) -> Store:
@@ -245,6 +246,12 @@ class BotState:
             await self.on_programme_change(source)
         except Exception:  # a failed preview must not undo or fail the reload
             logger.exception("could not review the programme change (%s)", source)
+
+    async def close_live(self) -> None:
+        """Drop the live lists' pending edits (they are redone on the next change)."""
+        for pacer in (self.live_pacer, self.live_view_pacer):
+            if pacer is not None:
+                await pacer.close()
 
     async def close_reloads(self) -> None:
         """Abandon reloads in progress (their child processes are killed)."""
