@@ -124,6 +124,7 @@ class EditPacer:
         self._clock = clock
         self._last: dict[str, float] = {}
         self._scheduled: dict[str, asyncio.Task[None]] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
         self.edits: list[tuple[str, float]] = []
 
     @property
@@ -138,19 +139,23 @@ class EditPacer:
         self._scheduled[key] = asyncio.create_task(self._run(key))
 
     async def _run(self, key: str) -> None:
-        try:
-            wait = self._last.get(key, -self._floor) + self._floor - self._clock()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            self._scheduled.pop(key, None)  # requests from now on get a refresh after this
-            self._last[key] = self._clock()
-            self.edits.append((key, self._last[key]))
-            await self._refresh(key)
-        except Exception:  # a failed edit must not stop later ones
-            logger.exception("live list refresh for %s failed", key)
-        finally:
-            if self._scheduled.get(key) is asyncio.current_task():
-                self._scheduled.pop(key, None)
+        # One refresh of a key at a time: a request arriving during a refresh waits for it.
+        async with self._locks.setdefault(key, asyncio.Lock()):
+            try:
+                wait = self._last.get(key, -self._floor) + self._floor - self._clock()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                self._scheduled.pop(key, None)  # later requests get a refresh after this
+                self.edits.append((key, self._clock()))
+                await self._refresh(key)
+            except Exception:  # a failed edit must not stop later ones
+                logger.exception("live list refresh for %s failed", key)
+            finally:
+                # Counted from the end of the refresh: its edit has reached Telegram by
+                # then, so the next arrives at least `floor` later however long this took.
+                self._last[key] = self._clock()
+                if self._scheduled.get(key) is asyncio.current_task():
+                    self._scheduled.pop(key, None)
 
     async def close(self) -> None:
         tasks = list(self._scheduled.values())

@@ -1053,6 +1053,7 @@ def qa_top(
     language: str,
     *,
     can_ask: bool,
+    count: int,
 ) -> Rendered:
     """An attendee's view: ranked questions (hidden ones already left out), 👍 toggles."""
     token = _qa_token(session)
@@ -1060,7 +1061,7 @@ def qa_top(
     if not questions:
         markup = InlineKeyboardMarkup([ask_row]) if ask_row else None
         return rendered(html_text("qa.top_empty", language, title=session.title), markup)
-    total = plain("text.qa_count", language, count=first_rank - 1 + len(questions))
+    total = plain("text.qa_count", language, count=count)
     lines: list[str] = [
         html_text(
             "qa.top_header", language, title=session.title, count=total, page=page + 1, pages=pages

@@ -70,6 +70,7 @@ class BotState:
     live_asks: PendingAsks = field(default_factory=PendingAsks)
     live_pacer: EditPacer | None = None
     live_view_pacer: EditPacer | None = None  # an attendee's own list after their votes
+    live_shown: dict[tuple[int, int], int] = field(default_factory=dict)  # (chat, msg) → hash
 
     @property
     def store(self) -> Store:

@@ -184,7 +184,9 @@ async def _top_view(
     voted = await st.store.live_voted(session.id, user_id) if private else set()
     first = page * PAGE_SIZE + 1
     can_ask = takes_questions(session, st.now())
-    return render.qa_top(session, shown, voted, page, pages, first, lang, can_ask=can_ask)
+    return render.qa_top(
+        session, shown, voted, page, pages, first, lang, can_ask=can_ask, count=len(questions)
+    )
 
 
 async def _top_button(
@@ -349,6 +351,22 @@ def _pacer(context: BotContext) -> EditPacer:
     return st.live_pacer
 
 
+def _changed_since_last(
+    st: BotState, chat_id: int, message_id: int, reply: render.Rendered
+) -> bool:
+    """Whether a live list would change; an identical edit is a Telegram 400, so skip it.
+
+    Remembered per message (a hash, in memory: after a restart the first edit may be
+    identical, which `edit_by_id` lets pass as "not modified").
+    """
+    markup = reply.markup.to_json() if reply.markup is not None else ""
+    digest = hash((reply.texts[0], markup))
+    if st.live_shown.get((chat_id, message_id)) == digest:
+        return False
+    st.live_shown[(chat_id, message_id)] = digest
+    return True
+
+
 def _view_pacer(context: BotContext) -> EditPacer:
     """The pacer of attendees' own Top questions lists, keyed by message."""
     st = context.state
@@ -363,6 +381,8 @@ def _view_pacer(context: BotContext) -> EditPacer:
             lang = st.language_of(int(user_id))
             private = int(chat_id) == int(user_id)
             reply = await _top_view(st, session, int(page), int(user_id), private, lang)
+            if not _changed_since_last(st, int(chat_id), int(message_id), reply):
+                return
             try:
                 await edit_by_id(bot, int(chat_id), int(message_id), reply)
             except (BadRequest, Forbidden) as exc:
@@ -379,6 +399,8 @@ async def _refresh_panels(bot: Bot, st: BotState, session_id: str) -> None:
         return
     for panel in await st.store.live_panels(session_id):
         view = await _moderation_view(st, session, panel.page, panel.lang)
+        if not _changed_since_last(st, panel.chat_id, panel.message_id, view):
+            continue
         try:
             await edit_by_id(bot, panel.chat_id, panel.message_id, view)
         except (BadRequest, Forbidden) as exc:  # deleted message, blocked bot
