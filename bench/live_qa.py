@@ -151,6 +151,9 @@ async def run(attendees: int, seed: int) -> int:
             first_votes.set()
             voters = [asyncio.create_task(b.voter(u, first_votes)) for u in b.users]
             while b.first_round_done < attendees:
+                failed = [t for t in askers if t.done() and t.exception() is not None]
+                if failed:
+                    raise RuntimeError("an attendee failed") from failed[0].exception()
                 await asyncio.sleep(0.2)
             h.set_clock(h.state.now() + timedelta(seconds=31))
             second_round.set()
