@@ -43,7 +43,6 @@ ATTENDEE_COMMANDS = [
     "lang",
     "mysessions",
     "remind",
-    "ask",
 ]
 ORGANISER_COMMANDS = [
     "unanswered",
@@ -56,7 +55,6 @@ ORGANISER_COMMANDS = [
     "announcements",
     "teach",
     "learned",
-    "moderate",
 ]
 
 
