@@ -674,6 +674,7 @@ async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) 
     await telegram_side.stop_server(application)
     if st.learner_ is not None:
         await st.learner_.close()  # an index being rebuilt is dropped, not waited for
+    await st.close_live()
     await announcement_engine.stop(application)
     health = health_of(application)
     if health.file_checks is not None:

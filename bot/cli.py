@@ -116,6 +116,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     unanswered.add_argument("--format", choices=("csv", "json"), default="csv")
     unanswered.add_argument("--status", choices=("open", "all"), default="open")
+    live = commands.add_parser(
+        "questions",
+        help="export a session's questions to the speaker, ranked, with votes",
+    )
+    live.add_argument("session", help="the session id in agenda.yaml")
+    live.add_argument("--format", choices=("csv", "json"), default="csv")
     return parser
 
 
@@ -300,6 +306,10 @@ def main(
     content = _load(settings, err)
     if content is None:
         return EXIT_CONTENT
+    if command == "questions":
+        from bot.live_qa_export import export_session_questions
+
+        return export_session_questions(settings, content, args.session, args.format, out, err)
     if command == "check":
         print(f"OK: {content.summary()}", file=out)
         for word, kept, lost in Analyzer(content.synonyms).synonym_conflicts:

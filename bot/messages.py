@@ -70,6 +70,9 @@ EN: dict[str, str] = {
         "/venue: address and map\n"
         "/mysessions: your starred ⭐ sessions and a calendar file\n"
         "/remind <i>minutes</i>: when to remind you before a starred session (or off)\n"
+        "/ask <i>question</i>: to the speaker of the session now (or ❓ under a session)\n"
+        "/ask <i>question</i>: a question to the speaker of the session now (❓ under a "
+        "session does the same)\n"
         "/stop: stop announcements (/start resumes them)\n"
         "/forget: delete everything I have stored about you\n"
         "/lang: language, English or اردو\n"
@@ -510,6 +513,88 @@ EN: dict[str, str] = {
     "cb.ics_name_mine": "My {conference} sessions",
     "cb.remind_current_on": "{minutes} min before",
     "cb.remind_current_off": "off",
+    # --- live Q&A: questions to the speaker ----------------------------------------------
+    "qa.ask_prompt": (
+        "❓ Your question for <b>{title}</b>: send it as your next message ({min}–{max} "
+        "characters). Only the moderators see who asked, unless you choose to show your name."
+    ),
+    "qa.asked": (
+        "✅ Your question #{id} for <b>{title}</b> is in, anonymously. Others can upvote it "
+        "under “Top questions”."
+    ),
+    "qa.asked_named": (
+        "✅ Your question #{id} for <b>{title}</b> is in, with your name shown. Others can "
+        "upvote it under “Top questions”."
+    ),
+    "qa.too_short": "That is too short for a question to the speaker: at least {min} characters.",
+    "qa.too_long": (
+        "That is {length} characters; a question to the speaker can be at most {max}. Please "
+        "shorten it and send it again."
+    ),
+    "qa.too_many": (
+        "You already have {max} open questions in this session. Once one is answered you can "
+        "ask another; meanwhile, upvote the others'."
+    ),
+    "qa.cooldown": "One question every 30 seconds, please: try again in {seconds} s.",
+    "qa.closed": (
+        "<b>{title}</b> is not taking questions now: questions open 10 minutes before it "
+        "starts and close 15 minutes after it ends."
+    ),
+    "qa.none_open": (
+        "No session is taking questions right now. Questions open 10 minutes before a "
+        "session; see /now."
+    ),
+    "qa.ask_usage": (
+        "Write your question after the command, e.g. <code>/ask How do we start?</code>, or "
+        "press ❓ Ask the speaker under a session in /now."
+    ),
+    "qa.pick_session": "Several sessions are taking questions. Which one is your question for?",
+    "qa.top_header": "📋 <b>Top questions: {title}</b>\n{count} · page {page}/{pages}",
+    "qa.top_empty": "📋 No questions yet for <b>{title}</b>. Be the first: ❓ Ask the speaker.",
+    "qa.item": "<b>{rank}.</b> {mark}{text}\n      👍 {votes}{by}",
+    "qa.mod_header": (
+        "🛠 <b>Moderating: {title}</b>\n{open} open · {answered} answered · {hidden} hidden · "
+        "page {page}/{pages} · {time}"
+    ),
+    "qa.moderate_usage": (
+        "Use <code>/moderate SESSION-ID</code> (the id in agenda.yaml), or /moderate alone "
+        "while a session runs."
+    ),
+    "qa.not_moderator": (
+        "Only the session's moderators and the organisers can moderate its questions."
+    ),
+    "qa.unknown_session": "There is no session <code>{id}</code> in the agenda.",
+    "btn.qa_ask": "❓ Ask the speaker",
+    "btn.qa_ask_at": "❓ {time} {title}",
+    "btn.qa_top": "📋 Top questions",
+    "btn.qa_pick": "{star}{time} {title}",
+    "btn.qa_up": "👍 {rank}",
+    "btn.qa_up_voted": "✅ 👍 {rank}",
+    "btn.qa_show_name": "👤 Show my name",
+    "btn.qa_hide_name": "🕶 Ask anonymously",
+    "btn.qa_answered": "✅ {rank}",
+    "btn.qa_hide": "🚫 {rank}",
+    "btn.qa_pin": "📌 {rank}",
+    "btn.qa_refresh": "🔄 Refresh",
+    "cb.qa_voted": "👍 Upvoted.",
+    "cb.qa_unvoted": "Vote taken back.",
+    "cb.qa_vote_refused": "This question cannot be voted on now (your own, hidden or answered).",
+    "cb.qa_not_moderator": "Only this session's moderators and the organisers can do that.",
+    "cb.qa_done": "Done.",
+    "cb.qa_unchanged": "Nothing to change: it was already moderated.",
+    "cb.qa_name_shown": "Your name is now shown with this question.",
+    "cb.qa_name_hidden": "Your question is anonymous again.",
+    "cb.qa_gone": "This question is no longer there.",
+    "cb.qa_closed": "This session is not taking questions now.",
+    "cb.qa_send_next": "Send your question as your next message.",
+    "cmd.ask": "Ask the speaker of the session now: /ask text",
+    "cmd.moderate": "Moderators: the live question list",
+    "text.qa_pinned": "📌 ",
+    "text.qa_answered": "✅ ",
+    "text.qa_hidden": "🚫 ",
+    "text.qa_by": " · {name}",
+    "text.qa_anonymous": " · anonymous",
+    "text.qa_count": "Questions: {count}",
     "cmd.mysessions": "My starred sessions and calendar file",
     "cmd.remind": "Reminder before starred sessions: /remind 10",
     "cmd.announce": "Organisers: announce to attendees",
@@ -704,6 +789,7 @@ _UR_SOURCE: dict[str, str] = {
         "پتا اور نقشہ ← /venue\n"
         "آپ کے ⭐ سیشن اور کیلنڈر فائل ← /mysessions\n"
         "سیشن سے کتنے منٹ پہلے یاد دہانی ہو (یا بند) ← /remind <i>منٹ</i>\n"
+        "جاری سیشن کے مقرر سے سوال، یا سیشن کے نیچے ❓ ← /ask <i>سوال</i>\n"
         "اعلانات بند کریں (دوبارہ شروع کرنے کے لیے /start) ← /stop\n"
         "میرے پاس محفوظ آپ کا سارا ڈیٹا حذف کریں ← /forget\n"
         "زبان بدلیں، English یا اردو ← /lang\n"
@@ -968,6 +1054,87 @@ _UR_SOURCE: dict[str, str] = {
         "معذرت، میں ابھی یہ محفوظ نہیں کر سکتا۔ براہ کرم چند منٹ بعد دوبارہ کوشش کریں۔"
     ),
     # --- command descriptions (plain) -----------------------------------------------------
+    # --- live Q&A: questions to the speaker ----------------------------------------------
+    "qa.ask_prompt": (
+        "❓ <b>{title}</b> کے لیے آپ کا سوال: اگلے پیغام میں بھیجیں ({min} سے {max} حروف)۔ "
+        "پوچھنے والے کا نام صرف ماڈریٹر دیکھتے ہیں، جب تک آپ خود نام نہ دکھائیں۔"
+    ),
+    "qa.asked": (
+        "✅ <b>{title}</b> کے لیے آپ کا سوال #{id} گمنام طور پر شامل ہو گیا۔ دوسرے اسے "
+        "“نمایاں سوالات” میں 👍 کر سکتے ہیں۔"
+    ),
+    "qa.asked_named": (
+        "✅ <b>{title}</b> کے لیے آپ کا سوال #{id} آپ کے نام کے ساتھ شامل ہو گیا۔ دوسرے اسے "
+        "“نمایاں سوالات” میں 👍 کر سکتے ہیں۔"
+    ),
+    "qa.too_short": "مقرر سے سوال کے لیے یہ بہت مختصر ہے، کم از کم {min} حروف۔",
+    "qa.too_long": (
+        "یہ {length} حروف ہیں؛ مقرر سے سوال زیادہ سے زیادہ {max} حروف کا ہو سکتا ہے۔ "
+        "مختصر کر کے دوبارہ بھیجیں۔"
+    ),
+    "qa.too_many": (
+        "اس سیشن میں آپ کے {max} سوال پہلے سے کھلے ہیں۔ کسی کا جواب ملنے پر نیا پوچھ سکیں "
+        "گے؛ تب تک دوسروں کے سوالات کو 👍 کریں۔"
+    ),
+    "qa.cooldown": "براہ کرم 30 سیکنڈ میں ایک سوال: {seconds} سیکنڈ بعد دوبارہ کوشش کریں۔",
+    "qa.closed": (
+        "<b>{title}</b> ابھی سوالات نہیں لے رہا: سوالات سیشن سے 10 منٹ پہلے کھلتے اور ختم "
+        "ہونے کے 15 منٹ بعد بند ہو جاتے ہیں۔"
+    ),
+    "qa.none_open": (
+        "اس وقت کوئی سیشن سوالات نہیں لے رہا۔ سوالات سیشن سے 10 منٹ پہلے کھلتے ہیں؛ /now دیکھیں۔"
+    ),
+    "qa.ask_usage": (
+        "کمانڈ کے بعد اپنا سوال لکھیں، مثلاً <code>/ask ہم کیسے شروع کریں؟</code>، یا /now "
+        "میں کسی سیشن کے نیچے ❓ مقرر سے پوچھیں دبائیں۔"
+    ),
+    "qa.pick_session": "کئی سیشن سوالات لے رہے ہیں۔ آپ کا سوال کس سیشن کے لیے ہے؟",
+    "qa.top_header": "📋 <b>نمایاں سوالات: {title}</b>\n{count} · صفحہ {page}/{pages}",
+    "qa.top_empty": (
+        "📋 <b>{title}</b> کے لیے ابھی کوئی سوال نہیں۔ پہلا سوال آپ پوچھیں: ❓ مقرر سے پوچھیں۔"
+    ),
+    "qa.item": "<b>{rank}.</b> {mark}{text}\n      👍 {votes}{by}",
+    "qa.mod_header": (
+        "🛠 <b>ماڈریشن: {title}</b>\n{open} کھلے · {answered} جواب شدہ · {hidden} چھپے · "
+        "صفحہ {page}/{pages} · {time}"
+    ),
+    "qa.moderate_usage": (
+        "<code>/moderate SESSION-ID</code> لکھیں (agenda.yaml والی شناخت)، یا سیشن کے "
+        "دوران صرف /moderate۔"
+    ),
+    "qa.not_moderator": "اس سیشن کے سوالات صرف اس کے ماڈریٹر اور منتظمین ماڈریٹ کر سکتے ہیں۔",
+    "qa.unknown_session": "ایجنڈے میں <code>{id}</code> نام کا کوئی سیشن نہیں۔",
+    "btn.qa_ask": "❓ مقرر سے پوچھیں",
+    "btn.qa_ask_at": "❓ {time} {title}",
+    "btn.qa_top": "📋 نمایاں سوالات",
+    "btn.qa_pick": "{star}{time} {title}",
+    "btn.qa_up": "👍 {rank}",
+    "btn.qa_up_voted": "✅ 👍 {rank}",
+    "btn.qa_show_name": "👤 میرا نام دکھائیں",
+    "btn.qa_hide_name": "🕶 گمنام رکھیں",
+    "btn.qa_answered": "✅ {rank}",
+    "btn.qa_hide": "🚫 {rank}",
+    "btn.qa_pin": "📌 {rank}",
+    "btn.qa_refresh": "🔄 تازہ کریں",
+    "cb.qa_voted": "👍 ووٹ شامل۔",
+    "cb.qa_unvoted": "ووٹ واپس لے لیا۔",
+    "cb.qa_vote_refused": "اس سوال پر اب ووٹ نہیں ہو سکتا (آپ کا اپنا، چھپا یا جواب شدہ)۔",
+    "cb.qa_not_moderator": "یہ صرف اس سیشن کے ماڈریٹر اور منتظمین کر سکتے ہیں۔",
+    "cb.qa_done": "ہو گیا۔",
+    "cb.qa_unchanged": "کچھ بدلنے کو نہیں: یہ پہلے ہی ماڈریٹ ہو چکا۔",
+    "cb.qa_name_shown": "اب اس سوال کے ساتھ آپ کا نام دکھایا جائے گا۔",
+    "cb.qa_name_hidden": "آپ کا سوال پھر سے گمنام ہے۔",
+    "cb.qa_gone": "یہ سوال اب موجود نہیں۔",
+    "cb.qa_closed": "یہ سیشن ابھی سوالات نہیں لے رہا۔",
+    "cb.qa_send_next": "اپنا سوال اگلے پیغام میں بھیجیں۔",
+    "cmd.ask": "جاری سیشن کے مقرر سے پوچھیں: /ask سوال",
+    "cmd.moderate": "ماڈریٹر: سوالات کی براہ راست فہرست",
+    "text.qa_pinned": "📌 ",
+    "text.qa_answered": "✅ ",
+    "text.qa_hidden": "🚫 ",
+    "text.qa_by": " · {name}",
+    "text.qa_anonymous": " · گمنام",
+    "text.qa_count": "سوالات: {count}",
     "cmd.start": "خوش آمدید اور اعلانات کی سبسکرپشن",
     "cmd.help": "میں کیا کر سکتا ہوں",
     "cmd.agenda": "پروگرام، دن بہ دن",

@@ -39,7 +39,7 @@ from bot.content.models import Session, Speaker
 from bot.matching.learned import Refusal
 from bot.matching.matcher import Candidate
 from bot.messages import DEFAULT_LANGUAGE, Safe, html_text, long_date, plain, short_date
-from bot.storage import ChatterStats, LearnedRow, QuestionGroup, Stats
+from bot.storage import ChatterStats, LearnedRow, LiveQuestion, QuestionGroup, Stats
 
 MAX_MESSAGE = 4096
 MAX_CALLBACK_DATA = 64
@@ -590,7 +590,7 @@ def unanswered_page(
 
 def stats(numbers: Stats, content: Content, language: str) -> Rendered:
     whole = numbers.questions
-    lines = [
+    lines: list[str] = [
         html_text(
             "stats",
             language,
@@ -705,7 +705,7 @@ def organiser_batch(
     language: str,
 ) -> Rendered:
     """One 📦 post for a burst of one attendee's handoffs: (question id, text, handoff)."""
-    lines = [
+    lines: list[str] = [
         html_text(
             "organiser_batch_item",
             language,
@@ -925,3 +925,211 @@ def learned_list(
         lines.append(html_text("learned_in_files", language, count=in_files))
         rows.append([_button(plain("btn.learn_clear", language, count=in_files), "learn", "clear")])
     return rendered("\n".join(lines), InlineKeyboardMarkup(rows) if rows else None)
+
+
+# --- live Q&A: questions to the speaker ---------------------------------------------------
+
+QA_QUOTE_LIMIT = 300  # a question in a list; the full text is in the export
+QA_NAME_LIMIT = 40
+
+
+def _qa_token(session: Session) -> str:
+    return answer_text.key_token(f"session:{session.id}")
+
+
+def qa_rows(sessions: Sequence[Session], language: str) -> list[list[InlineKeyboardButton]]:
+    """❓ Ask / 📋 Top questions for each session taking questions now."""
+    shown = list(dict.fromkeys(sessions))[:MAX_STAR_BUTTONS]
+    rows = []
+    for session in shown:
+        token = _qa_token(session)
+        if len(shown) == 1:
+            ask = plain("btn.qa_ask", language)
+        else:
+            ask = plain(
+                "btn.qa_ask_at", language, time=f"{session.start:%H:%M}", title=session.title
+            )
+        rows.append(
+            [
+                _button(ask, "qa", "ask", token),
+                _button(plain("btn.qa_top", language), "qa", "top", token, 0),
+            ]
+        )
+    return rows
+
+
+def with_qa_rows(reply: Rendered, sessions: Sequence[Session], language: str) -> Rendered:
+    """The reply with ❓/📋 buttons for the sessions among these taking questions."""
+    if not sessions:
+        return reply
+    rows: list[Sequence[InlineKeyboardButton]] = (
+        list(reply.markup.inline_keyboard) if reply.markup else []
+    )
+    rows += qa_rows(sessions, language)
+    return Rendered(reply.texts, InlineKeyboardMarkup(rows))
+
+
+def qa_pick(sessions: Sequence[Session], starred: set[str], language: str) -> Rendered:
+    """Which session an /ask is for (starred first, as the caller ordered them)."""
+    rows = [
+        [
+            _button(
+                plain(
+                    "btn.qa_pick",
+                    language,
+                    star="⭐ " if s.id in starred else "",
+                    time=f"{s.start:%H:%M}",
+                    title=s.title,
+                ),
+                "qa",
+                "to",
+                _qa_token(s),
+            )
+        ]
+        for s in sessions[:MAX_STAR_BUTTONS]
+    ]
+    return rendered(html_text("qa.pick_session", language), InlineKeyboardMarkup(rows))
+
+
+def qa_asked(question_id: int, session: Session, named: bool, language: str) -> Rendered:
+    """The asker's receipt, with the one choice left: show the name, or stay anonymous."""
+    key = "qa.asked_named" if named else "qa.asked"
+    label = plain("btn.qa_hide_name" if named else "btn.qa_show_name", language)
+    markup = InlineKeyboardMarkup(
+        [
+            [_button(label, "qa", "name", question_id, 0 if named else 1)],
+            [_button(plain("btn.qa_top", language), "qa", "top", _qa_token(session), 0)],
+        ]
+    )
+    return rendered(html_text(key, language, id=question_id, title=session.title), markup)
+
+
+def _qa_item(rank: int, question: LiveQuestion, language: str, *, moderator: bool) -> str:
+    mark = ""
+    if question.status == "answered":
+        mark = plain("text.qa_answered", language)
+    elif question.status == "hidden":
+        mark = plain("text.qa_hidden", language)
+    elif question.pinned:
+        mark = plain("text.qa_pinned", language)
+    if question.show_name or moderator:
+        by = plain(
+            "text.qa_by", language, name=truncate(one_line(question.asker_name), QA_NAME_LIMIT)
+        )
+        if moderator and not question.show_name:
+            by += plain("text.qa_anonymous", language)
+    else:
+        by = ""
+    return html_text(
+        "qa.item",
+        language,
+        rank=rank,
+        mark=mark,
+        text=truncate(one_line(question.text), QA_QUOTE_LIMIT),
+        votes=question.votes,
+        by=by,
+    )
+
+
+def _qa_pager(
+    kind: str, session: Session, page: int, pages: int, language: str
+) -> list[InlineKeyboardButton]:
+    token = _qa_token(session)
+    buttons = []
+    if page > 0:
+        buttons.append(_button(plain("btn.previous", language), "qa", kind, token, page - 1))
+    if page + 1 < pages:
+        buttons.append(_button(plain("btn.next_page", language), "qa", kind, token, page + 1))
+    return buttons
+
+
+def qa_top(
+    session: Session,
+    questions: Sequence[LiveQuestion],
+    voted: set[int],
+    page: int,
+    pages: int,
+    first_rank: int,
+    language: str,
+    *,
+    can_ask: bool,
+    count: int,
+) -> Rendered:
+    """An attendee's view: ranked questions (hidden ones already left out), 👍 toggles."""
+    token = _qa_token(session)
+    ask_row = [_button(plain("btn.qa_ask", language), "qa", "ask", token)] if can_ask else []
+    if not questions:
+        markup = InlineKeyboardMarkup([ask_row]) if ask_row else None
+        return rendered(html_text("qa.top_empty", language, title=session.title), markup)
+    total = plain("text.qa_count", language, count=count)
+    lines: list[str] = [
+        html_text(
+            "qa.top_header", language, title=session.title, count=total, page=page + 1, pages=pages
+        )
+    ]
+    rows: list[list[InlineKeyboardButton]] = []
+    buttons = []
+    for rank, question in enumerate(questions, start=first_rank):
+        lines.append(_qa_item(rank, question, language, moderator=False))
+        if question.status == "open":
+            key = "btn.qa_up_voted" if question.id in voted else "btn.qa_up"
+            buttons.append(_button(plain(key, language, rank=rank), "qa", "up", question.id, page))
+    rows += [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
+    pager = _qa_pager("top", session, page, pages, language)
+    if pager:
+        rows.append(pager)
+    if ask_row:
+        rows.append(ask_row)
+    return _one_message("\n\n".join(lines), InlineKeyboardMarkup(rows) if rows else None)
+
+
+def qa_moderation(
+    session: Session,
+    questions: Sequence[LiveQuestion],
+    counts: tuple[int, int, int],
+    page: int,
+    pages: int,
+    first_rank: int,
+    now: datetime,
+    language: str,
+) -> Rendered:
+    """A moderator's live list: always ONE message (it is edited in place), with
+    ✅ answered / 🚫 hide / 📌 pin per open question and paging."""
+    open_, answered, hidden = counts
+    lines: list[str] = [
+        html_text(
+            "qa.mod_header",
+            language,
+            title=session.title,
+            open=open_,
+            answered=answered,
+            hidden=hidden,
+            page=page + 1,
+            pages=pages,
+            time=f"{now:%H:%M:%S}",
+        )
+    ]
+    rows: list[list[InlineKeyboardButton]] = []
+    for rank, question in enumerate(questions, start=first_rank):
+        lines.append(_qa_item(rank, question, language, moderator=True))
+        if question.status == "open":
+            rows.append(
+                [
+                    _button(
+                        plain("btn.qa_answered", language, rank=rank), "qa", "m", "a", question.id
+                    ),
+                    _button(plain("btn.qa_hide", language, rank=rank), "qa", "m", "h", question.id),
+                    _button(plain("btn.qa_pin", language, rank=rank), "qa", "m", "p", question.id),
+                ]
+            )
+    pager = _qa_pager("mp", session, page, pages, language)
+    pager.append(_button(plain("btn.qa_refresh", language), "qa", "mp", _qa_token(session), page))
+    rows.append(pager)
+    return _one_message("\n\n".join(lines), InlineKeyboardMarkup(rows))
+
+
+def _one_message(text: str, markup: InlineKeyboardMarkup | None) -> Rendered:
+    """A list that must stay one message (it is edited in place): never over 4,096."""
+    if utf16_len(visible(text)) > MAX_MESSAGE:  # cannot happen at PAGE_SIZE, but never send it
+        text = html.escape(truncate(visible(text), MAX_MESSAGE - 1), quote=False)
+    return Rendered((text,), markup)

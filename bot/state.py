@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.content import Content, Problem
 from bot.content.reloader import ContentReloader
 from bot.learning import Learner
+from bot.live_qa import EditPacer, PendingAsks
 from bot.matching.chatter import ChatterReader
 from bot.matching.learned import Learned, with_learned
 from bot.organiser_poster import OrganiserPoster, Post
@@ -64,6 +65,12 @@ class BotState:
     reviewer: ChangeReviewer | None = None
     # What the bot learned during the event (opened with the store in post_init).
     learner_: Learner | None = None
+    # Live Q&A: what an attendee is in the middle of asking, and the pacer of the
+    # moderators' live lists (made by the handler on first use: it needs the bot).
+    live_asks: PendingAsks = field(default_factory=PendingAsks)
+    live_pacer: EditPacer | None = None
+    live_view_pacer: EditPacer | None = None  # an attendee's own list after their votes
+    live_shown: dict[tuple[int, int], int] = field(default_factory=dict)  # (chat, msg) → hash
 
     @property
     def store(self) -> Store:
@@ -240,6 +247,12 @@ class BotState:
             await self.on_programme_change(source)
         except Exception:  # a failed preview must not undo or fail the reload
             logger.exception("could not review the programme change (%s)", source)
+
+    async def close_live(self) -> None:
+        """Drop the live lists' pending edits (they are redone on the next change)."""
+        for pacer in (self.live_pacer, self.live_view_pacer):
+            if pacer is not None:
+                await pacer.close()
 
     async def close_reloads(self) -> None:
         """Abandon reloads in progress (their child processes are killed)."""

@@ -43,6 +43,7 @@ ATTENDEE_COMMANDS = [
     "lang",
     "mysessions",
     "remind",
+    "ask",
 ]
 ORGANISER_COMMANDS = [
     "unanswered",
@@ -55,6 +56,7 @@ ORGANISER_COMMANDS = [
     "announcements",
     "teach",
     "learned",
+    "moderate",
 ]
 
 

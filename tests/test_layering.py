@@ -240,3 +240,24 @@ def test_learning_is_core_and_its_matcher_side_knows_no_storage():
     assert not imports_telegram(BOT / "learning.py")
     imported = bot_modules_imported(BOT / "matching" / "learned.py")
     assert {name for name in imported if name.startswith(("bot.storage", "bot.learning"))} == set()
+
+
+# Questions to the speaker must never be matched against the FAQ nor enter the unanswered
+# log: the live Q&A modules may not reach the matcher, the decision or the question log.
+LIVE_QA_MODULES = ("live_qa.py", "live_qa_export.py", "handlers/live_qa.py", "storage/live_qa.py")
+KEPT_FROM_LIVE_QA = (
+    "bot.matching",
+    "bot.answering.decide",
+    "bot.question_log",
+    "bot.storage.questions",
+)
+
+
+def test_live_qa_stays_out_of_the_matcher_and_the_log():
+    offenders = {
+        module: sorted(
+            name for name in imported_modules(BOT / module) if name.startswith(KEPT_FROM_LIVE_QA)
+        )
+        for module in LIVE_QA_MODULES
+    }
+    assert {module: names for module, names in offenders.items() if names} == {}

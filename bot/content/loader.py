@@ -46,6 +46,7 @@ SESSION_KEYS = {
     "do_not_record",
     "day",
     "source",
+    "moderators",
 }
 _TRUE, _FALSE = {"yes", "true", "on", "1"}, {"no", "false", "off", "0"}
 FAQ_FILE_KEYS = {"topic", "synonyms", "entries"}
@@ -358,6 +359,7 @@ def _load_session(
     if flag not in _TRUE | _FALSE:
         check.add("write yes or no", item.key_lines.get("do_not_record"), sid, "do_not_record")
     conference_day = _conference_day(check, item, sid, start)
+    moderators = _moderators(check, item, sid)
     if not (sid and title and start and end and end > start and tz):
         return None
     return Session(
@@ -377,7 +379,29 @@ def _load_session(
         do_not_record=flag in _TRUE,
         conference_day=conference_day,
         source=check.text(item, "source", entry=sid),
+        moderators=moderators,
     )
+
+
+def _moderators(check: _Checker, item: Located, sid: str | None) -> tuple[int, ...]:
+    """`moderators: [123456789, ...]`: Telegram user ids (numbers, as /start shows them)."""
+    raw = item.get("moderators")
+    if raw is None:
+        return ()
+    values = raw if isinstance(raw, list) else [raw]
+    found: list[int] = []
+    for value in values:
+        text = str(value).strip()
+        if isinstance(value, bool) or not text.isdigit() or not 0 < int(text) < 2**53:
+            check.add(
+                f"moderators must be Telegram user ids (numbers), not '{text[:40]}'",
+                item.key_lines.get("moderators"),
+                sid,
+                "moderators",
+            )
+            continue
+        found.append(int(text))
+    return tuple(dict.fromkeys(found))
 
 
 def _conference_day(

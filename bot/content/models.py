@@ -76,6 +76,8 @@ class Session:
     # party starting at 00:30 is still part of the evening before, not a day of its own.
     conference_day: date | None = None
     source: str | None = None  # the id the programme's export gave this session
+    # Telegram user ids who moderate the session's live Q&A (besides the organisers).
+    moderators: tuple[int, ...] = ()
 
     @property
     def day(self) -> date:

@@ -12,6 +12,7 @@ never another feature; tests/test_layering.py holds that rule):
 - programme_changes: the change-notice preview after a programme change, sync alerts
   (its Send and Cancel buttons are the announcements feature's);
 - my_schedule: stars, /mysessions, /remind, .ics files;
+- live_qa: questions to the speaker (/ask, ❓, Top questions, /moderate and its buttons);
 - inline: inline mode;
 - learning: the teach offer's buttons, /teach, /learned and its buttons;
 - fallbacks: unknown commands, non-text messages, stale buttons.
@@ -43,6 +44,7 @@ from bot.handlers import (
     fallbacks,
     inline,
     learning,
+    live_qa,
     my_schedule,
     questions,
     unanswered,
@@ -65,6 +67,7 @@ ATTENDEE_COMMANDS: tuple[tuple[str, Callback], ...] = (
     ("lang", account.cmd_lang),
     ("mysessions", my_schedule.cmd_mysessions),
     ("remind", my_schedule.cmd_remind),
+    ("ask", live_qa.cmd_ask),
 )
 ORGANISER_COMMANDS: tuple[tuple[str, Callback], ...] = (
     ("unanswered", unanswered.cmd_unanswered),
@@ -77,6 +80,7 @@ ORGANISER_COMMANDS: tuple[tuple[str, Callback], ...] = (
     ("announcements", announcements.cmd_announcements),
     ("teach", learning.cmd_teach),
     ("learned", learning.cmd_learned),
+    ("moderate", live_qa.cmd_moderate),  # the session's moderators too (checked inside)
 )
 # Callback data patterns: anything else is a stale (or forged) button.
 BUTTONS: tuple[tuple[str, Callback], ...] = (
@@ -93,6 +97,11 @@ BUTTONS: tuple[tuple[str, Callback], ...] = (
     (r"^learn:((ok|no|rm):\d{1,18}|clear)$", learning.on_learned_button),
     (r"^star:[0-9a-f]{10}$", my_schedule.on_star),
     (r"^ics:(all|mine)$", my_schedule.on_calendar),
+    (
+        r"^qa:((ask|to):[0-9a-f]{10}|(top|tp|mp):[0-9a-f]{10}:\d{1,4}|up:\d{1,18}:\d{1,4}"
+        r"|name:\d{1,18}:[01]|m:[ahp]:\d{1,18})$",
+        live_qa.on_button,
+    ),
 )
 
 
@@ -112,8 +121,14 @@ def register(
     organiser_chat_id: int | None,
 ) -> None:
     """Every handler, in the order PTB tries them."""
-    application.add_handler(TypeHandler(Update, _bind_update), group=-1)
+    application.add_handler(TypeHandler(Update, _bind_update), group=-2)
     new_message = filters.UpdateType.MESSAGE  # edits are ignored, never re-answered
+    # A message right after ❓ Ask the speaker is a question to the speaker: taken here,
+    # before the free-text handlers, which it then stops (the FAQ matcher never sees it).
+    application.add_handler(
+        MessageHandler(new_message & filters.TEXT & ~filters.COMMAND, live_qa.on_pending_text),
+        group=-1,
+    )
     if organiser_chat_id is not None:
         # Before the questions: a reply to the bot's post answers an attendee.
         application.add_handler(

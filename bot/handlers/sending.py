@@ -121,6 +121,14 @@ async def edit(query: CallbackQuery, context: BotContext, reply: Rendered) -> No
         await send(context.bot, message.chat.id, Rendered(rest, reply.markup))
 
 
+async def edit_by_id(bot: Bot, chat_id: int, message_id: int, reply: Rendered) -> None:
+    """Replace a message the bot sent earlier (a live list), first part only."""
+    with unless_not_modified(message_id):
+        await bot.edit_message_text(
+            reply.texts[0], chat_id=chat_id, message_id=message_id, reply_markup=reply.markup
+        )
+
+
 async def edit_keyboard(query: CallbackQuery, markup: InlineKeyboardMarkup | None) -> None:
     """Change only the buttons under a message, unless they already look like that."""
     message = shown_message(query)

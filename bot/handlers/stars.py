@@ -13,11 +13,13 @@ from collections.abc import Sequence
 
 from bot.content.models import Session
 from bot.handlers.context import BotContext
-from bot.render import Rendered, with_star_rows
+from bot.live_qa import takes_questions
+from bot.render import Rendered, with_qa_rows, with_star_rows
 
 
 async def with_stars(context: BotContext, reply: Rendered, sessions: Sequence[Session]) -> Rendered:
-    """The reply with ☆/⭐ buttons added under it for these sessions.
+    """The reply with ☆/⭐ buttons added under it for these sessions, and ❓ Ask the
+    speaker for those taking questions now.
 
     In a private chat the buttons show the attendee's own stars; in a group everyone sees
     the same keyboard, so it shows ☆ and the toast tells each presser what happened.
@@ -27,7 +29,10 @@ async def with_stars(context: BotContext, reply: Rendered, sessions: Sequence[Se
     starred: set[str] = set()
     if context.user is not None and context.in_private_chat:
         starred = set(await context.state.store.starred_sessions(context.user.id))
-    return with_star_rows(reply, sessions, starred, context.lang)
+    reply = with_star_rows(reply, sessions, starred, context.lang)
+    # ❓ Ask / 📋 Top questions for the sessions taking questions now (live Q&A).
+    now = context.state.now()
+    return with_qa_rows(reply, [s for s in sessions if takes_questions(s, now)], context.lang)
 
 
 async def stars_for_key(context: BotContext, reply: Rendered, key: str | None) -> Rendered:

@@ -44,6 +44,7 @@ from bot.storage.chatter import Chatter, ChatterStats, Feedback, NewChatter
 from bot.storage.connection import BUSY_TIMEOUT_MS
 from bot.storage.desk import Desk, DeskGroup, DeskStatus
 from bot.storage.learning import LearnedRow, LearnedSource, LearnedStatus, Learning, NewLearned
+from bot.storage.live_qa import LivePanel, LiveQa, LiveQuestion, LiveStatus
 from bot.storage.maintenance import Maintenance
 from bot.storage.questions import (
     ExportStatus,
@@ -80,6 +81,9 @@ __all__ = [
     "LearnedRow",
     "LearnedSource",
     "LearnedStatus",
+    "LivePanel",
+    "LiveQuestion",
+    "LiveStatus",
     "NewChatter",
     "NewLearned",
     "NewQuestion",
@@ -108,5 +112,6 @@ class Store(
     Maintenance,
     Desk,
     Learning,
+    LiveQa,
 ):
     """The bot's database. Open with `await Store.open(path)`; close it (or `async with`)."""

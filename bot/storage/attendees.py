@@ -24,6 +24,9 @@ _FORGET = (
     "DELETE FROM reminder_prefs WHERE user_id = ?",
     "DELETE FROM reminders_sent WHERE user_id = ?",
     "DELETE FROM deliveries WHERE user_id = ? AND status = 'pending'",
+    "DELETE FROM live_votes WHERE user_id = ?",
+    "DELETE FROM live_votes WHERE question_id IN (SELECT id FROM live_questions WHERE user_id = ?)",
+    "DELETE FROM live_questions WHERE user_id = ?",
     "DELETE FROM users WHERE user_id = ?",
 )
 

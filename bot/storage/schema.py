@@ -197,7 +197,53 @@ CREATE TABLE learned_uses (
 CREATE INDEX questions_picks ON questions (normalized, chosen_key);
 """
 
-MIGRATIONS: list[str] = [_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3, _SCHEMA_V4, _SCHEMA_V5]
+# Version 6 (live Q&A, issue 20): questions to a session's speaker, kept apart from the
+# questions for the bot so they never reach the FAQ matcher or the unanswered log. A vote is
+# a row under a primary key (question, voter): counts stay exact under concurrent presses
+# because the database, not a read-modify-write, refuses the second vote.
+_SCHEMA_V6 = """
+CREATE TABLE live_questions (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    session_id TEXT NOT NULL,
+    user_id    INTEGER NOT NULL,
+    asker_name TEXT NOT NULL,
+    show_name  INTEGER NOT NULL DEFAULT 0 CHECK (show_name IN (0, 1)),
+    text       TEXT NOT NULL,
+    asked_at   TEXT NOT NULL,
+    status     TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'answered', 'hidden')),
+    pinned     INTEGER NOT NULL DEFAULT 0 CHECK (pinned IN (0, 1)),
+    changed_at TEXT
+);
+CREATE INDEX live_questions_session ON live_questions (session_id, status);
+CREATE INDEX live_questions_user ON live_questions (user_id, session_id, asked_at);
+
+CREATE TABLE live_votes (
+    question_id INTEGER NOT NULL REFERENCES live_questions (id) ON DELETE CASCADE,
+    user_id     INTEGER NOT NULL,
+    voted_at    TEXT NOT NULL,
+    PRIMARY KEY (question_id, user_id)
+);
+CREATE INDEX live_votes_user ON live_votes (user_id);
+
+CREATE TABLE live_panels (
+    session_id TEXT NOT NULL,
+    chat_id    INTEGER NOT NULL,
+    message_id INTEGER NOT NULL,
+    page       INTEGER NOT NULL DEFAULT 0,
+    lang       TEXT NOT NULL,
+    PRIMARY KEY (chat_id, message_id)
+);
+CREATE INDEX live_panels_session ON live_panels (session_id);
+"""
+
+MIGRATIONS: list[str] = [
+    _SCHEMA_V1,
+    _SCHEMA_V2,
+    _SCHEMA_V3,
+    _SCHEMA_V4,
+    _SCHEMA_V5,
+    _SCHEMA_V6,
+]
 
 
 def split_statements(script: str) -> list[str]:

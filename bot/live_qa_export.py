@@ -1,0 +1,80 @@
+"""`python -m bot questions SESSION --format csv|json`: a session's questions to the
+speaker, ranked, with their votes, for the speaker (or the organisers) after the talk.
+
+Read-only, like the unanswered export: it runs while the bot keeps writing. Hidden
+questions are left out (they were hidden as abuse); names only where the asker chose to
+show them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import json
+import sqlite3
+from typing import TextIO
+
+from bot.config import Settings
+from bot.content.models import Content
+from bot.export import EXIT_OK, EXIT_USAGE, formula_like
+from bot.live_qa import ranked
+from bot.storage import LiveQuestion, Store
+
+COLUMNS = ("rank", "id", "votes", "status", "pinned", "asked_at", "asker", "question")
+
+
+def export_row(rank: int, question: LiveQuestion) -> dict[str, object]:
+    return {
+        "rank": rank,
+        "id": question.id,
+        "votes": question.votes,
+        "status": question.status,
+        "pinned": question.pinned,
+        "asked_at": question.asked_at.isoformat(),
+        "asker": question.asker_name if question.show_name else "",
+        "question": question.text,
+    }
+
+
+async def _read(settings: Settings, session_id: str) -> list[LiveQuestion]:
+    store = await Store.open_readonly(settings.database_path)
+    try:
+        if await store.schema_version() == 0:
+            raise sqlite3.DatabaseError("not a bot database (no schema)")
+        return await store.live_questions(session_id)
+    finally:
+        await store.close()
+
+
+def export_session_questions(
+    settings: Settings, content: Content, session_id: str, format: str, out: TextIO, err: TextIO
+) -> int:
+    """Write the session's questions to out; 2 with a clear message if that cannot be."""
+    if content.session(session_id) is None:
+        print(f"No session {session_id!r} in {settings.agenda_path}", file=err)
+        return EXIT_USAGE
+    try:
+        questions = ranked(asyncio.run(_read(settings, session_id)))
+    except FileNotFoundError:
+        path = settings.database_path
+        print(f"No database at {path} (DATABASE_PATH). Has the bot run here yet?", file=err)
+        return EXIT_USAGE
+    except (sqlite3.DatabaseError, RuntimeError) as exc:
+        print(f"Cannot read the database at {settings.database_path}: {exc}", file=err)
+        return EXIT_USAGE
+    rows = [export_row(rank, q) for rank, q in enumerate(questions, start=1)]
+    if format == "json":
+        json.dump(rows, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        for item in rows:
+            writer.writerow(
+                {
+                    k: "'" + v if isinstance(v, str) and formula_like(v) else v
+                    for k, v in item.items()
+                }
+            )
+    out.flush()
+    return EXIT_OK
