@@ -12,7 +12,8 @@ import csv
 import json
 import sqlite3
 import unicodedata
-from typing import TextIO
+from collections.abc import Awaitable, Callable
+from typing import TextIO, TypeVar
 
 from bot.config import Settings
 from bot.storage import ExportStatus, Question, Store
@@ -89,14 +90,25 @@ def _cell(value: object) -> object:
     return value
 
 
-async def _read(settings: Settings, status: ExportStatus) -> list[Question]:
+T = TypeVar("T")
+
+
+async def read_database(settings: Settings, read: Callable[[Store], Awaitable[T]]) -> T:
+    """One read from the bot's database, opened read-only: the command-line exports' access.
+
+    A file with no schema is refused as not the bot's database rather than read as empty.
+    """
     store = await Store.open_readonly(settings.database_path)
     try:
         if await store.schema_version() == 0:
             raise sqlite3.DatabaseError("not a bot database (no schema)")
-        return await store.export_questions(status)
+        return await read(store)
     finally:
         await store.close()
+
+
+async def _read(settings: Settings, status: ExportStatus) -> list[Question]:
+    return await read_database(settings, lambda store: store.export_questions(status))
 
 
 def export_unanswered(

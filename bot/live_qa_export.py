@@ -16,9 +16,9 @@ from typing import TextIO
 
 from bot.config import Settings
 from bot.content.models import Content
-from bot.export import EXIT_OK, EXIT_USAGE, formula_like
+from bot.export import EXIT_OK, EXIT_USAGE, formula_like, read_database
 from bot.live_qa import ranked
-from bot.storage import LiveQuestion, Store
+from bot.storage import LiveQuestion
 
 COLUMNS = ("rank", "id", "votes", "status", "pinned", "asked_at", "asker", "question")
 
@@ -37,13 +37,7 @@ def export_row(rank: int, question: LiveQuestion) -> dict[str, object]:
 
 
 async def _read(settings: Settings, session_id: str) -> list[LiveQuestion]:
-    store = await Store.open_readonly(settings.database_path)
-    try:
-        if await store.schema_version() == 0:
-            raise sqlite3.DatabaseError("not a bot database (no schema)")
-        return await store.live_questions(session_id)
-    finally:
-        await store.close()
+    return await read_database(settings, lambda store: store.live_questions(session_id))
 
 
 def export_session_questions(
