@@ -1,8 +1,9 @@
 """The announcement and reminder engine, started beside the Telegram application.
 
-The engine (bot.broadcast, bot.pacing, bot.reminders) knows nothing about Telegram; this
-module wires it in. Broadcasts, progress edits and reminders go out through
-`TelegramSender`, a Bot without the application's retrying limiter, so every
+The engine (bot.broadcast, bot.pacing, bot.reminders, bot.feedback) knows nothing about
+Telegram; this module wires it in. Broadcasts, feedback prompts (broadcasts whose
+deliveries carry their own ⭐ buttons, rendered here), progress edits and reminders go out
+through `TelegramSender`, a Bot without the application's retrying limiter, so every
 429/403/400/5xx reaches the engine. They wait in the bot's one `Pacer` (made with the
 application, `BotState.pacer`), behind the replies the handlers send through the
 limiter's `on_send` hook: announcements take what the replies leave. With
@@ -31,6 +32,7 @@ from bot.broadcast import (
     Broadcaster,
     Progress,
 )
+from bot.feedback import FeedbackService, Prompt
 from bot.pacing import Pacer, Priority
 from bot.reminders import ReminderService, reminder_text
 from bot.state import BotState
@@ -50,6 +52,7 @@ class Announcements:
     pacer: Pacer
     broadcaster: Broadcaster
     reminders: ReminderService
+    feedback: FeedbackService
     # What each progress message shows now: an identical edit is skipped, since Telegram
     # answers it with 400 "message is not modified" (and it would cost a send slot).
     shown: dict[tuple[int, int], str] = field(default_factory=dict)
@@ -86,6 +89,7 @@ async def start(
         now=st.now,
         on_progress=on_progress,
         paid=paid,
+        send_markup=sender.send_paid if paid else sender.send,
         progress_interval=(
             DEFAULT_PROGRESS_INTERVAL if progress_interval is None else progress_interval
         ),
@@ -101,10 +105,24 @@ async def start(
             ParseMode.HTML,
         ),
     )
-    it = holder["it"] = Announcements(sender, pacer, broadcaster, reminders)
+
+    def render_prompt(prompt: Prompt) -> tuple[str, str]:
+        reply = render.feedback_prompt(prompt.sessions, st.language_of(prompt.user_id))
+        assert reply.markup is not None
+        return reply.texts[0], reply.markup.to_json()
+
+    feedback = FeedbackService(
+        st.store,
+        content=lambda: st.content,
+        now=st.now,
+        render=render_prompt,
+        wake_sender=broadcaster.wake,
+    )
+    it = holder["it"] = Announcements(sender, pacer, broadcaster, reminders, feedback)
     application.bot_data[KEY] = it
     broadcaster.start()
     reminders.start()
+    feedback.start()
     return it
 
 
@@ -114,6 +132,7 @@ async def stop(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     if not isinstance(it, Announcements):
         return
     await it.reminders.stop()
+    await it.feedback.stop()
     await it.broadcaster.stop()
     await it.sender.shutdown()
 

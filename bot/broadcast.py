@@ -103,6 +103,9 @@ class SendResult:
 
 
 SendFn = Callable[[int, str, str | None], Awaitable[SendResult]]
+# (chat, text, parse mode, buttons as the Bot API's reply_markup JSON): for deliveries with
+# their own buttons (feedback prompts, bot.feedback).
+MarkupSendFn = Callable[[int, str, str | None, str], Awaitable[SendResult]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +151,7 @@ class _Run:
     queued: set[int] = field(default_factory=set)  # users in retries or in flight
     # Recipients with their own text (change notices), read with their pending row.
     texts: dict[int, str] = field(default_factory=dict)
+    markups: dict[int, str] = field(default_factory=dict)  # and their own buttons
     last_progress: float = float("-inf")
     flood_waits: int = 0
 
@@ -175,17 +179,20 @@ class Broadcaster(BackgroundLoop):
         sleep: Sleep | None = None,
         batch: int = BATCH,
         paid: bool = False,
+        send_markup: MarkupSendFn | None = None,
     ) -> None:
         """`now` is the conference clock (schedules); `clock`/`sleep` the pacing clock.
 
         By default `clock` and `sleep` are the pacer's, so a test that gives the pacer a
-        fake clock runs backoffs on it too.
+        fake clock runs backoffs on it too. `send_markup` sends deliveries that carry their
+        own buttons; without it their buttons are left off.
         """
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
         super().__init__()
         self.store = store
         self.send = send
+        self.send_markup = send_markup
         self.pacer = pacer
         self.now = now
         self.on_progress = on_progress
@@ -440,6 +447,8 @@ class Broadcaster(BackgroundLoop):
             run.queued.add(row.user_id)
             if row.text is not None:
                 run.texts[row.user_id] = row.text
+            if row.markup is not None:
+                run.markups[row.user_id] = row.markup
             return row.user_id, row.attempts
         return None
 
@@ -457,7 +466,11 @@ class Broadcaster(BackgroundLoop):
         try:
             try:
                 text = run.texts.get(user_id, broadcast.text)
-                result = await self.send(user_id, text, broadcast.parse_mode)
+                markup = run.markups.get(user_id)
+                if markup is not None and self.send_markup is not None:
+                    result = await self.send_markup(user_id, text, broadcast.parse_mode, markup)
+                else:
+                    result = await self.send(user_id, text, broadcast.parse_mode)
             except Exception as exc:  # an adapter bug must not lose the delivery
                 logger.exception("broadcast #%d: send to %s raised", broadcast.id, user_id)
                 result = SendResult.transient(f"{type(exc).__name__}: {exc}")

@@ -70,9 +70,9 @@ EN: dict[str, str] = {
         "/venue: address and map\n"
         "/mysessions: your starred ⭐ sessions and a calendar file\n"
         "/remind <i>minutes</i>: when to remind you before a starred session (or off)\n"
-        "/ask <i>question</i>: to the speaker of the session now (or ❓ under a session)\n"
         "/ask <i>question</i>: a question to the speaker of the session now (❓ under a "
         "session does the same)\n"
+        "/feedback <i>off</i>: no requests to rate sessions after they end (<i>on</i> again)\n"
         "/stop: stop announcements (/start resumes them)\n"
         "/forget: delete everything I have stored about you\n"
         "/lang: language, English or اردو\n"
@@ -95,6 +95,8 @@ EN: dict[str, str] = {
         "/announcements: recent and scheduled announcements\n"
         "/teach <i>ID ENTRY</i>: a question's wording becomes a phrasing of an FAQ entry\n"
         "/learned: what the bot learned, proposals to approve, [remove]\n"
+        "/feedback: ratings of every session that ended; /feedback <i>SESSION-ID</i>: its "
+        "distribution and comments\n"
         "Reply to a question the bot posts in the organisers' chat to answer it."
     ),
     # --- questions ------------------------------------------------------------------------
@@ -589,6 +591,85 @@ EN: dict[str, str] = {
     "cb.qa_send_next": "Send your question as your next message.",
     "cmd.ask": "Ask the speaker of the session now: /ask text",
     "cmd.moderate": "Moderators: the live question list",
+    # --- feedback after the session -------------------------------------------------------
+    "fb.prompt": (
+        "⭐ <b>How was it?</b>\n"
+        "<b>{title}</b>\n"
+        "{when}\n"
+        "\n"
+        "Rate it from 1 to 5 ⭐ below; you can add a comment after. The organisers and the "
+        "speaker read every rating."
+    ),
+    "fb.batch": (
+        "⭐ <b>Rate the sessions you attended</b>\n"
+        "{sessions}\n"
+        "\n"
+        "Press a session to rate it from 1 to 5 ⭐ (and add a comment if you like)."
+    ),
+    "fb.batch_item": "• {when} <b>{title}</b>",
+    "fb.rated": (
+        "✅ Thank you! You gave <b>{title}</b> {stars} ({value} of 5).\n"
+        "\n"
+        "💬 Anything to add for the organisers and the speaker? Send it as your next message "
+        "within {minutes} minutes, or press Skip."
+    ),
+    "fb.comment_saved": (
+        "💬 Thank you, your comment on <b>{title}</b> is saved. The organisers read every one."
+    ),
+    "fb.comment_too_long": (
+        "That comment is {length} characters long: at most {max}, please. Send a shorter one."
+    ),
+    "fb.off": "🔕 No more feedback requests after sessions. /feedback on turns them back on.",
+    "fb.on": (
+        "🔔 Feedback requests are on: after a session you starred ⭐ or asked the speaker a "
+        "question in, I ask you to rate it (one message every 2 hours at most)."
+    ),
+    "fb.status_on": (
+        "🔔 Feedback requests after sessions are <b>on</b>: after a session you starred ⭐ "
+        "or asked the speaker a question in, I ask you to rate it (one message every 2 hours "
+        "at most).\n"
+        "/feedback off turns them off."
+    ),
+    "fb.status_off": "🔕 Feedback requests are <b>off</b>. /feedback on turns them back on.",
+    "fb.table_header": (
+        "📊 <b>Feedback after the sessions</b>\n"
+        "{sessions} sessions ended · {ratings} ratings · {comments} comments"
+    ),
+    "fb.table_row": (
+        "<b>{average}</b> ⭐ · {ratings} of {prompted} asked · 💬 {comments}{waiting}\n"
+        "     {when} {title} · <code>{id}</code>"
+    ),
+    "fb.table_empty": (
+        "📊 No session has ended yet, so there is no feedback. Ratings appear here as "
+        "attendees send them."
+    ),
+    "fb.table_hint": (
+        "<code>/feedback SESSION-ID</code> shows a session's ratings and comments; "
+        "<code>python -m bot feedback --format csv</code> exports everything."
+    ),
+    "fb.detail_header": (
+        "📊 <b>{title}</b> · <code>{id}</code>\n"
+        "{when}\n"
+        "Average <b>{average}</b> ⭐ from {ratings} ratings · {prompted} asked{waiting}"
+    ),
+    "fb.detail_bar": "{stars} ⭐ <code>{bar}</code> {count} ({percent})",
+    "fb.detail_comments": "💬 <b>Comments</b> ({count}) · page {page}/{pages}, newest first",
+    "fb.detail_comment": "{stars} ⭐ · {text}",
+    "fb.detail_no_comments": "💬 No comments yet.",
+    "fb.not_ended": "<b>{title}</b> has not ended yet, so it has no feedback.",
+    "fb.unknown_session": "There is no session <code>{id}</code> in the agenda.",
+    "btn.fb_star": "{stars} ⭐",
+    "btn.fb_rate": "⭐ {time} {title}",
+    "btn.fb_off": "🔕 No more requests",
+    "btn.fb_skip": "Skip",
+    "cb.fb_thanks": "Thank you! {value} of 5 ⭐",
+    "cb.fb_again": "You already rated this session ({value} of 5 ⭐); the first rating counts.",
+    "cb.fb_not_asked": "This rating cannot be taken: you were not asked about this session.",
+    "cb.fb_skipped": "OK, no comment.",
+    "cb.fb_off": "No more feedback requests.",
+    "cmd.feedback": "Feedback requests after sessions: /feedback off",
+    "text.fb_no_average": "–",
+    "text.fb_waiting": " · {count} waiting (2-hour spacing)",
     "text.qa_pinned": "📌 ",
     "text.qa_answered": "✅ ",
     "text.qa_hidden": "🚫 ",
@@ -790,6 +871,7 @@ _UR_SOURCE: dict[str, str] = {
         "آپ کے ⭐ سیشن اور کیلنڈر فائل ← /mysessions\n"
         "سیشن سے کتنے منٹ پہلے یاد دہانی ہو (یا بند) ← /remind <i>منٹ</i>\n"
         "جاری سیشن کے مقرر سے سوال، یا سیشن کے نیچے ❓ ← /ask <i>سوال</i>\n"
+        "سیشن کے بعد درجہ بندی کی درخواستیں بند (یا on) ← /feedback <i>off</i>\n"
         "اعلانات بند کریں (دوبارہ شروع کرنے کے لیے /start) ← /stop\n"
         "میرے پاس محفوظ آپ کا سارا ڈیٹا حذف کریں ← /forget\n"
         "زبان بدلیں، English یا اردو ← /lang\n"
@@ -811,6 +893,8 @@ _UR_SOURCE: dict[str, str] = {
         "حالیہ اور طے شدہ اعلانات ← /announcements\n"
         "سوال کے الفاظ کسی FAQ اندراج کا نیا انداز ← /teach <i>ID ENTRY</i>\n"
         "بوٹ نے کیا سیکھا، منظوری کی تجاویز ← /learned\n"
+        "ختم ہونے والے ہر سیشن کی درجہ بندی ← /feedback، ایک سیشن کی تفصیل اور تبصرے ← "
+        "/feedback <i>SESSION-ID</i>\n"
         "منتظمین کی چیٹ میں بوٹ کے بھیجے گئے سوال کا جواب دیں تو وہ شریک تک پہنچ جاتا ہے۔"
     ),
     # --- questions ------------------------------------------------------------------------
@@ -1129,6 +1213,92 @@ _UR_SOURCE: dict[str, str] = {
     "cb.qa_send_next": "اپنا سوال اگلے پیغام میں بھیجیں۔",
     "cmd.ask": "جاری سیشن کے مقرر سے پوچھیں: /ask سوال",
     "cmd.moderate": "ماڈریٹر: سوالات کی براہ راست فہرست",
+    # --- feedback after the session -------------------------------------------------------
+    "fb.prompt": (
+        "⭐ <b>سیشن کیسا رہا؟</b>\n"
+        "<b>{title}</b>\n"
+        "{when}\n"
+        "\n"
+        "نیچے 1 سے 5 ⭐ تک درجہ دیں؛ اس کے بعد تبصرہ بھی لکھ سکتے ہیں۔ منتظمین اور مقرر ہر "
+        "درجہ بندی پڑھتے ہیں۔"
+    ),
+    "fb.batch": (
+        "⭐ <b>جن سیشنز میں آپ شریک ہوئے، انہیں درجہ دیں</b>\n"
+        "{sessions}\n"
+        "\n"
+        "کسی سیشن کو 1 سے 5 ⭐ تک درجہ دینے کے لیے اسے دبائیں (چاہیں تو تبصرہ بھی لکھیں)۔"
+    ),
+    "fb.batch_item": "• {when} <b>{title}</b>",
+    "fb.rated": (
+        "✅ شکریہ! آپ نے <b>{title}</b> کو {stars} دیے (5 میں سے {value})۔\n"
+        "\n"
+        "💬 منتظمین اور مقرر کے لیے کچھ کہنا ہے؟ {minutes} منٹ کے اندر اگلے پیغام میں "
+        "لکھیں، یا “چھوڑیں” دبائیں۔"
+    ),
+    "fb.comment_saved": (
+        "💬 شکریہ، <b>{title}</b> پر آپ کا تبصرہ محفوظ ہو گیا۔ منتظمین ہر تبصرہ پڑھتے ہیں۔"
+    ),
+    "fb.comment_too_long": (
+        "یہ تبصرہ {length} حروف کا ہے؛ زیادہ سے زیادہ {max} حروف۔ مختصر کر کے دوبارہ بھیجیں۔"
+    ),
+    "fb.off": (
+        "🔕 سیشن کے بعد رائے کی درخواستیں بند۔ دوبارہ شروع کرنے کے لیے /feedback on بھیجیں۔"
+    ),
+    "fb.on": (
+        "🔔 رائے کی درخواستیں چالو ہیں: جس سیشن کو آپ نے ⭐ کیا یا جس میں مقرر سے سوال "
+        "پوچھا، اس کے بعد میں درجہ بندی کا پوچھوں گا (زیادہ سے زیادہ ہر 2 گھنٹے میں ایک پیغام)۔"
+    ),
+    "fb.status_on": (
+        "🔔 سیشن کے بعد رائے کی درخواستیں <b>چالو</b> ہیں: جس سیشن کو آپ نے ⭐ کیا یا جس "
+        "میں مقرر سے سوال پوچھا، اس کے بعد میں درجہ بندی کا پوچھتا ہوں (زیادہ سے زیادہ ہر 2 "
+        "گھنٹے میں ایک پیغام)۔\n"
+        "بند کرنے کے لیے /feedback off بھیجیں۔"
+    ),
+    "fb.status_off": (
+        "🔕 رائے کی درخواستیں <b>بند</b> ہیں۔ دوبارہ شروع کرنے کے لیے /feedback on بھیجیں۔"
+    ),
+    "fb.table_header": (
+        "📊 <b>سیشنز کے بعد شرکاء کی رائے</b>\n"
+        "{sessions} سیشن ختم · {ratings} درجہ بندیاں · {comments} تبصرے"
+    ),
+    "fb.table_row": (
+        "<b>{average}</b> ⭐ · {prompted} سے پوچھا، {ratings} نے درجہ دیا · "
+        "💬 {comments}{waiting}\n"
+        "     {when} {title} · <code>{id}</code>"
+    ),
+    "fb.table_empty": (
+        "📊 ابھی کوئی سیشن ختم نہیں ہوا، اس لیے کوئی رائے نہیں۔ شرکاء کی درجہ بندیاں یہاں "
+        "آتی جائیں گی۔"
+    ),
+    "fb.table_hint": (
+        "کسی سیشن کی درجہ بندیاں اور تبصرے ← <code>/feedback SESSION-ID</code>\n"
+        "سب کچھ ایکسپورٹ کریں ← <code>python -m bot feedback --format csv</code>"
+    ),
+    "fb.detail_header": (
+        "📊 <b>{title}</b> · <code>{id}</code>\n"
+        "{when}\n"
+        "اوسط <b>{average}</b> ⭐، {ratings} درجہ بندیوں سے · {prompted} سے پوچھا{waiting}"
+    ),
+    "fb.detail_bar": "{stars} ⭐ <code>{bar}</code> {count} ({percent})",
+    "fb.detail_comments": "💬 <b>تبصرے</b> ({count}) · صفحہ {page}/{pages}، نئے پہلے",
+    "fb.detail_comment": "{stars} ⭐ · {text}",
+    "fb.detail_no_comments": "💬 ابھی کوئی تبصرہ نہیں۔",
+    "fb.not_ended": "<b>{title}</b> ابھی ختم نہیں ہوا، اس لیے اس پر کوئی رائے نہیں۔",
+    "fb.unknown_session": "ایجنڈے میں <code>{id}</code> نام کا کوئی سیشن نہیں۔",
+    "btn.fb_star": "{stars} ⭐",
+    "btn.fb_rate": "⭐ {time} {title}",
+    "btn.fb_off": "🔕 مزید درخواستیں نہیں",
+    "btn.fb_skip": "چھوڑیں",
+    "cb.fb_thanks": "شکریہ! 5 میں سے {value} ⭐",
+    "cb.fb_again": (
+        "آپ یہ سیشن پہلے ہی درجہ دے چکے ہیں (5 میں سے {value} ⭐)؛ پہلی درجہ بندی شمار ہوتی ہے۔"
+    ),
+    "cb.fb_not_asked": "یہ درجہ بندی نہیں لی جا سکتی: آپ سے اس سیشن کے بارے میں نہیں پوچھا گیا۔",
+    "cb.fb_skipped": "ٹھیک ہے، کوئی تبصرہ نہیں۔",
+    "cb.fb_off": "رائے کی مزید درخواستیں نہیں آئیں گی۔",
+    "cmd.feedback": "سیشن کے بعد رائے کی درخواستیں: /feedback off",
+    "text.fb_no_average": "–",
+    "text.fb_waiting": " · {count} منتظر، 2 گھنٹے کا وقفہ",
     "text.qa_pinned": "📌 ",
     "text.qa_answered": "✅ ",
     "text.qa_hidden": "🚫 ",

@@ -36,6 +36,7 @@ from bot.answering.decide import Answerer, Reply
 from bot.answering.text import HTML
 from bot.content import Content
 from bot.content.models import Session, Speaker
+from bot.feedback import SessionFeedback
 from bot.matching.learned import Refusal
 from bot.matching.matcher import Candidate
 from bot.messages import DEFAULT_LANGUAGE, Safe, html_text, long_date, plain, short_date
@@ -1133,3 +1134,196 @@ def _one_message(text: str, markup: InlineKeyboardMarkup | None) -> Rendered:
     if utf16_len(visible(text)) > MAX_MESSAGE:  # cannot happen at PAGE_SIZE, but never send it
         text = html.escape(truncate(visible(text), MAX_MESSAGE - 1), quote=False)
     return Rendered((text,), markup)
+
+
+# --- feedback after the session -----------------------------------------------------------
+
+FEEDBACK_COMMENTS_PAGE = 10  # comments per page of /feedback SESSION (each cut to 300)
+FEEDBACK_COMMENT_LIMIT = 300  # a comment in the chat; the export has it whole
+FEEDBACK_BAR = 10  # blocks in the longest distribution bar
+
+
+def _fb_when(session: Session, language: str) -> str:
+    return f"{short_date(session.day, language)} {session.start:%H:%M}–{session.end:%H:%M}"
+
+
+def _stars(value: int) -> str:
+    return "⭐" * value
+
+
+def _average(summary: SessionFeedback, language: str) -> str:
+    average = summary.average
+    return plain("text.fb_no_average", language) if average is None else f"{average:.1f}"
+
+
+def _waiting(count: int, language: str) -> str:
+    return plain("text.fb_waiting", language, count=count) if count else ""
+
+
+def _fb_off_row(language: str) -> list[InlineKeyboardButton]:
+    return [_button(plain("btn.fb_off", language), "fb", "off")]
+
+
+def feedback_prompt(sessions: Sequence[Session], language: str) -> Rendered:
+    """The prompt after a session: 1–5 ⭐ under one session, or, batched, a button per
+    session that opens its own 1–5 ⭐ prompt. Always one message (it is one delivery)."""
+    if len(sessions) == 1:
+        session = sessions[0]
+        token = _qa_token(session)
+        text = html_text(
+            "fb.prompt", language, title=session.title, when=_fb_when(session, language)
+        )
+        stars = [
+            _button(plain("btn.fb_star", language, stars=n), "fb", "r", token, n)
+            for n in range(1, 6)
+        ]
+        return _one_message(text, InlineKeyboardMarkup([stars, _fb_off_row(language)]))
+    shown = list(sessions)[:MAX_STAR_BUTTONS]
+    items = "\n".join(
+        html_text(
+            "fb.batch_item",
+            language,
+            when=f"{short_date(s.day, language)} {s.start:%H:%M}",
+            title=truncate(one_line(s.title), 120),
+        )
+        for s in shown
+    )
+    rows = [
+        [
+            _button(
+                plain("btn.fb_rate", language, time=f"{s.start:%H:%M}", title=s.title),
+                "fb",
+                "o",
+                _qa_token(s),
+            )
+        ]
+        for s in shown
+    ]
+    rows.append(_fb_off_row(language))
+    text = html_text("fb.batch", language, sessions=Safe(items))
+    return _one_message(text, InlineKeyboardMarkup(rows))
+
+
+def feedback_rated(session: Session, stars: int, minutes: int, language: str) -> Rendered:
+    """The prompt after a rating: thanks, and the optional comment (or Skip)."""
+    text = html_text(
+        "fb.rated",
+        language,
+        title=session.title,
+        stars=_stars(stars),
+        value=stars,
+        minutes=minutes,
+    )
+    skip = [[_button(plain("btn.fb_skip", language), "fb", "n", _qa_token(session))]]
+    return rendered(text, InlineKeyboardMarkup(skip))
+
+
+def feedback_thanked(session: Session, stars: int, language: str) -> Rendered:
+    """The rated prompt once the comment is given or skipped: thanks, no buttons left."""
+    first = html_text(
+        "fb.rated", language, title=session.title, stars=_stars(stars), value=stars, minutes=0
+    ).split("\n")[0]
+    return rendered(first)
+
+
+def feedback_table(
+    summaries: Sequence[SessionFeedback], content: Content, language: str
+) -> Rendered:
+    """/feedback: every session that ended, with its average, count and comments (split
+    into several messages if the programme is long)."""
+    if not summaries:
+        return message("fb.table_empty", language)
+    lines = [
+        html_text(
+            "fb.table_header",
+            language,
+            sessions=len(summaries),
+            ratings=sum(s.ratings for s in summaries),
+            comments=sum(len(s.comments) for s in summaries),
+        )
+    ]
+    for summary in summaries:
+        session = content.session(summary.session_id)
+        lines.append(
+            html_text(
+                "fb.table_row",
+                language,
+                average=_average(summary, language),
+                ratings=summary.ratings,
+                prompted=summary.prompted,
+                comments=len(summary.comments),
+                waiting=_waiting(summary.waiting, language),
+                when=_fb_when(session, language) if session else "",
+                title=truncate(one_line(summary.title), 80),
+                id=summary.session_id,
+            )
+        )
+    lines.append(html_text("fb.table_hint", language))
+    return rendered("\n\n".join(lines))
+
+
+def feedback_detail(
+    summary: SessionFeedback, session: Session | None, page: int, language: str
+) -> Rendered:
+    """/feedback SESSION: the average, the distribution and a page of comments (newest
+    first), as ONE message with paging buttons."""
+    pages = max(1, -(-len(summary.comments) // FEEDBACK_COMMENTS_PAGE))
+    page = min(max(0, page), pages - 1)
+    lines = [
+        html_text(
+            "fb.detail_header",
+            language,
+            title=summary.title,
+            id=summary.session_id,
+            when=_fb_when(session, language) if session else "",
+            average=_average(summary, language),
+            ratings=summary.ratings,
+            prompted=summary.prompted,
+            waiting=_waiting(summary.waiting, language),
+        ),
+        "",
+    ]
+    most = max(summary.distribution) or 1
+    for stars in range(5, 0, -1):
+        count = summary.distribution[stars - 1]
+        bar = "█" * round(FEEDBACK_BAR * count / most) if count else "·"
+        lines.append(
+            html_text(
+                "fb.detail_bar",
+                language,
+                stars=stars,
+                bar=bar,
+                count=count,
+                percent=_percent(count, summary.ratings),
+            )
+        )
+    lines.append("")
+    if not summary.comments:
+        lines.append(html_text("fb.detail_no_comments", language))
+    else:
+        lines.append(
+            html_text(
+                "fb.detail_comments",
+                language,
+                count=len(summary.comments),
+                page=page + 1,
+                pages=pages,
+            )
+        )
+        start = page * FEEDBACK_COMMENTS_PAGE
+        for comment in summary.comments[start : start + FEEDBACK_COMMENTS_PAGE]:
+            lines.append(
+                html_text(
+                    "fb.detail_comment",
+                    language,
+                    stars=comment.stars,
+                    text=truncate(one_line(comment.text), FEEDBACK_COMMENT_LIMIT),
+                )
+            )
+    pager = []
+    token = answer_text.key_token(f"session:{summary.session_id}")
+    if page > 0:
+        pager.append(_button(plain("btn.previous", language), "fb", "p", token, page - 1))
+    if page + 1 < pages:
+        pager.append(_button(plain("btn.next_page", language), "fb", "p", token, page + 1))
+    return _one_message("\n".join(lines), InlineKeyboardMarkup([pager]) if pager else None)

@@ -19,6 +19,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.content import Content, Problem
 from bot.content.reloader import ContentReloader
+from bot.feedback import CommentWaits
 from bot.learning import Learner
 from bot.live_qa import EditPacer, PendingAsks
 from bot.matching.chatter import ChatterReader
@@ -71,6 +72,8 @@ class BotState:
     live_pacer: EditPacer | None = None
     live_view_pacer: EditPacer | None = None  # an attendee's own list after their votes
     live_shown: dict[tuple[int, int], int] = field(default_factory=dict)  # (chat, msg) → hash
+    # Feedback: who is writing the comment on their rating now (bot.feedback).
+    feedback_waits: CommentWaits = field(default_factory=CommentWaits)
 
     @property
     def store(self) -> Store:

@@ -11,6 +11,7 @@ and API URL with the application (the same bot to Telegram), not its connection 
 from __future__ import annotations
 
 import datetime as dtm
+import json
 import logging
 import warnings
 
@@ -97,23 +98,36 @@ class TelegramSender:
     async def shutdown(self) -> None:
         await self.bot.shutdown()
 
-    async def send(self, chat_id: int, text: str, parse_mode: str | None) -> SendResult:
-        """One message; the outcome, never an exception (bot.broadcast.SendFn)."""
-        return await self._send(chat_id, text, parse_mode, paid=False)
+    async def send(
+        self, chat_id: int, text: str, parse_mode: str | None, markup: str | None = None
+    ) -> SendResult:
+        """One message; the outcome, never an exception (bot.broadcast.SendFn).
 
-    async def send_paid(self, chat_id: int, text: str, parse_mode: str | None) -> SendResult:
+        `markup` is the Bot API's reply_markup as JSON (bot.broadcast.MarkupSendFn).
+        """
+        return await self._send(chat_id, text, parse_mode, markup, paid=False)
+
+    async def send_paid(
+        self, chat_id: int, text: str, parse_mode: str | None, markup: str | None = None
+    ) -> SendResult:
         """One message as a paid broadcast (allow_paid_broadcast): past the free limit of
         30 a second, up to 1,000, for 0.1 Star each from the bot's balance."""
-        return await self._send(chat_id, text, parse_mode, paid=True)
+        return await self._send(chat_id, text, parse_mode, markup, paid=True)
 
     async def _send(
-        self, chat_id: int, text: str, parse_mode: str | None, *, paid: bool
+        self, chat_id: int, text: str, parse_mode: str | None, markup: str | None, *, paid: bool
     ) -> SendResult:
         try:
+            keyboard = (
+                None
+                if markup is None
+                else InlineKeyboardMarkup.de_json(json.loads(markup), self.bot)
+            )
             message = await self.bot.send_message(
                 chat_id,
                 text,
                 parse_mode=parse_mode,
+                reply_markup=keyboard,
                 link_preview_options=NO_PREVIEW,
                 allow_paid_broadcast=True if paid else None,
             )

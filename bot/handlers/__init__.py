@@ -13,6 +13,7 @@ never another feature; tests/test_layering.py holds that rule):
   (its Send and Cancel buttons are the announcements feature's);
 - my_schedule: stars, /mysessions, /remind, .ics files;
 - live_qa: questions to the speaker (/ask, ❓, Top questions, /moderate and its buttons);
+- feedback: ratings after a session (the ⭐ buttons, the comment, /feedback);
 - inline: inline mode;
 - learning: the teach offer's buttons, /teach, /learned and its buttons;
 - fallbacks: unknown commands, non-text messages, stale buttons.
@@ -42,6 +43,7 @@ from bot.handlers import (
     browse,
     desk,
     fallbacks,
+    feedback,
     inline,
     learning,
     live_qa,
@@ -68,6 +70,7 @@ ATTENDEE_COMMANDS: tuple[tuple[str, Callback], ...] = (
     ("mysessions", my_schedule.cmd_mysessions),
     ("remind", my_schedule.cmd_remind),
     ("ask", live_qa.cmd_ask),
+    ("feedback", feedback.cmd_feedback),  # organisers' views behind organiser_only inside
 )
 ORGANISER_COMMANDS: tuple[tuple[str, Callback], ...] = (
     ("unanswered", unanswered.cmd_unanswered),
@@ -102,6 +105,10 @@ BUTTONS: tuple[tuple[str, Callback], ...] = (
         r"|name:\d{1,18}:[01]|m:[ahp]:\d{1,18})$",
         live_qa.on_button,
     ),
+    (
+        r"^fb:(r:[0-9a-f]{10}:\d{1,2}|[on]:[0-9a-f]{10}|p:[0-9a-f]{10}:\d{1,4}|off)$",
+        feedback.on_button,
+    ),
 )
 
 
@@ -121,8 +128,17 @@ def register(
     organiser_chat_id: int | None,
 ) -> None:
     """Every handler, in the order PTB tries them."""
-    application.add_handler(TypeHandler(Update, _bind_update), group=-2)
+    application.add_handler(TypeHandler(Update, _bind_update), group=-3)
     new_message = filters.UpdateType.MESSAGE  # edits are ignored, never re-answered
+    # The message right after a ⭐ rating is its comment (while its window is open): taken
+    # here, before live Q&A and the free-text handlers, which it then stops.
+    application.add_handler(
+        MessageHandler(
+            new_message & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND,
+            feedback.on_comment,
+        ),
+        group=-2,
+    )
     # A message right after ❓ Ask the speaker is a question to the speaker: taken here,
     # before the free-text handlers, which it then stops (the FAQ matcher never sees it).
     application.add_handler(

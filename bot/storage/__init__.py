@@ -10,7 +10,8 @@ Layout, and why:
 - Each aggregate module holds its dataclasses and a `Database` subclass with that
   aggregate's SQL: `attendees`, `questions` (and votes), `chatter` (what is not a
   question, and complaints), `schedule` (stars and reminders),
-  `announcements` (and deliveries), `change_notices` (per-attendee notices of programme
+  `announcements` (and deliveries), `feedback` (prompts after a session, ratings and
+  comments), `change_notices` (per-attendee notices of programme
   changes, and the programme baseline), `settings`, `stats` (the /stats snapshot, read across
   aggregates), `maintenance` (backup, purge, next year's FAQ) and `desk` (the Mini
   App's grouped log and questions per hour).
@@ -43,6 +44,14 @@ from bot.storage.change_notices import AUDIENCE_CHANGES, ChangeNotices
 from bot.storage.chatter import Chatter, ChatterStats, Feedback, NewChatter
 from bot.storage.connection import BUSY_TIMEOUT_MS
 from bot.storage.desk import Desk, DeskGroup, DeskStatus
+from bot.storage.feedback import (
+    AUDIENCE_FEEDBACK,
+    Asked,
+    FeedbackPrompts,
+    QueuedPrompt,
+    RateOutcome,
+    Rating,
+)
 from bot.storage.learning import LearnedRow, LearnedSource, LearnedStatus, Learning, NewLearned
 from bot.storage.live_qa import LivePanel, LiveQa, LiveQuestion, LiveStatus
 from bot.storage.maintenance import Maintenance
@@ -63,10 +72,12 @@ from bot.storage.stats import TOP_TARGETS, Statistics, Stats, TargetCount, VoteT
 __all__ = [
     "AUDIENCE_ALL",
     "AUDIENCE_CHANGES",
+    "AUDIENCE_FEEDBACK",
     "AUDIENCE_SESSION_PREFIX",
     "BUSY_TIMEOUT_MS",
     "MIGRATIONS",
     "TOP_TARGETS",
+    "Asked",
     "Broadcast",
     "BroadcastStatus",
     "ChatterStats",
@@ -91,6 +102,9 @@ __all__ = [
     "Question",
     "QuestionGroup",
     "QuestionStatus",
+    "QueuedPrompt",
+    "RateOutcome",
+    "Rating",
     "ReminderCandidate",
     "Stats",
     "Store",
@@ -113,5 +127,6 @@ class Store(
     Desk,
     Learning,
     LiveQa,
+    FeedbackPrompts,
 ):
     """The bot's database. Open with `await Store.open(path)`; close it (or `async with`)."""

@@ -9,6 +9,7 @@ from typing import Literal
 
 from bot.storage.change_notices import AUDIENCE_CHANGES, settle_notice
 from bot.storage.connection import Database, _ts, from_row
+from bot.storage.feedback import AUDIENCE_FEEDBACK
 
 BroadcastStatus = Literal["draft", "scheduled", "sending", "done", "cancelled"]
 DeliveryStatus = Literal["pending", "sent", "blocked", "failed"]
@@ -61,12 +62,15 @@ class DeliveryCounts:
 class PendingDelivery:
     """One recipient still to be sent to, with the attempts already spent on them.
 
-    `text` is this recipient's own text (change notices), None for the broadcast's.
+    `text` is this recipient's own text (change notices, feedback prompts), None for the
+    broadcast's; `markup` their own buttons (feedback prompts: the Bot API's reply_markup
+    as JSON), None for none.
     """
 
     user_id: int
     attempts: int
     text: str | None = None
+    markup: str | None = None
 
 
 AUDIENCE_ALL = "all"
@@ -159,7 +163,11 @@ class Announcements(Database):
         return [from_row(Broadcast, row) for row in rows]
 
     async def recent_broadcasts(self, limit: int = 10) -> list[Broadcast]:
-        """Scheduled ones (soonest first), then the most recent others, newest first."""
+        """Scheduled ones (soonest first), then the most recent others, newest first.
+
+        Feedback prompt rounds (bot.storage.feedback) are the bot's own, not organisers'
+        announcements, and are left out.
+        """
         async with self._lock:
             scheduled = await self._all(
                 self._db,
@@ -168,8 +176,8 @@ class Announcements(Database):
             others = await self._all(
                 self._db,
                 "SELECT * FROM broadcasts WHERE status IN ('sending', 'done', 'cancelled') "
-                "ORDER BY id DESC LIMIT ?",
-                (limit,),
+                "AND audience != ? ORDER BY id DESC LIMIT ?",
+                (AUDIENCE_FEEDBACK, limit),
             )
         return [from_row(Broadcast, row) for row in (*scheduled, *others)]
 
@@ -273,12 +281,15 @@ class Announcements(Database):
     ) -> list[PendingDelivery]:
         """The next pending recipients in user-id order, after `after_user`."""
         rows = await self._select(
-            "SELECT user_id, attempts, text FROM deliveries "
+            "SELECT user_id, attempts, text, markup FROM deliveries "
             "WHERE broadcast_id = ? AND status = 'pending' AND user_id > ? "
             "ORDER BY user_id LIMIT ?",
             (broadcast_id, -(2**63) if after_user is None else after_user, limit),
         )
-        return [PendingDelivery(row["user_id"], row["attempts"], row["text"]) for row in rows]
+        return [
+            PendingDelivery(row["user_id"], row["attempts"], row["text"], row["markup"])
+            for row in rows
+        ]
 
     async def finish_delivery(
         self,

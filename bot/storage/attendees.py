@@ -27,6 +27,9 @@ _FORGET = (
     "DELETE FROM live_votes WHERE user_id = ?",
     "DELETE FROM live_votes WHERE question_id IN (SELECT id FROM live_questions WHERE user_id = ?)",
     "DELETE FROM live_questions WHERE user_id = ?",
+    "DELETE FROM feedback_ratings WHERE user_id = ?",
+    "DELETE FROM feedback_owed WHERE user_id = ?",
+    "DELETE FROM feedback_optout WHERE user_id = ?",
     "DELETE FROM users WHERE user_id = ?",
 )
 

@@ -236,6 +236,46 @@ CREATE TABLE live_panels (
 CREATE INDEX live_panels_session ON live_panels (session_id);
 """
 
+# Version 7 (feedback after the session, issue 20): a delivery may carry its own buttons
+# (`markup`, the Bot API's reply_markup as JSON: a feedback prompt's ⭐ buttons), so prompts
+# go through the broadcast engine like any announcement. `feedback_sessions` records each
+# ended session once (its audience fixed then, so a restart never asks twice);
+# `feedback_owed` is who is owed a prompt for which session and when it was queued (the
+# 2-hour spacing reads it); a rating is a row under a primary key (attendee, session), so
+# rating twice is refused by the database.
+_SCHEMA_V7 = """
+ALTER TABLE deliveries ADD COLUMN markup TEXT;
+CREATE TABLE feedback_sessions (
+    session_id TEXT PRIMARY KEY,
+    closed_at  TEXT NOT NULL,            -- when the bot saw it end and fixed who is asked
+    asked      INTEGER NOT NULL DEFAULT 0  -- attendees owed a prompt (0: ended too long ago)
+);
+CREATE TABLE feedback_owed (
+    user_id      INTEGER NOT NULL,
+    session_id   TEXT NOT NULL,
+    owed_at      TEXT NOT NULL,
+    prompted_at  TEXT,                   -- NULL until a prompt is queued for it
+    broadcast_id INTEGER,                -- the prompt round (a broadcast) it went out in
+    PRIMARY KEY (user_id, session_id)
+);
+CREATE INDEX feedback_owed_waiting ON feedback_owed (prompted_at, user_id);
+CREATE TABLE feedback_ratings (
+    user_id       INTEGER NOT NULL,
+    session_id    TEXT NOT NULL,
+    stars         INTEGER NOT NULL CHECK (stars BETWEEN 1 AND 5),
+    rated_at      TEXT NOT NULL,
+    comment       TEXT,
+    commented_at  TEXT,
+    comment_until TEXT,                  -- the next message until then is the comment
+    PRIMARY KEY (user_id, session_id)
+);
+CREATE INDEX feedback_ratings_session ON feedback_ratings (session_id);
+CREATE TABLE feedback_optout (
+    user_id INTEGER PRIMARY KEY,
+    since   TEXT NOT NULL
+);
+"""
+
 MIGRATIONS: list[str] = [
     _SCHEMA_V1,
     _SCHEMA_V2,
@@ -243,6 +283,7 @@ MIGRATIONS: list[str] = [
     _SCHEMA_V4,
     _SCHEMA_V5,
     _SCHEMA_V6,
+    _SCHEMA_V7,
 ]
 
 
