@@ -122,6 +122,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     live.add_argument("session", help="the session id in agenda.yaml")
     live.add_argument("--format", choices=("csv", "json"), default="csv")
+    feedback = commands.add_parser(
+        "feedback",
+        help="export the feedback after the sessions: ratings, distribution, comments",
+    )
+    feedback.add_argument("--format", choices=("csv", "json"), default="csv")
     return parser
 
 
@@ -306,6 +311,10 @@ def main(
     content = _load(settings, err)
     if content is None:
         return EXIT_CONTENT
+    if command == "feedback":
+        from bot.feedback_export import export_feedback
+
+        return export_feedback(settings, content, args.format, out, err)
     if command == "questions":
         from bot.live_qa_export import export_session_questions
 

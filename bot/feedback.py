@@ -139,6 +139,8 @@ def summarise(
     summaries = []
     for session_id, rated in by_session.items():
         session = content.session(session_id)
+        if session is not None and not is_rated(session) and not rated:
+            continue  # a tea break: closed, never asked about
         counts = [0] * MAX_STARS
         for rating in rated:
             counts[rating.stars - 1] += 1
