@@ -261,3 +261,24 @@ def test_live_qa_stays_out_of_the_matcher_and_the_log():
         for module in LIVE_QA_MODULES
     }
     assert {module: names for module, names in offenders.items() if names} == {}
+
+
+FEEDBACK_CORE = ("feedback.py", "feedback_export.py", "storage/feedback.py")
+FEEDBACK_MODULES = (*FEEDBACK_CORE, "handlers/feedback.py")
+KEPT_FROM_FEEDBACK_CORE = ("telegram", "bot.handlers", "bot.render", "bot.app")
+
+
+def test_feedback_is_core_and_comments_stay_out_of_the_matcher_and_the_log():
+    """Who is prompted, the 2-hour batching and the results are plain Python (the desk and
+    the export call them without the bot); a comment is never matched or logged."""
+    offenders = {
+        module: sorted(
+            name
+            for name in imported_modules(BOT / module)
+            if name.startswith(KEPT_FROM_LIVE_QA)
+            or (module in FEEDBACK_CORE and name.startswith(KEPT_FROM_FEEDBACK_CORE))
+            or name.startswith(("bot.announcement_engine", "bot.telegram_sender"))
+        )
+        for module in FEEDBACK_MODULES
+    }
+    assert {module: names for module, names in offenders.items() if names} == {}
