@@ -135,15 +135,15 @@ class FeedbackPrompts(Database):
         return closed
 
     async def feedback_due(self, last_prompt_before: datetime) -> dict[int, list[str]]:
-        """Owed sessions not yet prompted, of attendees whose last prompt was queued before
-        `last_prompt_before` (or never): attendee -> session ids, oldest owed first."""
+        """Owed sessions not yet prompted, of attendees whose last prompt was queued at or
+        before `last_prompt_before` (or never): attendee -> session ids, oldest owed first."""
         rows = await self._select(
             f"""
             SELECT o.user_id, o.session_id FROM feedback_owed AS o
             LEFT JOIN users AS u ON u.user_id = o.user_id
             WHERE o.prompted_at IS NULL AND {_REACHABLE.format(who="o.user_id")}
               AND NOT EXISTS (SELECT 1 FROM feedback_owed AS p
-                              WHERE p.user_id = o.user_id AND p.prompted_at >= ?)
+                              WHERE p.user_id = o.user_id AND p.prompted_at > ?)
             ORDER BY o.user_id, o.owed_at, o.session_id
             """,
             (_ts(last_prompt_before),),
