@@ -144,11 +144,12 @@ def summarise(
         counts = [0] * MAX_STARS
         for rating in rated:
             counts[rating.stars - 1] += 1
-        comments = sorted(
-            (Comment(r.stars, r.comment, r.commented_at or r.rated_at) for r in rated if r.comment),
-            key=lambda c: c.at,
-            reverse=True,
-        )
+        # Newest first; ratings come oldest first, so a tie keeps the later one first too.
+        given = [
+            Comment(r.stars, r.comment, r.commented_at or r.rated_at) for r in rated if r.comment
+        ]
+        order = sorted(range(len(given)), key=lambda i: (given[i].at, i), reverse=True)
+        comments = [given[i] for i in order]
         numbers = asked.get(session_id, Asked())
         summaries.append(
             SessionFeedback(

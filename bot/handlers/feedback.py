@@ -209,9 +209,12 @@ async def _organiser_page(update: Update, context: BotContext) -> None:
     query, parts = pressed(update)
     st, lang = context.state, context.lang
     session = _session(st, parts[2])
-    summary = await session_summary(st.store, st.content, session.id) if session else None
-    if summary is None:
+    if session is None:
         await answer_query(query, plain("cb.session_gone", lang))
+        return
+    summary = await session_summary(st.store, st.content, session.id)
+    if summary is None:
+        await answer_query(query, plain("cb.fb_none_yet", lang))
         return
     await answer_query(query)
     await edit(query, context, render.feedback_detail(summary, session, int(parts[3]), lang))

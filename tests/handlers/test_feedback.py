@@ -18,6 +18,7 @@ from bot import announcement_engine
 from bot.answering import Answerer
 from bot.answering.text import key_token
 from bot.cli import main
+from bot.feedback import COMMENT_WINDOW
 from tests.fake_telegram import FakeTelegram
 from tests.handlers.asking import OTHER, datas, labels
 from tests.harness import ATTENDEE, ORGANISER, ROOT, Harness, bot_running
@@ -249,3 +250,44 @@ async def test_a_long_comment_is_refused_and_kept_waiting(harness: Harness):
     too_long = await h.say(ATTENDEE, "x" * 1001)
     assert "1001 characters long: at most 1000" in too_long["text"]
     assert "saved" in (await h.say(ATTENDEE, "Too short for the topic"))["text"]
+
+
+async def test_organiser_pages_comments_and_checks_the_presser(harness: Harness):
+    h = harness
+    voters = range(2001, 2013)
+    for user_id in voters:
+        await h.store.toggle_star(user_id, SOC, h.state.now())
+    h.set_clock(day1(12, 16))
+    assert await check_feedback(h) == len(voters)
+    now = h.state.now()
+    for n, user_id in enumerate(voters):
+        await h.store.rate_session(user_id, SOC, 1 + n % 5, now, now + COMMENT_WINDOW)
+        await h.store.comment_on_rating(user_id, SOC, f"comment number {n} <i>", now)
+    first = await h.say(ORGANISER, f"/feedback {SOC}")
+    assert "page 1/2" in first["text"] and "comment number 11 <i>" in first["text"]
+    assert labels(first) == ["▶"]
+    refused = await h.press(ATTENDEE, first, data=f"fb:p:{SOC_TOKEN}:1", forged=True)
+    assert refused["show_alert"] and "only for the organisers" in refused["text"]
+    await h.press(ORGANISER, first, button_text="▶")
+    second = await h.fake.wait_for_message(ORGANISER, method="editMessageText")
+    assert "page 2/2" in second["text"] and "comment number 0 <i>" in second["text"]
+    assert labels(second) == ["◀"]
+    later = key_token("session:startup-showcase")
+    not_yet = await h.press(ORGANISER, second, data=f"fb:p:{later}:0", forged=True)
+    assert not_yet["text"] == "This session has not ended yet: no feedback."
+    gone = await h.press(ORGANISER, second, data="fb:p:0123456789:0", forged=True)
+    assert gone["text"] == "That session is no longer in the agenda."
+    stale = await h.press(ATTENDEE, second, data="fb:r:0123456789:3", forged=True)
+    assert stale["text"] == "That session is no longer in the agenda."
+
+
+async def test_the_table_before_any_session_ended(
+    fake: FakeTelegram, tmp_path: Path, sample_answerer: Answerer
+):
+    async with bot_running(fake, tmp_path, sample_answerer, bot_now=day1(7, 0)) as h:
+        empty = await h.say(ORGANISER, "/feedback")
+        assert "No session has ended yet" in empty["text"]
+        mine = await h.say(ATTENDEE, "/feedback")
+        assert "Feedback requests after sessions are on" in mine["text"]
+        gone = await h.say(ATTENDEE, "/feedback on")
+        assert "Feedback requests are on" in gone["text"]
