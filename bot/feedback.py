@@ -39,6 +39,7 @@ COMMENT_WINDOW = timedelta(minutes=15)  # the next message in this time is the c
 MAX_COMMENT_CHARS = 1000
 MIN_STARS, MAX_STARS = 1, 5
 CHECK_INTERVAL = 30.0  # seconds between looks at the programme
+ROUND_SIZE = 500  # prompts per round (one broadcast, one transaction)
 UNRATED_KINDS = frozenset({"break", "prayer", "registration", "lunch", "meal", "dinner"})
 
 
@@ -265,10 +266,18 @@ class FeedbackService(BackgroundLoop):
                 if owed:
                     logger.info("session %s ended: %d attendee(s) to ask", session_id, owed)
         prompts = prompts_for(content, await self.store.feedback_due(now - SPACING))
-        if not prompts:
-            return 0
+        total = 0
+        for start in range(0, len(prompts), ROUND_SIZE):
+            total += await self._queue(prompts[start : start + ROUND_SIZE], now)
+        return total
+
+    async def _queue(self, prompts: Sequence[Prompt], now: datetime) -> int:
+        """One round: render (yielding now and then: a keynote's audience is thousands of
+        messages, and replies must not wait for them) and hand it to the engine."""
         queued_prompts = []
-        for prompt in prompts:
+        for index, prompt in enumerate(prompts):
+            if index and index % 100 == 0:
+                await asyncio.sleep(0)
             text, markup = self.render(prompt)
             ids = tuple(s.id for s in prompt.sessions)
             queued_prompts.append(QueuedPrompt(prompt.user_id, ids, text, markup))

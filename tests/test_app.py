@@ -44,6 +44,7 @@ ATTENDEE_COMMANDS = [
     "mysessions",
     "remind",
     "ask",
+    "feedback",
 ]
 ORGANISER_COMMANDS = [
     "unanswered",

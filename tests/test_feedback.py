@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import render
+from bot import feedback, render
 from bot.broadcast import Broadcaster, SendResult
 from bot.content import Content, load_content
 from bot.feedback import (
@@ -132,8 +132,9 @@ class Sent:
 
 
 async def test_the_service_queues_rounds_the_engine_sends_with_buttons(
-    tmp_path: Path, content: Content
+    tmp_path: Path, content: Content, monkeypatch: pytest.MonkeyPatch
 ):
+    monkeypatch.setattr(feedback, "ROUND_SIZE", 1)  # a round per prompt
     store = await Store.open(tmp_path / "bot.sqlite3")
     try:
         now = [local(content, 11, 30)]
@@ -160,6 +161,7 @@ async def test_the_service_queues_rounds_the_engine_sends_with_buttons(
         assert await service.run_once() == 0
         now[0] = local(content, 12, 16)
         assert await service.run_once() == 2
+        assert len(await store.broadcasts_with_status("sending")) == 2
         await broadcaster.run_until_idle()
         assert sent.plain == [] and [c for c, _, _ in sent.with_buttons] == [1, 2]
         markup = json.loads(sent.with_buttons[0][2])
