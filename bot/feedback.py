@@ -202,8 +202,9 @@ class CommentWaits:
         async with self._lock:
             if self._loaded:
                 return
+            # Oldest window first: an attendee who rated two sessions comments on the later.
             for user_id, session_id, until in await store.open_comments(now):
-                self._waits.setdefault(user_id, (session_id, until))
+                self._waits[user_id] = (session_id, until)
             self._loaded = True
 
     def open(self, user_id: int, session_id: str, until: datetime) -> None:
