@@ -772,6 +772,53 @@ EN: dict[str, str] = {
     "web.chat_placeholder": "Ask a question, as an attendee would",
     "web.send": "Send",
     "web.chat_hint": "What you type here is answered by the bot itself, exactly as in Telegram.",
+    # --- the Mini App's live Q&A (Top questions page) ------------------------------------
+    "web.qa_ask": "❓ Ask the speaker",
+    "web.qa_top": "📋 Top questions",
+    "web.qa_placeholder": "Your question for the speaker ({min}–{max} characters)",
+    "web.qa_show_name": "Show my name with it (otherwise only the moderators see who asked)",
+    "web.qa_send": "Send question",
+    "web.qa_asked": "✅ Your question #{id} is in, anonymously. Others can upvote it here.",
+    "web.qa_asked_named": (
+        "✅ Your question #{id} is in, with your name shown. Others can upvote it here."
+    ),
+    "web.qa_not_open": (
+        "Questions open 10 minutes before the session starts and close 15 minutes after it ends."
+    ),
+    "web.qa_empty": "No questions yet.",
+    "web.qa_count": "Questions: {count}",
+    "web.qa_mod_counts": "{open} open · {answered} answered · {hidden} hidden",
+    "web.qa_moderating": (
+        "🛠 You moderate this session: you see who asked, and hidden questions at the end."
+    ),
+    "web.qa_upvote": "Upvote",
+    "web.qa_answered_mark": "✅ Answered",
+    "web.qa_pinned_mark": "📌 Pinned",
+    "web.qa_hidden_mark": "🚫 Hidden: only the moderators see it",
+    "web.qa_yours": "Your question",
+    "web.qa_anonymous": "anonymous",
+    "web.qa_show_my_name": "👤 Show my name",
+    "web.qa_hide_my_name": "🕶 Ask anonymously",
+    "web.qa_mark_answered": "✅ Answered",
+    "web.qa_hide": "🚫 Hide",
+    "web.qa_pin": "📌 Pin",
+    "web.qa_unpin": "📌 Unpin",
+    "web.qa_more": "Show more",
+    "web.qa_closed": (
+        "{title} is not taking questions now: questions open 10 minutes before it starts and "
+        "close 15 minutes after it ends."
+    ),
+    "web.qa_too_short": (
+        "That is too short for a question to the speaker: at least {min} characters."
+    ),
+    "web.qa_too_long": (
+        "That is {length} characters; a question to the speaker can be at most {max}."
+    ),
+    "web.qa_too_many": (
+        "You already have {max} open questions in this session. Once one is answered you can "
+        "ask another; meanwhile, upvote the others'."
+    ),
+    "web.qa_cooldown": "One question every 30 seconds, please: try again in {seconds} s.",
     # --- learning (issue 17) ---------------------------------------------------------
     "teach_offer": "📚 Also use this for similar questions?\n{question}",
     "teach_more": (
@@ -1586,6 +1633,53 @@ _UR_SOURCE: dict[str, str] = {
     "web.chat_placeholder": "شرکاء کی طرح سوال پوچھیں",
     "web.send": "بھیجیں",
     "web.chat_hint": "یہاں لکھے گئے سوال کا جواب بوٹ خود دیتا ہے، بالکل ٹیلیگرام کی طرح۔",
+    # --- the Mini App's live Q&A (Top questions page) ------------------------------------
+    "web.qa_ask": "❓ مقرر سے پوچھیں",
+    "web.qa_top": "📋 نمایاں سوالات",
+    "web.qa_placeholder": "مقرر کے لیے آپ کا سوال ({min} سے {max} حروف)",
+    "web.qa_show_name": (
+        "سوال کے ساتھ میرا نام دکھائیں (ورنہ پوچھنے والے کو صرف ماڈریٹر دیکھتے ہیں)"
+    ),
+    "web.qa_send": "سوال بھیجیں",
+    "web.qa_asked": "✅ آپ کا سوال #{id} گمنام طور پر شامل ہو گیا۔ دوسرے اسے یہاں 👍 کر سکتے ہیں۔",
+    "web.qa_asked_named": (
+        "✅ آپ کا سوال #{id} آپ کے نام کے ساتھ شامل ہو گیا۔ دوسرے اسے یہاں 👍 کر سکتے ہیں۔"
+    ),
+    "web.qa_not_open": (
+        "سوالات سیشن شروع ہونے سے 10 منٹ پہلے کھلتے اور ختم ہونے کے 15 منٹ بعد بند ہو جاتے ہیں۔"
+    ),
+    "web.qa_empty": "ابھی کوئی سوال نہیں۔",
+    "web.qa_count": "سوالات: {count}",
+    "web.qa_mod_counts": "{open} کھلے · {answered} جواب شدہ · {hidden} چھپے",
+    "web.qa_moderating": (
+        "🛠 آپ اس سیشن کے ماڈریٹر ہیں: آپ پوچھنے والوں کے نام دیکھتے ہیں، اور چھپے سوالات آخر میں۔"
+    ),
+    "web.qa_upvote": "ووٹ دیں",
+    "web.qa_answered_mark": "✅ جواب دیا گیا",
+    "web.qa_pinned_mark": "📌 سب سے اوپر",
+    "web.qa_hidden_mark": "🚫 چھپا ہوا: صرف ماڈریٹر دیکھتے ہیں",
+    "web.qa_yours": "آپ کا سوال",
+    "web.qa_anonymous": "گمنام",
+    "web.qa_show_my_name": "👤 میرا نام دکھائیں",
+    "web.qa_hide_my_name": "🕶 گمنام رکھیں",
+    "web.qa_mark_answered": "✅ جواب ہو گیا",
+    "web.qa_hide": "🚫 چھپائیں",
+    "web.qa_pin": "📌 اوپر لگائیں",
+    "web.qa_unpin": "📌 اوپر سے ہٹائیں",
+    "web.qa_more": "مزید دکھائیں",
+    "web.qa_closed": (
+        "{title} ابھی سوالات نہیں لے رہا: سوالات سیشن سے 10 منٹ پہلے کھلتے اور ختم ہونے کے "
+        "15 منٹ بعد بند ہو جاتے ہیں۔"
+    ),
+    "web.qa_too_short": "مقرر سے سوال کے لیے یہ بہت مختصر ہے، کم از کم {min} حروف۔",
+    "web.qa_too_long": (
+        "یہ {length} حروف ہیں؛ مقرر سے سوال زیادہ سے زیادہ {max} حروف کا ہو سکتا ہے۔"
+    ),
+    "web.qa_too_many": (
+        "اس سیشن میں آپ کے {max} سوال پہلے سے کھلے ہیں۔ کسی کا جواب ملنے پر نیا پوچھ سکیں "
+        "گے؛ تب تک دوسروں کے سوالات کو 👍 کریں۔"
+    ),
+    "web.qa_cooldown": "براہ کرم 30 سیکنڈ میں ایک سوال: {seconds} سیکنڈ بعد دوبارہ کوشش کریں۔",
     # --- learning (issue 17) ---------------------------------------------------------
     "teach_offer": "📚 کیا ملتے جلتے سوالات کے لیے بھی یہی استعمال کریں؟\n{question}",
     "teach_more": (

@@ -339,10 +339,16 @@ async def _moderator_page(
 
 
 def _pacer(context: BotContext) -> EditPacer:
-    """The one pacer of the moderators' lists (made on first use: it needs the bot)."""
-    st = context.state
+    return moderators_pacer(context.bot, context.state)
+
+
+def moderators_pacer(bot: Bot, st: BotState) -> EditPacer:
+    """The one pacer of the moderators' lists (made on first use: it needs the bot).
+
+    Public for the Mini App's bridge (bot.web.telegram_side): a question, vote or
+    moderation made on the page refreshes the same lists through the same 3 s floor.
+    """
     if st.live_pacer is None:
-        bot = context.bot
 
         async def refresh(session_id: str) -> None:
             await _refresh_panels(bot, st, session_id)

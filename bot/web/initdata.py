@@ -34,6 +34,8 @@ class WebUser:
     language_code: str | None
     auth_date: int
     hash: str
+    last_name: str = ""
+    username: str | None = None
 
 
 def secret_key(token: str) -> bytes:
@@ -84,11 +86,13 @@ def verify(raw: str | None, token: str, now: float) -> WebUser:
         user_id = int(user["id"])
     except (KeyError, TypeError, ValueError):
         raise InitDataError("no user in initData") from None
-    code = user.get("language_code")
+    code, username = user.get("language_code"), user.get("username")
     return WebUser(
         id=user_id,
         first_name=str(user.get("first_name") or ""),
         language_code=code if isinstance(code, str) else None,
         auth_date=auth_date,
         hash=received,
+        last_name=str(user.get("last_name") or ""),
+        username=username if isinstance(username, str) and username else None,
     )

@@ -16,6 +16,7 @@ from collections import OrderedDict
 
 from bot import messages
 from bot.content.models import Content, Session
+from bot.live_qa import CLOSES_AFTER, MAX_CHARS, MIN_CHARS, OPENS_BEFORE
 
 # Catalogue entries the programme and desk pages show (plain text, set with textContent).
 PAGE_STRINGS = tuple(key for key in messages.EN if key.startswith("web."))
@@ -77,6 +78,14 @@ def document(content: Content, language: str) -> dict[str, object]:
             sp.id: {"name": sp.name, "title": sp.title, "bio": sp.bio} for sp in speakers.values()
         },
         "sessions": [_session(s) for s in sessions],
+        # When a session takes questions to the speaker (the page offers ❓ then; the
+        # server checks again), and their length limits.
+        "questions": {
+            "opens_before_minutes": OPENS_BEFORE.total_seconds() / 60,
+            "closes_after_minutes": CLOSES_AFTER.total_seconds() / 60,
+            "min_chars": MIN_CHARS,
+            "max_chars": MAX_CHARS,
+        },
         "strings": strings(language),
     }
 

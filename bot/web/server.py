@@ -76,6 +76,9 @@ class WebHost:
     organiser_ids: frozenset[int]
     language_of: Callable[[int, str | None], str]
     relay: desk.Relay | None = None
+    # Told the session id after every live Q&A change made on the page, so the
+    # moderators' live lists in Telegram are edited as after a change made in the chat.
+    live_changed: Callable[[str], None] | None = None
     preview: bool = False
     wall_clock: Callable[[], float] = time.time  # for auth_date: real time, never BOT_NOW
     programme: ProgrammeCache = field(default_factory=ProgrammeCache)
@@ -495,6 +498,11 @@ def add_routes(app: web.Application, host: WebHost) -> None:
     app.router.add_get(f"{PREFIX}/api/desk/csv-link", desk_csv_link)
     app.router.add_get(f"{PREFIX}/desk/log/{{link}}.csv", desk_csv)
     app.router.add_get(f"{PREFIX}/static/{{name}}", _static)
+    # Imported here: bot.web.live_qa builds on this module's checks (authenticated, the
+    # JSON body with its nonce), so it cannot be imported at the top.
+    from bot.web import live_qa
+
+    live_qa.add_routes(app)
 
 
 def create_app(host: WebHost) -> web.Application:

@@ -2,7 +2,8 @@
 
 This is the Telegram layer's side of bot.web (tests/test_layering.py lets only this module
 and bot.web.preview import telegram): the desk answers through `deliver_answer`, the very
-function a reply in the organisers' chat uses, so both reach the same attendees once.
+function a reply in the organisers' chat uses, so both reach the same attendees once; live
+Q&A changes made on the page refresh the moderators' lists through the chat's own pacer.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from telegram.ext import Application
 
 from bot import messages
 from bot.handlers.context import state_of
+from bot.handlers.live_qa import moderators_pacer
 from bot.handlers.unanswered import deliver_answer
 from bot.render import DESK_PATH, MINI_APP_PATH
 from bot.state import BotState
@@ -56,6 +58,11 @@ def web_host(
     """The Mini App's view of the running bot (content, clock, store, who organises)."""
     st = state_of(application)
     assert st.settings.token is not None
+    bot = application.bot
+
+    def live_changed(session_id: str) -> None:
+        moderators_pacer(bot, st).request(session_id)
+
     return WebHost(
         content=lambda: st.content,
         now=st.now,
@@ -64,6 +71,7 @@ def web_host(
         organiser_ids=st.settings.organiser_ids,
         language_of=st.language_of,
         relay=TelegramRelay(application.bot, st),
+        live_changed=live_changed,
         preview=preview,
     )
 

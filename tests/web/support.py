@@ -31,10 +31,13 @@ def init_data(
     language: str = "en",
     age: float = 0,
     name: str = "Ayesha",
+    username: str | None = None,
     **extra: str,
 ) -> str:
     """initData as Telegram would sign it for this bot, `age` seconds old."""
-    user = {"id": user_id, "first_name": name, "language_code": language}
+    user: dict[str, object] = {"id": user_id, "first_name": name, "language_code": language}
+    if username is not None:
+        user["username"] = username
     fields = {
         "auth_date": str(int(time.time() - age)),
         "query_id": "AAHdF6IQAAAAAN0XohDhrOrc",

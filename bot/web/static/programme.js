@@ -139,9 +139,23 @@
     }, label)));
   }
 
+  function takesQuestions(session) {
+    // The same window as the server's (which checks again): from shortly before the start
+    // to shortly after the end, by the conference clock.
+    const q = state.data.questions;
+    return Date.parse(session.start) - q.opens_before_minutes * 60000 <= now()
+      && now() <= Date.parse(session.end) + q.closes_after_minutes * 60000;
+  }
+
+  function openQuestions(session, ask) {
+    $('detail-view').hidden = true;
+    window.QA.open(session, { ask, back: () => openDetail(session.id) });
+  }
+
   function show(view) {
     state.view = view;
     state.detail = null;
+    window.QA.stop();
     window.TG.setBack(null);
     $('programme-view').hidden = view !== 'programme';
     $('mine-view').hidden = view !== 'mine';
@@ -166,6 +180,8 @@
       [session.kind, session.track].some(Boolean) ? el('p', { class: 'meta' }, [session.kind, session.track].filter(Boolean).join(' · ')) : null,
       el('button', { type: 'button', class: 'button', id: 'star', 'aria-pressed': String(isStarred), onclick: () => toggleStar(session.id) },
         isStarred ? S.starred : S.star),
+      takesQuestions(session) ? el('button', { type: 'button', class: 'button', id: 'qa-ask-button', onclick: () => openQuestions(session, true) }, S.qa_ask) : null,
+      el('button', { type: 'button', class: 'button secondary', id: 'qa-top-button', onclick: () => openQuestions(session, false) }, S.qa_top),
       el('a', {
         class: 'button secondary', id: 'ics', href: 'ics/' + encodeURIComponent(session.id) + '.ics', download: session.id + '.ics',
         onclick: (event) => {
@@ -183,6 +199,7 @@
           sp.bio ? el('p', {}, sp.bio) : null);
       }),
     );
+    window.QA.stop();
     $('programme-view').hidden = true;
     $('mine-view').hidden = true;
     $('views').hidden = true;
@@ -234,6 +251,7 @@
       state.day = days.includes(today) ? today : days[0] || null;
       fillFilters();
       renderDays();
+      window.QA.setup(state.data.questions);
       $('reminder').addEventListener('change', setReminder);
       $('ics-mine').addEventListener('click', async () => {
         try {

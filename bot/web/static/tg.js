@@ -49,7 +49,8 @@
   }
 
   class ApiError extends Error {
-    constructor(status, reason) { super(reason); this.status = status; this.reason = reason; }
+    // `text`: the server's own sentence for the reader (live Q&A refusals), when it sent one.
+    constructor(status, reason, text) { super(reason); this.status = status; this.reason = reason; this.text = text || null; }
   }
 
   async function api(path, body) {
@@ -62,8 +63,13 @@
     const response = await fetch(path, options);
     if (!response.ok) {
       let reason = 'error';
-      try { reason = (await response.json()).error || reason; } catch (e) { /* not JSON */ }
-      throw new ApiError(response.status, reason);
+      let text = null;
+      try {
+        const found = await response.json();
+        reason = found.error || reason;
+        text = typeof found.message === 'string' ? found.message : null;
+      } catch (e) { /* not JSON */ }
+      throw new ApiError(response.status, reason, text);
     }
     return response;
   }
@@ -126,6 +132,7 @@
   }
 
   function errorText(error) {
+    if (error && error.text) return error.text;
     if (error && error.status === 401) return TG.strings.error_auth || 'Please open this page from the bot in Telegram.';
     if (error && error.status === 429) return TG.strings.slow_down || 'Too many requests.';
     return TG.strings.error || 'Something went wrong.';
