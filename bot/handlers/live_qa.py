@@ -18,7 +18,7 @@ from telegram import Bot, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import ApplicationHandlerStop
 
-from bot import render
+from bot import live_qa_service, render
 from bot.answering.text import key_for_token
 from bot.content.models import Session
 from bot.handlers.context import BotContext, command_argument, is_private, pressed
@@ -32,7 +32,6 @@ from bot.live_qa import (
     open_sessions,
     page_of,
     ranked,
-    refusal,
     takes_questions,
 )
 from bot.messages import plain
@@ -100,21 +99,13 @@ async def _submit(update: Update, context: BotContext, session: Session, text: s
     st, lang = context.state, context.lang
     user = update.effective_user
     assert user is not None
-    now = st.now()
-    if not takes_questions(session, now):
-        await respond(update, context, render.message("qa.closed", lang, title=session.title))
+    # The same service as the Mini App's ❓: the same window, limits and refusals.
+    name = live_qa_service.asker_name(user.first_name, user.last_name, user.username)
+    asked = await live_qa_service.ask(st.store, session, user.id, name, text, st.now())
+    if isinstance(asked, live_qa_service.Refused):
+        await respond(update, context, render.message(asked.key, lang, **asked.values))
         return
-    open_count, last_asked = await st.store.asker_activity(user.id, session.id)
-    refused = refusal(text, open_count, last_asked, now)
-    if refused is not None:
-        key, values = refused
-        await respond(update, context, render.message(key, lang, **values))
-        return
-    name = " ".join(
-        part for part in (user.full_name, f"@{user.username}" if user.username else "") if part
-    )
-    question_id = await st.store.add_live_question(session.id, user.id, name, text.strip(), now)
-    await respond(update, context, render.qa_asked(question_id, session, False, lang))
+    await respond(update, context, render.qa_asked(asked, session, False, lang))
     _pacer(context).request(session.id)
 
 
