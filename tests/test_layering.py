@@ -244,7 +244,14 @@ def test_learning_is_core_and_its_matcher_side_knows_no_storage():
 
 # Questions to the speaker must never be matched against the FAQ nor enter the unanswered
 # log: the live Q&A modules may not reach the matcher, the decision or the question log.
-LIVE_QA_MODULES = ("live_qa.py", "live_qa_export.py", "handlers/live_qa.py", "storage/live_qa.py")
+LIVE_QA_MODULES = (
+    "live_qa.py",
+    "live_qa_service.py",
+    "live_qa_export.py",
+    "handlers/live_qa.py",
+    "storage/live_qa.py",
+    "web/live_qa.py",
+)
 KEPT_FROM_LIVE_QA = (
     "bot.matching",
     "bot.answering.decide",
