@@ -153,6 +153,7 @@ async def first_load(http: aiohttp.ClientSession, base: str, user: int) -> dict[
         ("app.css", "static/app.css", {}),
         ("tg.js", "static/tg.js", {}),
         ("programme.js", "static/programme.js", {}),
+        ("questions.js", "static/questions.js", {}),  # Top questions: loaded with the page
         ("api/programme", "api/programme", auth),
         ("api/me", "api/me", auth),
     ):
