@@ -8,7 +8,7 @@
   const $ = (id) => document.getElementById(id);
   const REFRESH_MS = 5000;
   const MORE = 100;
-  const state = { session: null, limit: MORE, timer: null, busy: false, data: null, limits: null };
+  const state = { session: null, limit: MORE, timer: null, busy: false, data: null, limits: null, sent: 0, shown: 0 };
   const S = () => window.TG.strings;
 
   function stop() {
@@ -35,7 +35,7 @@
     const open = q.status === 'open';
     const vote = el('button', {
       type: 'button', class: 'vote', 'data-action': 'vote', 'aria-pressed': String(q.voted),
-      'aria-label': S().qa_upvote, title: S().qa_upvote, disabled: q.own || !open,
+      'aria-label': S().qa_upvote + ' · ' + q.votes, title: S().qa_upvote, disabled: q.own || !open,
       onclick: () => act('vote', { id: q.id }),
     }, '👍 ' + q.votes);
     const mark = marks(q);
@@ -66,8 +66,10 @@
     return item;
   }
 
-  function render(data) {
+  function render(data, seq) {
     if (!state.session || data.session !== state.session.id) return; // left meanwhile
+    if (seq < state.shown) return; // an older refresh answered after a newer vote
+    state.shown = seq;
     state.data = data;
     const s = S();
     $('qa-moderating').hidden = !data.moderator;
@@ -88,9 +90,10 @@
   async function load() {
     if (!state.session || state.busy || document.visibilityState === 'hidden') return;
     const id = state.session.id;
+    const seq = ++state.sent;
     try {
       const response = await api('api/qa/questions/' + encodeURIComponent(id) + '?limit=' + state.limit);
-      render(await response.json());
+      render(await response.json(), seq);
     } catch (error) {
       if (state.session && state.session.id === id) toast(window.TG.errorText(error));
     }
@@ -99,11 +102,12 @@
   async function act(kind, body) {
     if (state.busy) return;
     state.busy = true;
+    const seq = ++state.sent;
     try {
       const response = await api('api/qa/' + kind, Object.assign({ limit: state.limit }, body));
       const data = await response.json();
       haptic(kind === 'vote' ? undefined : 'success');
-      render(data);
+      render(data, seq);
       toast(data.message);
     } catch (error) {
       toast(window.TG.errorText(error));
@@ -125,6 +129,7 @@
     state.busy = true;
     $('qa-send').disabled = true;
     $('qa-refused').hidden = true;
+    const seq = ++state.sent;
     try {
       const response = await api('api/qa/ask', {
         session: state.session.id, text, show_name: $('qa-named').checked, limit: state.limit,
@@ -134,7 +139,7 @@
       $('qa-named').checked = false;
       counter();
       haptic('success');
-      render(data);
+      render(data, seq);
       toast(data.message);
     } catch (error) {
       // The server's reason (too short, 30 s, three open, closed) stays next to the box.
