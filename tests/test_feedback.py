@@ -3,14 +3,19 @@ prompts going out through the broadcast engine with their own buttons."""
 
 from __future__ import annotations
 
+import asyncio
+import csv
+import io
 import json
-from datetime import datetime, timedelta
+import sqlite3
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot import feedback, render
 from bot.broadcast import Broadcaster, SendResult
+from bot.cli import main
 from bot.content import Content, load_content
 from bot.feedback import (
     LATE_LIMIT,
@@ -25,7 +30,7 @@ from bot.feedback import (
     summarise,
 )
 from bot.pacing import Pacer
-from bot.storage import Asked, Rating, Store
+from bot.storage import Asked, QueuedPrompt, Rating, Store
 from tests.harness import ROOT
 
 
@@ -185,3 +190,46 @@ async def test_the_service_queues_rounds_the_engine_sends_with_buttons(
         assert sent.plain == [3]
     finally:
         await store.close()
+
+
+def export(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["feedback", *argv], out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_the_export_without_a_database_and_with_formulas(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    path = tmp_path / "data" / "bot.sqlite3"
+    monkeypatch.setenv("DATABASE_PATH", str(path))
+    monkeypatch.setenv("AGENDA_PATH", str(ROOT / "agenda.yaml"))
+    monkeypatch.setenv("FAQ_DIR", str(ROOT / "faq"))
+    code, out, err = export()
+    assert code == 2 and out == "" and "No database" in err and not path.exists()
+    path.parent.mkdir()
+    sqlite3.connect(path).close()  # an empty file: not the bot's
+    code, _, err = export("--format", "json")
+    assert code == 2 and "Cannot read the database" in err
+    path.unlink()
+
+    async def fill() -> None:
+        now = datetime(2027, 2, 16, 7, 20, tzinfo=UTC)
+        async with await Store.open(path) as store:
+            await store.toggle_star(1, "soc-on-a-budget", now)
+            await store.close_for_feedback(["soc-on-a-budget"], [], now)
+            await store.queue_feedback_prompts(
+                [QueuedPrompt(1, ("soc-on-a-budget",), "rate", "{}")], now
+            )
+            await store.rate_session(1, "soc-on-a-budget", 5, now, now + timedelta(minutes=15))
+            await store.comment_on_rating(1, "soc-on-a-budget", '=HYPERLINK("x")', now)
+
+    asyncio.run(fill())
+    code, out, _ = export()
+    assert code == 0
+    [row] = list(csv.DictReader(io.StringIO(out)))
+    assert row["comment"] == '\'=HYPERLINK("x")' and row["stars"] == "5"
+    assert row["session"] == "Building a SOC on a Pakistani budget"
+    code, out, _ = export("--format", "json")
+    [soc] = [s for s in json.loads(out) if s["session_id"] == "soc-on-a-budget"]
+    assert soc["comments"][0]["comment"] == '=HYPERLINK("x")'  # JSON keeps it as written
