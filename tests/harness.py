@@ -19,6 +19,7 @@ import pytest
 import pytest_asyncio
 from telegram.ext import Application
 
+from bot import announcement_engine
 from bot.answering import Answerer
 from bot.app import RetryPolicy, build_application, build_pacer
 from bot.clock import Clock
@@ -205,6 +206,23 @@ def quick_pacer(settings: Settings) -> Pacer:
     return pacer
 
 
+# The feedback service looks at the programme every 30 s and prompts attendees for the
+# sessions that ended. Tests move the conference clock by hand, so a look landing mid-test
+# would drop a prompt into a conversation another feature's test is reading. It still looks
+# once at the start (restarts are tested that way); feedback tests run its step themselves
+# (`announcement_engine.of(app).feedback.run_once()`), as they run the reminders'.
+FEEDBACK_LOOK_INTERVAL = 3600.0
+
+
+def quiet_feedback(app: Application) -> None:
+    engine = app.bot_data.get(announcement_engine.KEY)
+    if engine is None:  # a start that did not get as far as the engine
+        return
+    service = engine.feedback
+    service.interval = FEEDBACK_LOOK_INTERVAL
+    service.wake()  # the wait in progress ends; the next one uses the new interval
+
+
 @asynccontextmanager
 async def bot_running(
     fake: FakeTelegram,
@@ -234,6 +252,7 @@ async def bot_running(
     h = Harness(fake, app, settings)
     try:
         async with running(app):
+            quiet_feedback(app)
             yield h
     finally:
         await store.close()
