@@ -23,7 +23,12 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.content import Content, ContentError, load_content
 from bot.content.advice import agenda_warnings
 from bot.matching.analyzer import Analyzer
-from bot.matching.choice import MatcherChoice, MeaningLayerError, choose_matcher
+from bot.matching.choice import (
+    MatcherChoice,
+    MeaningLayerError,
+    choose_matcher,
+    vector_store_path,
+)
 
 EXIT_OK, EXIT_CONTENT, EXIT_CONFIG = 0, 1, 2
 
@@ -334,7 +339,7 @@ def main(
         learned_in_files(settings, content, out)
         return EXIT_OK
     try:
-        choice = choose_matcher(settings.semantic_model)
+        choice = choose_matcher(settings.semantic_model, vector_store_path(settings.database_path))
     except MeaningLayerError as exc:
         print(f"Configuration problem: {exc}", file=err)
         return EXIT_CONFIG

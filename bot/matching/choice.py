@@ -12,12 +12,19 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bot.matching.semantic import VectorCache
 
 LEXICAL_ONLY = "lexical only (MATCH_SEMANTIC_MODEL is not set)"
+VECTOR_STORE_FILE = "semantic_vectors.sqlite3"
+
+
+def vector_store_path(database_path: Path) -> Path:
+    """Where the meaning layer keeps entry vectors between runs: beside the database."""
+    return database_path.parent / VECTOR_STORE_FILE
 
 
 class MeaningLayerError(Exception):
@@ -33,13 +40,18 @@ class MatcherChoice:
     load_seconds: float = 0.0
 
 
-def choose_matcher(model: str | None) -> MatcherChoice:
-    """Load the meaning layer `model` names, or choose the lexical matcher when unset."""
+def choose_matcher(model: str | None, vector_store: Path | None = None) -> MatcherChoice:
+    """Load the meaning layer `model` names, or choose the lexical matcher when unset.
+
+    `vector_store`: an SQLite file that keeps entry vectors across restarts (see
+    bot/matching/vector_store.py); None keeps them in memory only.
+    """
     if not model:
         return MatcherChoice(None, LEXICAL_ONLY)
     started = time.perf_counter()
     try:
         from bot.matching.semantic import SemanticModelError, VectorCache, load_encoder
+        from bot.matching.vector_store import VectorStore
     except ImportError:  # numpy missing: the extra is not installed at all
         raise MeaningLayerError(
             f"MATCH_SEMANTIC_MODEL is set to '{model}', but the semantic extra is not "
@@ -50,9 +62,12 @@ def choose_matcher(model: str | None) -> MatcherChoice:
         encoder = load_encoder(model)
     except SemanticModelError as exc:
         raise MeaningLayerError(str(exc)) from None
+    store = None
+    if vector_store is not None:
+        store = VectorStore(vector_store, encoder.identity, encoder.dim)
     seconds = time.perf_counter() - started
     description = f"lexical + meaning layer ({encoder.description})"
-    return MatcherChoice(VectorCache(encoder), description, seconds)
+    return MatcherChoice(VectorCache(encoder, store), description, seconds)
 
 
 def active_matcher(vectors: VectorCache | None) -> str:

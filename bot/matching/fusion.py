@@ -13,6 +13,11 @@ questions, stay in charge.
 - The fused score blends the two; the usual decision runs on it, with its own thresholds.
 - The two opinions must agree on the best entry for an answer: when the meaning layer
   prefers another entry, the attendee gets buttons, never a confident guess.
+- The layer is only asked when the lexical decision is not already settled. Encoding a
+  question costs several times what the lexical matcher does, and on the tuning data a
+  strong lexical answer (score >= `settled_answer`) was as good as the fused decision:
+  the layer changed about 1 such decision in 160, as often for the worse as for the
+  better (bench/tune_semantic.py --bands prints the measurement per lexical band).
 """
 
 from __future__ import annotations
@@ -54,6 +59,9 @@ class FusionSettings:
     # entry, that is an answer even when the fused score is modest.
     sure_similarity: float = 0.8
     sure_lead: float = 0.15
+    # A lexical answer at least this strong is final without asking the layer (see the
+    # module docstring); above 1.0 the layer judges every question.
+    settled_answer: float = 0.7
     decision: MatchSettings = field(default_factory=_fused_decision)
 
 
@@ -131,11 +139,23 @@ class MeaningLayer:
 
     def meaning_scores(self, question: str, candidates: Sequence[Candidate]) -> list[float]:
         numbers = [self._numbers[c.target.key] for c in candidates]
-        vectors = self.cache.encoder.encode(self.question_texts(question))
+        vectors = self.cache.question_vectors(self.question_texts(question))
         return self.vectors.similarity(vectors, numbers)
+
+    def settled(self, lexical: MatchResult) -> bool:
+        """A lexical decision the layer would not change: a strong answer."""
+        best = lexical.best
+        return (
+            lexical.decision == "answer"
+            and best is not None
+            and best.score >= self.settings.settled_answer
+        )
 
     def match(self, matcher: Matcher, question: str, candidates: list[Candidate]) -> MatchResult:
         """The fused decision on the lexical shortlist `candidates` (best first)."""
+        lexical = matcher.decide(question, candidates)
+        if self.settled(lexical):
+            return lexical
         related = matcher.index.related
         opinion = self.opinion(question, candidates, related)
         decision = self.settings.decision

@@ -9,23 +9,33 @@ model2vec on the measurement that matters: fused with the lexical matcher, int8 
 lifted CLINC150 far more than a static model2vec distillation (docs/matching.md).
 
 Entry vectors are computed when content loads, never per question. The `VectorCache`
-outlives one content snapshot, so a /reload encodes only the phrasings that changed.
+outlives one content snapshot, so a /reload encodes only the phrasings that changed, and
+with a `VectorStore` (bot/matching/vector_store.py) its vectors outlive the process too,
+so a restart with unchanged content encodes nothing. It also remembers the vectors of the
+last few thousand questions: attendees ask the same things in the same words.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
+if TYPE_CHECKING:
+    from bot.matching.vector_store import VectorStore
+
 SETTING = "MATCH_SEMANTIC_MODEL"
 MANIFEST = "semantic_model.json"  # written by bench/build_semantic_model.py
 BATCH_SIZE = 64
+QUESTIONS_REMEMBERED = 4096  # question vectors kept (1.5 KB each with 384 dimensions)
 # One question is encoded at a time; more threads only fight the event loop's core.
 QUESTION_THREADS = 1
 BUILD_HINT = "build the bundled English model with `python bench/build_semantic_model.py`"
@@ -46,20 +56,30 @@ class Encoder(Protocol):
     @property
     def dim(self) -> int: ...
 
+    @property
+    def identity(self) -> str:
+        """Changes whenever the vectors could: stored vectors are only reused under it."""
+        ...
+
     def encode(self, texts: Sequence[str]) -> Vectors: ...
 
 
 class FastEmbedEncoder:
     """A fastembed `TextEmbedding`, with rows returned as one normalised float32 matrix."""
 
-    def __init__(self, model: Any, description: str, dim: int) -> None:
+    def __init__(self, model: Any, description: str, dim: int, identity: str) -> None:
         self._model = model
         self._description = description
         self._dim = dim
+        self._identity = identity
 
     @property
     def description(self) -> str:
         return self._description
+
+    @property
+    def identity(self) -> str:
+        return self._identity
 
     @property
     def dim(self) -> int:
@@ -174,7 +194,25 @@ def _load_folder(text_embedding: Any, folder: Path, threads: int | None) -> Enco
         local_files_only=True,
     )
     label = str(manifest.get("name") or folder.name)
-    return FastEmbedEncoder(model, f"{label} from {folder}", int(manifest["dim"]))
+    identity = _folder_identity(folder, str(manifest["model_file"]))
+    return FastEmbedEncoder(model, f"{label} from {folder}", int(manifest["dim"]), identity)
+
+
+def _folder_identity(folder: Path, model_file: str) -> str:
+    """A digest of every file that shapes the vectors: graph, tokenizer and settings.
+
+    A rebuilt model gets another identity even in the same folder, so vectors stored for
+    the old one are never mixed with the new one's.
+    """
+    digest = hashlib.sha256()
+    for name in sorted({model_file, MANIFEST, "tokenizer.json", "tokenizer_config.json"}):
+        path = folder / name
+        if path.is_file():
+            digest.update(name.encode())
+            with path.open("rb") as stream:
+                for block in iter(lambda: stream.read(1 << 20), b""):
+                    digest.update(block)
+    return f"folder:{digest.hexdigest()}"
 
 
 def _load_named(text_embedding: Any, name: str, threads: int | None) -> Encoder:
@@ -186,8 +224,11 @@ def _load_named(text_embedding: Any, name: str, threads: int | None) -> Encoder:
             "sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2); "
             f"{BUILD_HINT}"
         )
+    from importlib.metadata import version
+
     model = text_embedding(model_name=name, threads=threads)
-    return FastEmbedEncoder(model, f"{found['model']} (fastembed)", int(found["dim"]))
+    identity = f"fastembed:{found['model']}:{version('fastembed')}"
+    return FastEmbedEncoder(model, f"{found['model']} (fastembed)", int(found["dim"]), identity)
 
 
 class VectorCache:
@@ -199,22 +240,34 @@ class VectorCache:
     content instead of growing with every edit.
     """
 
-    def __init__(self, encoder: Encoder) -> None:
+    def __init__(self, encoder: Encoder, store: VectorStore | None = None) -> None:
         self.encoder = encoder
+        self.store = store
         self._vectors: dict[str, Vectors] = {}
+        self._questions: OrderedDict[str, Vectors] = OrderedDict()
+        self._questions_lock = threading.Lock()  # reloads build in a thread of their own
         self.encoded = 0  # texts actually sent to the model, for tests and the bench
+        self.restored = 0  # texts whose vectors came from the store instead
 
     def __len__(self) -> int:
         return len(self._vectors)
 
     def vectors(self, texts: Sequence[str]) -> Vectors:
-        missing = sorted({t for t in texts if t not in self._vectors}, key=len)
+        missing = {t for t in texts if t not in self._vectors}
+        if missing and self.store is not None:
+            found = self.store.load(missing)
+            self._vectors.update(found)
+            self.restored += len(found)
+            missing -= found.keys()
         # Sorted by length, each batch pads to similar lengths: much less wasted work.
-        for start in range(0, len(missing), BATCH_SIZE):
-            batch = missing[start : start + BATCH_SIZE]
-            for text, row in zip(batch, self.encoder.encode(batch), strict=True):
-                self._vectors[text] = row
+        ordered = sorted(missing, key=len)
+        for start in range(0, len(ordered), BATCH_SIZE):
+            batch = ordered[start : start + BATCH_SIZE]
+            rows = self.encoder.encode(batch)
+            self._vectors.update(zip(batch, rows, strict=True))
             self.encoded += len(batch)
+            if self.store is not None:
+                self.store.save(dict(zip(batch, rows, strict=True)))
         if not texts:
             return np.zeros((0, self.encoder.dim), dtype=np.float32)
         return np.stack([self._vectors[t] for t in texts])
@@ -222,6 +275,30 @@ class VectorCache:
     def retain(self, texts: Iterable[str]) -> None:
         keep = set(texts)
         self._vectors = {t: v for t, v in self._vectors.items() if t in keep}
+        if self.store is not None:
+            self.store.retain(keep)
+
+    def question_vectors(self, texts: Sequence[str]) -> Vectors:
+        """Vectors of a question's texts, from memory when the same text came recently.
+
+        Exact: a remembered vector is the one the model gave for that very text, so a
+        repeated question gets the decision it got the first time, without the model.
+        """
+        with self._questions_lock:
+            known = {t: self._questions[t] for t in texts if t in self._questions}
+            for text in known:
+                self._questions.move_to_end(text)
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
+        if missing:
+            known.update(zip(missing, self.encoder.encode(missing), strict=True))
+            with self._questions_lock:
+                for text in missing:
+                    self._questions[text] = known[text]
+                while len(self._questions) > QUESTIONS_REMEMBERED:
+                    self._questions.popitem(last=False)
+        if not texts:
+            return np.zeros((0, self.encoder.dim), dtype=np.float32)
+        return np.stack([known[t] for t in texts])
 
 
 @dataclass(frozen=True, slots=True)
