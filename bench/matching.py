@@ -2,6 +2,7 @@
 
     python bench/matching.py            # everything
     python bench/matching.py --quick    # skip the 1,000-entry speed test
+    python bench/matching.py --hide-held-out   # while tuning: no held-out figures at all
 
 1. The project's labelled attendee questions (tests/data/questions.yaml) against the
    bundled sample content, reported on the held-out `test` half (thresholds were tuned
@@ -206,7 +207,7 @@ def load_labelled(split: str | None, path: Path = QUESTIONS) -> list[Labelled]:
     return items
 
 
-def own_questions(vectors: VectorCache | None) -> None:
+def own_questions(vectors: VectorCache | None, show_test: bool = True) -> None:
     content = load_content(ROOT / "agenda.yaml", ROOT / "faq")
     clock = Clock(content.conference.timezone, datetime.fromisoformat(BENCH_NOW))
     answerer = Answerer(content, clock)
@@ -222,7 +223,8 @@ def own_questions(vectors: VectorCache | None) -> None:
         f"\n1. Own labelled attendee questions ({QUESTIONS.relative_to(ROOT)}), "
         f"clock at {BENCH_NOW}"
     )
-    halves = [("test half (held out)", test), ("dev half (tuned on)", dev)]
+    halves = [("test half (held out)", test)] if show_test else []
+    halves.append(("dev half (tuned on)", dev))
     if TUNING.is_file():
         halves.append((f"{TUNING.name} (tuned on)", load_labelled(None, TUNING)))
     for name, items in halves:
@@ -386,7 +388,13 @@ def main() -> None:
         action="store_true",
         help="leave the meaning layer out even if its model is here",
     )
+    parser.add_argument(
+        "--hide-held-out",
+        action="store_true",
+        help="print no held-out figures (for runs while tuning: each look counts)",
+    )
     args = parser.parse_args()
+    show_test = not args.hide_held_out
     print(
         "Shares: in-scope answered right / answered wrong / right entry answered or "
         "suggested; out-of-scope not answered / given no buttons either."
@@ -394,7 +402,7 @@ def main() -> None:
     layer = None if args.lexical else semantic_costs.open_layer()
     vectors = layer.vectors if layer is not None else None
     if QUESTIONS.is_file():
-        own_questions(vectors)
+        own_questions(vectors, show_test)
     else:
         print(f"\n1. skipped: {QUESTIONS} not found")
     if CLINC.is_file():
@@ -407,11 +415,11 @@ def main() -> None:
         print(f"\n2./3. skipped: {CLINC} not found")
     from programme_topics import run as programme_topics  # bench/ is on sys.path
 
-    programme_topics(show_test=True)
+    programme_topics(show_test=show_test)
 
     import chatter  # bench/chatter.py, next to this file (on sys.path as the script's folder)
 
-    chatter.run("test")
+    chatter.run("test" if show_test else "dev")
 
 
 if __name__ == "__main__":

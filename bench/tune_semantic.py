@@ -1,6 +1,7 @@
 """Choose the meaning layer's fusion settings on tuning data only, never the held-out half.
 
     python bench/tune_semantic.py            # grid around the defaults in bot/matching/fusion.py
+    python bench/tune_semantic.py --bands    # how often the layer changes a lexical decision
 
 Tuning data: the dev half of tests/data/questions.yaml, tests/data/tuning_questions.yaml,
 and CLINC150 training utterances 6-100 (every fifth, 2,850) of each intent plus oos_train,
@@ -12,13 +13,21 @@ A setting qualifies when, on both conference sets, wrong answers stay within 2.5
 answered-or-suggested reaches 90% and out-of-scope left unanswered 92%, and on CLINC wrong
 stays within 4.5% and out of scope 92%: margins under the issue's limits, because held-out
 figures run worse than tuned ones. Among those, the best summed right share wins.
+
+--bands measures where the layer earns its cost: for each band of lexical decision and
+best lexical score, how many tuning questions fall in it and how many outcomes the fused
+decision changes (R right answer, W wrong answer, S right entry among the buttons, s
+buttons without it, n nothing; "S>R" is a close call the layer settled). A band where the
+layer changes (almost) nothing is one where `FusionSettings.settled_answer` may skip it.
 """
 
 from __future__ import annotations
 
+import argparse
 import itertools
 import json
 import sys
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -90,6 +99,43 @@ class Replayed(MeaningLayer):
         return self._known[question]
 
 
+def outcome(result: MatchResult, expected: frozenset[str]) -> str:
+    """R/W: answered right/wrong; S: right entry among the buttons; s: buttons without it;
+    n: nothing (for out-of-scope questions, an answer counts as W)."""
+    if result.decision == "answer" and result.best is not None:
+        return "R" if result.best.target.key in expected else "W"
+    if result.decision == "suggest":
+        offered = expected & {c.target.key for c in result.suggestions}
+        return "S" if offered else "s"
+    return "n"
+
+
+def bands(matcher: Matcher, layer: Replayed, scored: Sequence[Scored]) -> None:
+    """Per lexical decision and score band: questions, and outcomes the layer changes."""
+    saved = layer.settings
+    layer.settings = replace(saved, settled_answer=2.0)  # the layer judges every question
+    table: dict[tuple[str, float], Counter[str]] = defaultdict(Counter)
+    for s in scored:
+        if s.fixed is not None or not s.candidates:
+            continue
+        lexical = matcher.decide(s.item.question, s.candidates)
+        fused = layer.match(matcher, s.item.question, s.candidates)
+        band = (lexical.decision, min(int(s.candidates[0].score * 10), 9) / 10)
+        table[band]["questions"] += 1
+        before, after = outcome(lexical, s.item.expected), outcome(fused, s.item.expected)
+        if before != after:
+            table[band][f"{before}>{after}"] += 1
+    layer.settings = saved
+    for (decision, low), counts in sorted(table.items()):
+        total = counts.pop("questions")
+        changed = sum(counts.values())
+        detail = ", ".join(f"{k} {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
+        print(
+            f"  lexical {decision:<7} score {low:.1f}-{low + 0.1:.1f}: {total:>4} questions, "
+            f"{changed:>3} changed ({changed / total:5.1%}) {detail}"
+        )
+
+
 def replay(matcher: Matcher, layer: Replayed, scored: Sequence[Scored]) -> Figures:
     right = wrong = offered = oos_left = 0
     in_scope = sum(1 for s in scored if s.item.expected)
@@ -129,6 +175,9 @@ def fmt(figures: Figures) -> str:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--bands", action="store_true", help="print the per-band measurement")
+    args = parser.parse_args()
     spec = model_spec()
     if spec is None:
         raise SystemExit("No model: build it with `python bench/build_semantic_model.py`.")
@@ -156,6 +205,20 @@ def main() -> None:
     own_layer = Replayed(answerer.matcher.meaning, [s for group in own_scored for s in group])
     clinc_layer = Replayed(clinc_matcher.meaning, clinc_scored)
     defaults = FusionSettings()
+    if args.bands:
+        names = ("dev half", TUNING.name, "CLINC train")
+        pairs = [(answerer.matcher, own_layer)] * 2 + [(clinc_matcher, clinc_layer)]
+        groups = [*own_scored, clinc_scored]
+        for name, (matcher, layer), scored in zip(names, pairs, groups, strict=True):
+            print(f"{name}: outcomes the layer changes, by lexical decision and score")
+            bands(matcher, layer, scored)
+    own_figures = [replay(answerer.matcher, own_layer, s) for s in own_scored]
+    clinc_figures = replay(clinc_matcher, clinc_layer, clinc_scored)
+    print(
+        "defaults (right/wrong/right-or-suggested/out-of-scope-left): "
+        + "  ".join(fmt(f) for f in own_figures)
+        + f"  CLINC {fmt(clinc_figures)}"
+    )
     grid = itertools.product(
         (0.2, 0.3, 0.45),  # weight
         (0.05, 0.1, 0.2),  # meaning tolerance

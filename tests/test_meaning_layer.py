@@ -96,6 +96,10 @@ def test_ask_uses_the_layer_the_setting_names(content_env, monkeypatch, tiny_mod
     monkeypatch.setenv("MATCH_SEMANTIC_MODEL", str(tiny_model))
     code, out, _ = run_cli("ask", "what is the wifi password")
     assert code == 0 and "Decision: answer" in out and "TSC-Guest" in out
+    # Entry vectors are kept beside the database, so the next start encodes nothing.
+    assert (content_env / "data" / "semantic_vectors.sqlite3").is_file()
+    code, again, _ = run_cli("ask", "what is the wifi password")
+    assert code == 0 and again == out
 
 
 def test_a_missing_model_stops_ask_and_run_with_the_setting_named(content_env, monkeypatch):

@@ -26,13 +26,15 @@ from bot.matching.semantic import Vectors
 logger = logging.getLogger(__name__)
 
 _CHUNK = 500  # texts per query: well under SQLite's limit on bound parameters
+# A rowid table: a WITHOUT ROWID one stores 1.5 KB vectors in its index pages, three
+# times the size on disk.
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS vectors (
     model TEXT NOT NULL,
     text TEXT NOT NULL,
     vector BLOB NOT NULL,
-    PRIMARY KEY (model, text)
-) WITHOUT ROWID
+    UNIQUE (model, text)
+)
 """
 
 

@@ -7,6 +7,7 @@ here. Needs the `.[semantic]` extra and onnx (to write the tiny model): CI insta
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -16,22 +17,26 @@ pytest.importorskip("onnx")
 
 import numpy as np
 
+from bot.matching import semantic
 from bot.matching.analyzer import Analyzer
 from bot.matching.choice import (
     LEXICAL_ONLY,
     MeaningLayerError,
     active_matcher,
     choose_matcher,
+    vector_store_path,
 )
 from bot.matching.fusion import FusionSettings, fuse, meaning_texts, offer_both
 from bot.matching.index import Document, Field, Target
 from bot.matching.matcher import Candidate, Matcher, MatchSettings
 from bot.matching.semantic import (
+    Encoder,
     EntryVectors,
     SemanticModelError,
     VectorCache,
     load_encoder,
 )
+from bot.matching.vector_store import VectorStore
 from tests.matching.tiny_model import build_tiny_model
 
 
@@ -262,3 +267,151 @@ def test_with_the_layer_the_matcher_answers_what_only_the_meaning_layer_is_sure_
     assert (
         Matcher(docs, Analyzer(), vectors=cache, fusion=unsure).match(question).decision != "answer"
     )
+
+
+# --- what a question costs: settled answers, remembered questions ---------------------
+
+
+class CountingEncoder:
+    """The tiny model, counting the texts it is asked to encode."""
+
+    def __init__(self, inner: Encoder) -> None:
+        self.inner = inner
+        self.texts: list[str] = []
+
+    @property
+    def description(self) -> str:
+        return self.inner.description
+
+    @property
+    def dim(self) -> int:
+        return self.inner.dim
+
+    @property
+    def identity(self) -> str:
+        return self.inner.identity
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.texts.extend(texts)
+        return self.inner.encode(texts)
+
+
+@pytest.fixture
+def counting(tiny_model: Path) -> CountingEncoder:
+    return CountingEncoder(load_encoder(str(tiny_model)))
+
+
+def test_a_settled_lexical_answer_does_not_ask_the_layer(counting):
+    docs = [faq("wifi", "wifi password"), faq("food", "when is lunch")]
+    matcher = Matcher(docs, Analyzer(), vectors=VectorCache(counting))
+    counting.texts.clear()
+    strong = matcher.match("wifi password")
+    lexical = Matcher(docs, Analyzer()).match("wifi password")
+    assert strong.decision == "answer" and strong.best is not None
+    assert strong.best.score >= FusionSettings().settled_answer
+    assert strong == lexical and counting.texts == []  # the lexical decision, as it was
+    matcher.match("hungry for lunch")  # not settled: the layer judges it
+    assert counting.texts == ["hungry for lunch"]
+    always = FusionSettings(settled_answer=2.0)
+    judged = Matcher(docs, Analyzer(), vectors=VectorCache(counting), fusion=always)
+    counting.texts.clear()
+    judged.match("wifi password")
+    assert counting.texts == ["wifi password"]
+
+
+def test_a_repeated_question_reuses_its_exact_vectors(counting, monkeypatch):
+    cache = VectorCache(counting)
+    first = cache.question_vectors(["where is lunch", "lunch kahan hai"])
+    again = cache.question_vectors(["where is lunch"])
+    assert counting.texts == ["where is lunch", "lunch kahan hai"]
+    assert np.array_equal(first[0], again[0])
+    assert cache.question_vectors([]).shape == (0, counting.dim)
+    monkeypatch.setattr(semantic, "QUESTIONS_REMEMBERED", 2)
+    cache.question_vectors(["wifi password"])  # the oldest, "lunch kahan hai", goes
+    cache.question_vectors(["where is lunch", "lunch kahan hai"])
+    assert counting.texts[3:] == ["lunch kahan hai"]
+
+
+# --- entry vectors on disk -------------------------------------------------------------
+
+
+def test_a_restart_with_unchanged_content_reads_vectors_instead_of_encoding(tiny_model, tmp_path):
+    encoder = load_encoder(str(tiny_model))
+    path = tmp_path / "data" / "semantic_vectors.sqlite3"
+    texts = [["wifi password", "internet"], ["lunch", "food"]]
+    first = VectorCache(encoder, VectorStore(path, encoder.identity, encoder.dim))
+    built = EntryVectors.build(first, texts)
+    assert first.encoded == 4 and first.restored == 0
+    restarted = VectorCache(encoder, VectorStore(path, encoder.identity, encoder.dim))
+    again = EntryVectors.build(restarted, texts)
+    assert restarted.encoded == 0 and restarted.restored == 4
+    assert np.array_equal(built.matrix, again.matrix)
+    # An edit: only the new phrasing is encoded, and the one no longer used is dropped.
+    edited = VectorCache(encoder, VectorStore(path, encoder.identity, encoder.dim))
+    EntryVectors.build(edited, [["wifi password", "internet"], ["lunch", "dinner"]])
+    assert edited.encoded == 1 and edited.restored == 3
+    assert edited.store is not None and len(edited.store) == 4
+
+
+def test_stored_vectors_of_another_model_are_never_used(tiny_model, tmp_path):
+    encoder = load_encoder(str(tiny_model))
+    path = tmp_path / "semantic_vectors.sqlite3"
+    EntryVectors.build(
+        VectorCache(encoder, VectorStore(path, encoder.identity, encoder.dim)), [["lunch"]]
+    )
+    other = VectorCache(encoder, VectorStore(path, "another model", encoder.dim))
+    EntryVectors.build(other, [["lunch"]])
+    assert other.encoded == 1 and other.restored == 0
+    # The other model's turn removed the first model's rows: the file follows the model.
+    assert len(VectorStore(path, encoder.identity, encoder.dim)) == 0
+    wrong_size = VectorStore(path, "another model", encoder.dim + 1)
+    assert wrong_size.load(["lunch"]) == {}  # a vector of the wrong size is not trusted
+
+
+def test_a_rebuilt_model_in_the_same_folder_has_another_identity(tiny_model, tmp_path):
+    copy = tmp_path / "model"
+    copy.mkdir()
+    for file in tiny_model.iterdir():
+        (copy / file.name).write_bytes(file.read_bytes())
+    before = load_encoder(str(copy)).identity
+    assert before == load_encoder(str(tiny_model)).identity  # same files, same identity
+    config = copy / "tokenizer_config.json"
+    config.write_text(config.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert load_encoder(str(copy)).identity != before
+
+
+def test_an_unusable_store_is_logged_and_the_layer_carries_on(tiny_model, tmp_path, caplog):
+    encoder = load_encoder(str(tiny_model))
+    not_a_database = tmp_path / "semantic_vectors.sqlite3"
+    not_a_database.write_bytes(b"this is not an SQLite file" * 100)
+    store = VectorStore(not_a_database, encoder.identity, encoder.dim)
+    assert not store.usable
+    assert "cannot use the vector store" in caplog.text
+    cache = VectorCache(encoder, store)
+    vectors = EntryVectors.build(cache, [["lunch", "wifi"]])
+    assert cache.encoded == 2 and vectors.matrix.shape == (2, encoder.dim)
+    assert store.load(["lunch"]) == {} and len(store) == 0
+    store.save({"lunch": vectors.matrix[0]})
+    store.retain(["lunch"])
+    store.close()
+
+
+def test_a_store_that_fails_later_is_dropped_without_losing_vectors(tiny_model, tmp_path):
+    encoder = load_encoder(str(tiny_model))
+    store = VectorStore(tmp_path / "v.sqlite3", encoder.identity, encoder.dim)
+    cache = VectorCache(encoder, store)
+    EntryVectors.build(cache, [["lunch"]])
+    store.close()  # a closed store stands for one whose file went away
+    assert not store.usable
+    vectors = EntryVectors.build(cache, [["lunch"], ["wifi"]])
+    assert vectors.matrix.shape == (2, encoder.dim) and cache.encoded == 2
+
+
+def test_choose_matcher_keeps_vectors_where_it_is_told(tiny_model, tmp_path):
+    path = vector_store_path(tmp_path / "data" / "bot.sqlite3")
+    assert path == tmp_path / "data" / "semantic_vectors.sqlite3"
+    choice = choose_matcher(str(tiny_model), path)
+    assert choice.vectors is not None and choice.vectors.store is not None
+    EntryVectors.build(choice.vectors, [["lunch"]])
+    assert path.is_file() and len(choice.vectors.store) == 1
+    assert choose_matcher(str(tiny_model)).vectors.store is None  # type: ignore[union-attr]
