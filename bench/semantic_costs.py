@@ -148,7 +148,7 @@ def costs(
     """Section 4: what the layer costs, with the lexical matcher's figures beside it."""
     # The extra is installed: a model loaded.
     from bot.matching.semantic import VectorCache
-    from bot.matching.vector_store import VectorStore
+    from bot.storage.vectors import VectorStore
 
     assert choice.vectors is not None
     encoder = choice.vectors.encoder

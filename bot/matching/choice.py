@@ -44,14 +44,14 @@ def choose_matcher(model: str | None, vector_store: Path | None = None) -> Match
     """Load the meaning layer `model` names, or choose the lexical matcher when unset.
 
     `vector_store`: an SQLite file that keeps entry vectors across restarts (see
-    bot/matching/vector_store.py); None keeps them in memory only.
+    bot/storage/vectors.py); None keeps them in memory only.
     """
     if not model:
         return MatcherChoice(None, LEXICAL_ONLY)
     started = time.perf_counter()
     try:
         from bot.matching.semantic import SemanticModelError, VectorCache, load_encoder
-        from bot.matching.vector_store import VectorStore
+        from bot.storage.vectors import VectorStore
     except ImportError:  # numpy missing: the extra is not installed at all
         raise MeaningLayerError(
             f"MATCH_SEMANTIC_MODEL is set to '{model}', but the semantic extra is not "

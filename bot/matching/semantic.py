@@ -10,7 +10,7 @@ lifted CLINC150 far more than a static model2vec distillation (docs/matching.md)
 
 Entry vectors are computed when content loads, never per question. The `VectorCache`
 outlives one content snapshot, so a /reload encodes only the phrasings that changed, and
-with a `VectorStore` (bot/matching/vector_store.py) its vectors outlive the process too,
+with a `VectorStore` (bot/storage/vectors.py) its vectors outlive the process too,
 so a restart with unchanged content encodes nothing. It also remembers the vectors of the
 last few thousand questions: attendees ask the same things in the same words.
 """
@@ -30,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 if TYPE_CHECKING:
-    from bot.matching.vector_store import VectorStore
+    from bot.storage.vectors import VectorStore
 
 SETTING = "MATCH_SEMANTIC_MODEL"
 MANIFEST = "semantic_model.json"  # written by bench/build_semantic_model.py

@@ -15,6 +15,9 @@ Layout, and why:
   changes, and the programme baseline), `settings`, `stats` (the /stats snapshot, read across
   aggregates), `maintenance` (backup, purge, next year's FAQ) and `desk` (the Mini
   App's grouped log and questions per hour).
+- `vectors` stands apart: the optional meaning layer's entry vectors, a cache in a file
+  of its own, read and written synchronously from the thread that builds the index. It
+  is not part of `Store` and never imported by it (it needs the `.[semantic]` extra).
 - `Store` below combines them by inheritance (cooperative mixins over one `Database`)
   rather than as a facade of separate objects. Callers keep one object with the same
   method names as before the split (`store.record_questions(...)`, `store.toggle_star(...)`),

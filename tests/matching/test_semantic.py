@@ -36,7 +36,7 @@ from bot.matching.semantic import (
     VectorCache,
     load_encoder,
 )
-from bot.matching.vector_store import VectorStore
+from bot.storage.vectors import VectorStore
 from tests.matching.tiny_model import build_tiny_model
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.matching.semantic import Vectors
+from bot.matching.semantic import Vectors  # numpy's array type; the extra is installed
 
 logger = logging.getLogger(__name__)
 
