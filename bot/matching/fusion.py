@@ -30,7 +30,7 @@ from bot.matching.index import Document
 from bot.matching.lexicon import ROMAN_URDU_MARKERS
 from bot.matching.matcher import Candidate, Matcher, MatchResult, MatchSettings
 from bot.matching.normalize import fold, is_urdu_script
-from bot.matching.semantic import EntryVectors, VectorCache
+from bot.matching.semantic import EntryScore, EntryVectors, VectorCache
 
 
 def _fused_decision() -> MatchSettings:
@@ -62,6 +62,9 @@ class FusionSettings:
     # A lexical answer at least this strong is final without asking the layer (see the
     # module docstring); above 1.0 the layer judges every question.
     settled_answer: float = 0.7
+    # An entry's meaning score: its best single text, or the centroid of its texts (see
+    # EntryVectors). "best" suits this bot's mixed entries; tuned on the conference sets.
+    entry_score: EntryScore = "best"
     decision: MatchSettings = field(default_factory=_fused_decision)
 
 
@@ -137,10 +140,13 @@ class MeaningLayer:
                 texts.append(reading)
         return texts
 
-    def meaning_scores(self, question: str, candidates: Sequence[Candidate]) -> list[float]:
+    def meaning_scores(
+        self, question: str, candidates: Sequence[Candidate], score: EntryScore | None = None
+    ) -> list[float]:
+        """Each candidate's meaning score, by `score` or else the settings' entry_score."""
         numbers = [self._numbers[c.target.key] for c in candidates]
         vectors = self.cache.question_vectors(self.question_texts(question))
-        return self.vectors.similarity(vectors, numbers)
+        return self.vectors.similarity(vectors, numbers, score or self.settings.entry_score)
 
     def settled(self, lexical: MatchResult) -> bool:
         """A lexical decision the layer would not change: a strong answer."""

@@ -24,7 +24,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -301,12 +301,23 @@ class VectorCache:
         return np.stack([known[t] for t in texts])
 
 
+EntryScore = Literal["best", "centroid"]
+
+
 @dataclass(frozen=True, slots=True)
 class EntryVectors:
-    """Every entry's texts as rows of one matrix; `spans[i]` are entry i's rows."""
+    """Every entry's texts as rows of one matrix; `spans[i]` are entry i's rows.
+
+    `centroids[i]` is the normalised mean of entry i's rows: the direction its phrasings
+    share. Where every text of an entry is a paraphrase of one intent (a CLINC150 intent's
+    five utterances), the centroid scores a new paraphrase better than the nearest single
+    phrasing; where an entry's texts say different things (a speaker's name, role and
+    bio), the best single text is the better judge. `FusionSettings.entry_score` chooses.
+    """
 
     matrix: Vectors
     spans: tuple[tuple[int, int], ...]
+    centroids: Vectors
 
     @classmethod
     def build(cls, cache: VectorCache, texts_by_entry: Sequence[Sequence[str]]) -> EntryVectors:
@@ -317,12 +328,22 @@ class EntryVectors:
             flat.extend(texts)
         matrix = cache.vectors(flat)
         cache.retain(flat)
-        return cls(matrix, tuple(spans))
+        centroids = np.zeros((len(spans), cache.encoder.dim), dtype=np.float32)
+        for number, (start, end) in enumerate(spans):
+            if end > start:
+                centroids[number] = matrix[start:end].mean(axis=0)
+        return cls(matrix, tuple(spans), _normalised(centroids))
 
-    def similarity(self, question_vectors: Vectors, entries: Sequence[int]) -> list[float]:
-        """Per entry: the best cosine between any question vector and any of its texts."""
+    def similarity(
+        self, question_vectors: Vectors, entries: Sequence[int], score: EntryScore = "best"
+    ) -> list[float]:
+        """Per entry: the best cosine between any question vector and any of its texts
+        (or, with `score="centroid"`, its centroid)."""
         if not entries:
             return []
+        if score == "centroid":
+            cosines = self.centroids[list(entries)] @ question_vectors.T
+            return [float(c) for c in cosines.max(axis=1)]
         rows = [np.arange(*self.spans[e]) for e in entries]
         lengths = [len(r) for r in rows]
         if not sum(lengths):

@@ -415,3 +415,22 @@ def test_choose_matcher_keeps_vectors_where_it_is_told(tiny_model, tmp_path):
     EntryVectors.build(choice.vectors, [["lunch"]])
     assert path.is_file() and len(choice.vectors.store) == 1
     assert choose_matcher(str(tiny_model)).vectors.store is None  # type: ignore[union-attr]
+
+
+def test_an_entry_can_be_scored_by_the_centroid_of_its_texts(cache):
+    vectors = EntryVectors.build(cache, [["lunch", "wifi"], ["food", "meal"], []])
+    question = cache.encoder.encode(["lunch"])
+    best = vectors.similarity(question, [0, 1, 2])
+    centroid = vectors.similarity(question, [0, 1, 2], "centroid")
+    assert best[0] == pytest.approx(1.0, abs=1e-5) and best[2] == 0.0
+    # Half of entry 0 is about food: its centroid is halfway; entry 1 is all food.
+    assert centroid[0] < 0.8 < centroid[1] and centroid[2] == 0.0
+    assert np.allclose(np.linalg.norm(vectors.centroids[:2], axis=1), 1.0, atol=1e-5)
+    docs = [faq("mixed", "lunch", "wifi"), faq("food", "food", "meal")]
+    by_centroid = FusionSettings(entry_score="centroid")
+    layer = Matcher(docs, Analyzer(), vectors=cache, fusion=by_centroid).meaning
+    assert layer is not None
+    cands = [candidate("faq:mixed", 0.5), candidate("faq:food", 0.4)]
+    scores = layer.meaning_scores("lunch", cands)
+    assert scores[0] < scores[1]
+    assert layer.meaning_scores("lunch", cands, "best")[0] > scores[0]
