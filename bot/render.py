@@ -1170,9 +1170,10 @@ def feedback_prompt(sessions: Sequence[Session], language: str) -> Rendered:
     if len(sessions) == 1:
         session = sessions[0]
         token = _qa_token(session)
-        text = html_text(
-            "fb.prompt", language, title=session.title, when=_fb_when(session, language)
-        )
+        when = _fb_when(session, language)
+        if session.room is not None:
+            when += f" · {session.room.label}"
+        text = html_text("fb.prompt", language, title=session.title, when=when)
         stars = [
             _button(plain("btn.fb_star", language, stars=n), "fb", "r", token, n)
             for n in range(1, 6)
