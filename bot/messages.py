@@ -616,6 +616,10 @@ EN: dict[str, str] = {
     "fb.comment_saved": (
         "💬 Thank you, your comment on <b>{title}</b> is saved. The organisers read every one."
     ),
+    "fb.comment_withdrawn": (
+        "↩️ Removed: that was not a comment on <b>{title}</b> (your rating stays). Send your "
+        "question again and I'll answer it."
+    ),
     "fb.comment_too_long": (
         "That comment is {length} characters long: at most {max}, please. Send a shorter one."
     ),
@@ -662,10 +666,12 @@ EN: dict[str, str] = {
     "btn.fb_rate": "⭐ {time} {title}",
     "btn.fb_off": "🔕 No more requests",
     "btn.fb_skip": "Skip",
+    "btn.fb_not_comment": "↩️ That was not a comment",
     "cb.fb_thanks": "Thank you! {value} of 5 ⭐",
     "cb.fb_again": "You already rated this session ({value} of 5 ⭐); the first rating counts.",
     "cb.fb_not_asked": "This rating cannot be taken: you were not asked about this session.",
     "cb.fb_skipped": "OK, no comment.",
+    "cb.fb_withdrawn": "Comment removed.",
     "cb.fb_off": "No more feedback requests.",
     "cb.fb_none_yet": "This session has not ended yet: no feedback.",
     "cmd.feedback": "Feedback requests after sessions: /feedback off",
@@ -1286,6 +1292,10 @@ _UR_SOURCE: dict[str, str] = {
     "fb.comment_saved": (
         "💬 شکریہ، <b>{title}</b> پر آپ کا تبصرہ محفوظ ہو گیا۔ منتظمین ہر تبصرہ پڑھتے ہیں۔"
     ),
+    "fb.comment_withdrawn": (
+        "↩️ ہٹا دیا: یہ <b>{title}</b> پر تبصرہ نہیں تھا (آپ کی درجہ بندی برقرار ہے)۔ اپنا "
+        "سوال دوبارہ بھیجیں، میں جواب دوں گا۔"
+    ),
     "fb.comment_too_long": (
         "یہ تبصرہ {length} حروف کا ہے؛ زیادہ سے زیادہ {max} حروف۔ مختصر کر کے دوبارہ بھیجیں۔"
     ),
@@ -1337,12 +1347,14 @@ _UR_SOURCE: dict[str, str] = {
     "btn.fb_rate": "⭐ {time} {title}",
     "btn.fb_off": "🔕 مزید درخواستیں نہیں",
     "btn.fb_skip": "چھوڑیں",
+    "btn.fb_not_comment": "↩️ یہ تبصرہ نہیں تھا",
     "cb.fb_thanks": "شکریہ! 5 میں سے {value} ⭐",
     "cb.fb_again": (
         "آپ یہ سیشن پہلے ہی درجہ دے چکے ہیں (5 میں سے {value} ⭐)؛ پہلی درجہ بندی شمار ہوتی ہے۔"
     ),
     "cb.fb_not_asked": "یہ درجہ بندی نہیں لی جا سکتی: آپ سے اس سیشن کے بارے میں نہیں پوچھا گیا۔",
     "cb.fb_skipped": "ٹھیک ہے، کوئی تبصرہ نہیں۔",
+    "cb.fb_withdrawn": "تبصرہ ہٹا دیا گیا۔",
     "cb.fb_off": "رائے کی مزید درخواستیں نہیں آئیں گی۔",
     "cb.fb_none_yet": "یہ سیشن ابھی ختم نہیں ہوا، اس لیے کوئی رائے نہیں۔",
     "cmd.feedback": "سیشن کے بعد رائے کی درخواستیں: /feedback off",

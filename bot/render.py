@@ -1219,6 +1219,13 @@ def feedback_rated(session: Session, stars: int, minutes: int, language: str) ->
     return rendered(text, InlineKeyboardMarkup(skip))
 
 
+def feedback_commented(session: Session, language: str) -> Rendered:
+    """The comment's receipt, with a way back for a question sent as a comment by mistake."""
+    undo = [[_button(plain("btn.fb_not_comment", language), "fb", "u", _qa_token(session))]]
+    text = html_text("fb.comment_saved", language, title=session.title)
+    return rendered(text, InlineKeyboardMarkup(undo))
+
+
 def feedback_thanked(session: Session, stars: int, language: str) -> Rendered:
     """The rated prompt once the comment is given or skipped: thanks, no buttons left."""
     first = html_text(

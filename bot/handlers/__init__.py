@@ -106,7 +106,7 @@ BUTTONS: tuple[tuple[str, Callback], ...] = (
         live_qa.on_button,
     ),
     (
-        r"^fb:(r:[0-9a-f]{10}:\d{1,2}|[on]:[0-9a-f]{10}|p:[0-9a-f]{10}:\d{1,4}|off)$",
+        r"^fb:(r:[0-9a-f]{10}:\d{1,2}|[onu]:[0-9a-f]{10}|p:[0-9a-f]{10}:\d{1,4}|off)$",
         feedback.on_button,
     ),
 )

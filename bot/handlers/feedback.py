@@ -100,8 +100,11 @@ async def on_comment(update: Update, context: BotContext) -> None:
     if not await st.store.comment_on_rating(user.id, session_id, comment, now):
         return  # the window closed meanwhile: a question for the bot after all
     session = st.content.session(session_id)
-    title = session.title if session is not None else session_id
-    await respond(update, context, render.message("fb.comment_saved", context.lang, title=title))
+    if session is None:  # gone from the programme meanwhile: thanks, without the way back
+        reply = render.message("fb.comment_saved", context.lang, title=session_id)
+    else:
+        reply = render.feedback_commented(session, context.lang)
+    await respond(update, context, reply)
     raise ApplicationHandlerStop
 
 
@@ -127,6 +130,8 @@ async def on_button(update: Update, context: BotContext) -> None:
         await _rate(update, context, session, int(parts[3]))
     elif action == "o":
         await _open(update, context, session)
+    elif action == "u":
+        await _withdraw(update, context, session)
     else:  # "n": no comment
         await _skip(update, context, session)
 
@@ -167,6 +172,18 @@ async def _open(update: Update, context: BotContext, session: Session) -> None:
         return
     await answer_query(query)
     await respond(update, context, render.feedback_prompt([session], lang))
+
+
+async def _withdraw(update: Update, context: BotContext, session: Session) -> None:
+    """ "That was not a comment": a question sent in the comment window by mistake. The
+    comment goes (the rating stays); the attendee sends the question again."""
+    query, _ = pressed(update)
+    st, lang = context.state, context.lang
+    if not await st.store.withdraw_comment(query.from_user.id, session.id):
+        await answer_query(query, plain("cb.expired", lang))
+        return
+    await answer_query(query, plain("cb.fb_withdrawn", lang))
+    await edit(query, context, render.message("fb.comment_withdrawn", lang, title=session.title))
 
 
 async def _skip(update: Update, context: BotContext, session: Session) -> None:

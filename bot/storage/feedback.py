@@ -282,6 +282,14 @@ class FeedbackPrompts(Database):
             (comment, _ts(now), user_id, session_id, _ts(now)),
         )
 
+    async def withdraw_comment(self, user_id: int, session_id: str) -> bool:
+        """The attendee's "that was not a comment": the comment goes, the rating stays."""
+        return await self._changed(
+            "UPDATE feedback_ratings SET comment = NULL, commented_at = NULL "
+            "WHERE user_id = ? AND session_id = ? AND comment IS NOT NULL",
+            (user_id, session_id),
+        )
+
     async def close_comment(self, user_id: int, session_id: str) -> bool:
         """No comment after all (Skip): the next message is a question for the bot again."""
         return await self._changed(

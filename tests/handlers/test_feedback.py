@@ -106,6 +106,7 @@ async def test_prompt_rate_comment_refusals_organiser_views_export_and_forget(
     # The next message is the comment (HTML-escaped back), not a question for the bot.
     saved = await h.say(ATTENDEE, "Great talk <b>but</b> too fast & loud")
     assert "your comment on Building a SOC" in saved["text"]
+    assert labels(saved) == ["↩️ That was not a comment"]
     [rating] = await h.store.feedback_ratings(SOC)
     assert rating.comment == "Great talk <b>but</b> too fast & loud"
     assert await h.store.export_questions("all") == []
@@ -249,7 +250,19 @@ async def test_a_long_comment_is_refused_and_kept_waiting(harness: Harness):
     await h.press(ATTENDEE, prompt, button_text="1 ⭐")
     too_long = await h.say(ATTENDEE, "x" * 1001)
     assert "1001 characters long: at most 1000" in too_long["text"]
-    assert "saved" in (await h.say(ATTENDEE, "Too short for the topic"))["text"]
+    saved = await h.say(ATTENDEE, "where is the prayer room")
+    assert "saved" in saved["text"]
+    # A question sent as a comment by mistake: the comment goes, the rating stays.
+    before = h.fake.mark()
+    undo = await h.press(ATTENDEE, saved, button_text="↩️ That was not a comment")
+    assert undo["text"] == "Comment removed."
+    withdrawn = await h.fake.wait_for_message(ATTENDEE, method="editMessageText", after=before)
+    assert "Send your question again" in withdrawn["text"] and not labels(withdrawn)
+    [rating] = await h.store.feedback_ratings(SOC)
+    assert (rating.stars, rating.comment) == (1, None)
+    again = await h.press(ATTENDEE, saved, data=f"fb:u:{SOC_TOKEN}", forged=True)
+    assert again["text"] == "This button has expired. Please ask again."
+    assert "comment" not in (await h.say(ATTENDEE, "where is the prayer room"))["text"]
 
 
 async def test_organiser_pages_comments_and_checks_the_presser(harness: Harness):
