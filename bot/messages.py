@@ -825,6 +825,19 @@ EN: dict[str, str] = {
         "ask another; meanwhile, upvote the others'."
     ),
     "web.qa_cooldown": "One question every 30 seconds, please: try again in {seconds} s.",
+    # --- the desk's feedback view -------------------------------------------------------
+    "web.feedback": "Feedback",
+    "web.fb_totals": "Sessions ended: {ended} · ratings: {ratings} · comments: {comments}",
+    "web.fb_row": "{average} ⭐ · {ratings} of {prompted} asked · 💬 {comments}",
+    "web.fb_unrated": "no ratings yet · {prompted} asked",
+    "web.fb_waiting": "{waiting} still wait for their 2 hours",
+    "web.fb_average": "Average {average} ⭐ from {ratings} ratings · {prompted} asked",
+    "web.fb_chart": "Ratings",
+    "web.fb_comments": "Comments, newest first ({count})",
+    "web.fb_no_comments": "No comments.",
+    "web.fb_empty": "No session has ended yet, so there is no feedback.",
+    "web.fb_gone": "no longer in the programme",
+    "web.fb_csv": "Download the ratings (CSV)",
     # --- learning (issue 17) ---------------------------------------------------------
     "teach_offer": "📚 Also use this for similar questions?\n{question}",
     "teach_more": (
@@ -1692,6 +1705,19 @@ _UR_SOURCE: dict[str, str] = {
         "گے؛ تب تک دوسروں کے سوالات کو 👍 کریں۔"
     ),
     "web.qa_cooldown": "براہ کرم 30 سیکنڈ میں ایک سوال: {seconds} سیکنڈ بعد دوبارہ کوشش کریں۔",
+    # --- the desk's feedback view -------------------------------------------------------
+    "web.feedback": "رائے",
+    "web.fb_totals": "{ended} سیشن ختم · {ratings} درجہ بندیاں · {comments} تبصرے",
+    "web.fb_row": "{average} ⭐ · {prompted} میں سے {ratings} نے درجہ دیا · 💬 {comments}",
+    "web.fb_unrated": "ابھی کوئی درجہ بندی نہیں · {prompted} سے پوچھا گیا",
+    "web.fb_waiting": "{waiting} اپنے 2 گھنٹے پورے ہونے کے منتظر",
+    "web.fb_average": "اوسط {average} ⭐، {ratings} درجہ بندیوں سے · {prompted} سے پوچھا گیا",
+    "web.fb_chart": "درجہ بندیاں",
+    "web.fb_comments": "تبصرے ({count})، نئے پہلے",
+    "web.fb_no_comments": "کوئی تبصرہ نہیں۔",
+    "web.fb_empty": "ابھی کوئی سیشن ختم نہیں ہوا، اس لیے کوئی رائے نہیں۔",
+    "web.fb_gone": "اب پروگرام میں نہیں",
+    "web.fb_csv": "درجہ بندیاں (CSV) ڈاؤن لوڈ کریں",
     # --- learning (issue 17) ---------------------------------------------------------
     "teach_offer": "📚 کیا ملتے جلتے سوالات کے لیے بھی یہی استعمال کریں؟\n{question}",
     "teach_more": (

@@ -498,11 +498,13 @@ def add_routes(app: web.Application, host: WebHost) -> None:
     app.router.add_get(f"{PREFIX}/api/desk/csv-link", desk_csv_link)
     app.router.add_get(f"{PREFIX}/desk/log/{{link}}.csv", desk_csv)
     app.router.add_get(f"{PREFIX}/static/{{name}}", _static)
-    # Imported here: bot.web.live_qa builds on this module's checks (authenticated, the
-    # JSON body with its nonce), so it cannot be imported at the top.
-    from bot.web import live_qa
+    # Imported here: bot.web.live_qa and bot.web.feedback build on this module's checks
+    # (authenticated, organisers_only, the JSON body with its nonce, signed links), so
+    # they cannot be imported at the top.
+    from bot.web import feedback, live_qa
 
     live_qa.add_routes(app)
+    feedback.add_routes(app)
 
 
 def create_app(host: WebHost) -> web.Application:

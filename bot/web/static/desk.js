@@ -1,6 +1,7 @@
 // The organisers' desk: the unanswered log grouped with counts (open / answered /
 // dismissed), answer or dismiss through the bot's relay, stats with server-rendered SVG
-// charts (announcement progress refreshes live) and the CSV download.
+// charts (announcement progress refreshes live) and the CSV download; feedback after the
+// sessions (the numbers /feedback shows: average, distribution, comments) and its CSV.
 'use strict';
 (function () {
   const { el, api, format, toast, haptic } = window.TG;
@@ -15,7 +16,7 @@
   }
 
   function renderTabs() {
-    const views = [['questions', S.questions], ['stats', S.stats]];
+    const views = [['questions', S.questions], ['stats', S.stats], ['feedback', S.feedback]];
     $('views').replaceChildren(...views.map(([name, label]) => el('button', {
       type: 'button', role: 'tab', id: 'tab-' + name, 'aria-selected': String(state.view === name),
       onclick: () => show(name),
@@ -90,16 +91,71 @@
     } catch (error) { fail(error); }
   }
 
+  function feedbackLine(row) {
+    const parts = [row.average === null ? format(S.fb_unrated, row) : format(S.fb_row, row)];
+    if (row.waiting) parts.push(format(S.fb_waiting, row));
+    return parts.join(' · ');
+  }
+
+  function feedbackCard(row) {
+    const details = el('div', { class: 'fb-detail' });
+    const card = el('article', { class: 'card', 'data-feedback': row.id },
+      el('button', {
+        type: 'button', class: 'item', 'aria-expanded': 'false',
+        onclick: (event) => toggleFeedback(row, details, event.currentTarget),
+      },
+      el('span', { class: 'time' }, row.starts || S.fb_gone),
+      el('span', { class: 'title' }, row.title),
+      el('span', { class: 'meta' }, feedbackLine(row))),
+      details);
+    return card;
+  }
+
+  async function toggleFeedback(row, details, button) {
+    if (button.getAttribute('aria-expanded') === 'true') {
+      button.setAttribute('aria-expanded', 'false');
+      details.replaceChildren();
+      return;
+    }
+    try {
+      const data = await (await api('api/desk/feedback/' + encodeURIComponent(row.id))).json();
+      const comments = data.detail.comments;
+      details.replaceChildren(...[
+        data.average === null ? null : el('p', {}, format(S.fb_average, data)),
+        el('div', { class: 'chart' }, svg(data.chart)),
+        el('h2', {}, format(S.fb_comments, { count: comments.length })),
+        comments.length ? null : el('p', { class: 'hint' }, S.fb_no_comments),
+        ...comments.map((c) => el('div', { class: 'comment' },
+          el('div', { class: 'meta' }, '⭐'.repeat(c.stars) + ' · ' + (c.at || '')),
+          el('div', { class: 'q' }, c.text))),
+      ].filter(Boolean));
+      button.setAttribute('aria-expanded', 'true');
+    } catch (error) { toast(error.status === 403 ? S.desk_refused : window.TG.errorText(error)); }
+  }
+
+  async function loadFeedback() {
+    try {
+      const data = await (await api('api/desk/feedback')).json();
+      $('fb-totals').textContent = format(S.fb_totals, data);
+      $('fb-sessions').replaceChildren(...data.sessions.map(feedbackCard));
+      $('fb-empty').hidden = data.sessions.length > 0;
+      $('fb-empty').textContent = S.fb_empty;
+      document.body.dataset.ready = 'true';
+    } catch (error) { fail(error); }
+  }
+
   function show(view) {
     state.view = view;
     clearInterval(state.timer);
     $('questions-view').hidden = view !== 'questions';
     $('stats-view').hidden = view !== 'stats';
+    $('feedback-view').hidden = view !== 'feedback';
     renderTabs();
     if (view === 'stats') {
       loadStats();
       state.timer = setInterval(loadStats, 5000); // announcements' delivery, live
-    } else loadGroups();
+    } else if (view === 'feedback') loadFeedback();
+    else loadGroups();
   }
 
   async function start() {
@@ -117,6 +173,13 @@
         try {
           const link = await (await api('api/desk/csv-link')).json();
           window.TG.openFile(link.path, 'questions.csv');
+        } catch (error) { toast(error.status === 403 ? S.desk_refused : window.TG.errorText(error)); }
+      });
+      $('fb-csv').textContent = S.fb_csv;
+      $('fb-csv').addEventListener('click', async () => {
+        try {
+          const link = await (await api('api/desk/feedback-csv-link')).json();
+          window.TG.openFile(link.path, 'feedback.csv');
         } catch (error) { toast(error.status === 403 ? S.desk_refused : window.TG.errorText(error)); }
       });
       show('questions');
