@@ -38,7 +38,7 @@ import logging
 import secrets
 import signal
 import sys
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -59,6 +59,7 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     BaseRateLimiter,
+    BaseUpdateProcessor,
     ContextTypes,
     Defaults,
 )
@@ -81,7 +82,7 @@ from bot.logs import formatter_for
 from bot.matching.choice import active_matcher
 from bot.organiser_alerts import OrganiserAlerts
 from bot.organiser_poster import Batch, OrganiserPoster, Post
-from bot.pacing import PAID_LIMIT, TELEGRAM_LIMIT, Pacer, Priority
+from bot.pacing import PAID_LIMIT, TELEGRAM_LIMIT, Pacer, Priority, send_priority
 from bot.polling import PollingRequest
 from bot.schedule_sync import ScheduleSync, shown_url
 from bot.state import BotState
@@ -89,6 +90,7 @@ from bot.storage import Store
 from bot.storage.errors import StorageUnavailable
 from bot.telegram_sender import NO_PREVIEW, retry_seconds
 from bot.transport import DEFAULT_TIMEOUT, POOL_SIZE, AiohttpRequest, GarbledAnswer
+from bot.update_slots import UpdateSlots
 from bot.web import telegram_side
 
 if TYPE_CHECKING:
@@ -96,9 +98,13 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# Updates handled at once. Measured with bench/throughput.py: 16 beat 8 and 32 (larger
-# group commits than at 8, less task juggling than at 32).
+# Updates worked on at once. Measured with bench/throughput.py: 16 beat 8 and 32 (larger
+# group commits than at 8, less task juggling than at 32). A handler waiting to send lends
+# its slot out (bot.update_slots), so this bounds work, not sends waiting for the pacer.
 DEFAULT_CONCURRENCY = 16
+# Updates started at all (working or waiting to send): PTB's own bound, against memory
+# running away under a flood; the pacer drains them at Telegram's pace.
+MAX_UPDATES_IN_PROGRESS = 4096
 # Edited messages are not asked for: an edit is never re-answered (the handlers ignore them
 # too, for tests and for Telegram's default update set).
 ALLOWED_UPDATES = [
@@ -419,9 +425,15 @@ def build_application(
         clock = Clock(content.conference.timezone, settings.bot_now)
         answerer = Answerer(content, clock, settings.match)
     paced = pacer if pacer is not None else build_pacer(settings)
+    slots = UpdateSlots(concurrency)
 
-    def gate(endpoint: str, chat_id: int | None) -> AbstractAsyncContextManager[object]:
-        return paced.sending(chat_id, priority=Priority.REPLY)
+    @contextlib.asynccontextmanager
+    async def gate(endpoint: str, chat_id: int | None) -> AsyncIterator[object]:
+        # While a handler waits for its turn and for Telegram's answer, another update
+        # (an upvote, whose button answer is no message) works in its slot.
+        priority = send_priority(Priority.REPLY)
+        async with slots.lent(), paced.sending(chat_id, priority=priority) as ticket:
+            yield ticket
 
     limiter = RetryingLimiter(retry, on_send=gate, on_flood=paced.pause)
     link = LinkWatch()
@@ -445,7 +457,7 @@ def build_application(
         .rate_limiter(limiter)
         .request(request(POOL_SIZE))
         .get_updates_request(request(1, PollingRequest))
-        .concurrent_updates(concurrency)
+        .concurrent_updates(SlotUpdateProcessor(slots))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
@@ -457,6 +469,7 @@ def build_application(
         store_=store,
         owns_store=store is None,
         pacer=paced,
+        update_slots=slots,
     )
     application.bot_data[STATE_KEY] = st
     application.bot_data[HEALTH_KEY] = Health(link=link, storage=StorageWatch())
@@ -469,6 +482,24 @@ def build_application(
     register(application, settings.organiser_chat_id)
     application.add_error_handler(on_error)
     return application
+
+
+class SlotUpdateProcessor(BaseUpdateProcessor):
+    """PTB's concurrent update processing, bounded by `UpdateSlots` (bot.update_slots):
+    a handler waiting to send lends its slot out instead of holding it."""
+
+    def __init__(self, slots: UpdateSlots, most: int = MAX_UPDATES_IN_PROGRESS) -> None:
+        super().__init__(max(most, slots.size))
+        self.slots = slots
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        await self.slots.hold(coroutine)
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
 
 
 @dataclass(slots=True)

@@ -36,12 +36,13 @@ from __future__ import annotations
 import asyncio
 import bisect
 import contextlib
+import contextvars
 import enum
 import itertools
 import math
 import time
 from collections import Counter, deque
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -64,6 +65,33 @@ class Priority(enum.IntEnum):
     REPLY = 0  # an attendee (or organiser) is waiting for this answer
     NOTICE = 1  # reminders, change notices, progress reports: timely, but nobody is waiting
     BULK = 2  # announcements: take what is left
+
+
+_SEND_PRIORITY: contextvars.ContextVar[Priority | None] = contextvars.ContextVar(
+    "send_priority", default=None
+)
+
+
+@contextlib.contextmanager
+def sends_at(priority: Priority) -> Iterator[None]:
+    """Sends made in this block through the application's gate (bot.app) wait at
+    `priority` instead of the gate's REPLY.
+
+    For what a handler or a live list sends when nobody is waiting for it: an attendee's
+    own Top questions list edited after their votes (the button's answer already told
+    them) must not hold back anyone's reply.
+    """
+    token = _SEND_PRIORITY.set(priority)
+    try:
+        yield
+    finally:
+        _SEND_PRIORITY.reset(token)
+
+
+def send_priority(default: Priority) -> Priority:
+    """The priority `sends_at` set for this task, else `default`."""
+    chosen = _SEND_PRIORITY.get()
+    return default if chosen is None else chosen
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,14 +6,17 @@ Plain Python (no Telegram): the handlers reach it through their typed context
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot import messages
 from bot.answering import Answerer
 from bot.answering.recent import RecentAnswers
+from bot.batching import Batcher
 from bot.change_notices import ChangeReviewer
 from bot.clock import Clock
 from bot.config import Settings
@@ -27,7 +30,8 @@ from bot.matching.learned import Learned, with_learned
 from bot.organiser_poster import OrganiserPoster, Post
 from bot.pacing import Pacer
 from bot.question_log import QuestionLog
-from bot.storage import Store
+from bot.storage import LiveSnapshot, Store, VoteOutcome, VotePress
+from bot.update_slots import UpdateSlots
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +57,8 @@ class BotState:
     chatter: ChatterReader = field(default_factory=ChatterReader)
     # The one pacer for every message the bot sends (bot.pacing), made with the application.
     pacer: Pacer | None = None
+    # The updates being worked on at once (bot.update_slots), made with the application.
+    update_slots: UpdateSlots | None = None
     # UI language per user: chosen with /lang (wins), else from the Telegram client's
     # language_code. Kept in memory (loaded at start) so every reply picks its language
     # without a database round trip; reminders and reports use it too.
@@ -72,6 +78,8 @@ class BotState:
     live_pacer: EditPacer | None = None
     live_view_pacer: EditPacer | None = None  # an attendee's own list after their votes
     live_shown: dict[tuple[int, int], int] = field(default_factory=dict)  # (chat, msg) → hash
+    live_votes_: Batcher[VotePress, VoteOutcome] | None = None
+    live_reads_: Batcher[tuple[str, int | None], LiveSnapshot] | None = None
     # Feedback: who is writing the comment on their rating now (bot.feedback).
     feedback_waits: CommentWaits = field(default_factory=CommentWaits)
 
@@ -87,6 +95,33 @@ class BotState:
         if self.questions_ is None:
             self.questions_ = QuestionLog(self.store)
         return self.questions_
+
+    def _lend_slot(self) -> AbstractAsyncContextManager[None]:
+        """While a handler waits for a batch, its update slot works on the next update."""
+        if self.update_slots is None:
+            return contextlib.nullcontext()
+        return self.update_slots.lent()
+
+    @property
+    def live_votes(self) -> Batcher[VotePress, VoteOutcome]:
+        """Upvotes with group commit: a burst of presses shares transactions, and each
+        press is answered once its own vote is committed."""
+        if self.live_votes_ is None:
+            self.live_votes_ = Batcher(
+                self.store.toggle_live_votes, "vote(s)", while_waiting=self._lend_slot
+            )
+        return self.live_votes_
+
+    @property
+    def live_reads(self) -> Batcher[tuple[str, int | None], LiveSnapshot]:
+        """(session, reader) → the session's questions and the reader's votes, for the
+        live lists: lists refreshing at one moment share one read (each still sees every
+        write committed before it asked)."""
+        if self.live_reads_ is None:
+            self.live_reads_ = Batcher(
+                self.store.live_snapshots, "live list read(s)", while_waiting=self._lend_slot
+            )
+        return self.live_reads_
 
     @property
     def learner(self) -> Learner:
@@ -252,7 +287,11 @@ class BotState:
             logger.exception("could not review the programme change (%s)", source)
 
     async def close_live(self) -> None:
-        """Drop the live lists' pending edits (they are redone on the next change)."""
+        """Finish writing pending votes; drop the live lists' pending edits (they are
+        redone on the next change)."""
+        for batcher in (self.live_votes_, self.live_reads_):
+            if batcher is not None:
+                await batcher.close()
         for pacer in (self.live_pacer, self.live_view_pacer):
             if pacer is not None:
                 await pacer.close()

@@ -1490,13 +1490,17 @@ class FakeTelegram:
         """Shared event-driven search used by the ``wait_for_*`` helpers."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
+        # Items are final once appended, so each wake-up looks only at what is new: with
+        # hundreds of waiters (bench/live_qa.py) rescanning everything on every new item
+        # cost more CPU than the bot under test.
+        start = after if after is not None else 0
         while True:
             event = signal.current
-            start = after if after is not None else 0
             for index in range(start, len(items)):
                 if (after is not None or index not in consumed) and matches(items[index]):
                     consumed.add(index)
                     return index
+            start = max(start, len(items))
             remaining = deadline - loop.time()
             if remaining <= 0 or self._closing.is_set():
                 return None

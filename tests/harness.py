@@ -232,20 +232,21 @@ async def bot_running(
     retry: RetryPolicy | None = None,
     request_timeout: float | None = None,
     real_pacing: bool = False,
+    pacer: Pacer | None = None,
     **overrides: Any,
 ) -> AsyncIterator[Harness]:
     """A started bot for this fake and answerer; afterwards, no unexpected Telegram errors.
 
     `overrides` are settings; `retry` and `request_timeout` go to build_application, and
-    `real_pacing` keeps one message a second per chat and 20 a minute per group (`quick_pacer`).
+    `real_pacing` keeps one message a second per chat and 20 a minute per group (`quick_pacer`);
+    `pacer` is one the test controls.
     """
     settings = make_settings(fake, tmp_path, **overrides)
     answerer.clock.set(settings.bot_now or NOW)
     store = await SignallingStore.open(settings.database_path)
-    options: dict[str, Any] = {
-        "retry": retry or RetryPolicy(backoff=0.01),
-        "pacer": None if real_pacing else quick_pacer(settings),
-    }
+    if pacer is None and not real_pacing:
+        pacer = quick_pacer(settings)
+    options: dict[str, Any] = {"retry": retry or RetryPolicy(backoff=0.01), "pacer": pacer}
     if request_timeout is not None:
         options["request_timeout"] = request_timeout
     app = build_application(settings, answerer.content, store, answerer=answerer, **options)

@@ -35,8 +35,9 @@ from bot.live_qa import (
     takes_questions,
 )
 from bot.messages import plain
+from bot.pacing import Priority, sends_at
 from bot.state import BotState
-from bot.storage import LivePanel
+from bot.storage import LivePanel, VotePress
 
 logger = logging.getLogger(__name__)
 
@@ -170,9 +171,10 @@ async def _top_view(
     st: BotState, session: Session, page: int, user_id: int, private: bool, lang: str
 ) -> render.Rendered:
     """An attendee's Top questions page; their own ✅ votes only in their private chat."""
-    questions = ranked(await st.store.live_questions(session.id))
+    snapshot = await st.live_reads.submit((session.id, user_id if private else None))
+    questions = ranked(snapshot.questions)
     shown, page, pages = page_of(questions, page)
-    voted = await st.store.live_voted(session.id, user_id) if private else set()
+    voted = set(snapshot.voted)
     first = page * PAGE_SIZE + 1
     can_ask = takes_questions(session, st.now())
     return render.qa_top(
@@ -195,15 +197,18 @@ async def _top_button(
 
 
 async def _vote_button(update: Update, context: BotContext, question_id: int, page: int) -> None:
+    """👍: stored (with whatever other votes arrived meanwhile), then the button answered at
+    once; the lists showing the count are edited later, paced (they are messages, the
+    button's answer is not)."""
     query, _ = pressed(update)
     st, lang = context.state, context.lang
-    voted = await st.store.toggle_live_vote(question_id, query.from_user.id, st.now())
-    if voted is None:
+    press = VotePress(question_id, query.from_user.id, st.now())
+    outcome = await st.live_votes.submit(press)
+    if outcome.voted is None:
         await answer_query(query, plain("cb.qa_vote_refused", lang), alert=True)
         return
-    await answer_query(query, plain("cb.qa_voted" if voted else "cb.qa_unvoted", lang))
-    question = await st.store.live_question(question_id)
-    session = st.content.session(question.session_id) if question else None
+    await answer_query(query, plain("cb.qa_voted" if outcome.voted else "cb.qa_unvoted", lang))
+    session = st.content.session(outcome.session_id) if outcome.session_id else None
     if session is None:
         return
     _pacer(context).request(session.id)
@@ -270,7 +275,7 @@ async def cmd_moderate(update: Update, context: BotContext) -> None:
 
 
 async def _moderation_view(st: BotState, session: Session, page: int, lang: str) -> render.Rendered:
-    everything = await st.store.live_questions(session.id)
+    everything = (await st.live_reads.submit((session.id, None))).questions
     counts = tuple(sum(q.status == s for q in everything) for s in ("open", "answered", "hidden"))
     shown, page, pages = page_of(ranked(everything, hidden=True), page)
     return render.qa_moderation(
@@ -381,7 +386,10 @@ def _view_pacer(context: BotContext) -> EditPacer:
             if not _changed_since_last(st, int(chat_id), int(message_id), reply):
                 return
             try:
-                await edit_by_id(bot, int(chat_id), int(message_id), reply)
+                # Nobody waits for this edit (the 👍's answer said it all): replies go first,
+                # and while it waits, later votes' refreshes fold into the next one.
+                with sends_at(Priority.NOTICE):
+                    await edit_by_id(bot, int(chat_id), int(message_id), reply)
             except (BadRequest, Forbidden) as exc:
                 logger.info("attendee list %s/%s not refreshed: %s", chat_id, message_id, exc)
 

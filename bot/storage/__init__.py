@@ -56,7 +56,15 @@ from bot.storage.feedback import (
     Rating,
 )
 from bot.storage.learning import LearnedRow, LearnedSource, LearnedStatus, Learning, NewLearned
-from bot.storage.live_qa import LivePanel, LiveQa, LiveQuestion, LiveStatus
+from bot.storage.live_qa import (
+    LivePanel,
+    LiveQa,
+    LiveQuestion,
+    LiveSnapshot,
+    LiveStatus,
+    VoteOutcome,
+    VotePress,
+)
 from bot.storage.maintenance import Maintenance
 from bot.storage.questions import (
     ExportStatus,
@@ -97,6 +105,7 @@ __all__ = [
     "LearnedStatus",
     "LivePanel",
     "LiveQuestion",
+    "LiveSnapshot",
     "LiveStatus",
     "NewChatter",
     "NewLearned",
@@ -112,6 +121,8 @@ __all__ = [
     "Stats",
     "Store",
     "TargetCount",
+    "VoteOutcome",
+    "VotePress",
     "VoteTally",
     "handoff_key",
 ]

@@ -9,13 +9,15 @@ change is committed before the handler replies, so nothing is lost on a restart.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Literal, TypeVar
 
 from bot.storage.connection import Database, _dt, _ts
 
 LiveStatus = Literal["open", "answered", "hidden"]
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +72,49 @@ def _question(row: sqlite3.Row) -> LiveQuestion:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class LiveSnapshot:
+    """A session's questions (hidden ones included) and the ones a reader upvoted, as of
+    one read: what a live list shows."""
+
+    questions: tuple[LiveQuestion, ...]
+    voted: frozenset[int]
+
+
+@dataclass(frozen=True, slots=True)
+class VotePress:
+    """An attendee pressed 👍 on a question (to vote, or to take the vote back)."""
+
+    question_id: int
+    user_id: int
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class VoteOutcome:
+    """What a press did: `voted` True (added), False (taken back) or None (refused); and
+    the question's session (None if there is no such question), for refreshing its lists."""
+
+    voted: bool | None
+    session_id: str | None
+
+
+# Rows per statement in a batch of votes: 3 values a row stays far below SQLite's limit on
+# variables in one statement (999 in old builds).
+_ROWS_PER_STATEMENT = 300
+
+
+def _chunks(items: Sequence[_T]) -> list[Sequence[_T]]:
+    return [
+        items[start : start + _ROWS_PER_STATEMENT]
+        for start in range(0, len(items), _ROWS_PER_STATEMENT)
+    ]
+
+
+def _pairs(count: int) -> str:
+    return ", ".join(["(?, ?)"] * count)
+
+
 class LiveQa(Database):
     """The `live_questions`, `live_votes` and `live_panels` tables."""
 
@@ -94,6 +139,46 @@ class LiveQa(Database):
         rows = await self._select(_SELECT + "WHERE q.session_id = ? ORDER BY q.id", (session_id,))
         return [_question(row) for row in rows]
 
+    async def live_snapshots(
+        self, requests: Sequence[tuple[str, int | None]]
+    ) -> list[LiveSnapshot]:
+        """For each (session, reader) asked for, in order: the session's questions and the
+        ones the reader upvoted (none for reader None). Two statements however many lists
+        they serve (bot.batching): each round trip to the database thread is what costs
+        under a burst."""
+        if not requests:
+            return []
+        sessions = sorted({session for session, _ in requests})
+        readers = sorted({reader for _, reader in requests if reader is not None})
+        async with self._lock:  # writes take it too: both statements see one state
+            rows = await self._all(
+                self._db,
+                _SELECT + f"WHERE q.session_id IN ({', '.join('?' * len(sessions))}) ORDER BY q.id",
+                sessions,
+            )
+            votes: list[sqlite3.Row] = []
+            for chunk in _chunks(readers):
+                votes += await self._all(
+                    self._db,
+                    "SELECT v.question_id, v.user_id, q.session_id FROM live_votes AS v "
+                    "JOIN live_questions AS q ON q.id = v.question_id "
+                    f"WHERE v.user_id IN ({', '.join('?' * len(chunk))})",
+                    chunk,
+                )
+        questions: dict[str, list[LiveQuestion]] = {session: [] for session in sessions}
+        for row in rows:
+            questions[row["session_id"]].append(_question(row))
+        voted: dict[tuple[str, int], set[int]] = {}
+        for row in votes:
+            voted.setdefault((row[2], int(row[1])), set()).add(int(row[0]))
+        return [
+            LiveSnapshot(
+                tuple(questions[session]),
+                frozenset(voted.get((session, reader), ()) if reader is not None else ()),
+            )
+            for session, reader in requests
+        ]
+
     async def asker_activity(self, user_id: int, session_id: str) -> tuple[int, datetime | None]:
         """(open questions in this session, when the attendee last asked in any session)."""
         async with self._read() as db:
@@ -116,30 +201,72 @@ class LiveQa(Database):
         )
 
     async def toggle_live_vote(self, question_id: int, user_id: int, now: datetime) -> bool | None:
-        """Add the attendee's vote, or take it back if they had voted; None if refused.
+        """Add the attendee's vote, or take it back if they had voted; None if refused."""
+        (outcome,) = await self.toggle_live_votes([VotePress(question_id, user_id, now)])
+        return outcome.voted
 
-        Refused: the question is gone, hidden, answered, or the voter's own. The primary
-        key (question, voter) makes a second concurrent vote a no-op in the database.
+    async def toggle_live_votes(self, presses: Sequence[VotePress]) -> list[VoteOutcome]:
+        """Toggle several votes in one transaction; an outcome per press, in order.
+
+        Refused: the question is gone, hidden, answered, or the voter's own. Presses apply
+        in order, so two presses of one attendee on one question in a batch cancel out,
+        exactly as one after the other would. A handful of round trips to the database
+        thread serve the whole batch (the vote path's cost under a burst is those round
+        trips under the store's lock, not SQLite's work). The primary key (question,
+        voter) keeps counts exact whatever runs concurrently: a vote is a row, never a
+        counter read and written back.
         """
+        if not presses:
+            return []
         async with self._write() as db:
-            row = await self._one(
-                db, "SELECT user_id, status FROM live_questions WHERE id = ?", (question_id,)
-            )
-            if row is None or row["status"] != "open" or int(row["user_id"]) == user_id:
-                return None
-            removed = await self._rowcount(
-                db,
-                "DELETE FROM live_votes WHERE question_id = ? AND user_id = ?",
-                (question_id, user_id),
-            )
-            if removed:
-                return False
-            await db.execute(
-                "INSERT INTO live_votes (question_id, user_id, voted_at) VALUES (?, ?, ?) "
-                "ON CONFLICT (question_id, user_id) DO NOTHING",
-                (question_id, user_id, _ts(now)),
-            )
-        return True
+            questions: dict[int, sqlite3.Row] = {}
+            for ids in _chunks(sorted({p.question_id for p in presses})):
+                rows = await self._all(
+                    db,
+                    "SELECT id, session_id, user_id, status FROM live_questions "
+                    f"WHERE id IN ({', '.join('?' * len(ids))})",
+                    ids,
+                )
+                questions.update((int(row["id"]), row) for row in rows)
+            pairs = sorted({(p.question_id, p.user_id) for p in presses})
+            had: set[tuple[int, int]] = set()
+            for chunk in _chunks(pairs):
+                rows = await self._all(
+                    db,
+                    "SELECT question_id, user_id FROM live_votes "
+                    f"WHERE (question_id, user_id) IN (VALUES {_pairs(len(chunk))})",
+                    [value for pair in chunk for value in pair],
+                )
+                had.update((int(row[0]), int(row[1])) for row in rows)
+            voted = {pair: pair in had for pair in pairs}
+            voted_at: dict[tuple[int, int], datetime] = {}
+            outcomes: list[VoteOutcome] = []
+            for press in presses:
+                row = questions.get(press.question_id)
+                session_id = row["session_id"] if row is not None else None
+                if row is None or row["status"] != "open" or int(row["user_id"]) == press.user_id:
+                    outcomes.append(VoteOutcome(None, session_id))
+                    continue
+                pair = (press.question_id, press.user_id)
+                voted[pair] = not voted[pair]
+                voted_at[pair] = press.at
+                outcomes.append(VoteOutcome(voted[pair], session_id))
+            taken_back = [pair for pair in pairs if pair in had and not voted[pair]]
+            for chunk in _chunks(taken_back):
+                await db.execute(
+                    "DELETE FROM live_votes "
+                    f"WHERE (question_id, user_id) IN (VALUES {_pairs(len(chunk))})",
+                    [value for pair in chunk for value in pair],
+                )
+            added = [pair for pair in pairs if pair not in had and voted[pair]]
+            for chunk in _chunks(added):
+                await db.execute(
+                    "INSERT INTO live_votes (question_id, user_id, voted_at) VALUES "
+                    + ", ".join(["(?, ?, ?)"] * len(chunk))
+                    + " ON CONFLICT (question_id, user_id) DO NOTHING",
+                    [value for q, u in chunk for value in (q, u, _ts(voted_at[(q, u)]))],
+                )
+        return outcomes
 
     async def live_voted(self, session_id: str, user_id: int) -> set[int]:
         """The questions of a session this attendee upvoted."""

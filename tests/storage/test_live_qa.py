@@ -6,7 +6,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 from bot.live_qa import PAGE_SIZE, ranked
-from bot.storage import Store
+from bot.storage import Store, VoteOutcome, VotePress
 
 T0 = datetime(2027, 2, 16, 11, 30, tzinfo=UTC)
 
@@ -35,6 +35,81 @@ async def test_votes_refused_on_own_hidden_and_answered(store: Store):
     assert await store.moderate_live(second, "answered", T0)
     assert await store.toggle_live_vote(second, 3, T0) is None
     assert await store.toggle_live_vote(999, 3, T0) is None  # gone
+
+
+async def test_a_batch_of_presses_applies_in_order_in_one_transaction(store: Store):
+    first = await store.add_live_question("talk", 1, "A", "First question?", T0)
+    second = await store.add_live_question("other", 2, "B", "Second question?", T0)
+    hidden = await store.add_live_question("talk", 3, "C", "Hidden question?", T0)
+    assert await store.toggle_live_vote(second, 5, T0) is True  # voted before the batch
+    assert await store.moderate_live(hidden, "hidden", T0)
+    presses = [
+        VotePress(first, 5, T0),  # on
+        VotePress(first, 6, T0),  # on
+        VotePress(first, 6, T0),  # and off again, in the same batch
+        VotePress(second, 5, T0),  # taken back
+        VotePress(first, 1, T0),  # one's own: refused
+        VotePress(hidden, 5, T0),  # hidden: refused
+        VotePress(999, 5, T0),  # no such question
+        VotePress(first, 7, T0),
+        VotePress(first, 7, T0),
+        VotePress(first, 7, T0),  # three presses: on
+    ]
+    assert await store.toggle_live_votes(presses) == [
+        VoteOutcome(True, "talk"),
+        VoteOutcome(True, "talk"),
+        VoteOutcome(False, "talk"),
+        VoteOutcome(False, "other"),
+        VoteOutcome(None, "talk"),
+        VoteOutcome(None, "talk"),
+        VoteOutcome(None, None),
+        VoteOutcome(True, "talk"),
+        VoteOutcome(False, "talk"),
+        VoteOutcome(True, "talk"),
+    ]
+    assert await store.live_voted("talk", 5) == {first}
+    assert await store.live_voted("talk", 6) == set()
+    assert await store.live_voted("talk", 7) == {first}
+    assert await store.live_voted("other", 5) == set()
+    assert await store.toggle_live_votes([]) == []
+
+
+async def test_a_batch_larger_than_one_statement_counts_exactly(store: Store):
+    """More pairs than one statement takes (`_ROWS_PER_STATEMENT`): several statements,
+    still one transaction, still exact."""
+    questions = [
+        await store.add_live_question("talk", 1, "A", f"Question {n}?", T0) for n in range(3)
+    ]
+    presses = [VotePress(q, voter, T0) for q in questions for voter in range(100, 400)]
+    outcomes = await store.toggle_live_votes(presses)
+    assert all(outcome == VoteOutcome(True, "talk") for outcome in outcomes)
+    assert [q.votes for q in await store.live_questions("talk")] == [300, 300, 300]
+    taken_back = await store.toggle_live_votes(presses[::2])
+    assert all(outcome == VoteOutcome(False, "talk") for outcome in taken_back)
+    assert sum(q.votes for q in await store.live_questions("talk")) == 900 - len(presses[::2])
+
+
+async def test_a_snapshot_matches_the_questions_and_each_voters_votes(store: Store):
+    ids = [
+        await store.add_live_question("talk", 10 + i, "X", f"Question {i}?", T0 + timedelta(i))
+        for i in range(3)
+    ]
+    elsewhere = await store.add_live_question("other", 20, "Y", "Elsewhere?", T0)
+    for question, voters in ((ids[0], (1, 2)), (ids[2], (2,)), (elsewhere, (1,))):
+        for voter in voters:
+            await store.toggle_live_vote(question, voter, T0)
+    await store.moderate_live(ids[1], "hidden", T0)
+    readers = [("talk", voter) for voter in (1, 2, 3)] + [("other", 1), ("other", 2)]
+    snapshots = await store.live_snapshots([("talk", None), *readers, ("talk", None)])
+    assert list(snapshots[0].questions) == await store.live_questions("talk")
+    assert snapshots[0].voted == frozenset() and snapshots[-1] == snapshots[0]
+    for (session, voter), snapshot in zip(readers, snapshots[1:-1], strict=True):
+        assert list(snapshot.questions) == await store.live_questions(session)
+        assert snapshot.voted == await store.live_voted(session, voter)
+    assert snapshots[4].voted == {elsewhere}
+    [empty] = await store.live_snapshots([("nothing-here", 1)])
+    assert empty.questions == () and empty.voted == frozenset()
+    assert await store.live_snapshots([]) == []
 
 
 async def test_ranking_pinned_votes_time_answered_last(store: Store):
