@@ -17,7 +17,10 @@ Printed, each next to what it must be:
 - the bot's ranking vs the true ranking (from the votes sent, then time);
 - the moderator list's edits per minute and the smallest gap between two edits (floor 3 s);
 - p50/p99 time from a 👍 press queued to the bot's answerCallbackQuery arriving;
-- 429s from the fake server.
+- 429s from the fake server;
+- and, to say where the time went, the messages sent against Telegram's 30 a second, the
+  transactions the votes took, and the CPU this one process (bot, fake server and clients
+  together) used against the wall time, with the machine's load.
 Votes for questions not on an attendee's first page are pressed as data (the client would
 page there first); the bot does not care which page a vote comes from.
 """
@@ -28,7 +31,9 @@ import argparse
 import asyncio
 import dataclasses
 import itertools
+import os
 import random
+import resource
 import statistics
 import sys
 import tempfile
@@ -139,6 +144,7 @@ async def run(attendees: int, seed: int) -> int:
             bot_running(fake, Path(tmp), one_session_answerer()) as h,
         ):
             b = Bench(h, attendees, rng)
+            cpu_before = _cpu_seconds()
             panel = await b.say(ORGANISER, f"/moderate {SESSION}")
             assert "Moderating" in panel["text"], panel["text"]
             asks = {user: rng.choice((0, 1, 2)) for user in b.users}
@@ -162,6 +168,13 @@ async def run(attendees: int, seed: int) -> int:
             assert pacer is not None
             await asyncio.sleep(EDIT_FLOOR_SECONDS + 0.5)  # the last edit after the last vote
             elapsed = time.monotonic() - started
+            cpu = _cpu_seconds() - cpu_before
+            sender = h.state.pacer
+            assert sender is not None
+            pacer_grants = {p.name: n for p, n in sorted(sender.granted.items())}
+            slots = h.state.update_slots
+            lends = slots.lends if slots is not None else 0
+            vote_batches = h.state.live_votes.batches
             stored = await h.store.live_questions(SESSION)
             edits = [
                 r.time
@@ -200,9 +213,26 @@ async def run(attendees: int, seed: int) -> int:
         f"p99 {p99 * 1000:.0f} ms   ({len(latencies)} votes)"
     )
     print(f"  429s                       {count_429}   (must be 0)")
+    sends = sum(pacer_grants.values())
+    print(
+        f"  messages sent              {sends} = {sends / elapsed:.1f}/s of Telegram's 30/s "
+        f"(pacer grants {pacer_grants}); votes committed in {vote_batches} transactions; "
+        f"update slots lent while waiting {lends} times"
+    )
+    load = os.getloadavg()[0]
+    print(
+        f"  CPU                        this process (bot + fake server + {attendees} clients) "
+        f"{cpu:.0f} s in {elapsed:.0f} s = {cpu / elapsed:.0%} of one core; "
+        f"load average {load:.1f} on {os.cpu_count()} cores"
+    )
     ok = sent == counted and per_question_ok and same and count_429 == 0
     ok = ok and all(gap >= EDIT_FLOOR_SECONDS - 0.05 for gap in gaps)
     return 0 if ok else 1
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> int:
