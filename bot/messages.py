@@ -893,6 +893,27 @@ EN: dict[str, str] = {
     "cb.learned_gone": "That is no longer there (already decided or removed).",
     "cmd.teach": "Organisers: /teach ID ENTRY",
     "cmd.learned": "Organisers: what the bot learned",
+    # The desk's teach offer (bot/web/teach.py): plain text, set with textContent.
+    "web.teach_offer": "📚 Also use this for similar questions?",
+    "web.teach_other": "Other…",
+    "web.teach_new": "➕ New FAQ entry",
+    "web.teach_no": "No",
+    "web.taught_phrasing": "📚 Learned: “{phrasing}” now also gets the answer to “{label}”.",
+    "web.taught_entry": "📚 Learned a new entry: “{phrasing}” now gets your answer.",
+    "web.teach_declined": "Not taught. (/teach {id} ENTRY_ID can still do it.)",
+    "web.teach_not_answered": "#{id} has no organiser's answer yet: answer it first, then teach.",
+    "web.teach_gone": "That question is no longer there.",
+    "web.teach_refused_empty": "Not taught: there is no text to learn (or no answer for a new entry).",
+    "web.teach_refused_too_long": (
+        "Not taught: too long for a phrasing (or an answer); keep it to one question."
+    ),
+    "web.teach_refused_no_words": "Not taught: there are no words in it the bot could match.",
+    "web.teach_refused_duplicate": "Already known: “{phrasing}” is a phrasing of “{label}”.",
+    "web.teach_refused_conflict": (
+        "Not taught: it is nearly the same as “{phrasing}”, a phrasing of “{label}” ({entry}), "
+        "which has a different answer. Attendees would get one of two answers by chance."
+    ),
+    "web.teach_refused_no_entry": "Not taught: there is no FAQ entry “{entry}”.",
 }
 
 
@@ -1770,6 +1791,25 @@ _UR_SOURCE: dict[str, str] = {
     "cb.learned_gone": "یہ اب موجود نہیں (پہلے ہی فیصلہ ہو چکا یا ہٹا دیا گیا)۔",
     "cmd.teach": "منتظمین: /teach ID ENTRY",
     "cmd.learned": "منتظمین: بوٹ نے کیا سیکھا",
+    # The desk's teach offer (bot/web/teach.py).
+    "web.teach_offer": "📚 کیا ملتے جلتے سوالات کے لیے بھی یہی استعمال کریں؟",
+    "web.teach_other": "کوئی اور…",
+    "web.teach_new": "➕ نیا FAQ اندراج",
+    "web.teach_no": "نہیں",
+    "web.taught_phrasing": "📚 سیکھ لیا: “{phrasing}” پر اب “{label}” کا جواب بھی ملے گا۔",
+    "web.taught_entry": "📚 نیا اندراج سیکھ لیا: “{phrasing}” پر اب آپ کا جواب ملے گا۔",
+    "web.teach_declined": "نہیں سکھایا۔ اب بھی /teach {id} ENTRY_ID سے سکھا سکتے ہیں۔",
+    "web.teach_not_answered": "#{id} کا ابھی منتظمین نے جواب نہیں دیا: پہلے جواب دیں، پھر سکھائیں۔",
+    "web.teach_gone": "یہ سوال اب موجود نہیں۔",
+    "web.teach_refused_empty": "نہیں سکھایا: سیکھنے کو کوئی متن نہیں (یا نئے اندراج کا جواب نہیں)۔",
+    "web.teach_refused_too_long": "نہیں سکھایا: یہ ایک سوال کے لیے بہت لمبا ہے۔",
+    "web.teach_refused_no_words": "نہیں سکھایا: اس میں ایسے الفاظ نہیں جنہیں بوٹ ملا سکے۔",
+    "web.teach_refused_duplicate": "پہلے سے معلوم ہے: “{phrasing}” “{label}” کا ایک انداز ہے۔",
+    "web.teach_refused_conflict": (
+        "نہیں سکھایا: یہ “{phrasing}” جیسا ہی ہے، جو “{label}” ({entry}) کا انداز ہے اور "
+        "اس کا جواب مختلف ہے۔ شرکاء کو اتفاقاً دو میں سے کوئی ایک جواب ملتا۔"
+    ),
+    "web.teach_refused_no_entry": "نہیں سکھایا: “{entry}” نام کا کوئی اندراج نہیں۔",
 }
 
 

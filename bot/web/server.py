@@ -29,9 +29,10 @@ from aiohttp import web
 from bot import messages
 from bot.calendar import calendar_ics
 from bot.content.models import Content
+from bot.learning import Learner
 from bot.reminders import DEFAULT_MINUTES, MAX_MINUTES
 from bot.storage import Store
-from bot.web import desk
+from bot.web import desk, teach
 from bot.web.guard import NonceCache, RateLimiter
 from bot.web.initdata import InitDataError, WebUser, secret_key, verify
 from bot.web.programme import ProgrammeCache, strings
@@ -60,6 +61,10 @@ SECURITY_HEADERS = {
 }
 
 
+def _no_learner() -> Learner | None:
+    return None
+
+
 def static_dir() -> Path:
     """The pages, scripts and styles, installed as package data."""
     return Path(str(resources.files("bot.web") / "static"))
@@ -79,6 +84,9 @@ class WebHost:
     # Told the session id after every live Q&A change made on the page, so the
     # moderators' live lists in Telegram are edited as after a change made in the chat.
     live_changed: Callable[[str], None] | None = None
+    # The bot's Learner, for the teach offer after a desk answer (None: no offer, as in
+    # the preview, which runs no learner).
+    learner: Callable[[], Learner | None] = _no_learner
     preview: bool = False
     wall_clock: Callable[[], float] = time.time  # for auth_date: real time, never BOT_NOW
     programme: ProgrammeCache = field(default_factory=ProgrammeCache)
@@ -370,9 +378,63 @@ async def desk_answer(request: web.Request, user: WebUser) -> web.Response:
     if relay is None:
         return _error(503, "no_relay")
     result = await relay.answer(question_id, text.strip(), user.id)
-    return web.json_response(
-        {"outcome": result.outcome, "sent": result.sent, "total": result.total}
+    found: dict[str, object] = {
+        "outcome": result.outcome,
+        "sent": result.sent,
+        "total": result.total,
+    }
+    if result.outcome == "sent":
+        offered = await _teach_offer(_host(request), question_id, more=False)
+        if offered is not None:
+            found["offer"] = offered
+    return web.json_response(found)
+
+
+async def _teach_offer(host: WebHost, question_id: int, *, more: bool) -> dict[str, object] | None:
+    """The chat's "Also use this for similar questions" choices, when the bot learns."""
+    learner = host.learner()
+    if learner is None:
+        return None
+    question = await host.store().get_question(question_id)
+    return teach.offer(learner, question, more=more) if question is not None else None
+
+
+@organisers_only
+async def desk_teach_more(request: web.Request, user: WebUser) -> web.Response:
+    """ "Other…": more entries to teach the question to."""
+    raw = request.query.get("id", "")
+    question_id = int(raw) if raw.isdigit() and 0 < int(raw) < 2**63 else None
+    if question_id is None:
+        return _error(400, "bad_request")
+    offered = await _teach_offer(_host(request), question_id, more=True)
+    if offered is None:
+        return _error(404, "no_question")
+    return web.json_response(offered)
+
+
+@organisers_only
+async def desk_teach(request: web.Request, user: WebUser) -> web.Response:
+    """One tap of the teach offer: an entry, a new entry, or no (the Learner decides)."""
+    body = await _json_body(request, user)
+    if isinstance(body, web.Response):
+        return body
+    question_id, choice = _question_id(body), teach.parse_choice(body.get("choice"))
+    if question_id is None or choice is None:
+        return _error(400, "bad_request")
+    host = _host(request)
+    learner = host.learner()
+    if learner is None:
+        return _error(503, "no_learner")
+    found = await teach.teach(
+        learner,
+        host.store(),
+        question_id,
+        choice,
+        (user.id, user.first_name or None),
+        host.now(),
+        _language(request, user),
     )
+    return web.json_response(found)
 
 
 @organisers_only
@@ -494,6 +556,8 @@ def add_routes(app: web.Application, host: WebHost) -> None:
     app.router.add_get(f"{PREFIX}/api/desk/questions", desk_questions)
     app.router.add_post(f"{PREFIX}/api/desk/answer", desk_answer)
     app.router.add_post(f"{PREFIX}/api/desk/dismiss", desk_dismiss)
+    app.router.add_post(f"{PREFIX}/api/desk/teach", desk_teach)
+    app.router.add_get(f"{PREFIX}/api/desk/teach-more", desk_teach_more)
     app.router.add_get(f"{PREFIX}/api/desk/stats", desk_stats)
     app.router.add_get(f"{PREFIX}/api/desk/csv-link", desk_csv_link)
     app.router.add_get(f"{PREFIX}/desk/log/{{link}}.csv", desk_csv)

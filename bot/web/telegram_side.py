@@ -72,6 +72,7 @@ def web_host(
         language_of=st.language_of,
         relay=TelegramRelay(application.bot, st),
         live_changed=live_changed,
+        learner=lambda: st.learner_,
         preview=preview,
     )
 

@@ -81,7 +81,9 @@ async def test_the_desk_answers_through_the_bots_relay(
                 json=body(id=group["id"], text="Pets stay home, <b>sorry</b> & thanks"),
                 headers=desk,
             )
-            assert await response.json() == {"outcome": "sent", "sent": 2, "total": 2}
+            result = await response.json()
+            assert (result["outcome"], result["sent"], result["total"]) == ("sent", 2, 2)
+            assert result["offer"]["id"] == group["id"]  # the teach offer (issue 17)
             for chat in (ATTENDEE, 1002):
                 message = await fake.wait_for_message(chat, after=after)
                 assert "Pets stay home, <b>sorry</b> & thanks" in message["text"]
@@ -101,6 +103,99 @@ async def test_the_desk_answers_through_the_bots_relay(
             assert log.status == 200 and "iguana" in (await log.text())
             forged = link["path"].replace(link["path"][-10:-4], "000000")
             assert (await http.get(base + forged)).status == 401
+
+
+async def test_the_desk_offers_to_teach_and_teaches_through_the_learner(
+    fake: FakeTelegram, tmp_path: Path, sample_answerer: Answerer
+):
+    """Issue 17 from the desk: the chat's one-tap choices after an answer, the same Learner,
+    and ORGANISER_IDS checked on every teach call."""
+    async with web_bot(fake, tmp_path, sample_answerer) as (h, base):
+        hotspot = "hotspot ka code"  # no answer today; the Wi-Fi entry is behind "Other…"
+        assert sample_answerer.ask(hotspot).decision == "none"
+        await h.say(ATTENDEE, hotspot)
+        desk, attendee = headers(fake.token, ORGANISER), headers(fake.token, 1002)
+        async with aiohttp.ClientSession() as http:
+            [group] = (await (await http.get(base + "api/desk/questions", headers=desk)).json())[
+                "groups"
+            ]
+            qid = group["id"]
+            response = await http.post(
+                base + "api/desk/answer", json=body(id=qid, text="On your badge."), headers=desk
+            )
+            answered = await response.json()
+            offer = answered["offer"]
+            assert answered["outcome"] == "sent" and offer["id"] == qid and offer["more"]
+            assert offer["question"] == hotspot and 0 < len(offer["entries"]) <= 2
+            assert "wifi" not in [e["id"] for e in offer["entries"]]
+            # Anyone else: refused on every teach call, and nothing is learned.
+            more_path = f"api/desk/teach-more?id={qid}"
+            assert (await http.get(base + more_path, headers=attendee)).status == 403
+            forged = await http.post(
+                base + "api/desk/teach", json=body(id=qid, choice="wifi"), headers=attendee
+            )
+            assert forged.status == 403 and await h.store.learned() == []
+            # "Other…": more entries, the Wi-Fi entry among them.
+            more = await (await http.get(base + more_path, headers=desk)).json()
+            assert not more["more"] and len(more["entries"]) > len(offer["entries"])
+            wifi = next(e for e in more["entries"] if e["id"] == "wifi")
+            assert wifi["label"] == "Is there Wi-Fi at the venue?"
+            for bad in ("x", f"id={10**9}"):
+                path = f"api/desk/teach-more?{bad}" if bad != "x" else "api/desk/teach-more?id=x"
+                assert (await http.get(base + path, headers=desk)).status in (400, 404)
+
+            async def tap(choice: object, question: int = qid) -> dict:
+                found = await http.post(
+                    base + "api/desk/teach", json=body(id=question, choice=choice), headers=desk
+                )
+                assert found.status == 200, await found.text()
+                return dict(await found.json())
+
+            for bad in (None, 7, "", "x" * 201):
+                refused = await http.post(
+                    base + "api/desk/teach", json=body(id=qid, choice=bad), headers=desk
+                )
+                assert refused.status == 400, bad
+            assert (await tap("no-such-entry"))["reason"] == "no_entry"
+            declined = await tap("no")
+            assert declined["outcome"] == "declined" and f"/teach {qid}" in declined["message"]
+            taught = await tap("wifi")
+            assert taught == {
+                "outcome": "taught",
+                "entry": "wifi",
+                "message": f"📚 Learned: “{hotspot}” now also gets the answer to "
+                "“Is there Wi-Fi at the venue?”.",
+            }
+            assert (await tap("wifi"))["reason"] == "duplicate"
+            [row] = await h.store.learned("active")
+            assert (row.entry_id, row.text, row.source, row.taught_by, row.taught_by_name) == (
+                "wifi",
+                hotspot,
+                "organiser",
+                ORGANISER,
+                "Ayesha",
+            )
+            await h.state.learner.settled()
+            again = await h.say(1003, "hotspot ka code?")
+            assert "NCSC2027-Guest" in again["text"]
+            assert (await tap("wifi", 10**9))["outcome"] == "missing"
+
+            # A new entry needs the organiser's answer first; then it answers the next asker.
+            iguana = "can I bring my pet iguana to the gala"
+            await h.say(1004, iguana)
+            open_ = await (await http.get(base + "api/desk/questions", headers=desk)).json()
+            second = open_["groups"][0]["id"]
+            assert (await tap("new", second))["reason"] == "not_answered"
+            await http.post(
+                base + "api/desk/answer",
+                json=body(id=second, text="Pets stay home, sorry."),
+                headers=desk,
+            )
+            made = await tap("new", second)
+            assert made["outcome"] == "taught" and made["entry"].startswith("learned-")
+            await h.state.learner.settled()
+            reply = await h.say(1005, iguana + "?")
+            assert "Pets stay home, sorry." in reply["text"]
 
 
 async def test_refusals(fake: FakeTelegram, tmp_path: Path, sample_answerer: Answerer):

@@ -188,6 +188,23 @@ async def test_the_desk_answers_and_the_attendee_receives_it(
         for chat in (ATTENDEE, 1002):
             message = await fake.wait_for_message(chat, after=after)
             assert "Pets stay home <3 & thanks" in message["text"]
+        # The teach offer, as in the organisers' chat (issue 17): one tap teaches.
+        offer = await browser.until(
+            "document.querySelector('[data-teach]') "
+            "&& document.querySelector('[data-teach]').innerText"
+        )
+        assert "Also use this for similar questions?" in offer
+        assert "➕ New FAQ entry" in offer and "Other…" in offer
+        await browser.screenshot("desk-teach-offer")
+        await browser.click("[data-teach] [data-choice='other']")
+        await browser.until("!document.querySelector(\"[data-teach] [data-choice='other']\")")
+        await browser.click("[data-teach] [data-choice='new']")
+        taught = await browser.until(
+            "document.querySelector('.taught') && document.querySelector('.taught').textContent"
+        )
+        assert taught.startswith("📚 Learned a new entry")
+        [row] = await h.store.learned("active")
+        assert row.is_entry and row.answer == "Pets stay home <3 & thanks"
         await browser.click("#status-answered")
         await browser.until("document.querySelector('.answer')")
         await browser.click("#tab-stats")

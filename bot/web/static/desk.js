@@ -58,10 +58,57 @@
       card.replaceChildren(el('div', { class: 'q' }, card.querySelector('.q').textContent),
         el('div', { class: 'meta result', role: 'status' }, message));
       toast(message);
+      if (result.offer) card.append(teachOffer(result.offer));
     } catch (error) {
       buttons.forEach((b) => { b.disabled = false; });
       toast(error.status === 403 ? S.desk_refused : window.TG.errorText(error));
     }
+  }
+
+  // After an answer: "Also use this for similar questions?", the chat's one-tap choices,
+  // done by the bot's Learner (POST api/desk/teach; "Other…" asks for more entries).
+  function teachOffer(offer) {
+    const box = el('div', { class: 'teach', 'data-teach': String(offer.id) });
+    const choose = async (choice, buttons) => {
+      buttons.forEach((b) => { b.disabled = true; });
+      try {
+        const result = await (await api('api/desk/teach', { id: offer.id, choice })).json();
+        haptic(result.outcome === 'taught' ? 'success' : 'warning');
+        box.replaceChildren(el('div', { class: 'meta taught', role: 'status', 'data-outcome': result.outcome }, result.message));
+      } catch (error) {
+        buttons.forEach((b) => { b.disabled = false; });
+        toast(error.status === 403 ? S.desk_refused : window.TG.errorText(error));
+      }
+    };
+    const render = (current) => {
+      const buttons = [];
+      const button = (label, choice, kind) => {
+        const b = el('button', { type: 'button', class: 'button ' + kind, 'data-choice': choice }, label);
+        buttons.push(b);
+        return b;
+      };
+      const entries = current.entries.map((entry) => button(entry.label, entry.id, 'secondary'));
+      const other = current.more ? button(S.teach_other, 'other', 'secondary') : null;
+      const fresh = button(S.teach_new, 'new', 'secondary');
+      const no = button(S.teach_no, 'no', 'secondary');
+      buttons.forEach((b) => {
+        if (b === other) {
+          b.addEventListener('click', async () => {
+            b.disabled = true;
+            try {
+              render(await (await api('api/desk/teach-more?id=' + offer.id)).json());
+            } catch (error) {
+              b.disabled = false;
+              toast(error.status === 403 ? S.desk_refused : window.TG.errorText(error));
+            }
+          });
+        } else b.addEventListener('click', () => choose(b.dataset.choice, buttons));
+      });
+      box.replaceChildren(el('div', { class: 'meta' }, S.teach_offer),
+        el('div', { class: 'choices' }, entries, other, fresh, no));
+    };
+    render(offer);
+    return box;
   }
 
   async function loadGroups() {
