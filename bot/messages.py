@@ -903,7 +903,9 @@ EN: dict[str, str] = {
     "web.teach_declined": "Not taught. (/teach {id} ENTRY_ID can still do it.)",
     "web.teach_not_answered": "#{id} has no organiser's answer yet: answer it first, then teach.",
     "web.teach_gone": "That question is no longer there.",
-    "web.teach_refused_empty": "Not taught: there is no text to learn (or no answer for a new entry).",
+    "web.teach_refused_empty": (
+        "Not taught: there is no text to learn (or no answer for a new entry)."
+    ),
     "web.teach_refused_too_long": (
         "Not taught: too long for a phrasing (or an answer); keep it to one question."
     ),

@@ -172,12 +172,31 @@ def _speaker_document(
     )
 
 
+def _same_answer(content: Content) -> dict[str, frozenset[str]]:
+    """FAQ entries with the very same answer, as related target keys (entry id → keys).
+
+    A learned entry made from an organiser's answer may repeat an entry's answer word for
+    word; a question matching both is no close call, since either way the attendee gets
+    the same answer.
+    """
+    by_answer: dict[str, list[str]] = {}
+    for entry in content.faq:
+        by_answer.setdefault(" ".join(entry.answer.split()), []).append(entry.id)
+    related: dict[str, frozenset[str]] = {}
+    for ids in by_answer.values():
+        if len(ids) > 1:
+            for entry_id in ids:
+                related[entry_id] = frozenset(f"faq:{i}" for i in ids if i != entry_id)
+    return related
+
+
 def documents_for(content: Content, description_weight: float = DESCRIPTION) -> Iterator[Document]:
     """Every FAQ entry, session and speaker as a document.
 
     `description_weight` 0 leaves descriptions and biographies out of the index (the
     programme benchmark's title-only comparison).
     """
+    same_answer = _same_answer(content)
     for entry in content.faq:
         learned = set(entry.learned)
         fields = [
@@ -187,7 +206,8 @@ def documents_for(content: Content, description_weight: float = DESCRIPTION) -> 
         # Attendees often ask with words only the answer uses ("can I pay with JazzCash"):
         # the answer counts, faintly, so it can tip a match but never make one alone.
         fields.append(Field(entry.answer, ANSWER))
-        yield Document(Target("faq", entry.id, entry.question), fields)
+        related = same_answer.get(entry.id, frozenset())
+        yield Document(Target("faq", entry.id, entry.question), fields, related)
     everyday = _everyday_name_words(content)
     namesakes = Counter(speaker.name.casefold() for speaker in content.speakers)
     for session in content.sessions:

@@ -35,6 +35,10 @@ _HAS_VOWEL = re.compile(r"[aeiou]")
 # Fields at least this heavy (title, facets, people, rooms) ground a match; lighter ones
 # (day words) only place it.
 GROUNDING_WEIGHT = 0.6
+# A learned phrasing is an attendee's message: past this many content words (as the
+# matcher damps long questions), its words weigh less, since most of a long message is
+# context ("coming from Lahore on Monday night... book my bus back") and not the question.
+LEARNED_FULL_TERMS = 6
 
 
 def _drop_vowels(word: str) -> str:
@@ -65,6 +69,9 @@ class Field:
     # Learned while running (organisers' teaching, attendees' picks): a way of asking that
     # adds words and a phrasing to cover, but does not vote on what the entry is about
     # (one attendee's wording must not dilute the words every written phrasing shares).
+    # Its filler ("hi", "I'm", "so") is the attendee's, not the entry's: only its content
+    # words join the index, so a chatty message taught as a phrasing neither makes its
+    # entry a rival of every chatty question nor turns its filler into known words.
     learned: bool = False
 
 
@@ -89,6 +96,7 @@ class _Phrasing:
     terms: frozenset[str]
     sorted_text: str  # the terms sorted, for order-free character-level similarity
     mass: float = 0.0
+    learned: bool = False  # taught while running (see Field.learned)
 
 
 @dataclass(slots=True)
@@ -102,6 +110,9 @@ class IndexedDocument:
     grounding: frozenset[str] = frozenset()  # terms of its main fields (title, room, people)
     names: tuple[frozenset[str], ...] = ()  # the terms of each person's name
     guarded: frozenset[str] = frozenset()  # everyday-word name terms found nowhere else
+    # The content terms of each learned phrasing: a question with exactly these words is
+    # one an organiser taught (or approved) for this entry (see Matcher.decide).
+    taught: frozenset[frozenset[str]] = frozenset()
 
 
 class Index:
@@ -119,10 +130,11 @@ class Index:
         self._skeletons: dict[str, str | None] | None = None
         self._abbreviations: dict[str, str | None] | None = None
         analysed: list[tuple[IndexedDocument, list[list[str]], int]] = []
-        facets: list[list[list[str]]] = []
+        facets: list[list[tuple[list[str], bool]]] = []
         for doc in documents:
             indexed = IndexedDocument(doc.target, doc.related)
             phrasing_terms: list[list[str]] = []
+            learned_flags: list[bool] = []  # per phrasing: taught while running
             written = 0  # phrasings from the files: they alone set the consensus
             main_terms: set[str] = set()
             weak_terms: set[str] = set()  # day words: they place a session, not name it
@@ -135,11 +147,15 @@ class Index:
                 if fld.phrasing:
                     self._surface_texts.append(fld.text)
                 analysed_field = analyzer.analyse(fld.text)
+                weight = fld.weight
+                if fld.learned and any(not stop for _, stop in analysed_field):
+                    analysed_field = tuple((t, stop) for t, stop in analysed_field if not stop)
+                    weight *= min(1.0, LEARNED_FULL_TERMS / len(set(analysed_field)))
                 terms = [term for term, _ in analysed_field]
                 self.filler.update(term for term, stop in analysed_field if stop)
                 for term in terms:
-                    if indexed.term_weight.get(term, 0.0) < fld.weight:
-                        indexed.term_weight[term] = fld.weight
+                    if indexed.term_weight.get(term, 0.0) < weight:
+                        indexed.term_weight[term] = weight
                 if fld.supporting:
                     supporting_terms.update(terms)
                 elif fld.weight >= GROUNDING_WEIGHT:
@@ -150,6 +166,7 @@ class Index:
                     elsewhere.update(terms)  # a biography repeating the name does not count
                 if fld.phrasing and terms:
                     phrasing_terms.append(terms)
+                    learned_flags.append(fld.learned)
                     written += not fld.learned
             indexed.names = tuple(name_terms)
             guarded = {t for word in doc.guarded for t, _ in analyzer.analyse(word)}
@@ -158,7 +175,7 @@ class Index:
             indexed.supporting_only = frozenset(supporting_terms - main_terms - weak_terms)
             indexed.grounding = frozenset(main_terms)
             analysed.append((indexed, phrasing_terms if doc.rephrasings else [], written))
-            facets.append(phrasing_terms)
+            facets.append(list(zip(phrasing_terms, learned_flags, strict=True)))
             self.documents.append(indexed)
 
         self.aliases = self._word_form_aliases({t for d in self.documents for t in d.term_weight})
@@ -189,9 +206,15 @@ class Index:
             indexed.names = tuple(frozenset(alias(t, t) for t in n) for n in indexed.names)
             for term in merged:
                 document_frequency[term] += 1
-            for terms in all_phrasings:
+            taught: set[frozenset[str]] = set()
+            for terms, learned in all_phrasings:
                 canon = [self.aliases.get(t, t) for t in terms]
-                indexed.phrasings.append(_Phrasing(frozenset(canon), " ".join(sorted(canon))))
+                indexed.phrasings.append(
+                    _Phrasing(frozenset(canon), " ".join(sorted(canon)), learned=learned)
+                )
+                if learned and (content := frozenset(canon) - self.filler):
+                    taught.add(content)
+            indexed.taught = frozenset(taught)
             indexed.phrasing_texts = [p.sorted_text for p in indexed.phrasings]
 
         # Words every question implies (the conference's own name) say as little as filler,

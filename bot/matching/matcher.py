@@ -82,6 +82,9 @@ class Candidate:
     score: float
     # True when only the entry's background text (description, biography) matched.
     rests_on_support: bool = False
+    # True when the question's content words are exactly those of a learned phrasing of
+    # this entry: an organiser said this wording asks for it (see decide).
+    taught: bool = False
 
     def as_dict(self) -> dict[str, object]:
         t = self.target
@@ -199,6 +202,13 @@ class Matcher:
                 shortlist.extend(heapq.nlargest(per_kind, entries, key=itemgetter(1)))
         query_terms = {t: w for t, w, known in terms if known}
         filler = self.index.filler
+        # The question's content words, when every one of them is known (an unknown word
+        # says something no phrasing says): compared with what was taught.
+        content = (
+            frozenset(t for t in query_terms if t not in filler)
+            if all(known for _, _, known in terms)
+            else frozenset()
+        )
         results: list[Candidate] = []
         for number, mass in shortlist:
             document = self.index.documents[number]
@@ -219,7 +229,8 @@ class Matcher:
             alpha = settings.question_weight
             lexical = (question_cover**alpha) * (entry_cover ** (1.0 - alpha))
             fused = (1.0 - settings.char_weight) * lexical + settings.char_weight * similarity
-            results.append(Candidate(document.target, min(1.0, fused), on_support))
+            taught = bool(content) and content in document.taught
+            results.append(Candidate(document.target, min(1.0, fused), on_support, taught))
         results.sort(key=lambda c: (-c.score, c.target.key))
         return results
 
@@ -323,6 +334,10 @@ class Matcher:
         settings = settings or self.settings
         if not candidates:
             return MatchResult(question, "none", ())
+        taught = self._taught(candidates, settings)
+        if taught is not None and answer_allowed:
+            ordered = (taught, *(c for c in candidates if c is not taught))
+            return MatchResult(question, "answer", ordered[:5])
         best = candidates[0]
         related = self._related(best.target)
         rivals = [c for c in candidates[1:] if c.target.key not in related]
@@ -362,6 +377,25 @@ class Matcher:
             tuple(candidates[:5]),
             tuple(suggestions[: settings.max_suggestions]),
         )
+
+    def _taught(self, candidates: list[Candidate], settings: MatchSettings) -> Candidate | None:
+        """The entry an organiser taught this very wording for, when that settles it.
+
+        The question's content words are exactly those of a learned phrasing of one entry
+        (any order, filler aside), of no unrelated rival, and the entry is in the running
+        (it would have been a "did you mean" button): the organiser's word is the answer,
+        even where the scores make it a close call. The conflict check at teaching keeps
+        another entry from having the same wording with another answer.
+        """
+        taught = [c for c in candidates if c.taught]
+        if not taught:
+            return None
+        chosen = taught[0]
+        related = self._related(chosen.target)
+        if any(c.target.key not in related for c in taught[1:]):
+            return None
+        floor = max(settings.suggest_threshold, candidates[0].score - settings.suggest_window)
+        return chosen if chosen.score >= floor else None
 
     def _related(self, target: Target) -> frozenset[str]:
         return self.index.related.get(target.key, frozenset({target.key}))

@@ -80,3 +80,65 @@ def test_which_answers_came_through_what_was_learned(sample_answerer: Answerer) 
     assert plain is not None and learned_phrasing_used(answerer.matcher, plain, "park") is None
     decided = answerer.decide("hotspot ka code", "en")
     assert decided.decision == "answer" and decided.learned_phrasing == "hotspot ka code"
+
+
+def _with(answerer: Answerer, *phrasings: tuple[str, str], entries: tuple = ()) -> Answerer:
+    return Answerer(
+        with_learned(answerer.content, Learned(tuple(phrasings), entries)), answerer.clock
+    )
+
+
+def test_a_taught_wording_settles_a_close_call(sample_answerer: Answerer) -> None:
+    """The organiser's word beats a higher score, for exactly the words they taught."""
+    question = "when is the ctf briefing"
+    before = sample_answerer.matcher.match(question)
+    assert before.best is not None and before.best.target.key == "session:ctf-opening-briefing"
+    taught = _with(sample_answerer, ("ctf-schedule", question))
+    scores = {c.target.key: c.score for c in taught.matcher.score(question)}
+    assert scores["session:ctf-opening-briefing"] > scores["faq:ctf-schedule"]  # a close call
+    for asked in (question, "WHEN is the CTF briefing??", "hi, the ctf briefing: when is it"):
+        result = taught.matcher.match(asked)
+        assert result.decision == "answer", asked
+        assert result.best is not None and result.best.target.key == "faq:ctf-schedule"
+        assert result.best.taught
+    # A word more (known or not) is another question: the usual decision applies.
+    for other in ("when is the ctf briefing on day 2", "when is the ctf briefing bowling"):
+        result = taught.matcher.match(other)
+        assert not any(c.taught for c in result.candidates), other
+        assert result.decision == "suggest", other  # the learned phrasing made it close
+    # The same words taught for two different answers settle nothing.
+    both = _with(sample_answerer, ("ctf-schedule", question), ("ctf-registration", question))
+    assert both.matcher.match(question).decision == "suggest"
+
+
+def test_a_chatty_learned_message_lends_its_entry_no_filler_and_little_context(
+    sample_answerer: Answerer,
+) -> None:
+    """Only a learned phrasing's content words join the index, and a long message's
+    words weigh less: teaching one must not turn its entry into everyone's rival."""
+    message = (
+        "Hi, I'm coming from Lahore on Monday night and was wondering what time things kick "
+        "off on Tuesday morning, and also what time it wraps up on Wednesday so I can book "
+        "my bus back. So when exactly do I need to be there?"
+    )
+    index = _with(sample_answerer, ("event-dates", message)).matcher.index
+    plain = sample_answerer.matcher.index
+    assert "im" not in plain.idf and "im" not in index.idf  # the attendee's filler
+    dates = next(d for d in index.documents if d.target.id == "event-dates")
+    assert 0 < dates.term_weight["lahor"] < 0.5  # context, weighed as such
+    for question in ("i'm vegan, any options?", "fire alarm baje to kahan jana hai"):
+        before = sample_answerer.matcher.match(question)
+        after = _with(sample_answerer, ("event-dates", message)).matcher.match(question)
+        assert before.decision == after.decision == "answer", question
+
+
+def test_entries_with_the_same_answer_are_no_close_call(sample_answerer: Answerer) -> None:
+    """A learned entry repeating an entry's answer word for word is related to it."""
+    parking = sample_answerer.content.faq_entry("parking")
+    assert parking is not None
+    copy = LearnedEntry("learned-cars", "where do cars go", " ".join(parking.answer.split()))
+    answerer = _with(sample_answerer, entries=(copy,))
+    related = answerer.matcher.index.related
+    assert "faq:learned-cars" in related["faq:parking"]
+    assert "faq:parking" in related["faq:learned-cars"]
+    assert related["faq:wifi"] == frozenset({"faq:wifi"})
