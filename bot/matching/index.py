@@ -129,13 +129,15 @@ class Index:
         self._surface_texts: list[str] = []
         self._skeletons: dict[str, str | None] | None = None
         self._abbreviations: dict[str, str | None] | None = None
-        analysed: list[tuple[IndexedDocument, list[list[str]], int]] = []
+        # Per document: its written phrasings' terms (for the consensus) and the weights
+        # of what was learned, kept apart so learning only ever adds weight.
+        analysed: list[tuple[IndexedDocument, list[list[str]], dict[str, float]]] = []
         facets: list[list[tuple[list[str], bool]]] = []
         for doc in documents:
             indexed = IndexedDocument(doc.target, doc.related)
             phrasing_terms: list[list[str]] = []
             learned_flags: list[bool] = []  # per phrasing: taught while running
-            written = 0  # phrasings from the files: they alone set the consensus
+            learned_weight: dict[str, float] = {}
             main_terms: set[str] = set()
             weak_terms: set[str] = set()  # day words: they place a session, not name it
             supporting_terms: set[str] = set()
@@ -153,9 +155,10 @@ class Index:
                     weight *= min(1.0, LEARNED_FULL_TERMS / len(set(analysed_field)))
                 terms = [term for term, _ in analysed_field]
                 self.filler.update(term for term, stop in analysed_field if stop)
+                weights = learned_weight if fld.learned else indexed.term_weight
                 for term in terms:
-                    if indexed.term_weight.get(term, 0.0) < weight:
-                        indexed.term_weight[term] = weight
+                    if weights.get(term, 0.0) < weight:
+                        weights[term] = weight
                 if fld.supporting:
                     supporting_terms.update(terms)
                 elif fld.weight >= GROUNDING_WEIGHT:
@@ -167,20 +170,25 @@ class Index:
                 if fld.phrasing and terms:
                     phrasing_terms.append(terms)
                     learned_flags.append(fld.learned)
-                    written += not fld.learned
             indexed.names = tuple(name_terms)
             guarded = {t for word in doc.guarded for t, _ in analyzer.analyse(word)}
             # "Rain" in the title of Lea Rain's talk on rain sensors is the talk's own word.
             indexed.guarded = frozenset((guarded & all_name_terms) - elsewhere)
             indexed.supporting_only = frozenset(supporting_terms - main_terms - weak_terms)
             indexed.grounding = frozenset(main_terms)
-            analysed.append((indexed, phrasing_terms if doc.rephrasings else [], written))
+            written = [
+                t for t, learned in zip(phrasing_terms, learned_flags, strict=True) if not learned
+            ]
+            analysed.append((indexed, written if doc.rephrasings else [], learned_weight))
             facets.append(list(zip(phrasing_terms, learned_flags, strict=True)))
             self.documents.append(indexed)
 
-        self.aliases = self._word_form_aliases({t for d in self.documents for t in d.term_weight})
+        vocabulary = {t for d, _, taught in analysed for t in (*d.term_weight, *taught)}
+        self.aliases = self._word_form_aliases(vocabulary)
         document_frequency: dict[str, int] = defaultdict(int)
-        for (indexed, phrasing_terms, written), all_phrasings in zip(analysed, facets, strict=True):
+        for (indexed, phrasing_terms, learned_weight), all_phrasings in zip(
+            analysed, facets, strict=True
+        ):
             merged: dict[str, float] = {}
             for term, weight in indexed.term_weight.items():
                 term = self.aliases.get(term, term)
@@ -192,12 +200,20 @@ class Index:
                 for terms in phrasing_terms:
                     for term in {self.aliases.get(t, t) for t in terms}:
                         counts[term] += 1
-                n = max(written, 1)  # learned phrasings add words, not votes
+                n = len(phrasing_terms)
                 for term, c in counts.items():
                     # Filler is a trait of the entry only as far as its phrasings share it:
                     # "do I" in two phrasings of six counts a third, never half at least.
                     floor = 0.0 if term in self.filler else CONSENSUS_FLOOR
                     merged[term] *= floor + (1.0 - floor) * min(1.0, c / n)
+            # What was learned adds words, never votes: each of its words counts as a word
+            # of one written phrasing would, and never lowers a weight the files gave.
+            n = max(len(phrasing_terms), 1)
+            for term, weight in learned_weight.items():
+                term = self.aliases.get(term, term)
+                floor = 0.0 if term in self.filler else CONSENSUS_FLOOR
+                weight *= floor + (1.0 - floor) * min(1.0, 1 / n)
+                merged[term] = max(weight, merged.get(term, 0.0))
             indexed.term_weight = merged
             alias = self.aliases.get
             indexed.supporting_only = frozenset(alias(t, t) for t in indexed.supporting_only)
