@@ -142,3 +142,21 @@ def test_entries_with_the_same_answer_are_no_close_call(sample_answerer: Answere
     assert "faq:learned-cars" in related["faq:parking"]
     assert "faq:parking" in related["faq:learned-cars"]
     assert related["faq:wifi"] == frozenset({"faq:wifi"})
+
+
+def test_learning_adds_weight_and_never_takes_any_away(sample_answerer: Answerer) -> None:
+    """Every word an entry had keeps at least its weight once something is learned for it
+    (only the shared word statistics move): a learned wording adds words, not votes."""
+    message = "what time does it all end on the last day, we need to book our bus"
+    index = _with(sample_answerer, ("event-dates", message)).matcher.index
+    plain = sample_answerer.matcher.index
+    before = next(d for d in plain.documents if d.target.id == "event-dates").term_weight
+    after = next(d for d in index.documents if d.target.id == "event-dates").term_weight
+    assert all(after[term] >= weight for term, weight in before.items())
+    assert "bus" in after and "bus" not in before
+    question = "what time does day 2 end"
+    scores = [
+        {c.target.key: c.score for c in answerer.matcher.score(question)}["faq:event-dates"]
+        for answerer in (sample_answerer, _with(sample_answerer, ("event-dates", message)))
+    ]
+    assert scores[1] >= scores[0]
