@@ -121,14 +121,19 @@ class LiveQa(Database):
     async def add_live_question(
         self, session_id: str, user_id: int, asker_name: str, text: str, now: datetime
     ) -> int:
-        """Store a question to the speaker (anonymous until the asker shows the name)."""
-        async with self._write() as db:
-            return await self._insert(
+        """Store a question to the speaker (anonymous until the asker shows the name).
+
+        One statement, its own transaction, one round trip to the database thread (each
+        round trip under the store's lock is what a burst of questions waits for)."""
+        async with self._write(one_statement=True) as db:
+            row = await self._one(
                 db,
                 "INSERT INTO live_questions (session_id, user_id, asker_name, text, asked_at) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?) RETURNING id",
                 (session_id, user_id, asker_name, text, _ts(now)),
             )
+        assert row is not None
+        return int(row[0])
 
     async def live_question(self, question_id: int) -> LiveQuestion | None:
         row = await self._select_one(_SELECT + "WHERE q.id = ?", (question_id,))
@@ -180,18 +185,16 @@ class LiveQa(Database):
         ]
 
     async def asker_activity(self, user_id: int, session_id: str) -> tuple[int, datetime | None]:
-        """(open questions in this session, when the attendee last asked in any session)."""
-        async with self._read() as db:
-            open_count = await self._scalar(
-                db,
-                "SELECT COUNT(*) FROM live_questions "
-                "WHERE user_id = ? AND session_id = ? AND status = 'open'",
-                (user_id, session_id),
-            )
-            row = await self._one(
-                db, "SELECT MAX(asked_at) FROM live_questions WHERE user_id = ?", (user_id,)
-            )
-        return open_count, _dt(row[0]) if row is not None else None
+        """(open questions in this session, when the attendee last asked in any session);
+        one statement, so one consistent read and one round trip."""
+        row = await self._select_one(
+            "SELECT (SELECT COUNT(*) FROM live_questions "
+            "        WHERE user_id = ? AND session_id = ? AND status = 'open'), "
+            "       (SELECT MAX(asked_at) FROM live_questions WHERE user_id = ?)",
+            (user_id, session_id, user_id),
+        )
+        assert row is not None  # a SELECT without FROM always returns its one row
+        return int(row[0]), _dt(row[1])
 
     async def show_live_name(self, question_id: int, user_id: int, show: bool) -> bool:
         """The asker (only) chooses whether their name is shown; True if it changed."""
