@@ -380,7 +380,6 @@ _PHRASES: dict[ChatterKind, tuple[str, ...]] = {
         "i want to speak to someone",
         "i need to speak to someone",
         "i need to talk to someone",
-        "i need to speak to someone from the team",
         "can i speak to a real person",
         "can i talk to a human",
         "can i talk to someone",
@@ -808,6 +807,52 @@ _KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm", "1234567890")
 _WORD_CATEGORIES = frozenset({"Lu", "Ll", "Lt", "Lo", "Nd", "Nl", "No", "Lm"})
 _MAX_PHRASE = 8
 
+# Who the attendee wants, said after a request for a person: "talk to someone from the
+# team", "kisi organiser se baat karni hai". Only allowed right after an ask_for_person
+# phrase, so "from the team" never turns a question into chatter on its own.
+_PERSON_QUALIFIERS = frozenset(
+    [
+        "from",
+        "of",
+        "the",
+        "your",
+        "this",
+        "at",
+        "on",
+        "in",
+        "team",
+        "teams",
+        "organising",
+        "organizing",
+        "organiser",
+        "organisers",
+        "organizer",
+        "organizers",
+        "organisation",
+        "organization",
+        "committee",
+        "staff",
+        "management",
+        "support",
+        "helpdesk",
+        "desk",
+        "event",
+        "conference",
+        "ncsc",
+        "volunteer",
+        "volunteers",
+        "admin",
+        "admins",
+        "se",
+        "ke",
+        "ki",
+        "ka",
+        "wale",
+        "wala",
+        "walon",
+    ]
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Reading:
@@ -850,6 +895,11 @@ def _tables() -> tuple[dict[tuple[str, ...], ChatterKind], frozenset[str], froze
     filler = frozenset(k for word in _FILLER for k in _keys(word))
     rude = frozenset(k for word in _RUDE_WORDS for k in _keys(word))
     return phrases, filler, rude
+
+
+@lru_cache(maxsize=1)
+def _person_qualifier_keys() -> frozenset[str]:
+    return frozenset(k for word in _PERSON_QUALIFIERS for k in _keys(word))
 
 
 @lru_cache(maxsize=1)
@@ -907,6 +957,7 @@ class ChatterReader:
         self._phrases, self._filler, self._rude = _tables()
         self._rude_filler = _rude_filler()
         self._salam = _salam_keys()
+        self._person_qualifiers = _person_qualifier_keys()
 
     def read(self, text: str) -> Reading:
         clauses = self._clauses(text)
@@ -997,12 +1048,26 @@ class ChatterReader:
                 if kind is not None:
                     kinds.append(kind)
                     i += size
+                    if kind == "ask_for_person":
+                        i = self._after_whom(keys, i)
                     break
             else:
                 if keys[i] not in self._filler:
                     return None
                 i += 1
         return kinds or None
+
+    def _after_whom(self, keys: Sequence[str], i: int) -> int:
+        """Skip who the person should be ("from the team") after a request for a person.
+
+        The words count only when they name the organisers' side: "talk to someone from
+        the team" is a request for a person, "talk to someone from the cloud panel" is not
+        covered, so it stays a question.
+        """
+        j = i
+        while j < len(keys) and keys[j] in self._person_qualifiers:
+            j += 1
+        return j if j > i and keys[j - 1] not in {"from", "of", "the", "your", "this"} else i
 
     def _leading_kinds(self, clause: _Clause) -> list[ChatterKind]:
         """Greeting, thanks or acknowledgement phrases at the start of a question clause."""
