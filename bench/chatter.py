@@ -1,11 +1,11 @@
 """Chatter recognition, on the held-out chatter set, in one run.
 
-    python bench/chatter.py               # the test half: tests/data/chatter_fresh.yaml
+    python bench/chatter.py               # the test half: tests/data/chatter_heldout.yaml
     python bench/chatter.py --split dev   # the dev half the phrase lists were tuned on:
                                           # tests/data/chatter.yaml
 
 The first test half (half of chatter.yaml) was looked at twice while the reader was tuned,
-so it was retired into the dev half; chatter_fresh.yaml was then written blind, by someone
+so it was retired into the dev half; chatter_heldout.yaml was then written blind, by someone
 who had read neither the reader, this script nor chatter.yaml, and is the held-out half.
 
 Called from bench/matching.py as its section 5. Prints:
@@ -40,7 +40,7 @@ from bot.content import load_content  # noqa: E402
 from bot.matching.chatter import ChatterReader  # noqa: E402
 
 CHATTER = ROOT / "tests" / "data" / "chatter.yaml"  # dev: tuned on
-HELD_OUT = ROOT / "tests" / "data" / "chatter_fresh.yaml"  # test: held out
+HELD_OUT = ROOT / "tests" / "data" / "chatter_heldout.yaml"  # test: held out
 QUESTIONS = ROOT / "tests" / "data" / "questions.yaml"
 BENCH_NOW = datetime(2027, 2, 16, 11, 10)  # as bench/matching.py: time questions assume it
 CHATTER_SHARE = 0.30

@@ -11,8 +11,11 @@ fall on the safe side: **when in doubt, a message is a question**.
 How: the message is cut into clauses at punctuation (", . ! ? ؟ ۔ ،" and new lines).
 A clause is chatter when every word in it is part of a known chatter phrase or a filler
 word ("sir", "bhai", "ji", "so much"), when it is "thanks for <something>" with no
-question in it, when it is keyboard mash, or when it holds a chatter phrase and nothing
-but words the matcher ignores anyway. Every other clause is a question clause, and the
+question in it, when it is keyboard mash, when the word-by-word reading finds chatter
+words and nothing that may carry a question (bot/matching/chatter_words.py: phrase lists
+alone missed almost half of the chatter written blind for the benchmark), or when it
+holds a chatter phrase and nothing but words the matcher ignores anyway. Every other
+clause is a question clause, and the
 message's question is the text from the first question clause to the last one, as
 typed. Words are folded and squashed with the matcher's own normaliser, so "Shukriyaa",
 "shukria" and "شکریہ" meet their phrases the same way they meet FAQ phrasings.
@@ -28,6 +31,7 @@ from functools import lru_cache
 from typing import Literal
 
 from bot.matching.analyzer import Analyzer
+from bot.matching.chatter_words import WordReader
 from bot.matching.normalize import fold, squash
 
 ChatterKind = Literal[
@@ -241,6 +245,11 @@ _PHRASES: dict[ChatterKind, tuple[str, ...]] = {
     ),
     "goodbye": (
         "bye",
+        "chalta hun",
+        "chalta hoon",
+        "chalti hun",
+        "chalti hoon",
+        "chalte hain",
         "bye bye",
         "goodbye",
         "good bye",
@@ -803,7 +812,17 @@ _QUESTION_WORDS = frozenset(
 # Clause boundaries, in both scripts.
 _CLAUSE_BREAK = re.compile(r"[,.!?;:\n\r،۔؟؛…]+")
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[^\w\s]", re.UNICODE)
-_KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm", "1234567890")
+_KEYBOARD_ROWS = (
+    "qwertyuiop",
+    "asdfghjkl",
+    "zxcvbnm",
+    "1234567890",
+    "ضصثقفغعهخحجد",  # the Arabic-script rows phones offer for Urdu
+    "شسیبلاتنمکگ",
+    "ظطزرذدپو",
+)
+_VOWELS = frozenset("aeiouy")
+_HELLOS = "hi hey hello helo hellow hii yo salam"
 _WORD_CATEGORIES = frozenset({"Lu", "Ll", "Lt", "Lo", "Nd", "Nl", "No", "Lm"})
 _MAX_PHRASE = 8
 
@@ -914,11 +933,19 @@ def _salam_keys() -> frozenset[str]:
 
 
 def _is_mash(word: str) -> bool:
-    """Keyboard mash: "asdfgh", "jjjjj", "sdfsdf", "ااااا" (never a real word here)."""
+    """Keyboard mash: "asdfgh", "jjjjj", "sdfsdf", "ااااا", "ضصثق" (never a real word here)."""
     if len(word) >= 3 and len(set(word)) == 1:
         return True
-    if not word.isascii() or len(word) < 4:
+    if len(word) < 4:
         return False
+    # "dsfsdfsdf", "ghjfghj": no vowel, every letter from one row of the keyboard.
+    if (
+        len(word) >= 5
+        and word.isascii()
+        and not _VOWELS & set(word)
+        and any(set(word) <= set(row) for row in _KEYBOARD_ROWS)
+    ):
+        return True
     for size in (2, 3):  # "kjkjkj", "asdasd", "xzxzx"
         unit = word[:size]
         if len(set(unit)) == size and (unit * (len(word) // size + 1)).startswith(word):
@@ -958,8 +985,14 @@ class ChatterReader:
         self._rude_filler = _rude_filler()
         self._salam = _salam_keys()
         self._person_qualifiers = _person_qualifier_keys()
+        self._words = WordReader(_keys, self._filler)
+        self._hellos = frozenset(k for w in _HELLOS.split() for k in _keys(w))
 
     def read(self, text: str) -> Reading:
+        if not text.isascii():
+            # Vowel marks ("السَّلَامُ", "شُکریہ") would cut words in two; the matcher's
+            # folding drops them too.
+            text = "".join(ch for ch in text if not unicodedata.combining(ch))
         clauses = self._clauses(text)
         kinds: list[ChatterKind] = []
         salam = False
@@ -981,8 +1014,6 @@ class ChatterReader:
         if not ordered:
             # An emoji we have no meaning for is a nod; bare punctuation ("?", "...") or
             # nothing at all asks for a hint.
-            if any(unicodedata.category(ch).startswith("S") for ch in text):
-                return Reading("acknowledgement", None, ("acknowledgement",))
             return Reading("nonsense", None, ("nonsense",))
         return Reading(ordered[0], None, ordered, salam)
 
@@ -1019,9 +1050,11 @@ class ChatterReader:
         kinds: list[ChatterKind] = [_EMOJI_KINDS[e] for e in clause.emoji if e in _EMOJI_KINDS]
         keys = clause.keys
         if not keys:
-            return kinds or ["acknowledgement"]
+            return kinds or ["nonsense"]  # an emoji we have no meaning for: "🐸", "🍕🍕"
         covered = self._cover(keys)
         if covered is not None:
+            if clause.asks and set(covered) == {"greeting"} and set(keys) <= self._hellos:
+                return [*kinds, "anyone_there"]  # "hello??", "hi?": is anyone there?
             return kinds + covered
         if self._rude_clause(keys):
             return [*kinds, "rudeness"]
@@ -1030,6 +1063,9 @@ class ChatterReader:
         thanks_for = self._thanks_for(keys, clause.asks)
         if thanks_for is not None:
             return kinds + thanks_for
+        by_word = self._words.kinds(keys, clause.asks)
+        if by_word is not None:
+            return kinds + by_word
         if clause.asks or any(key in _QUESTION_WORDS for key in keys):
             return None
         if not self._analyzer.terms(clause.text):
