@@ -21,6 +21,7 @@ Called from bench/matching.py as its section 5. Prints:
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import sys
 import unicodedata
@@ -85,9 +86,77 @@ def chatter_texts() -> set[str]:
     return {
         str(m["text"]).casefold()
         for path in (CHATTER, HELD_OUT)
+        if path.is_file()
         for m in yaml.safe_load(path.read_text(encoding="utf-8"))["messages"]
         if m["question"] is None
     }
+
+
+# CLINC150 intents that are themselves chatter (greetings, thanks, "are you a bot"...):
+# left out of the check below, which counts real questions read as chatter.
+CLINC_CHIT_CHAT = frozenset(
+    {
+        "greeting",
+        "goodbye",
+        "thank_you",
+        "are_you_a_bot",
+        "what_can_i_ask_you",
+        "what_is_your_name",
+        "who_made_you",
+        "how_old_are_you",
+        "tell_joke",
+        "fun_fact",
+        "meaning_of_life",
+        "where_are_you_from",
+        "do_you_have_pets",
+        "what_are_your_hobbies",
+        "yes",
+        "no",
+        "maybe",
+        "cancel",
+        "repeat",
+        "user_name",
+        "whisper_mode",
+        "change_user_name",
+        "change_ai_name",
+        "change_speed",
+        "change_volume",
+        "change_accent",
+        "sync_device",
+        "reset_settings",
+    }
+)
+
+
+def clinc_questions_lost(reader: ChatterReader) -> None:
+    """A wider net than our own questions: 14,840 English requests from CLINC150.
+
+    Not a target (they are not conference questions, and a few intents are about the bot
+    itself), but a reader that takes ordinary requests for chatter shows up here first.
+    """
+    from matching import CLINC  # bench/ on sys.path
+
+    if not CLINC.is_file():
+        print("    CLINC150 not found: its check is skipped")
+        return
+    data = json.loads(CLINC.read_text(encoding="utf-8"))
+    texts = [
+        text
+        for split in ("train", "val", "oos_train", "oos_val")
+        for text, intent in data.get(split, [])
+        if intent not in CLINC_CHIT_CHAT
+    ]
+    lost = Counter(
+        intent
+        for split in ("train", "val", "oos_train", "oos_val")
+        for text, intent in data.get(split, [])
+        if intent not in CLINC_CHIT_CHAT and reader.read(text).question is None
+    )
+    print(
+        f"    for comparison, CLINC150 requests outside its chit-chat intents read as "
+        f"chatter: {sum(lost.values())}/{len(texts)} = {_share(sum(lost.values()), len(texts))}"
+        + (f" ({', '.join(f'{i} {n}' for i, n in lost.most_common(5))})" if lost else "")
+    )
 
 
 def real_questions(split: str) -> tuple[list[str], list[str]]:
@@ -254,6 +323,7 @@ def run(split: str = "test") -> None:
     )
     recognition(reader, split)
     questions_lost(reader, split)
+    clinc_questions_lost(reader)
     through_the_reader(reader, split)
     replay(reader, split)
 

@@ -752,6 +752,7 @@ _VARIANTS = {
 # Emoji on their own: the kind each one says. Other symbols are filler.
 _EMOJI_KINDS: dict[str, ChatterKind] = {
     "👋": "greeting",
+    "🙋": "greeting",
     "🤝": "greeting",
     "🙏": "thanks",
     "❤": "thanks",
@@ -786,6 +787,10 @@ _EMOJI_KINDS: dict[str, ChatterKind] = {
     "😡": "rudeness",
     "😠": "rudeness",
     "🤬": "rudeness",
+    "🤡": "rudeness",
+    "🙄": "rudeness",
+    "😒": "rudeness",
+    "🆘": "help",
     "💩": "rudeness",
     "🖕": "rudeness",
     "😤": "rudeness",
@@ -936,6 +941,8 @@ def _is_mash(word: str) -> bool:
     """Keyboard mash: "asdfgh", "jjjjj", "sdfsdf", "ااااا", "ضصثق" (never a real word here)."""
     if len(word) >= 3 and len(set(word)) == 1:
         return True
+    if len(word) >= 6 and len(set(word)) == 2 and not word.isascii():
+        return True  # "ااااااببب": two letters held down
     if len(word) < 4:
         return False
     # "dsfsdfsdf", "ghjfghj": no vowel, every letter from one row of the keyboard.
@@ -1060,19 +1067,25 @@ class ChatterReader:
             return [*kinds, "rudeness"]
         if all(_is_mash(word) for word in clause.words):
             return [*kinds, "nonsense"]
+        if all(len(word) == 1 or word.isdigit() for word in clause.words) and not clause.asks:
+            return [*kinds, "nonsense"]  # "a", "123", "x y"
         thanks_for = self._thanks_for(keys, clause.asks)
         if thanks_for is not None:
             return kinds + thanks_for
         by_word = self._words.kinds(keys, clause.asks)
-        if by_word is not None:
+        if by_word:
             return kinds + by_word
+        if by_word is not None and kinds:
+            return kinds  # known words around an emoji with a meaning: "🤡🤡 bot"
         if clause.asks or any(key in _QUESTION_WORDS for key in keys):
             return None
         if not self._analyzer.terms(clause.text):
             # Only words the matcher ignores anyway ("ok bhai sure", "jee sir"): nothing to
             # answer, so a nod unless a chatter phrase in it says more.
             return kinds + (self._leading_kinds(clause) or ["acknowledgement"])
-        return None
+        # Words that ask nothing, like a form of address ("Respected Sir,"): no kind of
+        # chatter of its own, and no question either.
+        return None if by_word is None else []
 
     def _cover(self, keys: Sequence[str]) -> list[ChatterKind] | None:
         """Kinds of the phrases that, with filler words, make up all of `keys`; else None."""
