@@ -340,7 +340,7 @@ class WordReader:
         bots = bool(keys & t.bots)
         negated = bool(keys & t.negations)
         if seen.people and seen.reach and not seen.wh:
-            found = [k for k in found if k != "anyone_there"] + ["ask_for_person"]
+            found = [*(k for k in found if k != "anyone_there"), "ask_for_person"]
         elif seen.people and keys & t.lone_people and not (bots and not negated):
             found.append("ask_for_person")  # "operator", "real human pls not a bot"
         elif bots and (seen.people or keys & t.talking):
@@ -376,7 +376,8 @@ class WordReader:
                 "rudeness" if blames_bot else "help",
             ]
         asks_the_bot = bool(keys & t.asking)  # "kya kya pooch sakte hain"
-        if seen.soft_help and (about_bot or asks_the_bot or asks) and not found:
+        short_how = seen.wh and len(keys) <= 3  # "how to use", "kaise use karun"
+        if seen.soft_help and (about_bot or asks_the_bot or asks or short_how) and not found:
             found.append("help")
         if seen.wh and about_bot and not found and not seen.people and len(keys) <= 5:
             found.append("help")  # "what are you", "ye kya hai", "what is this bot for"

@@ -122,7 +122,8 @@ async def test_five_thousand_characters(harness: Harness):
 
 
 @pytest.mark.parametrize(
-    "text", ["<b> & * _ [", "</i>&amp; <script>alert(1)</script>", "what's on in hall <a> & <b>"]
+    "text",
+    ["<b>wifi</b> & * _ [", "</i>&amp; <script>alert(1)</script>", "what's on in hall <a> & <b>"],
 )
 async def test_markup_characters_are_escaped(harness: Harness, text: str):
     await harness.say(ATTENDEE, text, first_name="<b>Eve</b> & co")
