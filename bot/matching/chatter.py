@@ -753,6 +753,10 @@ _VARIANTS = {
 _EMOJI_KINDS: dict[str, ChatterKind] = {
     "👋": "greeting",
     "🙋": "greeting",
+    "🖐": "greeting",
+    "🤲": "thanks",
+    "☑": "acknowledgement",
+    "🤦": "rudeness",
     "🤝": "greeting",
     "🙏": "thanks",
     "❤": "thanks",

@@ -35,21 +35,24 @@ if TYPE_CHECKING:
 # Words that signal one kind on their own (folded and squashed before use).
 _SIGNALS: dict[str, str] = {
     "greeting": (
-        "hi hii hello hellow helo hallo hey heya hiya howdy yo sup namaste greetings "
+        "hi hii hello hellow helo hallo hullo hey heya hiya howdy yo sup namaste greetings "
         "morning evening afternoon gm salam salaam slm slam aoa asalam assalam asalaam "
         "assalaam assalamualaikum asalamualaikum assalamoalaikum walaikum alaikum alaykum "
-        "alikum wslm walaikumsalam adab aadab adaab mizaj rahmat rahmatullah barakatuh "
+        "alikum wslm walaikumsalam adab aadab adaab mizaj rahmat rahmatullah rahmatullahi "
+        "warahmatullah barakatuh subah ہیلو "
         "wabarakatuh السلام اسلام سلام علیکم عليكم آداب صبح مزاج حال ورحمۃ رحمۃ وبرکاتہ برکاتہ"
     ),
     "thanks": (
         "thanks thank thanx thanq thnq thnx thnks thx tx ty tysm tyvm cheers grateful "
         "appreciate appreciated appreciation helped helpful helps shukriya shukria "
         "shukriyah shukr meherbani mehrbani meharbani nawazish jazakallah jazakallahu jazak "
-        "jzk jzakallah khair khairan mamnoon merci danke gracias shukran rakhe "
+        "jzk jzakallah khair khairan mamnoon merci danke gracias shukran rakhe lifesaver obliged "
+        "shukar شکر جزا "
         "شکریہ شكريہ مہربانی نوازش جزاک جزاکم خیر خیرا ممنون رکھے"
     ),
     "acknowledgement": (
-        "ok okay okey okk oki okie k kk np alright alrite right sure fine cool noted "
+        "ok okay okey okk oki okie okies okz oks k kk np hn chlo thk alright alrite right "
+        "sure fine cool noted "
         "understood understand roger copy gotcha fair enough sense acha accha achha theek "
         "thik tik bilkul behtar bahtar sahi samajh samjh samjha samjhi samajhgaya "
         "chalen chalo chaliye yes yep yup yeah haan han hmm hm ah oh aha dokie doki done "
@@ -58,31 +61,33 @@ _SIGNALS: dict[str, str] = {
     ),
     "goodbye": (
         "bye byee goodbye gtg ttyl cya later laters night goodnight tc signing gotta "
-        "regards hafiz hafeez khudahafiz allahhafiz milte milenge shab ijazat care khayal khyal "
+        "regards hafiz hafeez khudahafiz allahhafiz milte milenge milain milein milen shab ijazat "
+        "care khayal khyal aman ملاقات "
         "حافظ ملتے ملیں شب الوداع اجازت خیال"
     ),
     "help": ("help madad guide menu options instructions commands features tutorial مدد رہنمائی"),
     "rudeness": (
         "useless garbage trash rubbish annoying annoyed irritating terrible horrible awful "
         "worst pathetic stupid stupidest dumb dumbest idiot idiotic nonsense waste wtf ffs "
-        "crap sucks disappointed disappointing slow bakwas bakwaas bekar bekaar faltu "
+        "crap sucks disappointed disappointing slow unacceptable nobody kharab bakwas bakwaas "
+        "bekar bekaar faltu "
         "shut ghatiya wahiyat nikamma nikammi bewakoof bewaqoof pagal kachra ullu "
-        "بکواس بیکار فضول گھٹیا واہیات نکما نکمی بےوقوف پاگل کچرا"
+        "بکواس بیکار فضول گھٹیا واہیات نکما نکمی بےوقوف پاگل کچرا ناقص مایوس"
     ),
-    "nonsense": "test testing tst bla blah",
+    "nonsense": "test testing tst bla blah oye hoye uff xd",
 }
 # Someone, and being there: "koi hai?", "anyone reading these", "کوئی موجود ہے".
-_SOMEONE = "anyone anybody someone somebody koi کوئی"
+_SOMEONE = "anyone anybody someone somebody koi kisi کوئی کسی"
 _PRESENCE = (
     "there here home yahan yaha yahaan online reading read replying reply respond responding "
-    "jawab sun sunn listening alive awake working mojood maujood available "
-    "یہاں موجود پڑھ سن جواب"
+    "jawab sun sunn listening alive awake working mojood maujood available monitored idhar "
+    "parha parhta replied یہاں موجود پڑھ سن جواب"
 )
 _COMING = "aa aana aaye aaen come coming attend join bring ja jaa جا آ آنا آسکتا"
 # Words that make a clause help only when it is about the bot or asks something.
 _SOFT_HELP = (
     "use using work works kaam chalta chalti istemal istamal isteamal pooch poochun "
-    "poochh puch puchun ask questions question sawal sawaal answer bata bta "
+    "poochh puch puchun ask questions question sawal sawaal answer bata bta explain بتا "
     "استعمال کام پوچھ سوال"
 )
 # Who the attendee may want, and how they reach them.
@@ -90,19 +95,21 @@ _PEOPLE = (
     "human humans insaan insan person people banda bande bandy admin admins organiser "
     "organisers organizer organizers organising organizing team staff support agent "
     "operator representative volunteer volunteers management committee manager member "
+    "officer actual "
     "real asal asli انسان بندہ بندے ایڈمن آرگنائزر آرگنائزرز ٹیم اصل منتظمین انتظامیہ نمائندے "
-    "نمائندہ"
+    "نمائندہ شخص منتظم والنٹیئر"
 )
 _LONE_PEOPLE = "human humans operator agent insaan insan انسان"
 _REACH = (
     "talk speak chat contact rabta connect transfer put through forward touch escalate "
-    "call bhej bhejo bulao bulaen baat baaat milao milwao karao karwao karwa chahiye want "
-    "need get reach بات رابطہ ملائیں ملاؤ کرائیں کروائیں کرواؤ چاہیے بلائیں"
+    "call bhej bhejo bulao bulaen baat baaat milao milwao karao karwao karwa karwain chahiye "
+    "want need get reach message msg bata batao btao "
+    "بات رابطہ ملائیں ملاؤ کرائیں کروائیں کرواؤ چاہیے بلائیں کروا بھیج"
 )
 # The bot itself: "this", "you", "bot".
 _ABOUT_BOT = (
     "bot chatbot robot machine ai you u ur your yours youre this app system ye yeh isko "
-    "isay tum tu aap ap یہ اس اسے آپ تم بوٹ"
+    "isay tum tu tumse aap ap aapko apko یہ اس اسے آپ تم بوٹ"
 )
 _BOTS = "bot chatbot robot machine ai بوٹ"
 _ME = "i me my mujhe mujh main mein hum humein مجھے میں ہم ہمیں"
@@ -127,12 +134,15 @@ _FUNCTION = (
     "ya aur lekin magar bas sirf wala wali wale karega karegi karenge karta karti karte "
     "karun karoon karu karen hoga hogi hoge hogaya hogayi sakta sakti sakte sakein lo "
     "lein le dijiye dijye kijiye kijye chahta chahti chahte guzar guzaar r id ive like "
-    "kind kinds type types sort list show tell give batao bataen bataein btao dikhao "
-    "that those these see supposed tomorrow today off msg msgs message messages kisi "
+    "kind kinds type types sort list show tell give bataen bataein dikhao "
+    "that those these see supposed tomorrow today off msgs messages "
     "wahan home total used cheez answers service experience response makes bakhair "
     "o wa talking chatting speaking arz allah khush hope umeed khairiyat finds find "
-    "go beaucoup apna apni take khuda up "
-    "کسی وہاں سکتا سکتی سکتے اللہ بخیر و عرض کرتا کرتی کرتے کرنا کیجیے کیجئے درکار "
+    "go beaucoup apna apni take khuda up jnb walo walon mil let live concerned getting masla "
+    "maslah problem issue most clearly fix honestly hours ghante intezam tareeqa krdo krdein "
+    "krden kare mujhse ge fi inshallah catch new hota it dimagh "
+    "وہاں سکتا سکتی سکتے اللہ بخیر و عرض کرتا کرتی کرتے کرنا کیجیے کیجئے درکار محترم بیٹا "
+    "گزار کروں فرمائیں دیجیے ذمہ دار انتہائی کن دے گا ہوگی "
     "میں مجھے میرا میری میرے ہم ہمارا ہے ہیں ہو ہوں تھا تھی تھے کا کی کے کو سے نے پر "
     "بھی تو ہی نہ نہیں کچھ بہت کافی سب سبھی کر کرو کریں کرنی رہا رہی گیا گئی گئے گے "
     "دیا دیں آتا آتی ابھی پھر کل اور لیکن بس جی بھائی جان دوست دوستو صاحب جناب عالی "
@@ -140,7 +150,7 @@ _FUNCTION = (
 )
 # Where a greeting or goodbye may be said from or to: "greetings from Lahore" is read as
 # chatter only with these or with "from" before one to three unknown words.
-_PLACES = "conference event venue feb february day days کانفرنس"
+_PLACES = "conference event venue feb february day days ncsc ceremony closing کانفرنس"
 # Wh-words: a clause with one asks something.
 _WH = (
     "what whats wat wht where whr when wen who whom whose which why how hw kab kahan "
@@ -148,11 +158,11 @@ _WH = (
     "konsi kyun kyon kyu کیا کب کہاں کدھر کیسے کتنا کتنے کتنی کون کونسا کونسی کیوں کس"
 )
 # "How are you": kaisa, kese... with nothing else is a greeting.
-_HOW_ARE_YOU = "kaisa kaisi kaise kese kesa kesi kaisay kesay kya kia kiya کیسا کیسی کیسے کیا"
+_HOW_ARE_YOU = "kaisa kaisi kaise kese kesa kesi kaisay kesay کیسا کیسی کیسے"
 _HAAL = "hal chal حال چال"  # "hal" is also "hall" squashed: a greeting only with kya/kaisa
 # Kinds that may come with a wh-word: they are questions to the bot, not about the event.
 _ASKING_KINDS = frozenset({"help", "anyone_there", "rudeness", "greeting"})
-_NEGATIONS = "not no nahi nhi nai nahin na نہیں نہ"
+_NEGATIONS = "not no nahi nhi nai nahin na dont didnt doesnt isnt cant wont never نہیں نہ"
 _HELPFUL = "help helpful helping helped useful kaam faida fayda فائدہ"  # "not helpful"
 _PAST = "hogayi hogaya hui hua mili gayi gaya"  # "bari help hogayi": it helped
 _WRONG = "wrong galat غلط"  # wrong answers are a complaint, a wrong room is a question
@@ -179,6 +189,10 @@ class _Tables:
     wh: frozenset[str]
     how_are_you: frozenset[str]
     haal: frozenset[str]
+    hal: frozenset[str]
+    how_is: frozenset[str]
+    time_of_day: frozenset[str]
+    good: frozenset[str]
     negations: frozenset[str]
     helpful: frozenset[str]
     past: frozenset[str]
@@ -206,11 +220,21 @@ class _Seen:
 
     found: list[ChatterKind]
     keys: frozenset[str]
+    order: Sequence[str]
     unknown: list[str]
+    how_are_you: bool = False  # its only wh-words are "how" in "how are you"
     people: bool = False
     reach: bool = False
     soft_help: bool = False
     wh: bool = False
+
+
+def _negated(keys: Sequence[str], negations: frozenset[str]) -> bool:
+    """A negation, except the question tag "or not" / "ya nahi" ("koi hai ya nahi?")."""
+    return any(
+        key in negations and not (i and keys[i - 1] in ("ya", "or", "یا"))
+        for i, key in enumerate(keys)
+    )
 
 
 class WordReader:
@@ -244,6 +268,10 @@ class WordReader:
             wh=folded(_WH),
             how_are_you=folded(_HOW_ARE_YOU),
             haal=folded(_HAAL),
+            hal=folded("hal haal حال"),
+            how_is=folded(_HOW_ARE_YOU + " kya kia kiya کیا"),
+            time_of_day=folded("morning evening afternoon"),
+            good=folded("good gud subah very"),
             negations=folded(_NEGATIONS),
             helpful=folded(_HELPFUL),
             past=folded(_PAST),
@@ -274,28 +302,35 @@ class WordReader:
         found = self._combine(seen, asks)
         if seen.unknown and not self._said_from(seen, found, keys, asks):
             return None
+        if seen.keys & self._t.places and not {"greeting", "goodbye"} & set(found):
+            return None  # "any evening event on day 2": the event is what they ask about
         if not found:
             if seen.wh or seen.people or seen.reach or seen.soft_help or asks:
                 return None
             return []
         if seen.wh and not set(found) <= _ASKING_KINDS:
             return None
+        if found == ["greeting"] and seen.how_are_you:
+            return found  # "کیسے ہیں آپ سب؟", "aap kaise hain?"
         if asks and not set(found) <= _ASKING_KINDS | {"ask_for_person"}:
             return None  # "team se baat ho sakti hai?" still asks for a person
-        if seen.wh and "greeting" in found and not seen.keys & self._t.haal:
+        if seen.wh and "greeting" in found and not seen.keys & self._t.hal:
             return None  # "hello, where is lunch" is not "how are you"
         return found
 
     def _classify(self, keys: Sequence[str]) -> _Seen | None:
         t = self._t
         key_set = frozenset(keys)
-        seen = _Seen([], key_set, [])
-        negated = bool(key_set & t.negations)
+        seen = _Seen([], key_set, keys, [])
+        negated = _negated(keys, t.negations)
         for position, key in enumerate(keys):
             if key.isdigit() or (key in t.time and key_set & t.waste):
                 continue  # "test 123", "waste of my time"
-            if key in t.haal and key_set & t.how_are_you:
-                continue  # "kia haal hy": see _combine
+            if key in t.haal and key_set & t.hal and key_set & t.how_is:
+                continue  # "kia haal hy", "haal chaal": see _combine
+            if key in t.time_of_day and not key_set & t.good and len(keys) > 1:
+                seen.unknown.append(key)  # "evening" greets alone or as "good evening"
+                continue
             # "k", "ty", "tc" are chatter alone, and mere letters inside a sentence.
             demoted = (
                 position > 0 and len(key) <= 2 and key.isascii() and len(keys) > 2
@@ -313,8 +348,11 @@ class WordReader:
                 seen.reach = True
             elif key in t.soft_help:
                 seen.soft_help = True
+            elif key in t.wh and key in t.how_are_you and not seen.wh:
+                seen.how_are_you = True
             elif key in t.wh:
                 seen.wh = True
+                seen.how_are_you = False
             elif (
                 key in t.about_bot
                 or key in t.how_are_you
@@ -331,6 +369,8 @@ class WordReader:
                 seen.found.append(near)
             else:
                 seen.unknown.append(key)
+        if seen.how_are_you and (seen.people or seen.reach or seen.soft_help):
+            seen.wh = True  # "organizers se contact kaise karun": how, not how are you
         return seen
 
     def _combine(self, seen: _Seen, asks: bool) -> list[ChatterKind]:
@@ -338,15 +378,17 @@ class WordReader:
         t, keys, found = self._t, seen.keys, seen.found
         about_bot = bool(keys & t.about_bot)
         bots = bool(keys & t.bots)
-        negated = bool(keys & t.negations)
+        negated = _negated(seen.order, t.negations)
         if seen.people and seen.reach and not seen.wh:
             found = [*(k for k in found if k != "anyone_there"), "ask_for_person"]
+        elif seen.people and keys & t.presence - t.here:
+            found.append("anyone_there")  # "is a real person replying to this"
+        elif seen.people and keys & t.lone_people and about_bot and not bots:
+            found.append("anyone_there")  # "کیا آپ انسان ہیں؟", "are you human"
         elif seen.people and keys & t.lone_people and not (bots and not negated):
             found.append("ask_for_person")  # "operator", "real human pls not a bot"
         elif bots and (seen.people or keys & t.talking):
             found.append("anyone_there")  # "am i talking to a bot", "bot hai ya insaan"
-        elif seen.people and keys & t.presence - t.here:
-            found.append("anyone_there")  # "is a real person replying to this"
         if about_bot and (keys & t.working or keys >= t.thing_on):
             found.append("anyone_there")  # "is this working", "is this thing on"
         if (
@@ -355,8 +397,10 @@ class WordReader:
             and not seen.people
             and (keys & t.presence or asks or keys & t.is_there)
         ):
-            found.append("anyone_there")  # "koi hai?", "anyone reading these"
-        if keys & t.haal and keys & t.how_are_you and not found:
+            # "koi hai?", "anyone reading these"; "2 ghante se koi jawab nahi" (nobody
+            # answers) is a complaint, "koi jawab kyun nahi de raha" asks if anyone is there.
+            found.append("rudeness" if negated and not seen.wh else "anyone_there")
+        if keys & t.hal and keys & t.how_is and not found:
             found.append("greeting")  # "kia haal hy", "کیا حال چال ہیں"
         if keys & t.hope and keys & t.well:
             found.append("greeting")  # "hope all is well", "hope this finds you well"
@@ -377,25 +421,33 @@ class WordReader:
             ]
         asks_the_bot = bool(keys & t.asking)  # "kya kya pooch sakte hain"
         short_how = seen.wh and len(keys) <= 3  # "how to use", "kaise use karun"
-        if seen.soft_help and (about_bot or asks_the_bot or asks or short_how) and not found:
+        helpish = seen.soft_help or asks_the_bot
+        if helpish and (about_bot or asks_the_bot or asks or short_how) and not found:
             found.append("help")
         if seen.wh and about_bot and not found and not seen.people and len(keys) <= 5:
             found.append("help")  # "what are you", "ye kya hai", "what is this bot for"
-        if not found and not seen.wh and keys & t.how_are_you and about_bot:
-            found.append("greeting")  # "aap kaise hain", "kaisa hai"
+        if (
+            seen.how_are_you
+            and about_bot
+            and not seen.soft_help
+            and not seen.people
+            and (not found or found == ["greeting"])
+        ):
+            found = ["greeting"]  # "aap kaise hain", "kaisa hai", "کیسے ہیں آپ"
         return found
 
     def _said_from(
         self, seen: _Seen, found: list[ChatterKind], keys: Sequence[str], asks: bool
     ) -> bool:
-        """ "greetings from Lahore", "hi from a first-time attendee": who greets, not a
-        question. Only after a greeting or goodbye, with no wh-word or question mark, and
-        at most three unknown words, all after "from"."""
+        """ "greetings from Lahore", "see ya at the closing ceremony": who greets or where
+        to meet, not a question. Only with a greeting or goodbye, no wh-word or question
+        mark, and at most three unknown words, all after "from" or "at"."""
         if asks or seen.wh or not {"greeting", "goodbye"} & set(found):
             return False
-        if "from" not in keys or len(seen.unknown) > 3:
+        marks = [i for i, key in enumerate(keys) if key in ("from", "at")]
+        if not marks or len(seen.unknown) > 3:
             return False
-        after = keys[keys.index("from") + 1 :]
+        after = keys[marks[0] + 1 :]
         return all(word in after for word in seen.unknown)
 
     def _near(self, key: str) -> ChatterKind | None:

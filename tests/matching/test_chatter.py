@@ -60,6 +60,14 @@ KNOWN_MISREADS = {
     "pata nahi kya likhun",
     "کچھ نہیں",
     "😂😂😂",
+    "Hi! First time at NCSC 😊",
+    "صبح بخیر، این سی ایس سی کی ٹیم",
+    "bye for now, long day tomorrow",
+    "This is unacceptable for a national-level event.",
+    "tumse kuch nahi hota",
+    "mmmmm okdsj",
+    "kuch nahi bas aise hi",
+    "🤣🤣",
 }
 
 
