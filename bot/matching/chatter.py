@@ -28,10 +28,10 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, cast
 
 from bot.matching.analyzer import Analyzer
-from bot.matching.chatter_words import WordReader
+from bot.matching.chatter_words import ALONE, WordReader
 from bot.matching.normalize import fold, squash
 
 ChatterKind = Literal[
@@ -245,6 +245,10 @@ _PHRASES: dict[ChatterKind, tuple[str, ...]] = {
     ),
     "goodbye": (
         "bye",
+        "phir baat hogi",
+        "phir baat hoti hai",
+        "baad mein baat karte hain",
+        "پھر بات ہوگی",
         "chalta hun",
         "chalta hoon",
         "chalti hun",
@@ -831,6 +835,7 @@ _KEYBOARD_ROWS = (
     "ظطزرذدپو",
 )
 _VOWELS = frozenset("aeiouy")
+_INITIALS = re.compile(r"(?<![\w.])(?:[A-Za-z]\.){2,}[A-Za-z]?(?![\w.])")
 _HELLOS = "hi hey hello helo hellow hii yo salam"
 _WORD_CATEGORIES = frozenset({"Lu", "Ll", "Lt", "Lo", "Nd", "Nl", "No", "Lm"})
 _MAX_PHRASE = 8
@@ -941,12 +946,22 @@ def _salam_keys() -> frozenset[str]:
     return frozenset(k for word in words.split() for k in _keys(word))
 
 
+def _joined(clause: _Clause) -> _Clause:
+    """The clause with its one-letter words run together: "a.o.a" is "aoa"."""
+    word = "".join(clause.words)
+    return _Clause(clause.start, clause.end, word, [_key(word)], [word], [], False, clause.stop)
+
+
 def _is_mash(word: str) -> bool:
     """Keyboard mash: "asdfgh", "jjjjj", "sdfsdf", "ااااا", "ضصثق" (never a real word here)."""
-    if len(word) >= 3 and len(set(word)) == 1:
+    if (len(word) >= 3 and len(set(word)) == 1) or word in ("xx", "xxx", "zz"):
         return True
     if len(word) >= 6 and len(set(word)) == 2 and not word.isascii():
         return True  # "ااااااببب": two letters held down
+    if len(word) >= 7 and word.isascii() and any(set(word) <= set(r) for r in _KEYBOARD_ROWS):
+        return True  # "ahsjdhf", "asdkjasd": one row of the keyboard, vowels and all
+    if len(word) >= 5 and word.isascii() and word.isalpha() and not _VOWELS & set(word):
+        return True  # "wdqwd": no vowel at all
     if len(word) < 4:
         return False
     # "dsfsdfsdf", "ghjfghj": no vowel, every letter from one row of the keyboard.
@@ -1000,6 +1015,7 @@ class ChatterReader:
         self._hellos = frozenset(k for w in _HELLOS.split() for k in _keys(w))
 
     def read(self, text: str) -> Reading:
+        text = _INITIALS.sub(lambda m: m.group().replace(".", ""), text)  # "A.O.A" is "AOA"
         if not text.isascii():
             # Vowel marks ("السَّلَامُ", "شُکریہ") would cut words in two; the matcher's
             # folding drops them too.
@@ -1058,6 +1074,8 @@ class ChatterReader:
 
     def _clause_kinds(self, clause: _Clause) -> list[ChatterKind] | None:
         """The chatter kinds a clause consists of, or None for a question clause."""
+        if len(clause.words) == 1 and clause.words[0] in ALONE and not clause.emoji:
+            return [cast(ChatterKind, ALONE[clause.words[0]])]  # "hy", "g"
         kinds: list[ChatterKind] = [_EMOJI_KINDS[e] for e in clause.emoji if e in _EMOJI_KINDS]
         keys = clause.keys
         if not keys:
@@ -1071,6 +1089,10 @@ class ChatterReader:
             return [*kinds, "rudeness"]
         if all(_is_mash(word) for word in clause.words):
             return [*kinds, "nonsense"]
+        if len(keys) > 1 and all(len(key) == 1 for key in keys):
+            joined = self._clause_kinds(_joined(clause))  # "A.O.A", "t y"
+            if joined:
+                return kinds + joined
         if all(len(word) == 1 or word.isdigit() for word in clause.words) and not clause.asks:
             return [*kinds, "nonsense"]  # "a", "123", "x y"
         thanks_for = self._thanks_for(keys, clause.asks)

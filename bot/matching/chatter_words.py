@@ -27,6 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
+import snowballstemmer
 from rapidfuzz.distance import Levenshtein
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ _SIGNALS: dict[str, str] = {
         "شکریہ شكريہ مہربانی نوازش جزاک جزاکم خیر خیرا ممنون رکھے"
     ),
     "acknowledgement": (
-        "ok okay okey okk oki okie okies okz oks k kk np hn chlo thk alright alrite right "
+        "ok okay okey okk oki okie okies okz oks k kk np hn chlo thk alright alrite right sounds "
         "sure fine cool noted "
         "understood understand roger copy gotcha fair enough sense acha accha achha theek "
         "thik tik bilkul behtar bahtar sahi samajh samjh samjha samjhi samajhgaya "
@@ -65,29 +66,34 @@ _SIGNALS: dict[str, str] = {
         "care khayal khyal aman ملاقات "
         "حافظ ملتے ملیں شب الوداع اجازت خیال"
     ),
-    "help": ("help madad guide menu options instructions commands features tutorial مدد رہنمائی"),
+    "help": (
+        "help madad guide menu options instructions commands features tutorial confused "
+        "مدد رہنمائی ہیلپ"
+    ),
     "rudeness": (
         "useless garbage trash rubbish annoying annoyed irritating terrible horrible awful "
         "worst pathetic stupid stupidest dumb dumbest idiot idiotic nonsense waste wtf ffs "
         "crap sucks disappointed disappointing slow unacceptable nobody kharab bakwas bakwaas "
-        "bekar bekaar faltu "
+        "seriously "
+        "bekar bekaar faltu fazool poor ضیاع "
         "shut ghatiya wahiyat nikamma nikammi bewakoof bewaqoof pagal kachra ullu "
         "بکواس بیکار فضول گھٹیا واہیات نکما نکمی بےوقوف پاگل کچرا ناقص مایوس"
     ),
-    "nonsense": "test testing tst bla blah oye hoye uff xd",
+    "nonsense": "test testing tst bla blah oye hoye uff xd xyz",
 }
 # Someone, and being there: "koi hai?", "anyone reading these", "کوئی موجود ہے".
 _SOMEONE = "anyone anybody someone somebody koi kisi کوئی کسی"
 _PRESENCE = (
     "there here home yahan yaha yahaan online reading read replying reply respond responding "
     "jawab sun sunn listening alive awake working mojood maujood available monitored idhar "
-    "parha parhta replied یہاں موجود پڑھ سن جواب"
+    "parha parhta parh replied replies answering یہاں موجود پڑھ سن جواب"
 )
 _COMING = "aa aana aaye aaen come coming attend join bring ja jaa جا آ آنا آسکتا"
 # Words that make a clause help only when it is about the bot or asks something.
 _SOFT_HELP = (
     "use using work works kaam chalta chalti istemal istamal isteamal pooch poochun "
-    "poochh puch puchun ask questions question sawal sawaal answer bata bta explain بتا "
+    "poochh puch puchun ask questions question sawal sawaal answer bata bta explain chalana "
+    "chalega chalate chalaye بتا پوچھیں چلاتے چلانا سوالوں سوالات "
     "استعمال کام پوچھ سوال"
 )
 # Who the attendee may want, and how they reach them.
@@ -95,7 +101,7 @@ _PEOPLE = (
     "human humans insaan insan person people banda bande bandy admin admins organiser "
     "organisers organizer organizers organising organizing team staff support agent "
     "operator representative volunteer volunteers management committee manager member "
-    "officer actual "
+    "officer actual افسر ذمہ "
     "real asal asli انسان بندہ بندے ایڈمن آرگنائزر آرگنائزرز ٹیم اصل منتظمین انتظامیہ نمائندے "
     "نمائندہ شخص منتظم والنٹیئر"
 )
@@ -103,8 +109,8 @@ _LONE_PEOPLE = "human humans operator agent insaan insan انسان"
 _REACH = (
     "talk speak chat contact rabta connect transfer put through forward touch escalate "
     "call bhej bhejo bulao bulaen baat baaat milao milwao karao karwao karwa karwain chahiye "
-    "want need get reach message msg bata batao btao "
-    "بات رابطہ ملائیں ملاؤ کرائیں کروائیں کرواؤ چاہیے بلائیں کروا بھیج"
+    "want need get reach message msg bata batao btao karwayen karwaein karayen "
+    "بات رابطہ ملائیں ملاؤ کرائیں کروائیں کرواؤ چاہیے بلائیں کروا بھیج کرا"
 )
 # The bot itself: "this", "you", "bot".
 _ABOUT_BOT = (
@@ -140,9 +146,11 @@ _FUNCTION = (
     "o wa talking chatting speaking arz allah khush hope umeed khairiyat finds find "
     "go beaucoup apna apni take khuda up jnb walo walon mil let live concerned getting masla "
     "maslah problem issue most clearly fix honestly hours ghante intezam tareeqa krdo krdein "
-    "krden kare mujhse ge fi inshallah catch new hota it dimagh "
+    "krden kare mujhse ge fi inshallah catch new hota it dimagh man buht know liye end jo "
+    "urgently urgent regarding query keep giving af proper properly hogi our asked thats "
+    "around "
     "وہاں سکتا سکتی سکتے اللہ بخیر و عرض کرتا کرتی کرتے کرنا کیجیے کیجئے درکار محترم بیٹا "
-    "گزار کروں فرمائیں دیجیے ذمہ دار انتہائی کن دے گا ہوگی "
+    "گزار کروں فرمائیں دیجیے دار انتہائی دے گا ہوگی دیتے وقت انتظام "
     "میں مجھے میرا میری میرے ہم ہمارا ہے ہیں ہو ہوں تھا تھی تھے کا کی کے کو سے نے پر "
     "بھی تو ہی نہ نہیں کچھ بہت کافی سب سبھی کر کرو کریں کرنی رہا رہی گیا گئی گئے گے "
     "دیا دیں آتا آتی ابھی پھر کل اور لیکن بس جی بھائی جان دوست دوستو صاحب جناب عالی "
@@ -155,7 +163,7 @@ _PLACES = "conference event venue feb february day days ncsc ceremony closing ک
 _WH = (
     "what whats wat wht where whr when wen who whom whose which why how hw kab kahan "
     "kahaan kidhar kaise kia kya kis kesay kaisay kese kitna kitne kitni kaun kon konsa "
-    "konsi kyun kyon kyu کیا کب کہاں کدھر کیسے کتنا کتنے کتنی کون کونسا کونسی کیوں کس"
+    "konsi kyun kyon kyu کیا کب کہاں کدھر کیسے کتنا کتنے کتنی کون کونسا کونسی کیوں کس کن"
 )
 # "How are you": kaisa, kese... with nothing else is a greeting.
 _HOW_ARE_YOU = "kaisa kaisi kaise kese kesa kesi kaisay kesay کیسا کیسی کیسے"
@@ -163,11 +171,15 @@ _HAAL = "hal chal حال چال"  # "hal" is also "hall" squashed: a greeting on
 # Kinds that may come with a wh-word: they are questions to the bot, not about the event.
 _ASKING_KINDS = frozenset({"help", "anyone_there", "rudeness", "greeting"})
 _NEGATIONS = "not no nahi nhi nai nahin na dont didnt doesnt isnt cant wont never نہیں نہ"
-_HELPFUL = "help helpful helping helped useful kaam faida fayda فائدہ"  # "not helpful"
+# "not helpful", "not answering anything": complaints.
+_HELPFUL = "help helpful helping helped useful kaam faida fayda answering answered replying فائدہ"
 _PAST = "hogayi hogaya hui hua mili gayi gaya"  # "bari help hogayi": it helped
 _WRONG = "wrong galat غلط"  # wrong answers are a complaint, a wrong room is a question
 _UNDERSTAND = "samajh samjh understand سمجھ"
-_SOON = "ya you u tomorrow soon later kal"
+_SOON = "ya you u tomorrow soon later kal around"
+# Words that are chatter only when they are the whole clause ("hy" is also "hai").
+ALONE: dict[str, str] = {"hy": "greeting", "hii": "greeting", "g": "acknowledgement"}
+_AUX = "is are am can could do does did will would should was were"
 _FUZZY_MIN_LENGTH = 5  # a one-letter slip is only safe to forgive in a longer word
 
 
@@ -204,6 +216,11 @@ class _Tables:
     working: frozenset[str]
     thing_on: frozenset[str]
     here: frozenset[str]
+    messages: frozenset[str]
+    escalate: frozenset[str]
+    asked: frozenset[str]
+    aux: frozenset[str]
+    stems: dict[str, str]
     asking: frozenset[str]
     is_there: frozenset[str]
     answers: frozenset[str]
@@ -251,6 +268,15 @@ class WordReader:
                 # its parts signals: "good" is no goodbye.
                 if len(parts := keys(word)) == 1:
                     signals.setdefault(parts[0], cast("ChatterKind", kind))
+        # Stems of every listed word, for the inflections nobody listed: "answering",
+        # "replies", "asked" meet "answer", "reply", "ask".
+        stemmer = snowballstemmer.stemmer("english")
+        stems: dict[str, str] = {}
+        for block in (_FUNCTION, _SOFT_HELP, _PEOPLE, _REACH, _PRESENCE, _ABOUT_BOT):
+            for key in folded(block):
+                if key.isascii() and len(key) > 3:
+                    stems.setdefault(stemmer.stemWord(key), key)
+        self._stem = stemmer.stemWord
         self._t = _Tables(
             signals=signals,
             someone=folded(_SOMEONE),
@@ -283,6 +309,11 @@ class WordReader:
             working=folded("working"),
             thing_on=folded("thing on"),
             here=folded("here"),
+            messages=folded("message msg call"),
+            escalate=folded("escalate"),
+            asked=folded("asked"),
+            aux=folded(_AUX),
+            stems=stems,
             asking=folded("pooch poochun poochh puch puchun ask sawal sawaal bata bta پوچھ سوال"),
             is_there=folded("hai ہے"),
             answers=folded("jawab answers answer جواب"),
@@ -302,12 +333,16 @@ class WordReader:
         found = self._combine(seen, asks)
         if seen.unknown and not self._said_from(seen, found, keys, asks):
             return None
-        if seen.keys & self._t.places and not {"greeting", "goodbye"} & set(found):
+        if seen.keys & self._t.places and not {"greeting", "goodbye", "ask_for_person"} & set(
+            found
+        ):
             return None  # "any evening event on day 2": the event is what they ask about
         if not found:
             if seen.wh or seen.people or seen.reach or seen.soft_help or asks:
-                return None
+                return None  # "call home", "need to transfer my 401 k": a request
             return []
+        if "greeting" in found and self._asks_after_greeting(keys):
+            return None  # "good morning is the conference on today"
         if seen.wh and not set(found) <= _ASKING_KINDS:
             return None
         if found == ["greeting"] and seen.how_are_you:
@@ -367,6 +402,8 @@ class WordReader:
                 pass
             elif (near := self._near(key)) is not None:
                 seen.found.append(near)
+            elif (known := self._inflected(key)) is not None:
+                return self._classify([known if k == key else k for k in keys])
             else:
                 seen.unknown.append(key)
         if seen.how_are_you and (seen.people or seen.reach or seen.soft_help):
@@ -379,8 +416,16 @@ class WordReader:
         about_bot = bool(keys & t.about_bot)
         bots = bool(keys & t.bots)
         negated = _negated(seen.order, t.negations)
-        if seen.people and seen.reach and not seen.wh:
+        # Someone who should reach out, not someone who got a message: "can someone
+        # contact me" asks for a person, "kisi ne mera msg parha?" asks if anyone is there.
+        someone = bool(keys & t.someone) and bool(keys & t.reach - t.messages)
+        if (seen.people or someone) and seen.reach and not seen.wh:
+            # "talk to the organisers", "can someone from NCSC call me"
             found = [*(k for k in found if k != "anyone_there"), "ask_for_person"]
+        elif keys & t.escalate and not seen.wh:
+            found.append("ask_for_person")  # "escalate this please"
+        elif seen.people and about_bot and asks and not bots:
+            found.append("anyone_there")  # "are you a real person?"
         elif seen.people and keys & t.presence - t.here:
             found.append("anyone_there")  # "is a real person replying to this"
         elif seen.people and keys & t.lone_people and about_bot and not bots:
@@ -406,6 +451,8 @@ class WordReader:
             found.append("greeting")  # "hope all is well", "hope this finds you well"
         if keys & t.see and keys & t.soon:
             found.append("goodbye")  # "see ya tomorrow", "see u soon"
+        if negated and keys & t.asked:
+            found.append("rudeness")  # "that's not what I asked"
         if keys & t.wrong and (about_bot or keys & t.answers):
             found.append("rudeness")  # "your answers are wrong", "jawab hi galat"
         if "thanks" in found and "help" in found:
@@ -436,19 +483,35 @@ class WordReader:
             found = ["greeting"]  # "aap kaise hain", "kaisa hai", "کیسے ہیں آپ"
         return found
 
+    def _asks_after_greeting(self, keys: Sequence[str]) -> bool:
+        """A yes/no question run on after a greeting with no comma: "hi is lunch free"."""
+        t = self._t
+        for i, key in enumerate(keys[:-1]):
+            if t.signals.get(key) == "greeting" and keys[i + 1] in t.aux:
+                return keys[i + 2] not in t.about_bot if i + 2 < len(keys) else False
+        return False
+
     def _said_from(
         self, seen: _Seen, found: list[ChatterKind], keys: Sequence[str], asks: bool
     ) -> bool:
         """ "greetings from Lahore", "see ya at the closing ceremony": who greets or where
         to meet, not a question. Only with a greeting or goodbye, no wh-word or question
         mark, and at most three unknown words, all after "from" or "at"."""
-        if asks or seen.wh or not {"greeting", "goodbye"} & set(found):
+        if asks or seen.wh or not {"greeting", "goodbye", "ask_for_person"} & set(found):
             return False
-        marks = [i for i, key in enumerate(keys) if key in ("from", "at")]
+        words = ("regarding", "about", "for") if "ask_for_person" in found else ("from", "at")
+        marks = [i for i, key in enumerate(keys) if key in words]
         if not marks or len(seen.unknown) > 3:
             return False
         after = keys[marks[0] + 1 :]
         return all(word in after for word in seen.unknown)
+
+    def _inflected(self, key: str) -> str | None:
+        """The listed word an unlisted inflection stands for ("answering" -> "answer")."""
+        if not key.isascii() or len(key) <= 3:
+            return None
+        known = self._t.stems.get(self._stem(key))
+        return known if known != key else None
 
     def _near(self, key: str) -> ChatterKind | None:
         """A signal word misspelt by one letter ("hellow", "asslam"), in longer words."""

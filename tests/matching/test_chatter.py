@@ -68,6 +68,13 @@ KNOWN_MISREADS = {
     "mmmmm okdsj",
     "kuch nahi bas aise hi",
     "🤣🤣",
+    "can someone from NCSC call me",
+    "Very disappointing. I have asked three times and received no response.",
+    "hi, I'm Ayesha from FAST",
+    "Hello, Dr. Kamran here from NUST",
+    "Good morning, this is Major (R) Tariq.",
+    "thanks, that's all I needed",
+    "ye bot kis cheez ke liye hai",
 }
 
 
