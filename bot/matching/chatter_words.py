@@ -497,10 +497,11 @@ class WordReader:
         """ "greetings from Lahore", "see ya at the closing ceremony": who greets or where
         to meet, not a question. Only with a greeting or goodbye, no wh-word or question
         mark, and at most three unknown words, all after "from" or "at"."""
-        if asks or seen.wh or not {"greeting", "goodbye", "ask_for_person"} & set(found):
+        # Asking for a person about something ("...about my refund") stays a question:
+        # the organisers need the topic, and the FAQ may answer it.
+        if asks or seen.wh or not {"greeting", "goodbye"} & set(found):
             return False
-        words = ("regarding", "about", "for") if "ask_for_person" in found else ("from", "at")
-        marks = [i for i, key in enumerate(keys) if key in words]
+        marks = [i for i, key in enumerate(keys) if key in ("from", "at")]
         if not marks or len(seen.unknown) > 3:
             return False
         after = keys[marks[0] + 1 :]

@@ -68,6 +68,7 @@ KNOWN_MISREADS = {
     "mmmmm okdsj",
     "kuch nahi bas aise hi",
     "🤣🤣",
+    "I need to speak with the organizing committee regarding our delegation.",
     "can someone from NCSC call me",
     "Very disappointing. I have asked three times and received no response.",
     "hi, I'm Ayesha from FAST",
