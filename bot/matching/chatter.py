@@ -196,6 +196,8 @@ _PHRASES: dict[ChatterKind, tuple[str, ...]] = {
         "بہت اچھا",
     ),
     "acknowledgement": (
+        "او کے",
+        "اوکے",
         "ok",
         "okay",
         "k",
@@ -245,6 +247,10 @@ _PHRASES: dict[ChatterKind, tuple[str, ...]] = {
     ),
     "goodbye": (
         "bye",
+        "have a good day",
+        "have a nice day",
+        "have a great day",
+        "have a good one",
         "phir baat hogi",
         "phir baat hoti hai",
         "baad mein baat karte hain",
@@ -757,6 +763,7 @@ _VARIANTS = {
 _EMOJI_KINDS: dict[str, ChatterKind] = {
     "👋": "greeting",
     "🙋": "greeting",
+    "🙌": "thanks",
     "🖐": "greeting",
     "🤲": "thanks",
     "☑": "acknowledgement",

@@ -40,7 +40,7 @@ _SIGNALS: dict[str, str] = {
         "morning evening afternoon gm salam salaam slm slam aoa asalam assalam asalaam "
         "assalaam assalamualaikum asalamualaikum assalamoalaikum walaikum alaikum alaykum "
         "alikum wslm walaikumsalam adab aadab adaab mizaj rahmat rahmatullah rahmatullahi "
-        "warahmatullah barakatuh subah ہیلو "
+        "warahmatullah barakatuh subah shaam ہیلو ہائے شام "
         "wabarakatuh السلام اسلام سلام علیکم عليكم آداب صبح مزاج حال ورحمۃ رحمۃ وبرکاتہ برکاتہ"
     ),
     "thanks": (
@@ -48,12 +48,12 @@ _SIGNALS: dict[str, str] = {
         "appreciate appreciated appreciation helped helpful helps shukriya shukria "
         "shukriyah shukr meherbani mehrbani meharbani nawazish jazakallah jazakallahu jazak "
         "jzk jzakallah khair khairan mamnoon merci danke gracias shukran rakhe lifesaver obliged "
-        "shukar شکر جزا "
+        "shukar legend needed شکر جزا مشکور "
         "شکریہ شكريہ مہربانی نوازش جزاک جزاکم خیر خیرا ممنون رکھے"
     ),
     "acknowledgement": (
-        "ok okay okey okk oki okie okies okz oks k kk np hn chlo thk alright alrite right sounds "
-        "sure fine cool noted "
+        "ok okay okey okk oki okie okies okz oks k kk np hn chlo thk alright alrite right "
+        "sounds got sure fine cool noted "
         "understood understand roger copy gotcha fair enough sense acha accha achha theek "
         "thik tik bilkul behtar bahtar sahi samajh samjh samjha samjhi samajhgaya "
         "chalen chalo chaliye yes yep yup yeah haan han hmm hm ah oh aha dokie doki done "
@@ -63,7 +63,7 @@ _SIGNALS: dict[str, str] = {
     "goodbye": (
         "bye byee goodbye gtg ttyl cya later laters night goodnight tc signing gotta "
         "regards hafiz hafeez khudahafiz allahhafiz milte milenge milain milein milen shab ijazat "
-        "care khayal khyal aman ملاقات "
+        "care khayal khyal aman ملاقات نگہبان "
         "حافظ ملتے ملیں شب الوداع اجازت خیال"
     ),
     "help": (
@@ -74,12 +74,12 @@ _SIGNALS: dict[str, str] = {
         "useless garbage trash rubbish annoying annoyed irritating terrible horrible awful "
         "worst pathetic stupid stupidest dumb dumbest idiot idiotic nonsense waste wtf ffs "
         "crap sucks disappointed disappointing slow unacceptable nobody kharab bakwas bakwaas "
-        "seriously "
+        "seriously ridiculous bad zaya zaaya ضائع برا "
         "bekar bekaar faltu fazool poor ضیاع "
         "shut ghatiya wahiyat nikamma nikammi bewakoof bewaqoof pagal kachra ullu "
         "بکواس بیکار فضول گھٹیا واہیات نکما نکمی بےوقوف پاگل کچرا ناقص مایوس"
     ),
-    "nonsense": "test testing tst bla blah oye hoye uff xd xyz",
+    "nonsense": "test testing tst bla blah oye hoye uff xd xyz abc abcd lolz lmao rofl",
 }
 # Someone, and being there: "koi hai?", "anyone reading these", "کوئی موجود ہے".
 _SOMEONE = "anyone anybody someone somebody koi kisi کوئی کسی"
@@ -93,7 +93,8 @@ _COMING = "aa aana aaye aaen come coming attend join bring ja jaa جا آ آنا
 _SOFT_HELP = (
     "use using work works kaam chalta chalti istemal istamal isteamal pooch poochun "
     "poochh puch puchun ask questions question sawal sawaal answer bata bta explain chalana "
-    "chalega chalate chalaye بتا پوچھیں چلاتے چلانا سوالوں سوالات "
+    "chalega chalate chalaye poochna batata type write likhun likhoon likhna "
+    "بتا پوچھیں چلاتے چلانا سوالوں سوالات پوچھوں "
     "استعمال کام پوچھ سوال"
 )
 # Who the attendee may want, and how they reach them.
@@ -101,7 +102,7 @@ _PEOPLE = (
     "human humans insaan insan person people banda bande bandy admin admins organiser "
     "organisers organizer organizers organising organizing team staff support agent "
     "operator representative volunteer volunteers management committee manager member "
-    "officer actual افسر ذمہ "
+    "officer actual secretariat افسر ذمہ "
     "real asal asli انسان بندہ بندے ایڈمن آرگنائزر آرگنائزرز ٹیم اصل منتظمین انتظامیہ نمائندے "
     "نمائندہ شخص منتظم والنٹیئر"
 )
@@ -109,15 +110,15 @@ _LONE_PEOPLE = "human humans operator agent insaan insan انسان"
 _REACH = (
     "talk speak chat contact rabta connect transfer put through forward touch escalate "
     "call bhej bhejo bulao bulaen baat baaat milao milwao karao karwao karwa karwain chahiye "
-    "want need get reach message msg bata batao btao karwayen karwaein karayen "
-    "بات رابطہ ملائیں ملاؤ کرائیں کروائیں کرواؤ چاہیے بلائیں کروا بھیج کرا"
+    "want need get reach message msg bata batao btao karwayen karwaein karayen bolo "
+    "بات رابطہ ملائیں ملاؤ کرائیں کروائیں کرواؤ چاہیے بلائیں کروا بھیج کرا پہنچا"
 )
 # The bot itself: "this", "you", "bot".
 _ABOUT_BOT = (
     "bot chatbot robot machine ai you u ur your yours youre this app system ye yeh isko "
-    "isay tum tu tumse aap ap aapko apko یہ اس اسے آپ تم بوٹ"
+    "isay tum tu tumse tujhe tumhara aap ap aapko apko یہ اس اسے آپ تم بوٹ"
 )
-_BOTS = "bot chatbot robot machine ai بوٹ"
+_BOTS = "bot chatbot robot machine ai automated بوٹ"
 _ME = "i me my mujhe mujh main mein hum humein مجھے میں ہم ہمیں"
 # Words with no question in them: pronouns, articles, copulas, particles, intensifiers,
 # forms of address. They may stand around any signal.
@@ -140,7 +141,7 @@ _FUNCTION = (
     "ya aur lekin magar bas sirf wala wali wale karega karegi karenge karta karti karte "
     "karun karoon karu karen hoga hogi hoge hogaya hogayi sakta sakti sakte sakein lo "
     "lein le dijiye dijye kijiye kijye chahta chahti chahte guzar guzaar r id ive like "
-    "kind kinds type types sort list show tell give bataen bataein dikhao "
+    "kind kinds types sort list show tell give bataen bataein dikhao "
     "that those these see supposed tomorrow today off msgs messages "
     "wahan home total used cheez answers service experience response makes bakhair "
     "o wa talking chatting speaking arz allah khush hope umeed khairiyat finds find "
@@ -148,9 +149,10 @@ _FUNCTION = (
     "maslah problem issue most clearly fix honestly hours ghante intezam tareeqa krdo krdein "
     "krden kare mujhse ge fi inshallah catch new hota it dimagh man buht know liye end jo "
     "urgently urgent regarding query keep giving af proper properly hogi our asked thats "
-    "around "
+    "around million exactly check out mila ill mind honge log able info information waiting "
+    "hour "
     "وہاں سکتا سکتی سکتے اللہ بخیر و عرض کرتا کرتی کرتے کرنا کیجیے کیجئے درکار محترم بیٹا "
-    "گزار کروں فرمائیں دیجیے دار انتہائی دے گا ہوگی دیتے وقت انتظام "
+    "گزار کروں فرمائیں دیجیے دار انتہائی دے گا ہوگی دیتے وقت انتظام خدا چیز لیے تک "
     "میں مجھے میرا میری میرے ہم ہمارا ہے ہیں ہو ہوں تھا تھی تھے کا کی کے کو سے نے پر "
     "بھی تو ہی نہ نہیں کچھ بہت کافی سب سبھی کر کرو کریں کرنی رہا رہی گیا گئی گئے گے "
     "دیا دیں آتا آتی ابھی پھر کل اور لیکن بس جی بھائی جان دوست دوستو صاحب جناب عالی "
@@ -158,7 +160,7 @@ _FUNCTION = (
 )
 # Where a greeting or goodbye may be said from or to: "greetings from Lahore" is read as
 # chatter only with these or with "from" before one to three unknown words.
-_PLACES = "conference event venue feb february day days ncsc ceremony closing کانفرنس"
+_PLACES = "conference event venue feb february day days ncsc ceremony closing keynote کانفرنس"
 # Wh-words: a clause with one asks something.
 _WH = (
     "what whats wat wht where whr when wen who whom whose which why how hw kab kahan "
@@ -172,8 +174,10 @@ _HAAL = "hal chal حال چال"  # "hal" is also "hall" squashed: a greeting on
 _ASKING_KINDS = frozenset({"help", "anyone_there", "rudeness", "greeting"})
 _NEGATIONS = "not no nahi nhi nai nahin na dont didnt doesnt isnt cant wont never نہیں نہ"
 # "not helpful", "not answering anything": complaints.
-_HELPFUL = "help helpful helping helped useful kaam faida fayda answering answered replying فائدہ"
-_PAST = "hogayi hogaya hui hua mili gayi gaya"  # "bari help hogayi": it helped
+_HELPFUL = (
+    "help helpful helping helped useful kaam faida fayda answer answering answered replying فائدہ"
+)
+_PAST = "hogayi hogaya hui hua mili gayi gaya aaya"  # "bari help hogayi": it helped
 _WRONG = "wrong galat غلط"  # wrong answers are a complaint, a wrong room is a question
 _UNDERSTAND = "samajh samjh understand سمجھ"
 _SOON = "ya you u tomorrow soon later kal around"
@@ -203,6 +207,7 @@ class _Tables:
     haal: frozenset[str]
     hal: frozenset[str]
     how_is: frozenset[str]
+    plain: frozenset[str]
     time_of_day: frozenset[str]
     good: frozenset[str]
     negations: frozenset[str]
@@ -219,6 +224,7 @@ class _Tables:
     messages: frozenset[str]
     escalate: frozenset[str]
     asked: frozenset[str]
+    knows: frozenset[str]
     aux: frozenset[str]
     stems: dict[str, str]
     asking: frozenset[str]
@@ -296,6 +302,7 @@ class WordReader:
             haal=folded(_HAAL),
             hal=folded("hal haal حال"),
             how_is=folded(_HOW_ARE_YOU + " kya kia kiya کیا"),
+            plain=folded(_FUNCTION) | filler | folded(_ABOUT_BOT),
             time_of_day=folded("morning evening afternoon"),
             good=folded("good gud subah very"),
             negations=folded(_NEGATIONS),
@@ -312,9 +319,13 @@ class WordReader:
             messages=folded("message msg call"),
             escalate=folded("escalate"),
             asked=folded("asked"),
+            knows=folded("aata aati jante janta pata know جانتے جانتا آتا"),
             aux=folded(_AUX),
             stems=stems,
-            asking=folded("pooch poochun poochh puch puchun ask sawal sawaal bata bta پوچھ سوال"),
+            asking=folded(
+                "pooch poochun poochh puch puchun poochna ask sawal sawaal bata bta batata type "
+                "write likhun likhoon likhna پوچھ پوچھوں سوال"
+            ),
             is_there=folded("hai ہے"),
             answers=folded("jawab answers answer جواب"),
             hope=folded("hope umeed امید"),
@@ -363,9 +374,9 @@ class WordReader:
                 continue  # "test 123", "waste of my time"
             if key in t.haal and key_set & t.hal and key_set & t.how_is:
                 continue  # "kia haal hy", "haal chaal": see _combine
-            if key in t.time_of_day and not key_set & t.good and len(keys) > 1:
-                seen.unknown.append(key)  # "evening" greets alone or as "good evening"
-                continue
+            if key in t.time_of_day and not key_set & t.good and not key_set <= t.plain | {key}:
+                seen.unknown.append(key)  # "evening" greets alone, as "good evening" or
+                continue  # "evening all"; "any evening event" asks about one
             # "k", "ty", "tc" are chatter alone, and mere letters inside a sentence.
             demoted = (
                 position > 0 and len(key) <= 2 and key.isascii() and len(keys) > 2
@@ -451,6 +462,8 @@ class WordReader:
             found.append("greeting")  # "hope all is well", "hope this finds you well"
         if keys & t.see and keys & t.soon:
             found.append("goodbye")  # "see ya tomorrow", "see u soon"
+        if negated and about_bot and keys & t.knows:
+            found.append("rudeness")  # "kuch nahi aata tujhe", "تم کچھ نہیں جانتے"
         if negated and keys & t.asked:
             found.append("rudeness")  # "that's not what I asked"
         if keys & t.wrong and (about_bot or keys & t.answers):
