@@ -201,6 +201,14 @@ def recognition(reader: ChatterReader, split: str) -> None:
         if not ok:
             got = reading.kind if reading.question is None else f"question {reading.question!r}"
             misses.append(f"    {message.text!r}: {message.kind}, read as {got}")
+    dev = {" ".join(m.text.casefold().split()) for m in load_chatter("dev")}
+    shared = [m for m in pure if " ".join(m.text.casefold().split()) in dev]
+    if split == "test" and shared:
+        # A sample written as traffic repeats the everyday forms the dev set has too.
+        print(
+            f"  also in the dev set: {len(shared)}/{len(pure)} texts, "
+            f"{sum(m.count for m in shared)}/{sum(m.count for m in pure)} as sent"
+        )
     if sent != len(pure):
         # A set written as traffic: each text once, with how many attendees send it.
         print(
