@@ -204,10 +204,18 @@ def recognition(reader: ChatterReader, split: str) -> None:
     dev = {" ".join(m.text.casefold().split()) for m in load_chatter("dev")}
     shared = [m for m in pure if " ".join(m.text.casefold().split()) in dev]
     if split == "test" and shared:
-        # A sample written as traffic repeats the everyday forms the dev set has too.
+        # A sample written as traffic repeats the everyday forms the dev set has too: the
+        # texts that are not there show how the reader does on words it was not tuned on.
+        fresh = [m for m in pure if m not in shared]
+        fresh_right = sum(
+            reader.read(m.text).kind == m.kind and reader.read(m.text).question is None
+            for m in fresh
+        )
         print(
             f"  also in the dev set: {len(shared)}/{len(pure)} texts, "
-            f"{sum(m.count for m in shared)}/{sum(m.count for m in pure)} as sent"
+            f"{sum(m.count for m in shared)}/{sum(m.count for m in pure)} as sent; "
+            f"the texts that are not: {fresh_right}/{len(fresh)} = "
+            f"{_share(fresh_right, len(fresh))} right"
         )
     if sent != len(pure):
         # A set written as traffic: each text once, with how many attendees send it.

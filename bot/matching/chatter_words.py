@@ -224,6 +224,7 @@ class _Tables:
     messages: frozenset[str]
     escalate: frozenset[str]
     asked: frozenset[str]
+    about: frozenset[str]
     knows: frozenset[str]
     aux: frozenset[str]
     stems: dict[str, str]
@@ -319,6 +320,7 @@ class WordReader:
             messages=folded("message msg call"),
             escalate=folded("escalate"),
             asked=folded("asked"),
+            about=folded("about regarding concerning baare mutaliq متعلق بارے"),
             knows=folded("aata aati jante janta pata know جانتے جانتا آتا"),
             aux=folded(_AUX),
             stems=stems,
@@ -352,6 +354,8 @@ class WordReader:
             if seen.wh or seen.people or seen.reach or seen.soft_help or asks:
                 return None  # "call home", "need to transfer my 401 k": a request
             return []
+        if "ask_for_person" in found and self._about_something(keys):
+            return None  # "can i talk to someone about volunteering": the topic matters
         if "greeting" in found and self._asks_after_greeting(keys):
             return None  # "good morning is the conference on today"
         if seen.wh and not set(found) <= _ASKING_KINDS:
@@ -495,6 +499,10 @@ class WordReader:
         ):
             found = ["greeting"]  # "aap kaise hain", "kaisa hai", "کیسے ہیں آپ"
         return found
+
+    def _about_something(self, keys: Sequence[str]) -> bool:
+        """ "about"/"regarding" with a word after it: asking for a person about a topic."""
+        return any(key in self._t.about and i + 1 < len(keys) for i, key in enumerate(keys))
 
     def _asks_after_greeting(self, keys: Sequence[str]) -> bool:
         """A yes/no question run on after a greeting with no comma: "hi is lunch free"."""

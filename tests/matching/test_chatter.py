@@ -208,6 +208,7 @@ def test_who_the_person_should_be_is_part_of_the_request(reader: ChatterReader, 
         "talk to someone from the cloud panel",
         "i need to talk to someone from the team about my refund",
         "can someone from the ctf team check my flag",
+        "can i talk to someone about volunteering",  # found in the held-out look, then fixed
     ],
 )
 def test_a_request_for_a_person_with_more_in_it_stays_a_question(reader: ChatterReader, text: str):
