@@ -278,6 +278,7 @@ class CountingEncoder:
     def __init__(self, inner: Encoder) -> None:
         self.inner = inner
         self.texts: list[str] = []
+        self.batches: list[int] = []
 
     @property
     def description(self) -> str:
@@ -293,6 +294,7 @@ class CountingEncoder:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         self.texts.extend(texts)
+        self.batches.append(len(texts))
         return self.inner.encode(texts)
 
 
@@ -434,3 +436,12 @@ def test_an_entry_can_be_scored_by_the_centroid_of_its_texts(cache):
     scores = layer.meaning_scores("lunch", cands)
     assert scores[0] < scores[1]
     assert layer.meaning_scores("lunch", cands, "best")[0] > scores[0]
+
+
+def test_every_text_is_encoded_alone_so_its_vector_depends_on_it_only(counting):
+    """An int8 model's vector of a text shifts with the texts batched beside it."""
+    cache = VectorCache(counting)
+    EntryVectors.build(cache, [["wifi password", "internet at the venue"], ["lunch"]])
+    cache.question_vectors(["khana kahan hai", "food where is"])
+    assert counting.batches == [1] * 5
+    assert sorted(counting.texts[:3]) == counting.texts[:3]  # one order in every process
