@@ -63,12 +63,22 @@ class LinkWatch:
         self._up = asyncio.Event()
         self._up.set()
         self.outages = 0  # how many began (tests and `doctor`-style reports)
+        self.epoch = 0  # how many ended: a request notes it when it starts (see `failed`)
 
     @property
     def down(self) -> bool:
         return self._down_since is not None
 
-    def failed(self, method: str, reason: str) -> None:
+    def failed(self, method: str, reason: str, epoch: int | None = None) -> None:
+        """A request got no answer. `epoch` is `self.epoch` when the request started.
+
+        A request sent during an outage can fail after the outage was seen to end (a stalled
+        connection dropped as the API comes back): that is the old outage's straggler, not
+        a new one, so it is logged at DEBUG only.
+        """
+        if epoch is not None and epoch < self.epoch and self._down_since is None:
+            logger.debug("Bot API request from the last outage failed late: %s: %s", method, reason)
+            return
         now = self._clock()
         self._failures += 1
         self._failing.add(method)
@@ -108,6 +118,7 @@ class LinkWatch:
         self._down_since = None
         self._failures = 0
         self._failing.clear()
+        self.epoch += 1
         self._up.set()
 
     async def wait_until_up(self, timeout: float) -> bool:

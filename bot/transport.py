@@ -136,6 +136,7 @@ class AiohttpRequest(BaseRequest):
             write = MEDIA_WRITE_TIMEOUT if files else default_write
         else:
             write = write_timeout
+        epoch = self._watch.epoch if self._watch is not None else None
         await self._acquire(pool, wait)
         try:
             async with session.request(
@@ -148,18 +149,18 @@ class AiohttpRequest(BaseRequest):
             ) as response:
                 status, body = response.status, await response.read()
         except TimeoutError as err:  # aiohttp's timeouts are TimeoutError subclasses
-            self._report_failure(url, "no answer in time")
+            self._report_failure(url, "no answer in time", epoch)
             raise TimedOut(_without(url, f"Timed out: {err}")) from None
         except aiohttp.ClientError as err:
-            self._report_failure(url, f"{type(err).__name__}")
+            self._report_failure(url, f"{type(err).__name__}", epoch)
             raise NetworkError(_without(url, f"aiohttp.{type(err).__name__}: {err}")) from None
         finally:
             pool.release()
         if self._watch is not None:
-            self._judge(url, status, body)
+            self._judge(url, status, body, epoch)
         return status, body
 
-    def _judge(self, url: str, status: int, body: bytes) -> None:
+    def _judge(self, url: str, status: int, body: bytes, epoch: int | None = None) -> None:
         """Tell the watch whether this was an answer from Telegram or an outage's noise.
 
         A 4xx is Telegram answering (the request was wrong, not the API down). A 2xx is only
@@ -168,15 +169,15 @@ class AiohttpRequest(BaseRequest):
         """
         assert self._watch is not None
         if status >= 500:
-            self._report_failure(url, f"HTTP {status}")
+            self._report_failure(url, f"HTTP {status}", epoch)
         elif 200 <= status < 300 and not is_json(body):
-            self._report_failure(url, f"HTTP {status} with a body that is not JSON")
+            self._report_failure(url, f"HTTP {status} with a body that is not JSON", epoch)
         else:
             self._watch.answered(_method(url))
 
-    def _report_failure(self, url: str, reason: str) -> None:
+    def _report_failure(self, url: str, reason: str, epoch: int | None = None) -> None:
         if self._watch is not None:
-            self._watch.failed(_method(url), reason)
+            self._watch.failed(_method(url), reason, epoch)
 
     @staticmethod
     def parse_json_payload(payload: bytes) -> dict[str, Any]:
