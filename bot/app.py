@@ -459,6 +459,7 @@ def build_application(
         .get_updates_request(request(1, PollingRequest))
         .concurrent_updates(SlotUpdateProcessor(slots))
         .post_init(post_init)
+        .post_stop(post_stop)
         .post_shutdown(post_shutdown)
         .build()
     )
@@ -687,6 +688,16 @@ def _handle_sighup(application: BotApplication) -> None:
         asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, on_signal)
 
 
+async def post_stop(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """After PTB stopped taking updates, while its Telegram client is still open.
+
+    The live lists' pending edits end here, not in post_shutdown: by then the client is
+    closed, and an edit still waiting for its 3 s floor would hit it, be retried and
+    logged. Pending votes are written first (the database stays open until post_shutdown).
+    """
+    await state_of(application).close_live()
+
+
 async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """After PTB stopped taking updates and let the handlers in flight finish.
 
@@ -705,7 +716,7 @@ async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) 
     await telegram_side.stop_server(application)
     if st.learner_ is not None:
         await st.learner_.close()  # an index being rebuilt is dropped, not waited for
-    await st.close_live()
+    await st.close_live()  # done in post_stop already; again for a start that failed
     await announcement_engine.stop(application)
     health = health_of(application)
     if health.file_checks is not None:
@@ -878,8 +889,10 @@ async def _serve_webhook(
         finally:
             await runner.cleanup()
     finally:
-        if application.running:
+        if application.running:  # as run_polling: post_stop only after a stop
             await application.stop()
+            if application.post_stop:
+                await application.post_stop(application)
         await application.shutdown()
         if application.post_shutdown:
             await application.post_shutdown(application)

@@ -125,18 +125,23 @@ class EditPacer:
         self._last: dict[str, float] = {}
         self._scheduled: dict[str, asyncio.Task[None]] = {}
         self._locks: dict[str, asyncio.Lock] = {}
+        self._tasks: set[asyncio.Task[None]] = set()  # waiting or running: what close ends
+        self._closed = False
         self.edits: list[tuple[str, float]] = []
 
     @property
     def pending(self) -> bool:
         """Whether a refresh is waiting for the floor (or running)."""
-        return bool(self._scheduled)
+        return bool(self._tasks)
 
     def request(self, key: str) -> None:
         """Ask for a refresh of `key`; it runs now, or once when the floor allows."""
-        if key in self._scheduled:
+        if self._closed or key in self._scheduled:
             return
-        self._scheduled[key] = asyncio.create_task(self._run(key))
+        task = asyncio.create_task(self._run(key))
+        self._scheduled[key] = task
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def _run(self, key: str) -> None:
         # One refresh of a key at a time: a request arriving during a refresh waits for it.
@@ -158,7 +163,15 @@ class EditPacer:
                     self._scheduled.pop(key, None)
 
     async def close(self) -> None:
-        tasks = list(self._scheduled.values())
+        """Drop every pending refresh, waiting for the floor or already sending, and refuse
+        later requests.
+
+        Called while the Telegram client is still open (the application's post_stop): an
+        edit left running would otherwise reach the closed client and be retried and
+        logged. Nothing is lost: a list is redone from the database on its next change.
+        """
+        self._closed = True
+        tasks = list(self._tasks)
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)

@@ -106,8 +106,10 @@ async def running(app: Application) -> AsyncIterator[None]:
     finally:
         if app.updater.running:
             await app.updater.stop()
-        if app.running:
+        if app.running:  # as run_polling: post_stop only after a stop
             await app.stop()
+            if app.post_stop:
+                await app.post_stop(app)
         await app.shutdown()
         if app.post_shutdown:
             await app.post_shutdown(app)
