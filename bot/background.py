@@ -9,6 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+
+from bot.storage.errors import StorageUnavailable
+
+logger = logging.getLogger(__name__)
 
 
 class BackgroundLoop:
@@ -47,3 +52,32 @@ class BackgroundLoop:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+
+
+class PeriodicCheck(BackgroundLoop):
+    """A loop that runs `run_once` every `interval` seconds, or sooner when woken.
+
+    The reminders and the feedback prompts both look at the database every few seconds;
+    a failed look must neither end the loop for the rest of the event nor flood the log
+    while the database is away (bot.health tells that once, and the organisers).
+    """
+
+    interval: float
+    what = "check"  # for the log: "reminder check failed"
+
+    async def run_once(self) -> int:  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+    async def _run_forever(self) -> None:
+        while not self._stopping:
+            self._wake.clear()  # before looking, so a wake() meanwhile is not lost
+            try:
+                await self.run_once()
+            except asyncio.CancelledError:
+                raise
+            except StorageUnavailable as exc:  # logged once, organisers told: bot.health
+                logger.debug("%s waits for the database: %s", self.what, exc)
+            except Exception:
+                logger.exception("%s failed; trying again shortly", self.what)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.interval)

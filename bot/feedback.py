@@ -20,16 +20,14 @@ organisers' desk all show the same numbers.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.background import BackgroundLoop
+from bot.background import PeriodicCheck
 from bot.content.models import Content, Session
 from bot.storage import Asked, QueuedPrompt, Rating, Store
-from bot.storage.errors import StorageUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -231,10 +229,11 @@ RenderFn = Callable[[Prompt], tuple[str, str]]
 """A prompt -> (its message text as HTML, its buttons as the Bot API's reply_markup JSON)."""
 
 
-class FeedbackService(BackgroundLoop):
+class FeedbackService(PeriodicCheck):
     """Closes ended sessions and queues the prompts that are due, every few seconds."""
 
     task_name = "feedback"
+    what = "feedback check"
 
     def __init__(
         self,
@@ -288,17 +287,3 @@ class FeedbackService(BackgroundLoop):
             self.queued += count
             self.wake_sender()
         return count
-
-    async def _run_forever(self) -> None:
-        while not self._stopping:
-            self._wake.clear()  # before looking, so a wake() meanwhile is not lost
-            try:
-                await self.run_once()
-            except asyncio.CancelledError:
-                raise
-            except StorageUnavailable as exc:  # logged once, organisers told: bot.health
-                logger.debug("feedback check waits for the database: %s", exc)
-            except Exception:
-                logger.exception("feedback check failed; trying again shortly")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.interval)

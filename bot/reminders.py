@@ -18,21 +18,18 @@ Nothing here imports telegram: sending is the injected `SendFn` from bot.broadca
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.answering.text import time_range
-from bot.background import BackgroundLoop
+from bot.background import PeriodicCheck
 from bot.broadcast import SendFn, SendResult
 from bot.content.models import Content, Session
 from bot.messages import Safe, html_text
 from bot.pacing import Pacer, Priority
 from bot.storage import ReminderCandidate, Store
-from bot.storage.errors import StorageUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -125,10 +122,11 @@ RenderFn = Callable[[Sequence[DueReminder], datetime], tuple[str, str | None]]
 """(reminders for one attendee, now) -> (message text, parse mode)."""
 
 
-class ReminderService(BackgroundLoop):
+class ReminderService(PeriodicCheck):
     """Checks the programme every few seconds and sends the reminders that are due."""
 
     task_name = "reminders"
+    what = "reminder check"
 
     def __init__(
         self,
@@ -199,17 +197,3 @@ class ReminderService(BackgroundLoop):
                 self.pacer.pause(result.retry_after or 1.0)
         logger.warning("reminder to %s not delivered: %s", user_id, result.error)
         return False
-
-    async def _run_forever(self) -> None:
-        while not self._stopping:
-            self._wake.clear()  # before looking, so a wake() meanwhile is not lost
-            try:
-                await self.run_once()
-            except asyncio.CancelledError:
-                raise
-            except StorageUnavailable as exc:  # logged once, organisers told: bot.health
-                logger.debug("reminder check waits for the database: %s", exc)
-            except Exception:
-                logger.exception("reminder check failed; trying again shortly")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.interval)
