@@ -107,8 +107,19 @@ async def read_database(settings: Settings, read: Callable[[Store], Awaitable[T]
         await store.close()
 
 
-async def _read(settings: Settings, status: ExportStatus) -> list[Question]:
-    return await read_database(settings, lambda store: store.export_questions(status))
+def read_for_export(
+    settings: Settings, read: Callable[[Store], Awaitable[T]], err: TextIO
+) -> T | None:
+    """`read_database` for a command-line export: None after telling `err` why it cannot be
+    (no database yet, or not the bot's), so every export says it the same way."""
+    path = settings.database_path
+    try:
+        return asyncio.run(read_database(settings, read))
+    except FileNotFoundError:
+        print(f"No database at {path} (DATABASE_PATH). Has the bot run here yet?", file=err)
+    except (sqlite3.DatabaseError, RuntimeError) as exc:
+        print(f"Cannot read the database at {path}: {exc}", file=err)
+    return None
 
 
 def export_unanswered(
@@ -118,14 +129,9 @@ def export_unanswered(
     if status not in ("open", "all") or format not in ("csv", "json"):
         print(f"Unknown --format {format!r} or --status {status!r}", file=err)
         return EXIT_USAGE
-    path = settings.database_path
-    try:
-        questions = asyncio.run(_read(settings, "open" if status == "open" else "all"))
-    except FileNotFoundError:
-        print(f"No database at {path} (DATABASE_PATH). Has the bot run here yet?", file=err)
-        return EXIT_USAGE
-    except (sqlite3.DatabaseError, RuntimeError) as exc:
-        print(f"Cannot read the database at {path}: {exc}", file=err)
+    which: ExportStatus = "open" if status == "open" else "all"
+    questions = read_for_export(settings, lambda store: store.export_questions(which), err)
+    if questions is None:
         return EXIT_USAGE
     rows = [row(q) for q in questions]
     if format == "csv":

@@ -9,15 +9,13 @@ to whoever reads the export.
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import json
-import sqlite3
 from typing import TextIO
 
 from bot.config import Settings
 from bot.content.models import Content
-from bot.export import EXIT_OK, EXIT_USAGE, defuse, read_database
+from bot.export import EXIT_OK, EXIT_USAGE, defuse, read_for_export
 from bot.feedback import SessionFeedback, summarise
 from bot.storage import Asked, Rating, Store
 
@@ -55,26 +53,18 @@ def rating_row(content: Content, rating: Rating) -> dict[str, object]:
     }
 
 
-async def _read(settings: Settings) -> tuple[list[Rating], dict[str, Asked]]:
-    async def both(store: Store) -> tuple[list[Rating], dict[str, Asked]]:
-        return await store.feedback_ratings(), await store.feedback_asked()
-
-    return await read_database(settings, both)
+async def _both(store: Store) -> tuple[list[Rating], dict[str, Asked]]:
+    return await store.feedback_ratings(), await store.feedback_asked()
 
 
 def export_feedback(
     settings: Settings, content: Content, format: str, out: TextIO, err: TextIO
 ) -> int:
     """Write every session's feedback to out; 2 with a clear message if that cannot be."""
-    try:
-        ratings, asked = asyncio.run(_read(settings))
-    except FileNotFoundError:
-        path = settings.database_path
-        print(f"No database at {path} (DATABASE_PATH). Has the bot run here yet?", file=err)
+    read = read_for_export(settings, _both, err)
+    if read is None:
         return EXIT_USAGE
-    except (sqlite3.DatabaseError, RuntimeError) as exc:
-        print(f"Cannot read the database at {settings.database_path}: {exc}", file=err)
-        return EXIT_USAGE
+    ratings, asked = read
     if format == "json":
         sessions = [session_object(s) for s in summarise(content, ratings, asked)]
         json.dump(sessions, out, ensure_ascii=False, indent=2)

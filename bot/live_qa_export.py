@@ -8,15 +8,13 @@ show them.
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import json
-import sqlite3
 from typing import TextIO
 
 from bot.config import Settings
 from bot.content.models import Content
-from bot.export import EXIT_OK, EXIT_USAGE, formula_like, read_database
+from bot.export import EXIT_OK, EXIT_USAGE, formula_like, read_for_export
 from bot.live_qa import ranked
 from bot.storage import LiveQuestion
 
@@ -36,10 +34,6 @@ def export_row(rank: int, question: LiveQuestion) -> dict[str, object]:
     }
 
 
-async def _read(settings: Settings, session_id: str) -> list[LiveQuestion]:
-    return await read_database(settings, lambda store: store.live_questions(session_id))
-
-
 def export_session_questions(
     settings: Settings, content: Content, session_id: str, format: str, out: TextIO, err: TextIO
 ) -> int:
@@ -47,15 +41,10 @@ def export_session_questions(
     if content.session(session_id) is None:
         print(f"No session {session_id!r} in {settings.agenda_path}", file=err)
         return EXIT_USAGE
-    try:
-        questions = ranked(asyncio.run(_read(settings, session_id)))
-    except FileNotFoundError:
-        path = settings.database_path
-        print(f"No database at {path} (DATABASE_PATH). Has the bot run here yet?", file=err)
+    stored = read_for_export(settings, lambda store: store.live_questions(session_id), err)
+    if stored is None:
         return EXIT_USAGE
-    except (sqlite3.DatabaseError, RuntimeError) as exc:
-        print(f"Cannot read the database at {settings.database_path}: {exc}", file=err)
-        return EXIT_USAGE
+    questions = ranked(stored)
     rows = [export_row(rank, q) for rank, q in enumerate(questions, start=1)]
     if format == "json":
         json.dump(rows, out, ensure_ascii=False, indent=2)
