@@ -802,14 +802,21 @@ def inline_defaults(
 LEARNED_LISTED = 15  # proposals and learned phrasings shown (each) by /learned
 
 
+def _teach_entry_rows(
+    question_id: int, guesses: Sequence[tuple[str, str]]
+) -> list[list[InlineKeyboardButton]]:
+    """One button per FAQ entry the question could be taught to (the offer and "Other…")."""
+    return [
+        [_button(label, "teach", question_id, answer_text.key_token(f"faq:{entry_id}"))]
+        for entry_id, label in guesses
+    ]
+
+
 def teach_offer(
     question_id: int, question: str, guesses: Sequence[tuple[str, str]], language: str
 ) -> Rendered:
     """ "Also use this for similar questions → [best] [second] [other…] [new] [no]"."""
-    rows = [
-        [_button(label, "teach", question_id, answer_text.key_token(f"faq:{entry_id}"))]
-        for entry_id, label in guesses
-    ]
+    rows = _teach_entry_rows(question_id, guesses)
     rows.append(
         [
             _button(plain("btn.teach_other", language), "teach", question_id, "other"),
@@ -825,10 +832,7 @@ def teach_more(
     question_id: int, question: str, guesses: Sequence[tuple[str, str]], language: str
 ) -> Rendered:
     """ "Other…": more entries to choose from, and /teach for any entry by id."""
-    rows = [
-        [_button(label, "teach", question_id, answer_text.key_token(f"faq:{entry_id}"))]
-        for entry_id, label in guesses
-    ]
+    rows = _teach_entry_rows(question_id, guesses)
     rows.append(
         [
             _button(plain("btn.teach_new", language), "teach", question_id, "new"),

@@ -28,7 +28,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal, cast
+from typing import Literal, cast, get_args
 
 from bot.matching.analyzer import Analyzer
 from bot.matching.chatter_words import ALONE, WordReader
@@ -45,17 +45,7 @@ ChatterKind = Literal[
     "rudeness",
     "nonsense",
 ]
-CHATTER_KINDS: tuple[ChatterKind, ...] = (
-    "greeting",
-    "thanks",
-    "acknowledgement",
-    "goodbye",
-    "help",
-    "anyone_there",
-    "ask_for_person",
-    "rudeness",
-    "nonsense",
-)
+CHATTER_KINDS: tuple[ChatterKind, ...] = get_args(ChatterKind)
 # When one message holds several kinds, the one that asks the most of the bot wins:
 # "ok thanks" is thanks, "thanks bye" a goodbye, "hello? anyone?" is anyone-there.
 _PRIORITY: tuple[ChatterKind, ...] = (
