@@ -148,15 +148,24 @@ def clinc_questions_lost(reader: ChatterReader) -> None:
         if intent not in CLINC_CHIT_CHAT
     ]
     lost = Counter(
-        intent
+        (split, intent)
         for split in ("train", "val", "oos_train", "oos_val")
         for text, intent in data.get(split, [])
         if intent not in CLINC_CHIT_CHAT and reader.read(text).question is None
     )
+    by_intent = Counter(intent for _, intent in lost.elements())
     print(
         f"    for comparison, CLINC150 requests outside its chit-chat intents read as "
-        f"chatter: {sum(lost.values())}/{len(texts)} = {_share(sum(lost.values()), len(texts))}"
-        + (f" ({', '.join(f'{i} {n}' for i, n in lost.most_common(5))})" if lost else "")
+        f"chatter: {lost.total()}/{len(texts)} = {_share(lost.total(), len(texts))}"
+        + (f" ({', '.join(f'{i} {n}' for i, n in by_intent.most_common(5))})" if lost else "")
+    )
+    # The learned second opinion trained on CLINC's training requests: its validation
+    # requests are the ones it never saw.
+    validation = [t for s in ("val", "oos_val") for t, i in data[s] if i not in CLINC_CHIT_CHAT]
+    unseen = sum(n for (split, _), n in lost.items() if split in ("val", "oos_val"))
+    print(
+        f"      of which CLINC's validation requests (never trained on): "
+        f"{unseen}/{len(validation)} = {_share(unseen, len(validation))}"
     )
 
 
@@ -237,6 +246,12 @@ def recognition(reader: ChatterReader, split: str) -> None:
         "    by language: "
         + ", ".join(f"{k} {by_lang_right[k]}/{n}" for k, n in sorted(by_lang.items()))
     )
+    rules = ChatterReader(learned=False)
+    alone = sum((r := rules.read(m.text)).kind == m.kind and r.question is None for m in pure)
+    print(
+        f"    the phrase and word readings alone, without the learned second opinion: "
+        f"{alone}/{len(pure)} = {_share(alone, len(pure))} of texts"
+    )
     if misses:
         print("    misread:")
         print("\n".join(misses))
@@ -257,6 +272,11 @@ def questions_lost(reader: ChatterReader, split: str) -> None:
         f"    held-out questions ({QUESTIONS.name}, {split} half): {len(lost_held)}/{len(kept)}; "
         f"questions inside chatter or looking like it: {len(lost_inside)}/{len(inside)}"
     )
+    rules = ChatterReader(learned=False)
+    alone = sum(rules.read(q).question is None for q in kept) + sum(
+        rules.read(m.text).question is None for m in inside
+    )
+    print(f"    the readings alone, without the learned second opinion: {alone}/{total}")
     for text in lost_held + lost_inside:
         print(f"    lost: {text!r}")
     if set_aside:
@@ -274,6 +294,24 @@ def _posted(answerer: Answerer, text: str) -> bool:
     return reply.decision == "none" or (reply.decision == "suggest" and not reply.suggestions)
 
 
+def _with_reader(
+    reader: ChatterReader, answerer: Answerer, event: list[Message]
+) -> tuple[int, int, int]:
+    """Posts to the organisers, how many are not real questions, and wanted handoffs."""
+    posts = noise = handoffs = 0
+    for message in event:
+        reading = reader.read(message.text)
+        if reading.question is not None:
+            if _posted(answerer, reading.question):
+                posts += 1
+                noise += message.pure_chatter
+        elif reading.kind == "ask_for_person":
+            posts += 1  # a handoff the attendee asked for: wanted, not noise
+            handoffs += 1
+            noise += message.kind != "ask_for_person"
+    return posts, noise, handoffs
+
+
 def replay(reader: ChatterReader, split: str) -> None:
     content = load_content(ROOT / "agenda.yaml", ROOT / "faq")
     answerer = Answerer(content, Clock(content.conference.timezone, BENCH_NOW))
@@ -286,20 +324,13 @@ def replay(reader: ChatterReader, split: str) -> None:
     pool = [chatter[i % len(chatter)] for i in range(wanted)]
     event = questions + pool
     rng.shuffle(event)
-    today_posts = today_noise = new_posts = new_noise = handoffs = 0
+    today_posts = today_noise = 0
     for message in event:
         if _posted(answerer, message.text):
             today_posts += 1
             today_noise += message.pure_chatter
-        reading = reader.read(message.text)
-        if reading.question is not None:
-            if _posted(answerer, reading.question):
-                new_posts += 1
-                new_noise += message.pure_chatter
-        elif reading.kind == "ask_for_person":
-            new_posts += 1  # a handoff the attendee asked for: wanted, not noise
-            handoffs += 1
-            new_noise += message.kind != "ask_for_person"
+    new_posts, new_noise, handoffs = _with_reader(reader, answerer, event)
+    rules_posts, rules_noise, _ = _with_reader(ChatterReader(learned=False), answerer, event)
     print(
         f"  mixed event: {len(questions)} held-out questions + {len(pool)} chatter messages "
         f"({len(pool) / len(event):.0%} chatter, drawn from the {split} half)"
@@ -316,6 +347,10 @@ def replay(reader: ChatterReader, split: str) -> None:
     print(
         f"    of which {handoffs} handoffs the attendee asked for ('talk to a human'), "
         "counted as real"
+    )
+    print(
+        f"  {'the readings alone (no model)':<34} {rules_posts:>6} "
+        f"{rules_noise:>8} = {_share(rules_noise, rules_posts):>8}"
     )
 
 

@@ -31,6 +31,7 @@ from functools import lru_cache
 from typing import Literal, cast, get_args
 
 from bot.matching.analyzer import Analyzer
+from bot.matching.chatter_model import QUESTION, ChatterModel, features, shipped_model
 from bot.matching.chatter_words import ALONE, WordReader
 from bot.matching.normalize import fold, squash
 
@@ -915,6 +916,12 @@ def _keys(text: str) -> tuple[str, ...]:
     return tuple(part for word in fold(text).split() for part in _key(word).split())
 
 
+def reading_keys(text: str) -> tuple[str, ...]:
+    """The words of a text as the readings see them: folded, squashed, variants joined
+    ("Shukriyaa", "shukria" and "shukriya" are one word). The learned model uses them too."""
+    return _keys(text)
+
+
 @lru_cache(maxsize=1)
 def _tables() -> tuple[dict[tuple[str, ...], ChatterKind], frozenset[str], frozenset[str]]:
     """Phrase table, filler words and rude words, folded like the attendees' words are."""
@@ -1002,8 +1009,16 @@ class _Clause:
 class ChatterReader:
     """Reads messages; one per process is enough (it holds only word tables)."""
 
-    def __init__(self, analyzer: Analyzer | None = None) -> None:
+    def __init__(
+        self,
+        analyzer: Analyzer | None = None,
+        model: ChatterModel | None = None,
+        *,
+        learned: bool = True,
+    ) -> None:
+        """`model`: the learned second opinion (default: the shipped one, when `learned`)."""
         self._analyzer = analyzer or Analyzer()
+        self._model = model if model is not None or not learned else shipped_model()
         self._phrases, self._filler, self._rude = _tables()
         self._rude_filler = _rude_filler()
         self._salam = _salam_keys()
@@ -1012,6 +1027,18 @@ class ChatterReader:
         self._hellos = frozenset(k for w in _HELLOS.split() for k in _keys(w))
 
     def read(self, text: str) -> Reading:
+        reading = self.read_by_rules(text)
+        return reading if self._model is None else self._second_opinion(text, reading)
+
+    def _second_opinion(self, text: str, reading: Reading) -> Reading:
+        model = self._model
+        assert model is not None
+        chances = model.probabilities(features(text, _keys))
+        question_only = model.only_questions_use(_keys(text))
+        return second_opinion(text, reading, chances, question_only, model)
+
+    def read_by_rules(self, text: str) -> Reading:
+        """The phrase and word readings alone (without the learned second opinion)."""
         text = _INITIALS.sub(lambda m: m.group().replace(".", ""), text)  # "A.O.A" is "AOA"
         if not text.isascii():
             # Vowel marks ("السَّلَامُ", "شُکریہ") would cut words in two; the matcher's
@@ -1196,6 +1223,40 @@ class ChatterReader:
         if any(key in _QUESTION_WORDS for key in keys[i + 1 :]):
             return None
         return kinds
+
+
+def second_opinion(
+    text: str,
+    reading: Reading,
+    chances: dict[str, float],
+    question_only_words: Sequence[str],
+    model: ChatterModel,
+) -> Reading:
+    """The learned model's say on the readings' verdict, within its limits.
+
+    See bot/matching/chatter_model.py: it may send "chatter" to the matcher when it is
+    very sure that it is a question, give chatter another kind when it is sure, and make
+    a "question" chatter only when it is sure and no word in it is one that questions use
+    and chatter never did. A question with chatter around it ("hi, where is lunch") keeps
+    its question: the model reads whole messages, the readings their clauses.
+    """
+    limits = model.thresholds
+    kind, sure = max(((k, p) for k, p in chances.items() if k != QUESTION), key=lambda kp: kp[1])
+    if reading.is_chatter:
+        if chances[QUESTION] >= limits.to_question:
+            return Reading(reading.kind, text.strip(), reading.kinds, reading.salam)
+        if kind != reading.kind and sure >= limits.change_kind:
+            return _as_kind(reading, cast(ChatterKind, kind))
+        return reading
+    needed = limits.to_person if kind == "ask_for_person" else limits.to_chatter
+    if sure >= needed and not question_only_words:
+        return _as_kind(reading, cast(ChatterKind, kind))
+    return reading
+
+
+def _as_kind(reading: Reading, kind: ChatterKind) -> Reading:
+    """Pure chatter of this kind, keeping what else the readings saw."""
+    return Reading(kind, None, (kind, *(k for k in reading.kinds if k != kind)), reading.salam)
 
 
 def kinds_of(messages: Iterable[str], reader: ChatterReader | None = None) -> list[Reading]:
