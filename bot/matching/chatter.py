@@ -19,6 +19,9 @@ clause is a question clause, and the
 message's question is the text from the first question clause to the last one, as
 typed. Words are folded and squashed with the matcher's own normaliser, so "Shukriyaa",
 "shukria" and "شکریہ" meet their phrases the same way they meet FAQ phrasings.
+
+Last, a learned model (bot/matching/chatter_model.py) gives a second opinion on the
+readings' verdict, within limits that keep the safe side: see `second_opinion`.
 """
 
 from __future__ import annotations
