@@ -118,10 +118,12 @@ def clinc_file(root: Path = ROOT) -> Path | None:
 
 
 def distillation_texts(root: Path = ROOT, clinc: Path | None = None) -> list[str]:
-    """The sentences a student learns the teacher's vectors on: none the bench scores.
+    """The sentences a student learns the teacher's vectors on: none the tuning run scores.
 
-    CLINC150 training utterances, minus every utterance bench/tune_semantic.py measures
-    on (every fifth past an intent's first five, and oos_train), and the
+    CLINC150 training utterances, minus every utterance bench/tune_semantic.py's default
+    run measures on (every fifth past an intent's first five, and oos_train; its --clinc
+    choice uses every utterance past the first five, so a student meant for that
+    choice must leave those out too), and the
     texts of this repository's FAQ and programme. Never the CLINC validation split,
     never a labelled question (tests/data): the figures that judge a student must come
     from sentences it was not taught on. Sorted and deduplicated, so the build is
