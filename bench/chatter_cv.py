@@ -95,12 +95,10 @@ class Scored:
     example: Example
     rules: Reading
     chances: dict[str, float]
-    question_only: tuple[str, ...]
+    unknown: tuple[str, ...]
 
     def combined(self, model: ChatterModel) -> Reading:
-        return second_opinion(
-            self.example.text, self.rules, self.chances, self.question_only, model
-        )
+        return second_opinion(self.example.text, self.rules, self.chances, self.unknown, model)
 
 
 def right(example: Example, reading: Reading) -> bool:
@@ -131,7 +129,7 @@ def score(model: ChatterModel, rules: ChatterReader, texts: list[Example]) -> li
             e,
             rules.read(e.text),
             model.probabilities(features(e.text, _keys)),
-            tuple(model.only_questions_use(_keys(e.text))),
+            tuple(model.unknown_words(_keys(e.text))),
         )
         for e in texts
     ]

@@ -1037,8 +1037,8 @@ class ChatterReader:
         model = self._model
         assert model is not None
         chances = model.probabilities(features(text, _keys))
-        question_only = model.only_questions_use(_keys(text))
-        return second_opinion(text, reading, chances, question_only, model)
+        unknown = model.unknown_words(_keys(text))
+        return second_opinion(text, reading, chances, unknown, model)
 
     def read_by_rules(self, text: str) -> Reading:
         """The phrase and word readings alone (without the learned second opinion)."""
@@ -1232,16 +1232,17 @@ def second_opinion(
     text: str,
     reading: Reading,
     chances: dict[str, float],
-    question_only_words: Sequence[str],
+    unknown_words: Sequence[str],
     model: ChatterModel,
 ) -> Reading:
     """The learned model's say on the readings' verdict, within its limits.
 
     See bot/matching/chatter_model.py: it may send "chatter" to the matcher when it is
     very sure that it is a question, give chatter another kind when it is sure, and make
-    a "question" chatter only when it is sure and no word in it is one that questions use
-    and chatter never did. A question with chatter around it ("hi, where is lunch") keeps
-    its question: the model reads whole messages, the readings their clauses.
+    a "question" chatter only when it is sure and every word in it is one the training
+    chatter used (`unknown_words` is empty). A question with chatter around it ("hi,
+    where is lunch") keeps its question: the model reads whole messages, the readings
+    their clauses.
     """
     limits = model.thresholds
     kind, sure = max(((k, p) for k, p in chances.items() if k != QUESTION), key=lambda kp: kp[1])
@@ -1252,7 +1253,7 @@ def second_opinion(
             return _as_kind(reading, cast(ChatterKind, kind))
         return reading
     needed = limits.to_person if kind == "ask_for_person" else limits.to_chatter
-    if sure >= needed and not question_only_words:
+    if sure >= needed and not unknown_words:
         return _as_kind(reading, cast(ChatterKind, kind))
     return reading
 

@@ -14,10 +14,10 @@ It is only a second opinion. The readings decide first and the model may then
   sure that it is a question ("who do you work for", "good morning is the conference on
   today"): the safe direction;
 - change the kind of a message the readings call chatter, when it is sure;
-- turn a message the readings call a question into chatter only when it is sure AND no
-  word of it is one that questions use and chatter never did: a word only questions use
-  ("refund", "badge", "invoice") keeps it a question, so **when in doubt, a message is a
-  question** still holds. Turning one into a request for a person (a post to the
+- turn a message the readings call a question into chatter only when it is sure AND
+  every word of it is one the training chatter used: one unknown word ("refund",
+  "badge", a name) keeps it a question, so **when in doubt, a message is a question**
+  still holds. Turning one into a request for a person (a post to the
   organisers, and the question in it unanswered) needs more certainty still.
 
 The weights are built by `bench/build_chatter_model.py` (scikit-learn, at build time
@@ -97,8 +97,7 @@ class ChatterModel:
     classes: tuple[str, ...]
     bias: tuple[float, ...]
     weights: dict[str, tuple[float, ...]]
-    chatter_words: frozenset[str]  # words seen in training chatter
-    question_words: frozenset[str]  # words seen in training questions
+    chatter_words: frozenset[str]  # every word the training chatter used
     thresholds: Thresholds
     digest: str = ""  # what it was built from (bench/build_chatter_model.py checks it)
 
@@ -127,7 +126,6 @@ class ChatterModel:
             bias,
             weights,
             frozenset(str(w) for w in _list(raw["chatter_words"])),
-            frozenset(str(w) for w in _list(raw["question_words"])),
             digest=str(raw.get("digest", "")),
             thresholds=Thresholds(
                 float(thresholds["change_kind"]),
@@ -149,7 +147,6 @@ class ChatterModel:
                 "to_question": self.thresholds.to_question,
             },
             "chatter_words": sorted(self.chatter_words),
-            "question_words": sorted(self.question_words),
             "scale": scale,
             "weights": {
                 name: [round(w * scale) for w in row] for name, row in sorted(self.weights.items())
@@ -172,9 +169,9 @@ class ChatterModel:
         total = sum(exps)
         return {name: e / total for name, e in zip(self.classes, exps, strict=True)}
 
-    def only_questions_use(self, words: Iterable[str]) -> list[str]:
-        """The words of a message that questions use and chatter never did ("refund")."""
-        return [w for w in words if w in self.question_words and w not in self.chatter_words]
+    def unknown_words(self, words: Iterable[str]) -> list[str]:
+        """The words of a message that no training chatter used ("refund", "nepra")."""
+        return [w for w in words if w not in self.chatter_words]
 
 
 def _number(value: object) -> float:

@@ -47,7 +47,7 @@ def test_the_shipped_model_loads_with_every_kind_and_questions() -> None:
     model = shipped_model()
     assert model is not None
     assert set(model.classes) == {*CHATTER_KINDS, QUESTION}
-    assert model.weights and model.chatter_words and model.question_words
+    assert model.weights and model.chatter_words
     assert MODEL_FILE.stat().st_size < 600_000  # a small data file, not a model download
 
 
@@ -87,7 +87,6 @@ def test_a_broken_file_is_refused(raw: dict[str, object]) -> None:
     full: dict[str, object] = {
         "weights": {},
         "chatter_words": [],
-        "question_words": [],
         "thresholds": {"change_kind": 1, "to_chatter": 1, "to_person": 1, "to_question": 1},
         **raw,
     }
@@ -102,7 +101,6 @@ def _model(**limits: float) -> ChatterModel:
         bias=(0.0,) * (len(CHATTER_KINDS) + 1),
         weights={},
         chatter_words=frozenset({"thanks", "mate"}),
-        question_words=frozenset({"refund", "mate", "where"}),
         thresholds=Thresholds(**{**thresholds, **limits}),
     )
 
@@ -131,7 +129,7 @@ def test_very_sure_it_is_a_question_sends_chatter_to_the_matcher() -> None:
     assert second_opinion("x", CHATTER, _chances(question=0.85), [], _model()) == CHATTER
 
 
-def test_a_question_becomes_chatter_only_when_sure_and_no_word_is_only_a_questions() -> None:
+def test_a_question_becomes_chatter_only_when_sure_and_every_word_is_known() -> None:
     got = second_opinion("x", QUESTION_READ, _chances(thanks=0.75), [], _model())
     assert got.is_chatter and got.kind == "thanks"
     assert second_opinion("x", QUESTION_READ, _chances(thanks=0.65), [], _model()) == QUESTION_READ
@@ -146,9 +144,9 @@ def test_a_request_for_a_person_needs_more_certainty() -> None:
     assert sure.kind == "ask_for_person" and sure.is_chatter
 
 
-def test_only_questions_use() -> None:
+def test_unknown_words_are_those_no_training_chatter_used() -> None:
     model = _model()
-    assert model.only_questions_use(["thanks", "mate", "refund", "zebra"]) == ["refund"]
+    assert model.unknown_words(["thanks", "mate", "refund", "zebra"]) == ["refund", "zebra"]
 
 
 def test_features_are_the_same_for_spellings_the_readings_join() -> None:
