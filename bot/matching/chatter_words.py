@@ -180,6 +180,9 @@ _HELPFUL = (
 _PAST = "hogayi hogaya hui hua mili gayi gaya aaya"  # "bari help hogayi": it helped
 _WRONG = "wrong galat غلط"  # wrong answers are a complaint, a wrong room is a question
 _UNDERSTAND = "samajh samjh understand سمجھ"
+# Asking WHOM to reach ("whom do I contact for help", "kis se rabta karun", "مدد کے لیے کس
+# سے رابطہ کریں") asks for contact details, which the FAQ answers: a question, not help.
+_WHOM = "who whom whose kis kisse kaun kon کس کون کن"
 _SOON = "ya you u tomorrow soon later kal around"
 # Words that are chatter only when they are the whole clause ("hy" is also "hai").
 ALONE: dict[str, str] = {"hy": "greeting", "hii": "greeting", "g": "acknowledgement"}
@@ -198,6 +201,7 @@ class _Tables:
     lone_people: frozenset[str]
     reach: frozenset[str]
     about_bot: frozenset[str]
+    whom: frozenset[str]
     bots: frozenset[str]
     me: frozenset[str]
     function: frozenset[str]
@@ -294,6 +298,7 @@ class WordReader:
             lone_people=folded(_LONE_PEOPLE),
             reach=folded(_REACH),
             about_bot=folded(_ABOUT_BOT),
+            whom=folded(_WHOM),
             bots=folded(_BOTS),
             me=folded(_ME),
             function=folded(_FUNCTION) | filler,
@@ -472,6 +477,8 @@ class WordReader:
             found.append("rudeness")  # "that's not what I asked"
         if keys & t.wrong and (about_bot or keys & t.answers):
             found.append("rudeness")  # "your answers are wrong", "jawab hi galat"
+        if keys & t.whom and seen.reach:
+            found = [k for k in found if k != "help"]  # "whom do I contact for help"
         if "thanks" in found and "help" in found:
             found = [k for k in found if k != "help"]  # "really appreciate the help"
         if negated and keys & t.understand:

@@ -66,10 +66,17 @@ KNOWN_MISREADS = {
     "noted with thanks",
     "Could you put me in touch with the conference secretariat regarding our delegation?",
     "kuch bhi",
-    "wese hi",
     # From the sixth held-out set (moved here after its one look).
     "Dear Sir/Madam",
     "😂",
+    # From the seventh held-out set (moved here after its one look).
+    "ho gya",
+    "g sir",
+    "کیا یہ بوٹ کام کر رہا ہے",
+    "Respected sir, I want to talk to a registration team member",
+    "I don't want a bot, I want a person",
+    "mujhe kisi incharge se milwa do",
+    "Very poor management, the queue at registration is an hour long",
 }
 
 
@@ -119,6 +126,23 @@ def test_the_question_inside(
 ) -> None:
     reading = reader.read(text)
     assert (reading.kind, reading.question) == (kind, question)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "whom do I contact for help",
+        "who should I talk to about my badge",
+        "help ke liye kis se rabta karun",
+        "kis se baat karun",
+        "مدد کے لیے کس سے رابطہ کروں",
+    ],
+)
+def test_asking_whom_to_contact_is_a_question(reader: ChatterReader, text: str) -> None:
+    """The FAQ answers whom to contact (the helpdesk): not the help message, not a handoff."""
+    reading = reader.read(text)
+    assert reading.question == text
+    assert "help" not in reading.kinds and not reading.is_chatter
 
 
 def test_thanks_for_something_that_asks_is_a_question(reader: ChatterReader) -> None:
