@@ -546,6 +546,9 @@ _RUDE_FILLER = frozenset(
         "بہت",
     }
 )
+# Words the matcher keeps that nod on their own: "g" (ji), "ho gya" / "hogaya" (done).
+_NODS = frozenset({"g", "gya", "gaya", "gyi", "gayi", "hogya", "hogaya", "hogyi", "hogayi"})
+_NOT = frozenset({"not", "no", "nahi", "nhi", "nai", "nahin", "na", "نہیں", "نہ"})
 # Words any chatter may carry: forms of address, intensifiers, politeness.
 _FILLER = frozenset(
     {
@@ -1132,9 +1135,11 @@ class ChatterReader:
             return kinds  # known words around an emoji with a meaning: "🤡🤡 bot"
         if clause.asks or any(key in _QUESTION_WORDS for key in keys):
             return None
-        if not self._analyzer.terms(clause.text):
-            # Only words the matcher ignores anyway ("ok bhai sure", "jee sir"): nothing to
-            # answer, so a nod unless a chatter phrase in it says more.
+        terms = set(self._analyzer.terms(clause.text))
+        if not terms or (terms <= _NODS and not set(keys) & _NOT):
+            # Only words the matcher ignores anyway ("ok bhai sure", "jee sir"), or a bare
+            # "g" (ji) or "ho gya" (done) it keeps: nothing to answer, so a nod unless a
+            # chatter phrase in it says more ("nahi hua" is no nod).
             return kinds + (self._leading_kinds(clause) or ["acknowledgement"])
         # Words that ask nothing, like a form of address ("Respected Sir,"): no kind of
         # chatter of its own, and no question either.

@@ -75,7 +75,7 @@ _SIGNALS: dict[str, str] = {
         "worst pathetic stupid stupidest dumb dumbest idiot idiotic nonsense waste wtf ffs "
         "crap sucks disappointed disappointing slow unacceptable nobody kharab bakwas bakwaas "
         "seriously ridiculous bad zaya zaaya ضائع برا "
-        "bekar bekaar faltu fazool poor ضیاع "
+        "bekar bekaar faltu fazool poor bura buri bure ضیاع "
         "shut ghatiya wahiyat nikamma nikammi bewakoof bewaqoof pagal kachra ullu "
         "بکواس بیکار فضول گھٹیا واہیات نکما نکمی بےوقوف پاگل کچرا ناقص مایوس"
     ),
@@ -102,14 +102,15 @@ _PEOPLE = (
     "human humans insaan insan person people banda bande bandy admin admins organiser "
     "organisers organizer organizers organising organizing team staff support agent "
     "operator representative volunteer volunteers management committee manager member "
-    "officer actual secretariat افسر ذمہ "
+    "officer actual secretariat incharge انچارج افسر ذمہ "
     "real asal asli انسان بندہ بندے ایڈمن آرگنائزر آرگنائزرز ٹیم اصل منتظمین انتظامیہ نمائندے "
     "نمائندہ شخص منتظم والنٹیئر"
 )
 _LONE_PEOPLE = "human humans operator agent insaan insan انسان"
 _REACH = (
     "talk speak chat contact rabta connect transfer put through forward touch escalate "
-    "call bhej bhejo bulao bulaen baat baaat milao milwao karao karwao karwa karwain chahiye "
+    "call bhej bhejo bulao bulaen baat baaat milao milwao milwa milwado milwadein karao "
+    "karwao karwa karwain chahiye "
     "want need get reach message msg bata batao btao karwayen karwaein karayen bolo "
     "بات رابطہ ملائیں ملاؤ کرائیں کروائیں کرواؤ چاہیے بلائیں کروا بھیج کرا پہنچا"
 )
@@ -136,7 +137,8 @@ _FUNCTION = (
     "hum hamara hai hain hy he h ho hun hoon hu tha thi the thay ka ki ke ko se ne par pe "
     "bhi to toh hi na nahi nhi nai nahin kuch bohat bahut bht boht bohot kafi zyada sach "
     "itna itni bari bara thori thora sm "
-    "kar karo kardo karein kardein karna karni karne kiya raha rahi rahe gaya gayi gaye "
+    "kar karo kardo karein kardein karna karni karne kr krdo krde krdein krein krna krni krne "
+    "kiya raha rahi rahe gaya gayi gaye "
     "gya gyi diya de do dein dena dene aata aati aaya aayi ab abhi phir fir kal "
     "ya aur lekin magar bas sirf wala wali wale karega karegi karenge karta karti karte "
     "karun karoon karu karen hoga hogi hoge hogaya hogayi sakta sakti sakte sakein lo "
@@ -179,6 +181,15 @@ _HELPFUL = (
 )
 _PAST = "hogayi hogaya hui hua mili gayi gaya aaya"  # "bari help hogayi": it helped
 _WRONG = "wrong galat غلط"  # wrong answers are a complaint, a wrong room is a question
+# The event itself, which a complaint may name ("pathetic arrangements", "very poor
+# management"): plain words only next to a rudeness word, otherwise a topic to ask about.
+_EVENT = (
+    "arrangements arrangement management organisation organization intizam intizamat "
+    "event conference انتظام انتظامات"
+)
+# Whether the bot runs: "ye bot chal raha hai?", "کیا یہ بوٹ کام کر رہا ہے".
+_RUNS = "chal chalta chalti kaam کام چل چلتا"
+_PROGRESSIVE = "raha rahi rha rhi رہا رہی"
 _UNDERSTAND = "samajh samjh understand سمجھ"
 # Asking WHOM to reach ("whom do I contact for help", "kis se rabta karun", "مدد کے لیے کس
 # سے رابطہ کریں") asks for contact details, which the FAQ answers: a question, not help.
@@ -202,6 +213,9 @@ class _Tables:
     reach: frozenset[str]
     about_bot: frozenset[str]
     whom: frozenset[str]
+    event: frozenset[str]
+    runs: frozenset[str]
+    progressive: frozenset[str]
     bots: frozenset[str]
     me: frozenset[str]
     function: frozenset[str]
@@ -299,6 +313,9 @@ class WordReader:
             reach=folded(_REACH),
             about_bot=folded(_ABOUT_BOT),
             whom=folded(_WHOM),
+            event=folded(_EVENT),
+            runs=folded(_RUNS),
+            progressive=folded(_PROGRESSIVE),
             bots=folded(_BOTS),
             me=folded(_ME),
             function=folded(_FUNCTION) | filler,
@@ -418,6 +435,7 @@ class WordReader:
                 or key in t.places
                 or key in t.wrong
                 or demoted
+                or (key in t.event and "rudeness" in {t.signals.get(k) for k in key_set})
             ):
                 pass
             elif (near := self._near(key)) is not None:
@@ -456,6 +474,9 @@ class WordReader:
             found.append("anyone_there")  # "am i talking to a bot", "bot hai ya insaan"
         if about_bot and (keys & t.working or keys >= t.thing_on):
             found.append("anyone_there")  # "is this working", "is this thing on"
+        if bots and keys & t.runs and keys & t.progressive and not keys & t.how_are_you:
+            # "ye bot chal raha hai?", "کیا یہ بوٹ کام کر رہا ہے": is it on, not how to use it
+            found = [*(k for k in found if k != "help"), "anyone_there"]
         if (
             keys & t.someone
             and not keys & t.coming
