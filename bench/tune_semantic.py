@@ -3,6 +3,7 @@
     python bench/tune_semantic.py            # grid around the defaults in bot/matching/fusion.py
     python bench/tune_semantic.py --bands    # how often the layer changes a lexical decision
     python bench/tune_semantic.py --clinc    # settings for CLINC alone (bench/matching.py's †)
+    python bench/tune_semantic.py --oos      # which route answers out-of-scope questions
 
 Tuning data: the dev half of tests/data/questions.yaml, tests/data/tuning_questions.yaml,
 and CLINC150 training utterances 6-100 (every fifth, 2,850; for --clinc all 14,250) of
@@ -21,6 +22,13 @@ best lexical score, how many tuning questions fall in it and how many outcomes t
 decision changes (R right answer, W wrong answer, S right entry among the buttons, s
 buttons without it, n nothing; "S>R" is a close call the layer settled). A band where the
 layer changes (almost) nothing is one where `FusionSettings.settled_answer` may skip it.
+
+--oos measures the out-of-scope guard on the two conference sets (dev half and tuning
+set, never the held-out half): which route of the fused decision answers each question
+(`route`), and the trade-off between right answers and out-of-scope questions answered
+over a grid of fusion settings, with bench/choosing.py's bounds for a fresh set the size
+of the held-out half, the choice cross-validated (dev half against tuning set, and five
+folds of both).
 """
 
 from __future__ import annotations
@@ -39,7 +47,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from choosing import Limits, Tally, choose, cross_validate, tally  # noqa: E402
+from choosing import (  # noqa: E402
+    Limits,
+    Tally,
+    choose,
+    cross_validate,
+    oos_bound,
+    tally,
+    wrong_bound,
+)
 from matching import (  # noqa: E402
     BENCH_NOW,
     CLINC,
@@ -337,6 +353,153 @@ def decided(matcher: Matcher, layer: Replayed, scored: Scored) -> MatchResult:
     return layer.match(matcher, scored.item.question, scored.candidates)
 
 
+def route(matcher: Matcher, layer: MeaningLayer, scored: Scored) -> str:
+    """The route of `MeaningLayer.match` that decided one question: "settled" (a strong
+    lexical answer, the layer not asked), "taught", "confident" (fused score and lead),
+    "clear" (the lower fused "clear winner" route), "sure" (the meaning layer sure and
+    the lexical matcher backing it), "buttons"/"none", or "fixed" (a clock or room
+    question answered outside the matcher). Mirrors `MeaningLayer.match` step by step."""
+    if scored.fixed is not None:
+        return "fixed"
+    question, candidates = scored.item.question, scored.candidates
+    if not candidates:
+        return "none"
+    lexical = matcher.decide(question, candidates)
+    if layer.settled(lexical):
+        return "settled"
+    opinion = layer.opinion(question, candidates, matcher.index.related)
+    decision = layer.settings.decision
+    result = matcher.decide(question, opinion.candidates, decision, opinion.agree)
+    best = result.best
+    if result.decision == "answer" and best is not None:
+        if best.taught:
+            return "taught"
+        related = matcher.index.related.get(best.target.key, frozenset({best.target.key}))
+        rivals = [c.score for c in opinion.candidates[1:] if c.target.key not in related]
+        lead = best.score - (rivals[0] if rivals else 0.0)
+        if best.score >= decision.answer_threshold and lead >= decision.answer_margin:
+            return "confident"
+        return "clear"
+    if layer.match(matcher, question, candidates).decision == "answer":
+        return "sure"
+    return "buttons" if result.decision == "suggest" else "none"
+
+
+def letter(matcher: Matcher, layer: Replayed, scored: Scored) -> str:
+    """One question's outcome letter (see `outcome`), clock answers counted as `replay`."""
+    fixed = scored.fixed
+    if fixed is None:
+        return outcome(decided(matcher, layer, scored), scored.item.expected)
+    expected = scored.item.expected
+    if fixed.decision == "answer" and expected:
+        key = fixed.best.target.key if fixed.best else None
+        return "R" if key in expected or "agenda:time" in expected else "W"
+    return outcome(fixed, expected)
+
+
+def oos_grid() -> list[FusionSettings]:
+    """Fusion settings around the defaults for the out-of-scope trade-off (--oos)."""
+    defaults = FusionSettings()
+    grid = []
+    for weight, tolerance, threshold, margin, clear, lead, sure in itertools.product(
+        (0.2, 0.3, 0.45),  # weight
+        (0.1, 0.2),  # meaning tolerance
+        (0.6, 0.65, 0.7),  # fused answer threshold
+        (0.02, 0.05),  # fused answer margin
+        (0.45, 0.5, 0.55, 0.6, 2.0),  # clear-winner threshold (2.0: route off)
+        (0.1, 0.12, 0.15, 0.2),  # clear-winner lead
+        (0.8, 0.9, 2.0),  # sure similarity (2.0: that route off)
+    ):
+        if clear > 1.0 and lead != 0.1:
+            continue
+        decision = replace(
+            defaults.decision,
+            answer_threshold=threshold,
+            answer_margin=margin,
+            clear_threshold=clear,
+            clear_margin=lead,
+        )
+        grid.append(
+            replace(
+                defaults,
+                weight=weight,
+                meaning_tolerance=tolerance,
+                sure_similarity=sure,
+                decision=decision,
+            )
+        )
+    return grid
+
+
+def fmt_tally(result: Tally, limits: Limits) -> str:
+    right, wrong, offered, left = result.figures
+    answered = result.out_of_scope - result.oos_left
+    return (
+        f"{right:.1%}/{wrong:.1%}/{offered:.1%}/{left:.1%} ({answered} out of scope answered;"
+        f" bounds wrong {wrong_bound(result, limits):.1%}, left {oos_bound(result, limits):.1%})"
+    )
+
+
+def oos_report(matcher: Matcher, layer: Replayed, sets: dict[str, Sequence[Scored]]) -> None:
+    """Routes that answer, and the right/out-of-scope trade-off (see the module doc)."""
+    remembered = RememberedLexical(matcher)
+    saved = layer.settings
+    print("routes of the fused decision (defaults): in scope R/W, out of scope answered")
+    for name, scored in sets.items():
+        counts: Counter[str] = Counter()
+        for s in scored:
+            code = letter(remembered, layer, s)
+            if code in "RW":
+                kind = f"{code}" if s.item.expected else "oos"
+                counts[f"{route(remembered, layer, s)} {kind}"] += 1
+        print(f"  {name}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    everything = [s for scored in sets.values() for s in scored]
+    in_scope = [bool(s.item.expected) for s in everything]
+    # The size of the held-out half (206 in scope, 44 out of scope): only sizes are read.
+    limits = Limits(206, 44, wrong_cap=0.03, oos_floor=0.9)
+    lexical = "".join(
+        outcome(remembered.decide(s.item.question, s.candidates), s.item.expected)
+        if s.fixed is None and s.candidates
+        else letter(remembered, layer, s)
+        for s in everything
+    )
+    grid = oos_grid()
+    codes = []
+    for settings in grid:
+        layer.settings = settings
+        codes.append("".join(letter(remembered, layer, s) for s in everything))
+    layer.settings = saved
+    default = "".join(letter(remembered, layer, s) for s in everything)
+    tallies = [tally(c, in_scope) for c in codes]
+    print(f"dev half + {TUNING.name}, right/wrong/right-or-suggested/out-of-scope-left:")
+    print(f"  lexical alone: {fmt_tally(tally(lexical, in_scope), limits)}")
+    print(f"  defaults:      {fmt_tally(tally(default, in_scope), limits)}")
+    print(f"most right per count of out-of-scope questions answered ({len(grid)} settings):")
+    for answered in sorted({t.out_of_scope - t.oos_left for t in tallies})[:10]:
+        same = [i for i, t in enumerate(tallies) if t.out_of_scope - t.oos_left == answered]
+        best = max(same, key=lambda i: (tallies[i].right, -tallies[i].wrong))
+        print(f"  {fmt_tally(tallies[best], limits)}  {describe(grid[best])}")
+    print(f"rule: {limits.describe()}")
+    chosen = choose(tallies, limits)
+    if chosen is not None:
+        print(f"  chosen: {fmt_tally(tallies[chosen], limits)}  {describe(grid[chosen])}")
+    size = len(next(iter(sets.values())))
+    for name, (fit, check) in {
+        "dev half -> tuning set": (slice(0, size), slice(size, None)),
+        "tuning set -> dev half": (slice(size, None), slice(0, size)),
+    }.items():
+        picked = choose([tally(c[fit], in_scope[fit]) for c in codes], limits)
+        shown = (
+            fmt_tally(tally(codes[picked][check], in_scope[check]), limits)
+            if picked is not None
+            else "nothing qualifies"
+        )
+        print(f"  chosen on {name}: {shown}")
+        alone = tally(lexical[check], in_scope[check])
+        print(f"    lexical alone there: {fmt_tally(alone, limits)}")
+    print(f"  5 folds of both: {fmt_tally(cross_validate(codes, in_scope, limits), limits)}")
+
+
 def describe(settings: FusionSettings) -> str:
     decision = settings.decision
     clear = (
@@ -370,6 +533,9 @@ def main() -> None:
     parser.add_argument(
         "--clinc", action="store_true", help="only choose the settings for CLINC alone"
     )
+    parser.add_argument(
+        "--oos", action="store_true", help="only the out-of-scope routes and trade-off"
+    )
     args = parser.parse_args()
     spec = model_spec()
     if spec is None:
@@ -380,6 +546,13 @@ def main() -> None:
     answerer = Answerer(content, clock, vectors=vectors)
     own = [load_labelled("dev"), load_labelled(None, TUNING)]
     own_scored = [score_all(answerer.matcher, items, answerer) for items in own]
+    if args.oos:
+        assert answerer.matcher.meaning is not None
+        both = Replayed(answerer.matcher.meaning, [s for group in own_scored for s in group])
+        oos_report(
+            answerer.matcher, both, dict(zip(("dev half", TUNING.name), own_scored, strict=True))
+        )
+        return
 
     data = json.loads(CLINC.read_text(encoding="utf-8"))
     docs = [
