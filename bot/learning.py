@@ -64,6 +64,12 @@ class Taught:
     refusal: Refusal | None = None
 
 
+def rejected_entry(question: Question) -> str | None:
+    """The FAQ entry whose answer the attendee rejected for this question, if any."""
+    key = question.rejected_key
+    return key.removeprefix("faq:") if key is not None and key.startswith("faq:") else None
+
+
 def snapshot_of(rows: Iterable[LearnedRow]) -> Learned:
     """The active rows as the matcher takes them (oldest first, so the order is stable)."""
     phrasings: list[tuple[str, str]] = []
@@ -185,15 +191,26 @@ class Learner:
             return answerer.content
         return with_learned(answerer.content, self.snapshot)
 
-    def guesses(self, text: str, limit: int = GUESSES) -> list[tuple[str, str]]:
+    def guesses(
+        self, text: str, limit: int = GUESSES, exclude: str | None = None
+    ) -> list[tuple[str, str]]:
         """The FAQ entries (id, label) a question most resembles, best first."""
         found: list[tuple[str, str]] = []
         for candidate in self.current().matcher.score(text):
-            if candidate.target.kind == "faq":
+            if candidate.target.kind == "faq" and candidate.target.id != exclude:
                 found.append((candidate.target.id, candidate.target.label))
                 if len(found) == limit:
                     break
         return found
+
+    def offer(self, question: Question, limit: int = GUESSES) -> list[tuple[str, str]]:
+        """The entries to offer for teaching a question, best guess first.
+
+        The entry the attendee rejected (👎, then "Ask the organisers") is left out: it is
+        usually the best guess, and one tap on it would teach the bot the very answer the
+        attendee said was wrong.
+        """
+        return self.guesses(question.text, limit, exclude=rejected_entry(question))
 
     def _new_entry_id(self, content: Content, text: str) -> str:
         base = NEW_ENTRY_PREFIX + (slug(text, "question")[:40].strip("-") or "question")
@@ -215,6 +232,10 @@ class Learner:
         answered with the organiser's answer. Stored before this returns."""
         answerer = self.current()
         content, text = self.content_now(answerer), tidy(question.text)
+        if entry_id is not None and entry_id == rejected_entry(question):
+            entry = content.faq_entry(entry_id)
+            label = entry.question if entry is not None else entry_id
+            return Taught(refusal=Refusal("rejected", entry_id, label, text))
         answer: str | None = None
         if entry_id is None:
             answer = (question.answer_text or "").strip()

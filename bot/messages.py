@@ -108,6 +108,10 @@ EN: dict[str, str] = {
     "none_of_these": (
         "Thanks. I've passed your question to the organisers; they'll answer you here."
     ),
+    "passed_after_downvote": (
+        "🙋 Thanks for telling me. I've passed your question to the organisers with a note "
+        "that my answer didn't help; they'll answer you here."
+    ),
     "not_a_question": ("Please type your question in words, e.g. <i>where is the prayer room?</i>"),
     # --- conversation: chatter gets a human reply, never the organisers ------------------
     "chatter.greeting": (
@@ -163,6 +167,7 @@ EN: dict[str, str] = {
     ),
     "organiser_batch_item": "<b>#{id}</b>{mark} <blockquote>{question}</blockquote>",
     "organiser_batch_handoff": " 🙋 asked for a person",
+    "organiser_batch_downvoted": " 👎 did not help: the bot answered with <b>{label}</b>",
     "stats_chatter": ("\n<b>Chatter</b> (not questions, never posted): {total}\n{kinds}"),
     "stats_chatter_kind": "• {kind}: {count}",
     "stats_feedback": "\n<b>Feedback</b> (complaints): {count}",
@@ -254,6 +259,14 @@ EN: dict[str, str] = {
         "Reply to this message to answer, or use <code>/answer {id} …</code> or "
         "<code>/dismiss {id}</code>."
     ),
+    "organiser_post_downvoted": (
+        "👎 <b>Answer that did not help #{id}</b> from {name} (id <code>{user_id}</code>)\n"
+        "<blockquote>{question}</blockquote>\n"
+        "The bot answered with <b>{label}</b>; the attendee pressed 👎 and asked for the "
+        "organisers.\n"
+        "Reply to this message to answer, or use <code>/answer {id} …</code> or "
+        "<code>/dismiss {id}</code>."
+    ),
     "organiser_post_guess": "{label} ({score})",
     "organiser_post_no_guess": "none",
     "organiser_answer": (
@@ -290,9 +303,10 @@ EN: dict[str, str] = {
         "Questions: {questions}\n"
         "• answered by the bot: {answered} ({answered_share})\n"
         "• suggestions offered: {suggested} ({suggested_share})\n"
-        "• passed to organisers: {unanswered} ({unanswered_share})\n"
+        "• passed to organisers: {unanswered} ({unanswered_share}){after_downvote}\n"
         "Still open: {open}"
     ),
+    "stats_after_downvote": "\n  of them after a 👎 on the bot's answer: {count}",
     "stats_top_header": "\n<b>Most asked</b>",
     "stats_top_item": "{rank}. {label}: {count}",
     "stats_votes_header": "\n<b>Votes</b>",
@@ -314,6 +328,7 @@ EN: dict[str, str] = {
     "btn.up_chosen": "👍 ✓",
     "btn.down_chosen": "👎 ✓",
     "btn.none_of_these": "None of these",
+    "btn.ask_organisers": "🙋 Ask the organisers",
     "btn.day": "Day {number} · {date}",
     "btn.forget_yes": "🗑 Yes, delete my data",
     "btn.forget_no": "Cancel",
@@ -331,6 +346,8 @@ EN: dict[str, str] = {
     ),
     "cb.not_your_vote": "Only the person who asked can rate this answer.",
     "cb.passed_on": "Passed to the organisers.",
+    "cb.already_with_organisers": "Already with the organisers: they'll answer you here.",
+    "cb.marked_helpful": "You marked this answer 👍. Press 👎 first if it did not help.",
     "cb.storage_unavailable": (
         "Sorry, I can't save that just now. Please try again in a few minutes."
     ),
@@ -857,6 +874,10 @@ EN: dict[str, str] = {
         "({entry}), which has a different answer. Attendees would get one of two answers by chance."
     ),
     "teach_refused_no_entry": "Not taught: there is no FAQ entry <code>{entry}</code>.",
+    "teach_refused_rejected": (
+        "Not taught: the attendee pressed 👎 on the answer of <b>{label}</b> for “{phrasing}”. "
+        "Choose another entry, or ➕ New FAQ entry."
+    ),
     "teach_usage": (
         "Usage: /teach <i>ID ENTRY</i>: the wording of question ID becomes a phrasing of the FAQ "
         "entry ENTRY; <code>/teach ID new</code> makes a new entry with the answer you gave."
@@ -916,6 +937,10 @@ EN: dict[str, str] = {
         "which has a different answer. Attendees would get one of two answers by chance."
     ),
     "web.teach_refused_no_entry": "Not taught: there is no FAQ entry “{entry}”.",
+    "web.teach_refused_rejected": (
+        "Not taught: the attendee pressed 👎 on the answer of “{label}” for “{phrasing}”. "
+        "Choose another entry, or a new FAQ entry."
+    ),
 }
 
 
@@ -996,6 +1021,10 @@ _UR_SOURCE: dict[str, str] = {
     "none_of_these": (
         "شکریہ۔ میں نے آپ کا سوال منتظمین تک پہنچا دیا ہے؛ وہ آپ کو یہیں جواب دیں گے۔"
     ),
+    "passed_after_downvote": (
+        "🙋 بتانے کا شکریہ۔ میں نے آپ کا سوال اس نوٹ کے ساتھ منتظمین تک پہنچا دیا ہے کہ "
+        "میرا جواب کام نہیں آیا؛ وہ آپ کو یہیں جواب دیں گے۔"
+    ),
     "not_a_question": ("براہ کرم اپنا سوال الفاظ میں لکھیں، مثلاً <i>نماز کی جگہ کہاں ہے؟</i>"),
     # --- conversation: chatter gets a human reply, never the organisers ------------------
     "chatter.greeting": (
@@ -1049,6 +1078,7 @@ _UR_SOURCE: dict[str, str] = {
     ),
     "organiser_batch_item": "<b>#{id}</b>{mark} <blockquote>{question}</blockquote>",
     "organiser_batch_handoff": " 🙋 کسی انسان سے بات",
+    "organiser_batch_downvoted": " 👎 کام نہ آیا، بوٹ نے <b>{label}</b> سے جواب دیا",
     "stats_chatter": (
         "\n<b>گپ شپ</b>، یعنی سوال نہیں اور منتظمین کو نہیں بھیجی گئی ← {total}\n{kinds}"
     ),
@@ -1144,6 +1174,13 @@ _UR_SOURCE: dict[str, str] = {
         "جواب دینے کے لیے اس پیغام کا جواب دیں، یا <code>/answer {id} …</code> یا "
         "<code>/dismiss {id}</code> استعمال کریں۔"
     ),
+    "organiser_post_downvoted": (
+        "👎 <b>جواب جو کام نہ آیا #{id}</b>، {name} کی طرف سے، آئی ڈی <code>{user_id}</code>\n"
+        "<blockquote>{question}</blockquote>\n"
+        "بوٹ نے <b>{label}</b> سے جواب دیا؛ شریک نے 👎 دبا کر منتظمین سے پوچھا۔\n"
+        "جواب دینے کے لیے اس پیغام کا جواب دیں، یا <code>/answer {id} …</code> یا "
+        "<code>/dismiss {id}</code> استعمال کریں۔"
+    ),
     "organiser_post_guess": "{label}، اسکور {score}",
     "organiser_post_no_guess": "کوئی نہیں",
     "organiser_answer": (
@@ -1183,9 +1220,10 @@ _UR_SOURCE: dict[str, str] = {
         "سوالات {questions}\n"
         "• بوٹ نے جواب دیا {answered}، یعنی {answered_share}\n"
         "• تجاویز پیش کیں {suggested}، یعنی {suggested_share}\n"
-        "• منتظمین کو بھیجے گئے {unanswered}، یعنی {unanswered_share}\n"
+        "• منتظمین کو بھیجے گئے {unanswered}، یعنی {unanswered_share}{after_downvote}\n"
         "ابھی کھلے {open}"
     ),
+    "stats_after_downvote": "\n  ان میں بوٹ کے جواب پر 👎 کے بعد {count}",
     "stats_top_header": "\n<b>سب سے زیادہ پوچھے گئے</b>",
     "stats_top_item": "{rank}۔ {label}، {count} بار",
     "stats_votes_header": "\n<b>ووٹ</b>",
@@ -1207,6 +1245,7 @@ _UR_SOURCE: dict[str, str] = {
     "btn.up_chosen": "👍 ✓",
     "btn.down_chosen": "👎 ✓",
     "btn.none_of_these": "ان میں سے کوئی نہیں",
+    "btn.ask_organisers": "🙋 منتظمین سے پوچھیں",
     "btn.day": "دن {number} · {date}",
     "btn.forget_yes": "🗑 ہاں، میرا ڈیٹا حذف کریں",
     "btn.forget_no": "منسوخ",
@@ -1224,6 +1263,8 @@ _UR_SOURCE: dict[str, str] = {
     ),
     "cb.not_your_vote": "اس جواب کی درجہ بندی صرف سوال پوچھنے والا کر سکتا ہے۔",
     "cb.passed_on": "منتظمین کو بھیج دیا گیا۔",
+    "cb.already_with_organisers": "یہ سوال پہلے ہی منتظمین کے پاس ہے؛ وہ آپ کو یہیں جواب دیں گے۔",
+    "cb.marked_helpful": "آپ نے اس جواب کو 👍 دیا ہے۔ اگر یہ کام نہیں آیا تو پہلے 👎 دبائیں۔",
     "cb.storage_unavailable": (
         "معذرت، میں ابھی یہ محفوظ نہیں کر سکتا۔ براہ کرم چند منٹ بعد دوبارہ کوشش کریں۔"
     ),
@@ -1760,6 +1801,10 @@ _UR_SOURCE: dict[str, str] = {
         "اس کا جواب مختلف ہے۔ شرکاء کو اتفاقاً دو میں سے کوئی ایک جواب ملتا۔"
     ),
     "teach_refused_no_entry": "نہیں سکھایا: <code>{entry}</code> نام کا کوئی اندراج نہیں۔",
+    "teach_refused_rejected": (
+        "نہیں سکھایا: شریک نے “{phrasing}” کے لیے <b>{label}</b> کے جواب پر 👎 دبایا تھا۔ "
+        "کوئی اور اندراج چنیں، یا ➕ نیا FAQ اندراج۔"
+    ),
     "teach_usage": (
         "طریقہ: /teach <i>ID ENTRY</i>، سوال ID کے الفاظ اندراج ENTRY کا نیا انداز بن جاتے ہیں؛ "
         "<code>/teach ID new</code> آپ کے جواب سے نیا اندراج بناتا ہے۔"
@@ -1812,6 +1857,10 @@ _UR_SOURCE: dict[str, str] = {
         "اس کا جواب مختلف ہے۔ شرکاء کو اتفاقاً دو میں سے کوئی ایک جواب ملتا۔"
     ),
     "web.teach_refused_no_entry": "نہیں سکھایا: “{entry}” نام کا کوئی اندراج نہیں۔",
+    "web.teach_refused_rejected": (
+        "نہیں سکھایا: شریک نے “{phrasing}” کے لیے “{label}” کے جواب پر 👎 دبایا تھا۔ "
+        "کوئی اور اندراج چنیں، یا نیا اندراج بنائیں۔"
+    ),
 }
 
 

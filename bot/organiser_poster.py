@@ -35,6 +35,8 @@ class Post:
     # A handoff the attendee asked for ("talk to a human"): their last question, if any.
     handoff: bool = False
     last_question: str | None = None
+    # Passed on after a 👎 on the bot's answer: the label of the answer the attendee rejected.
+    rejected: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -198,19 +198,20 @@ def menu_keyboard(language: str) -> InlineKeyboardMarkup:
 
 
 def vote_keyboard(
-    question_id: int, language: str, chosen: int | None = None
+    question_id: int, language: str, chosen: int | None = None, *, offer: bool = False
 ) -> InlineKeyboardMarkup:
-    """👍 / 👎 under an answer; the chosen one is ticked and the other can still be pressed."""
+    """👍 / 👎 under an answer; the chosen one is ticked and the other can still be pressed.
+
+    With `offer` (after a 👎 on an answer not yet passed on), a "🙋 Ask the organisers" row
+    follows: one tap, never automatic, because a 👎 may only mean "I don't like this answer"
+    and the organisers' chat must not fill with those.
+    """
     up = plain("btn.up_chosen" if chosen == 1 else "btn.up", language)
     down = plain("btn.down_chosen" if chosen == -1 else "btn.down", language)
-    return InlineKeyboardMarkup(
-        [
-            [
-                _button(up, "vote", question_id, 1),
-                _button(down, "vote", question_id, -1),
-            ]
-        ]
-    )
+    rows = [[_button(up, "vote", question_id, 1), _button(down, "vote", question_id, -1)]]
+    if offer and chosen == -1:
+        rows.append([_button(plain("btn.ask_organisers", language), "askorg", question_id)])
+    return InlineKeyboardMarkup(rows)
 
 
 def suggestion_label(content: Content, candidate: Candidate) -> str:
@@ -547,6 +548,27 @@ def organiser_post(
     )
 
 
+def rejected_label(content: Content, key: str, fallback: str | None) -> str:
+    """What the organisers' post calls the answer an attendee rejected: the entry's label
+    now, else the one stored with the question (the entry may have been reloaded away)."""
+    return answer_text.target_label(content, key) or fallback or key
+
+
+def organiser_downvoted(
+    question_id: int, name: str, user_id: int, text: str, label: str, language: str
+) -> Rendered:
+    """The 👎 post: the bot answered with `label` and the attendee said it did not help."""
+    return message(
+        "organiser_post_downvoted",
+        language,
+        id=question_id,
+        name=one_line(name) or "?",
+        user_id=user_id,
+        question=quote(text),
+        label=one_line(label),
+    )
+
+
 def organiser_answer(question: str, answer_text: str, language: str) -> Rendered:
     return message("organiser_answer", language, question=quote(question, 300), answer=answer_text)
 
@@ -604,6 +626,11 @@ def stats(numbers: Stats, content: Content, language: str) -> Rendered:
             suggested_share=_percent(numbers.decision_suggest, whole),
             unanswered=numbers.decision_none,
             unanswered_share=_percent(numbers.decision_none, whole),
+            after_downvote=(
+                html_text("stats_after_downvote", language, count=numbers.after_downvote)
+                if numbers.after_downvote
+                else Safe("")
+            ),
             open=numbers.open,
         )
     ]
@@ -698,23 +725,34 @@ def organiser_handoff(
     )
 
 
+def _batch_mark(handoff: bool, rejected: str | None, language: str) -> Safe:
+    if handoff:
+        return html_text("organiser_batch_handoff", language)
+    if rejected is not None:
+        return html_text("organiser_batch_downvoted", language, label=one_line(rejected))
+    return Safe("")
+
+
 def organiser_batch(
     name: str,
     user_id: int,
-    items: Sequence[tuple[int, str, bool]],
+    items: Sequence[tuple[int, str, bool, str | None]],
     minutes: int,
     language: str,
 ) -> Rendered:
-    """One 📦 post for a burst of one attendee's handoffs: (question id, text, handoff)."""
+    """One 📦 post for a burst of one attendee's handoffs.
+
+    Items are (question id, text, handoff, label of the answer rejected with 👎 or None).
+    """
     lines: list[str] = [
         html_text(
             "organiser_batch_item",
             language,
             id=question_id,
-            mark=html_text("organiser_batch_handoff", language) if handoff else Safe(""),
+            mark=_batch_mark(handoff, rejected, language),
             question=quote(text),
         )
-        for question_id, text, handoff in items
+        for question_id, text, handoff, rejected in items
     ]
     return message(
         "organiser_batch",

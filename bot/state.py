@@ -190,6 +190,7 @@ class BotState:
         *,
         handoff: bool = False,
         last_question: str | None = None,
+        rejected: str | None = None,
     ) -> None:
         """Queue a new unanswered question (or a handoff) for the organisers' chat, if any.
 
@@ -208,6 +209,7 @@ class BotState:
                 messages.DEFAULT_LANGUAGE,
                 handoff=handoff,
                 last_question=last_question,
+                rejected=rejected,
             )
         )
 

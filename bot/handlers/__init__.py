@@ -3,7 +3,7 @@
 Features (each imports only the shared modules `context`, `sending`, `guards` and `stars`,
 never another feature; tests/test_layering.py holds that rule):
 
-- questions: free text, "did you mean" picks, votes, "none of these";
+- questions: free text, "did you mean" picks, votes, "none of these", "ask the organisers";
 - browse: /agenda, /now, /next, /speaker, /venue, /help, the menus;
 - account: /start, /stop, /forget, /lang, the bot being blocked;
 - unanswered: /unanswered, /answer, /dismiss, /stats, /reload, replies in the organisers' chat;
@@ -92,6 +92,7 @@ BUTTONS: tuple[tuple[str, Callback], ...] = (
     (r"^vote:\d{1,18}:(1|-1)$", questions.on_vote),
     (r"^pick:\d{1,18}:[0-9a-f]{10}$", questions.on_pick),
     (r"^none:\d{1,18}$", questions.on_none_of_these),
+    (r"^askorg:\d{1,18}$", questions.on_ask_organisers),
     (r"^forget:(yes|no)$", account.on_forget),
     (r"^lang:(en|ur)$", account.on_lang),
     (r"^unans:\d{1,9}$", unanswered.on_unanswered_page),

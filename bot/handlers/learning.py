@@ -55,7 +55,7 @@ async def on_teach_button(update: Update, context: BotContext) -> None:
         await edit(query, context, render.message("teach_declined", lang, id=question.id))
         return
     if choice == "other":
-        guesses = st.learner.guesses(question.text, MORE_GUESSES)
+        guesses = st.learner.offer(question, MORE_GUESSES)
         await answer_query(query)
         await edit(query, context, render.teach_more(question.id, question.text, guesses, lang))
         return

@@ -25,7 +25,14 @@ from telegram import CallbackQuery, Message, MessageEntity, Update
 from bot import etiquette, render
 from bot.answering.text import key_for_token
 from bot.handlers.context import MAX_QUESTION_CHARS, BotContext, is_private, pressed
-from bot.handlers.sending import answer_query, edit, edit_keyboard, respond, shown_message
+from bot.handlers.sending import (
+    answer_query,
+    edit,
+    edit_keyboard,
+    respond,
+    send,
+    shown_message,
+)
 from bot.handlers.stars import stars_for_key
 from bot.matching.chatter import Reading
 from bot.messages import html_text, plain
@@ -241,10 +248,75 @@ async def on_vote(update: Update, context: BotContext) -> None:
     await answer_query(query, plain("cb.thanks_vote", lang))
     if value < 0 and question is not None:
         await st.learner.objected(question)  # a 👎 takes back their pick's support
+    # A 👎 on an answer still the bot's offers one tap to the organisers; a 👍 takes it away.
+    offer = question is not None and question.status == "answered_by_bot"
+    await _show_votes(query, question_id, lang, value, offer=offer)
+
+
+async def _show_votes(
+    query: CallbackQuery, question_id: int, lang: str, value: int | None, *, offer: bool
+) -> None:
+    """The 👍/👎 row as voted (and the offer, if any), keeping the message's ⭐ rows."""
     message = shown_message(query)
     current = message.reply_markup if message is not None else None
-    votes = render.vote_keyboard(question_id, lang, value)
+    votes = render.vote_keyboard(question_id, lang, value, offer=offer)
     await edit_keyboard(query, render.keep_star_rows(current, votes))
+
+
+async def on_ask_organisers(update: Update, context: BotContext) -> None:
+    """ "🙋 Ask the organisers" after a 👎 ("askorg:<question id>"): pass the question on.
+
+    Offered, not automatic: a 👎 can mean "I don't like this answer" about a right one.
+    Only the asker may press it, and only while their vote is 👎; the question then goes
+    to the organisers like an unanswered one, naming the answer the attendee rejected, and
+    counts as a handoff (an attendee's third in ten minutes is gathered into one post).
+    """
+    query, (_, raw_id) = pressed(update)
+    question = await _askers_question(query, context, raw_id)
+    if question is None:
+        return
+    st, lang = context.state, context.lang
+    key = question.chosen_key or question.best_key
+    if question.status in ("open", "answered", "dismissed"):
+        await answer_query(query, plain("cb.already_with_organisers", lang))
+        await _show_votes(query, question.id, lang, -1, offer=False)
+        return
+    if question.status != "answered_by_bot" or key is None:
+        await answer_query(query, plain("cb.expired", lang))
+        return
+    vote = await st.store.vote_of(question.id, question.user_id)
+    if vote != -1:  # a 👍 after the 👎: the answer helped after all
+        await answer_query(query, plain("cb.marked_helpful", lang))
+        await _show_votes(query, question.id, lang, vote, offer=False)
+        return
+    since = st.now() - etiquette.REPEAT_WINDOW
+    repeat = await st.store.open_repeat(question.user_id, question.normalized, since)
+    if repeat is not None or not await st.store.pass_on_rejected(question.id, key):
+        await answer_query(query, plain("cb.already_with_organisers", lang))
+        await _show_votes(query, question.id, lang, -1, offer=False)
+        return
+    await st.learner.objected(question)  # the pick it had no longer counts for a proposal
+    await answer_query(query, plain("cb.passed_on", lang))
+    await _show_votes(query, question.id, lang, -1, offer=False)
+    shown = shown_message(query)
+    in_group = not is_private(update.effective_chat) and shown is not None
+    await send(
+        context.bot,
+        question.chat_id,
+        render.message("passed_after_downvote", lang),
+        reply_to=shown.message_id if in_group and shown is not None else None,
+    )
+    label = render.rejected_label(
+        st.content, key, question.best_label if key == question.best_key else None
+    )
+    st.post_to_organisers(
+        question.id,
+        query.from_user.full_name,
+        question.user_id,
+        question.text,
+        None,
+        rejected=label,
+    )
 
 
 async def _askers_question(

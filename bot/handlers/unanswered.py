@@ -52,15 +52,20 @@ def organiser_reply_filter(organiser_chat_id: int) -> filters.BaseFilter:
 
 
 def _rendered_post(item: Post | Batch) -> render.Rendered:
-    """❓ for a question, 🙋 for a handoff, 📦 for one attendee's burst of them."""
+    """❓ for a question, 🙋 for a handoff, 👎 for an answer that did not help, 📦 for one
+    attendee's burst of them."""
     if isinstance(item, Batch):
         first = item.posts[0]
-        entries = [(p.question_id, p.text, p.handoff) for p in item.posts]
+        entries = [(p.question_id, p.text, p.handoff, p.rejected) for p in item.posts]
         minutes = int(HANDOFF_WINDOW.total_seconds() // 60)
         return render.organiser_batch(first.name, first.user_id, entries, minutes, first.language)
     if item.handoff:
         return render.organiser_handoff(
             item.question_id, item.name, item.user_id, item.text, item.last_question, item.language
+        )
+    if item.rejected is not None:
+        return render.organiser_downvoted(
+            item.question_id, item.name, item.user_id, item.text, item.rejected, item.language
         )
     return render.organiser_post(
         item.question_id, item.name, item.user_id, item.text, item.guess, item.language
@@ -151,7 +156,7 @@ async def _offer_teaching(
     question = await st.store.get_question(question_id)
     if question is None:
         return
-    guesses = st.learner.guesses(question.text)
+    guesses = st.learner.offer(question)
     offer = render.teach_offer(question.id, question.text, guesses, context.lang)
     await respond(update, context, offer)
 

@@ -25,7 +25,9 @@ MAX_PHRASING_CHARS = 300  # a phrasing is a question, not a paragraph
 # Two phrasings whose sorted terms are this similar (rapidfuzz ratio) ask the same thing.
 NEAR_DUPLICATE = 90.0
 
-RefusalReason = Literal["empty", "too_long", "no_words", "duplicate", "conflict", "no_entry"]
+RefusalReason = Literal[
+    "empty", "too_long", "no_words", "duplicate", "conflict", "no_entry", "rejected"
+]
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,6 +64,8 @@ class Question:
     answer_text: str | None
     answered_at: datetime | None
     answered_by: int | None
+    # The answer the attendee rejected (👎, then "Ask the organisers"), as a 'kind:id' key.
+    rejected_key: str | None = None
 
     @property
     def best_key(self) -> str | None:
@@ -191,6 +193,21 @@ class Questions(Database):
             "UPDATE questions SET status = 'open', decision = 'none', chosen_key = NULL "
             "WHERE id = ? AND status IN ('suggested', 'answered_by_bot')",
             (question_id,),
+        )
+
+    async def pass_on_rejected(self, question_id: int, rejected_key: str) -> bool:
+        """The attendee pressed 👎 and then "Ask the organisers": reopen it for them.
+
+        Like "None of these" (`mark_unanswered`): the question becomes an open, unanswered
+        one (decision 'none', so /stats and the desk count it with the others passed on)
+        and the pick it had is dropped, so it no longer counts as that entry's answer or
+        as support for a learned phrasing; the rejected entry is kept in `rejected_key`.
+        True only on the transition, so a double press posts once.
+        """
+        return await self._changed(
+            "UPDATE questions SET status = 'open', decision = 'none', chosen_key = NULL, "
+            "rejected_key = ? WHERE id = ? AND status = 'answered_by_bot'",
+            (rejected_key, question_id),
         )
 
     async def set_organiser_post(self, question_id: int, chat_id: int, message_id: int) -> bool:
@@ -381,6 +398,14 @@ class Questions(Database):
             """,
             (question_id, user_id, target_key, value, _ts(now), question_id),
         )
+
+    async def vote_of(self, question_id: int, user_id: int) -> int | None:
+        """The attendee's current vote on a question (+1, -1), or None if they gave none."""
+        row = await self._select_one(
+            "SELECT value FROM votes WHERE question_id = ? AND user_id = ?",
+            (question_id, user_id),
+        )
+        return None if row is None else int(row["value"])
 
     async def record_vote(
         self, question_id: int, user_id: int, target_key: str, value: int, now: datetime

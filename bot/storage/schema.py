@@ -276,6 +276,14 @@ CREATE TABLE feedback_optout (
 );
 """
 
+# Version 8 (a 👎 passed on): the entry the bot answered with when the attendee pressed 👎
+# and then "Ask the organisers". The question reopens like "None of these" does; this column
+# keeps what was rejected, so the organisers' post can name it, /stats can count these and
+# teaching never attaches the wording to the entry the attendee said did not help.
+_SCHEMA_V8 = """
+ALTER TABLE questions ADD COLUMN rejected_key TEXT;
+"""
+
 MIGRATIONS: list[str] = [
     _SCHEMA_V1,
     _SCHEMA_V2,
@@ -284,6 +292,7 @@ MIGRATIONS: list[str] = [
     _SCHEMA_V5,
     _SCHEMA_V6,
     _SCHEMA_V7,
+    _SCHEMA_V8,
 ]
 
 

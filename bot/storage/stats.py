@@ -46,6 +46,9 @@ class Stats:
     top_targets: tuple[TargetCount, ...]  # most asked first, at most TOP_TARGETS
     votes: tuple[VoteTally, ...]  # most voted first
     learned_answers: int = 0  # questions a learned phrasing or entry answered
+    # Passed to the organisers after a 👎 on the bot's answer (counted in decision_none too):
+    # answers attendees said were wrong, the figure "a wrong answer is worse" watches.
+    after_downvote: int = 0
 
 
 class Statistics(Database):
@@ -65,7 +68,8 @@ class Statistics(Database):
                        SUM(decision = 'answer') AS answer,
                        SUM(decision = 'suggest') AS suggest,
                        SUM(decision = 'none') AS none,
-                       SUM(status = 'open') AS open
+                       SUM(status = 'open') AS open,
+                       SUM(rejected_key IS NOT NULL) AS after_downvote
                 FROM questions
                 """,
             )
@@ -116,6 +120,7 @@ class Statistics(Database):
             decision_suggest=totals["suggest"] or 0,
             decision_none=totals["none"] or 0,
             open=totals["open"] or 0,
+            after_downvote=totals["after_downvote"] or 0,
             top_targets=tuple(
                 TargetCount(key=row["key"], label=row["label"] or row["key"], count=row["n"])
                 for row in targets

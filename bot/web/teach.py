@@ -41,7 +41,7 @@ def parse_choice(raw: object) -> Choice | None:
 
 def offer(learner: Learner, question: Question, *, more: bool = False) -> dict[str, object]:
     """The entries to offer for this question, best guess first ("other…": more of them)."""
-    guesses = learner.guesses(question.text, MORE_GUESSES if more else GUESSES)
+    guesses = learner.offer(question, MORE_GUESSES if more else GUESSES)
     return {
         "id": question.id,
         "question": question.text,
