@@ -154,3 +154,37 @@ def test_urdu_lines_read_right_to_left():
 
 def test_missing_translations_fall_back_to_english():
     assert messages.template("welcome", "xx") == messages.EN["welcome"]
+
+
+# --- a 👎 passed on -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", sorted(messages.CATALOGUES))
+def test_the_ask_the_organisers_row_follows_a_thumbs_down_only(language: str):
+    def rows(chosen: int | None, offer: bool) -> list[list[str]]:
+        markup = render.vote_keyboard(7, language, chosen, offer=offer)
+        return [[str(b.callback_data) for b in row] for row in markup.inline_keyboard]
+
+    votes = ["vote:7:1", "vote:7:-1"]
+    assert rows(-1, True) == [votes, ["askorg:7"]]
+    assert rows(1, True) == rows(None, True) == rows(-1, False) == [votes]
+    button = render.vote_keyboard(7, language, -1, offer=True).inline_keyboard[1][0]
+    assert button.text == messages.plain("btn.ask_organisers", language)
+
+
+def test_the_downvoted_post_escapes_the_label_and_the_question(sample_content: Content):
+    label = render.rejected_label(sample_content, "faq:gone", "Fees <& dates>")
+    assert label == "Fees <& dates>"
+    assert render.rejected_label(sample_content, "faq:gone", None) == "faq:gone"
+    wifi = render.rejected_label(sample_content, "faq:wifi", "old label")
+    assert wifi == sample_content.faq_entry("wifi").question  # type: ignore[union-attr]
+    post = render.organiser_downvoted(12, "A <b>", 5, "when is <the> keynote & co", label, "en")
+    text = shown(post.text)
+    assert text.startswith("👎 Answer that did not help #12 from A <b> (id 5)")
+    assert "answered with Fees <& dates>;" in text and "when is <the> keynote & co" in text
+    assert "Fees &lt;&amp; dates&gt;" in post.text
+    batch = render.organiser_batch(
+        "A", 5, [(1, "q1", False, "E <1>"), (2, "q2", True, None)], 10, "en"
+    )
+    assert "#1 👎 did not help: the bot answered with E <1>" in shown(batch.text)
+    assert "#2 🙋 asked for a person" in shown(batch.text)

@@ -202,9 +202,7 @@ async def test_a_press_after_none_of_these_or_a_repeat_is_already_with_the_organ
     edited = h.fake.mark()
     toast = await h.press(ATTENDEE, down, button_text=ASK_EN)
     assert toast["text"] == "Already with the organisers: they'll answer you here."
-    shown = await h.fake.wait_for_message(
-        ATTENDEE, after=edited, method="editMessageReplyMarkup"
-    )
+    shown = await h.fake.wait_for_message(ATTENDEE, after=edited, method="editMessageReplyMarkup")
     assert labels(shown) == ["👍", "👎 ✓"]
     assert len(h.fake.messages_to(ORGANISER_CHAT)) == 2
     assert (await latest(h)).status == "answered_by_bot"

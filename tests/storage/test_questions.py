@@ -87,6 +87,35 @@ async def test_suggestion_choice_and_none_of_these(store: Store) -> None:
     assert q is not None and q.status == "answered" and q.chosen_key is None
 
 
+async def test_passing_on_an_answer_after_a_thumbs_down(store: Store) -> None:
+    qid = await ask(store, 1, "keynote?", decision="answer", best=("faq", "dates", "Dates"))
+    assert await store.vote_of(qid, 1) is None
+    assert await store.record_vote(qid, 1, "faq:dates", -1, at(1)) is True
+    assert await store.vote_of(qid, 1) == -1 and await store.vote_of(qid, 2) is None
+    assert await store.pass_on_rejected(qid, "faq:dates") is True
+    assert await store.pass_on_rejected(qid, "faq:dates") is False  # double press: once
+    q = await store.get_question(qid)
+    assert q is not None and (q.status, q.decision, q.rejected_key) == ("open", "none", "faq:dates")
+    assert [g.representative_id for g in await store.open_groups(10, 0)] == [qid]
+    stats = await store.stats()
+    assert (stats.decision_none, stats.open, stats.after_downvote) == (1, 1, 1)
+    assert stats.top_targets == ()  # a rejected answer is no longer counted as that entry's
+
+    # A picked suggestion loses its pick; "None of these" and closed questions stay as they are.
+    picked = await ask(store, 1, "food?", decision="suggest", best=("faq", "lunch", "Lunch"))
+    await store.set_chosen(picked, "faq:lunch")
+    assert await store.pass_on_rejected(picked, "faq:lunch") is True
+    q = await store.get_question(picked)
+    assert q is not None and (q.chosen_key, q.rejected_key) == (None, "faq:lunch")
+    nothing = await ask(store, 1, "bowling?", decision="suggest", minute=2)
+    await store.mark_unanswered(nothing)
+    assert await store.pass_on_rejected(nothing, "faq:x") is False
+    await store.mark_answered([qid], "09:30, Hall A", organiser_id=9, now=at(5))
+    assert await store.pass_on_rejected(qid, "faq:dates") is False
+    q = await store.get_question(nothing)
+    assert q is not None and q.rejected_key is None
+
+
 async def test_grouping_counts_order_and_paging(store: Store) -> None:
     # "lunch" asked three times by two people, "wifi" twice, "parking" once.
     a = await ask(store, 1, "Where is lunch?", "lunch where", minute=0)
