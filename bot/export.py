@@ -31,6 +31,7 @@ COLUMNS = (
     "score",
     "answer",
     "answered_at",
+    "rejected_key",  # the answer the attendee rejected (👎, then "Ask the organisers")
 )
 
 # Cells starting like this are formulas in Excel/LibreOffice/Sheets ("CSV injection").
@@ -80,6 +81,7 @@ def row(question: Question) -> dict[str, object]:
         "score": question.score,
         "answer": question.answer_text,
         "answered_at": question.answered_at.isoformat() if question.answered_at else None,
+        "rejected_key": question.rejected_key,
     }
 
 

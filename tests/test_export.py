@@ -76,7 +76,7 @@ def test_csv_open_by_default(db: Path):
     code, out, _ = run()
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
-    columns = {"id", "asked_at", "user_id", "question", "status", "best_match", "score"}
+    columns = {"id", "asked_at", "user_id", "question", "status", "best_match", "rejected_key"}
     assert columns <= set(rows[0])
     assert [r["question"] for r in rows] == ["is there a bowling alley", 'lunch,\n"where"?']
     assert rows[0]["status"] == "open" and rows[0]["best_match"] == "Is there Wi-Fi?"

@@ -180,6 +180,10 @@ async def test_a_press_after_none_of_these_or_a_repeat_is_already_with_the_organ
 ) -> None:
     h = harness
     suggested = await h.say(ATTENDEE, suggest_question(h))
+    waiting = await latest(h)
+    # Under "Did you mean" there is no answer to reject: a forged press has expired.
+    toast = await h.press(ATTENDEE, suggested, data=f"askorg:{waiting.id}", forged=True)
+    assert toast["text"] == "This button has expired. Please ask again."
     await h.press(ATTENDEE, suggested, button_text="None of these")
     first = await h.fake.wait_for_message(ORGANISER_CHAT)
     opened = await latest(h)

@@ -288,3 +288,42 @@ async def test_without_web_url_no_mini_app_buttons(
         assert "web_app" not in json.dumps(fake.menu_buttons)
         desk = await h.say(ORGANISER, "/desk")
         assert "WEB_URL" in desk["text"]
+
+
+async def test_the_desk_never_teaches_the_entry_an_attendee_rejected(
+    fake: FakeTelegram, tmp_path: Path, sample_answerer: Answerer
+):
+    """A question passed on after 👎: the desk's offer and "Other…" leave the rejected
+    entry out, and a tap on it (forged, or from a stale page) is refused."""
+    async with web_bot(fake, tmp_path, sample_answerer) as (h, base):
+        question = "wifi password"
+        assert sample_answerer.ask(question).decision == "answer"
+        answer = await h.say(ATTENDEE, question)
+        [asked] = await h.store.export_questions()
+        await h.press(ATTENDEE, answer, data=f"vote:{asked.id}:-1")
+        await h.fake.wait_for_message(ATTENDEE, method="editMessageReplyMarkup")
+        await h.press(ATTENDEE, answer, data=f"askorg:{asked.id}", forged=True)
+        await h.until(lambda: _is_open(h, asked.id))
+        desk = headers(fake.token, ORGANISER)
+        async with aiohttp.ClientSession() as http:
+            response = await http.post(
+                base + "api/desk/answer",
+                json=body(id=asked.id, text="On your badge."),
+                headers=desk,
+            )
+            offer = (await response.json())["offer"]
+            assert offer["entries"] and "wifi" not in [e["id"] for e in offer["entries"]]
+            more_path = f"api/desk/teach-more?id={asked.id}"
+            more = await (await http.get(base + more_path, headers=desk)).json()
+            assert "wifi" not in [e["id"] for e in more["entries"]]
+            refused = await http.post(
+                base + "api/desk/teach", json=body(id=asked.id, choice="wifi"), headers=desk
+            )
+            found = await refused.json()
+            assert found["reason"] == "rejected" and "pressed 👎" in found["message"]
+            assert await h.store.learned() == []
+
+
+async def _is_open(h: object, question_id: int) -> bool:
+    question = await h.store.get_question(question_id)  # type: ignore[attr-defined]
+    return question is not None and question.status == "open"
