@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Literal
 
 from bot.matching.chatter import ChatterKind, Reading
 
@@ -63,6 +64,37 @@ def action_for(reading: Reading) -> ChatterAction:
     if kind == "rudeness":
         return ChatterAction(kind, "chatter.rudeness", feedback=True)
     return ChatterAction(kind, "chatter.nonsense")
+
+
+# What "🙋 Ask the organisers" under an answer does (see `ask_organisers_outcome`).
+AskOutcome = Literal["pass_on", "with_organisers", "helpful", "expired"]
+# The attendee's toast for each outcome but "pass_on" (catalogue keys).
+ASK_TOASTS: dict[AskOutcome, str] = {
+    "with_organisers": "cb.already_with_organisers",
+    "helpful": "cb.marked_helpful",
+    "expired": "cb.expired",
+}
+
+
+def ask_organisers_outcome(
+    status: str, vote: int | None, answered_key: str | None, open_repeat: bool
+) -> AskOutcome:
+    """What the asker's press of "🙋 Ask the organisers" under an answer does.
+
+    The button follows a 👎 and is pressed by the asker (checked before this). It passes
+    the question on only while the answer is still the bot's (`answered_by_bot`) and the
+    vote is still 👎: a 👍 since means the answer helped after all. A question already
+    with the organisers (passed on, "None of these", answered or dismissed), or the same
+    question still open from the last `REPEAT_WINDOW`, is not posted again: the same
+    repeat rule as a question typed twice.
+    """
+    if status in ("open", "answered", "dismissed"):
+        return "with_organisers"
+    if status != "answered_by_bot" or answered_key is None:
+        return "expired"
+    if vote != -1:
+        return "helpful"
+    return "with_organisers" if open_repeat else "pass_on"
 
 
 def greeting_line(reading: Reading) -> str | None:

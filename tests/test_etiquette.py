@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.etiquette import HandoffCounter, action_for, greeting_line
+from bot.etiquette import HandoffCounter, action_for, ask_organisers_outcome, greeting_line
 from bot.matching.chatter import CHATTER_KINDS, ChatterKind, ChatterReader, Reading
 
 
@@ -49,3 +49,15 @@ def test_the_third_handoff_in_ten_minutes_starts_a_batch() -> None:
 def test_a_slow_attendee_is_never_batched() -> None:
     counter = HandoffCounter(window=600, batch_from=3)
     assert all(counter.note(1, minute * 400) is None for minute in range(10))
+
+
+def test_ask_the_organisers_passes_on_only_a_thumbs_down_on_the_bots_answer() -> None:
+    outcome = ask_organisers_outcome
+    assert outcome("answered_by_bot", -1, "faq:wifi", False) == "pass_on"
+    assert outcome("answered_by_bot", -1, "faq:wifi", True) == "with_organisers"  # a repeat
+    assert outcome("answered_by_bot", 1, "faq:wifi", False) == "helpful"
+    assert outcome("answered_by_bot", None, "faq:wifi", False) == "helpful"
+    for status in ("open", "answered", "dismissed"):
+        assert outcome(status, -1, "faq:wifi", False) == "with_organisers"
+    assert outcome("suggested", -1, None, False) == "expired"
+    assert outcome("answered_by_bot", -1, None, False) == "expired"

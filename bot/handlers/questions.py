@@ -277,46 +277,42 @@ async def on_ask_organisers(update: Update, context: BotContext) -> None:
         return
     st, lang = context.state, context.lang
     key = question.chosen_key or question.best_key
-    if question.status in ("open", "answered", "dismissed"):
-        await answer_query(query, plain("cb.already_with_organisers", lang))
-        await _show_votes(query, question.id, lang, -1, offer=False)
-        return
-    if question.status != "answered_by_bot" or key is None:
-        await answer_query(query, plain("cb.expired", lang))
-        return
     vote = await st.store.vote_of(question.id, question.user_id)
-    if vote != -1:  # a 👍 after the 👎: the answer helped after all
-        await answer_query(query, plain("cb.marked_helpful", lang))
-        await _show_votes(query, question.id, lang, vote, offer=False)
-        return
     since = st.now() - etiquette.REPEAT_WINDOW
     repeat = await st.store.open_repeat(question.user_id, question.normalized, since)
-    if repeat is not None or not await st.store.pass_on_rejected(question.id, key):
-        await answer_query(query, plain("cb.already_with_organisers", lang))
-        await _show_votes(query, question.id, lang, -1, offer=False)
-        return
+    outcome = etiquette.ask_organisers_outcome(question.status, vote, key, repeat is not None)
+    if outcome == "pass_on" and key is not None:
+        if await st.store.pass_on_rejected(question.id, key):
+            await _passed_on(update, context, question, key)
+            return
+        outcome = "with_organisers"  # a double press got there first
+    await answer_query(query, plain(etiquette.ASK_TOASTS.get(outcome, "cb.expired"), lang))
+    if outcome != "expired":
+        await _show_votes(query, question.id, lang, vote, offer=False)
+
+
+async def _passed_on(
+    update: Update, context: BotContext, question: Question, rejected_key: str
+) -> None:
+    """Tell the attendee the question went on, then post it, naming the rejected answer."""
+    query = update.callback_query
+    assert query is not None
+    st, lang = context.state, context.lang
     await st.learner.objected(question)  # the pick it had no longer counts for a proposal
     await answer_query(query, plain("cb.passed_on", lang))
     await _show_votes(query, question.id, lang, -1, offer=False)
     shown = shown_message(query)
-    in_group = not is_private(update.effective_chat) and shown is not None
+    in_group = not is_private(update.effective_chat)
     await send(
         context.bot,
         question.chat_id,
         render.message("passed_after_downvote", lang),
         reply_to=shown.message_id if in_group and shown is not None else None,
     )
-    label = render.rejected_label(
-        st.content, key, question.best_label if key == question.best_key else None
-    )
-    st.post_to_organisers(
-        question.id,
-        query.from_user.full_name,
-        question.user_id,
-        question.text,
-        None,
-        rejected=label,
-    )
+    stored_label = question.best_label if rejected_key == question.best_key else None
+    label = render.rejected_label(st.content, rejected_key, stored_label)
+    name = query.from_user.full_name
+    st.post_to_organisers(question.id, name, question.user_id, question.text, None, rejected=label)
 
 
 async def _askers_question(

@@ -251,3 +251,19 @@ async def test_star_rows_stay_under_a_session_answer(harness: Harness) -> None:
     await h.press(ATTENDEE, down, button_text=ASK_EN)
     await h.fake.wait_for_message(ORGANISER_CHAT)
     assert labels(current(h, ATTENDEE, answer)) == ["👍", "👎 ✓", *stars]
+
+
+async def test_in_a_group_the_confirmation_quotes_the_answer(harness: Harness) -> None:
+    h = harness
+    group = {"chat_id": -100424242, "chat_type": "supergroup", "title": "NCSC attendees"}
+    answer = await h.say(ATTENDEE, f"@ncsc_test_bot {wrong_answer_question(h)}", **group)
+    down = await vote(h, ATTENDEE, answer, -1)
+    assert labels(down)[-1] == ASK_EN
+    refused = await h.press(OTHER, down, button_text=ASK_EN)
+    assert refused["text"] == "Only the person who asked can choose."
+    after = h.fake.mark()
+    await h.press(ATTENDEE, down, button_text=ASK_EN)
+    told = await h.fake.wait_for_message(group["chat_id"], after=after, method="sendMessage")
+    assert told["reply_to_message_id"] == answer["message_id"]
+    post = await h.fake.wait_for_message(ORGANISER_CHAT)
+    assert post["text"].startswith("👎 Answer that did not help")
