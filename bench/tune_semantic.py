@@ -4,6 +4,7 @@
     python bench/tune_semantic.py --bands    # how often the layer changes a lexical decision
     python bench/tune_semantic.py --clinc    # settings for CLINC alone (bench/matching.py's †)
     python bench/tune_semantic.py --oos      # which route answers out-of-scope questions
+    python bench/tune_semantic.py --guard    # an out-of-scope guard on the layer's promotions
 
 Tuning data: the dev half of tests/data/questions.yaml, tests/data/tuning_questions.yaml,
 and CLINC150 training utterances 6-100 (every fifth, 2,850; for --clinc all 14,250) of
@@ -29,6 +30,11 @@ set, never the held-out half): which route of the fused decision answers each qu
 over a grid of fusion settings, with bench/choosing.py's bounds for a fresh set the size
 of the held-out half, the choice cross-validated (dev half against tuning set, and five
 folds of both).
+
+--guard measures a class-based out-of-scope guard (bench/oos_guard.py: a word of the
+question that the answer does not cover and whose removal raises the answer's meaning
+score) on the same two sets, judged by the same rule and cross-validation, and checks
+it on the CLINC150 tuning utterances with the bot's settings and the † settings.
 """
 
 from __future__ import annotations
@@ -514,6 +520,52 @@ def describe(settings: FusionSettings) -> str:
     )
 
 
+# The † row's settings as docs/matching.md reports them (`--clinc` chooses them again).
+DAGGER = FusionSettings(
+    weight=0.9,
+    meaning_tolerance=0.05,
+    sure_similarity=0.7,
+    entry_score="centroid",
+    decision=replace(
+        FusionSettings().decision,
+        answer_threshold=0.575,
+        answer_margin=0.08,
+        clear_threshold=0.45,
+        clear_margin=0.15,
+    ),
+)
+
+
+def guard(
+    matcher: Matcher,
+    own_scored: Sequence[Sequence[Scored]],
+    clinc_matcher: Matcher,
+    clinc_tuning: Sequence[Labelled],
+) -> None:
+    """--guard: bench/oos_guard.py on the conference sets, then on CLINC150 tuning."""
+    from oos_guard import clinc_check, guard_report
+
+    assert matcher.meaning is not None and clinc_matcher.meaning is not None
+    layer = Replayed(matcher.meaning, [s for group in own_scored for s in group])
+    sets = dict(zip(("dev half", TUNING.name), own_scored, strict=True))
+    delta = guard_report(RememberedLexical(matcher), layer, sets)
+    layer_of_clinc = clinc_matcher.meaning
+    by_score: dict[EntryScore, list[Scored]] = {"best": [], "centroid": []}
+    for item in clinc_tuning:
+        candidates = clinc_matcher.score(item.question)
+        for how, scored in by_score.items():
+            meaning = (
+                layer_of_clinc.meaning_scores(item.question, candidates, how) if candidates else []
+            )
+            scored.append(Scored(item, None, candidates, meaning))
+    clinc_check(
+        RememberedLexical(clinc_matcher),
+        by_score,
+        {"bot's settings": FusionSettings(), "† settings (docs)": DAGGER},
+        delta,
+    )
+
+
 def qualifies(own: Sequence[Figures], clinc: Figures) -> bool:
     conference = all(w <= 0.025 and rs >= 0.9 and oos >= 0.92 for _, w, rs, oos in own)
     return conference and clinc[1] <= 0.045 and clinc[3] >= 0.92
@@ -535,6 +587,9 @@ def main() -> None:
     )
     parser.add_argument(
         "--oos", action="store_true", help="only the out-of-scope routes and trade-off"
+    )
+    parser.add_argument(
+        "--guard", action="store_true", help="only the out-of-scope guard (bench/oos_guard.py)"
     )
     args = parser.parse_args()
     spec = model_spec()
@@ -566,6 +621,9 @@ def main() -> None:
         for t in texts[K:]
     ]
     out_of_scope = [Labelled(t, frozenset()) for t, _ in data["oos_train"]]
+    if args.guard:
+        guard(answerer.matcher, own_scored, clinc_matcher, every[::5] + out_of_scope)
+        return
     if args.clinc:
         # Every utterance, as bench/matching.py's † row: more questions, a narrower margin.
         # Only the sizes of the validation split are read, the set the figure is reported on.
