@@ -57,7 +57,6 @@ KNOWN_MISREADS = {
     "pata nahi kya likhun",
     "کچھ نہیں",
     "😂😂😂",
-    "This is unacceptable for a national-level event.",
     "tumse kuch nahi hota",
     "mmmmm okdsj",
     "🤣🤣",
@@ -72,7 +71,14 @@ KNOWN_MISREADS = {
     # From the seventh held-out set (moved here after its one look).
     "Respected sir, I want to talk to a registration team member",
     "I don't want a bot, I want a person",
-    "Very poor management, the queue at registration is an hour long",
+    # From the eighth held-out set (moved here after its one look).
+    "🫡",
+    "testing",
+    "put me through to the helpdesk",
+    "wifi is pathetic",
+    "the registration queue is a joke, standing for 45 mins",
+    "lunch was cold and there weren't enough plates. very poor management",
+    "khana khatam ho gaya humari bari aate aate, sharam karo",
 }
 
 
