@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import inspect
 import json
 import subprocess
 import sys
@@ -88,7 +89,11 @@ def blind_reader(revision: str, into: Path) -> ChatterReader:
         (package / f"{module}.py").write_text(source)
     if str(into) not in sys.path:
         sys.path.insert(0, str(into))
-    reader: ChatterReader = importlib.import_module(f"{name}.chatter").ChatterReader()
+    cls = importlib.import_module(f"{name}.chatter").ChatterReader
+    # The readings only: a revision with the learned second opinion would load TODAY's
+    # model file (trained on the very set it is scored on) through the shared package.
+    learned = "learned" in inspect.signature(cls).parameters
+    reader: ChatterReader = cls(learned=False) if learned else cls()
     return reader
 
 
