@@ -434,6 +434,21 @@ _PHRASES: dict[ChatterKind, tuple[str, ...]] = {
         "منتظمین سے رابطہ کروا دیں",
         "منتظمین سے رابطہ کروائیں",
     ),
+    # "Just like that": no reason, nothing to ask ("bas aise hi" after "what do you need?").
+    "nonsense": (
+        "aise hi",
+        "waise hi",
+        "wese hi",
+        "vaise hi",
+        "vese hi",
+        "bas aise hi",
+        "bas waise hi",
+        "bas wese hi",
+        "just like that",
+        "ایسے ہی",
+        "ویسے ہی",
+        "بس ایسے ہی",
+    ),
     "rudeness": (
         "not helpful",
         "not helpful at all",
@@ -701,6 +716,15 @@ _VARIANTS = {
     "assalamu": "assalam",
     "salamu": "salam",
     "asalamualaikum": "assalamualaikum",
+    "aslamualaikum": "assalamualaikum",
+    "aslamualikum": "assalamualaikum",
+    "asalamualikum": "assalamualaikum",
+    "assalamualikum": "assalamualaikum",
+    "salamualaikum": "assalamualaikum",
+    "salamualikum": "assalamualaikum",
+    "aslamoalaikum": "assalamoalaikum",
+    "aslamoalikum": "assalamoalaikum",
+    "asalamoalikum": "assalamoalaikum",
     "asalamoalaikum": "assalamoalaikum",
     "asalamualykum": "assalamualaikum",
     "salamalaikum": "salam alaikum",
@@ -764,6 +788,8 @@ _EMOJI_KINDS: dict[str, ChatterKind] = {
     "🖐": "greeting",
     "🤲": "thanks",
     "☑": "acknowledgement",
+    "🫡": "acknowledgement",
+    "🤙": "acknowledgement",
     "🤦": "rudeness",
     "🤝": "greeting",
     "🙏": "thanks",
@@ -837,12 +863,29 @@ _KEYBOARD_ROWS = (
     "ضصثقفغعهخحجد",  # the Arabic-script rows phones offer for Urdu
     "شسیبلاتنمکگ",
     "ظطزرذدپو",
+    # The Urdu phonetic layout, folded as the words are (ے is ی): "سدفگ" is "sdfg".
+    fold("قوعرتےءیہپ"),
+    fold("اسدفگحجکل"),
+    fold("زشچطبنم"),
 )
+# Hamza and its seats, alone ("ؤءئ" folds to "وءی"): never a word.
+_HAMZA_MASH = frozenset("ءویا")
 _VOWELS = frozenset("aeiouy")
 _INITIALS = re.compile(r"(?<![\w.])(?:[A-Za-z]\.){2,}[A-Za-z]?(?![\w.])")
 _HELLOS = "hi hey hello helo hellow hii yo salam"
 _WORD_CATEGORIES = frozenset({"Lu", "Ll", "Lt", "Lo", "Nd", "Nl", "No", "Lm"})
 _MAX_PHRASE = 8
+# How attendees introduce themselves, and whether the name after it must be capitalised.
+_INTRODUCTIONS = (
+    ("my name is", False),
+    ("mera naam", False),
+    ("mera name", False),
+    ("میرا نام", False),
+    ("I'm", True),
+    ("i am", True),
+    ("myself", True),
+    ("main", True),
+)
 
 # Who the attendee wants, said after a request for a person: "talk to someone from the
 # team", "kisi organiser se baat karni hai". Only allowed right after an ask_for_person
@@ -941,6 +984,11 @@ def _tables() -> tuple[dict[tuple[str, ...], ChatterKind], frozenset[str], froze
 
 
 @lru_cache(maxsize=1)
+def _introductions() -> tuple[tuple[tuple[str, ...], bool], ...]:
+    return tuple((_keys(text), capitalised) for text, capitalised in _INTRODUCTIONS)
+
+
+@lru_cache(maxsize=1)
 def _person_qualifier_keys() -> frozenset[str]:
     return frozenset(k for word in _PERSON_QUALIFIERS for k in _keys(word))
 
@@ -966,6 +1014,8 @@ def _is_mash(word: str) -> bool:
     """Keyboard mash: "asdfgh", "jjjjj", "sdfsdf", "ااااا", "ضصثق" (never a real word here)."""
     if (len(word) >= 3 and len(set(word)) == 1) or word in ("xx", "xxx", "zz"):
         return True
+    if len(word) >= 2 and "ء" in word and set(word) <= _HAMZA_MASH:
+        return True  # "ؤءئ"
     if len(word) >= 6 and len(set(word)) == 2 and not word.isascii():
         return True  # "ااااااببب": two letters held down
     if len(word) >= 7 and word.isascii() and any(set(word) <= set(r) for r in _KEYBOARD_ROWS):
@@ -1052,18 +1102,40 @@ class ChatterReader:
             text = "".join(ch for ch in text if not unicodedata.combining(ch))
         clauses = self._clauses(text)
         kinds: list[ChatterKind] = []
-        salam = False
+        salam = introduced = False
+        complaints: list[_Clause] = []
+        requests: list[_Clause] = []
         question_clauses: list[_Clause] = []
         for clause in clauses:
             if clause.empty:
                 continue
             found = self._clause_kinds(clause)
+            if found is None and self._introduces(clause):
+                found, introduced = ["greeting"], True  # "I'm Daniel", "mera naam Ali hai"
             if found is None:
                 question_clauses.append(clause)
                 # Leading chatter words are still greetings: "hi where is lunch".
                 found = self._leading_kinds(clause)
+            elif "rudeness" in found:
+                complaints.append(clause)
+            elif not found and self._words.acts(clause.keys):
+                requests.append(clause)  # "please fix it"
             kinds.extend(found)
             salam = salam or any(key in self._salam for key in clause.keys)
+        if introduced:
+            # "Hi, I'm Daniel, one of the speakers from Madrid": who they are, not a question.
+            question_clauses = [c for c in question_clauses if not self._says_role(c)]
+        if requests and complaints and not any(self._words.about_bot(c.keys) for c in complaints):
+            # "wifi is pathetic, please fix it" asks the organisers to act ("this bot is
+            # trash, fix it" is a complaint about the bot); the complaint says what to fix,
+            # so the organisers get all of it.
+            question_clauses = sorted(
+                [*question_clauses, *requests, *complaints], key=lambda c: c.start
+            )
+        elif complaints and all(self._words.states(c.keys, c.asks) for c in question_clauses):
+            # "wifi bilkul nahi chal raha, bakwas intezam", "line bohat lambi hai, koi intezam
+            # nahi": what went wrong, then the complaint; nothing asked or requested.
+            question_clauses = []
         ordered = tuple(k for k in _PRIORITY if k in kinds)
         if question_clauses:
             question = text[question_clauses[0].start : question_clauses[-1].stop].strip()
@@ -1133,6 +1205,8 @@ class ChatterReader:
             return kinds + by_word
         if by_word is not None and kinds:
             return kinds  # known words around an emoji with a meaning: "🤡🤡 bot"
+        if "rudeness" in kinds and self._words.states(keys, clause.asks):
+            return kinds  # "wifi nahi chal raha 😡": a complaint, like "..., bakwas"
         if clause.asks or any(key in _QUESTION_WORDS for key in keys):
             return None
         terms = set(self._analyzer.terms(clause.text))
@@ -1192,6 +1266,52 @@ class ChatterReader:
                     break
                 i += 1
         return kinds
+
+    def _introduces(self, clause: _Clause) -> bool:
+        """ "I'm Daniel", "hi I am Sara from Lahore", "my name is Ali", "mera naam Ali hai",
+        "میرا نام علی ہے": who is writing, after any greeting words. After "I'm", "I am",
+        "myself" and "main" the name must be written as one (capitalised): "I am stuck" and
+        "main late hun" are no introductions."""
+        raw = [t.group() for t in _TOKEN.finditer(clause.text) if t.group()[0].isalnum()]
+        keys = [_keys(word) for word in raw]
+        i = 0
+        while i < len(raw) and all(self._words.greets(k) or k in self._filler for k in keys[i]):
+            i += 1
+        flat = [" ".join(k) for k in keys[i:]]
+        marker, capitalised = next(
+            ((m, c) for m, c in _introductions() if tuple(flat[: len(m)]) == m), ((), False)
+        )
+        if not marker:
+            return False
+        rest, names = raw[i + len(marker) :], flat[len(marker) :]
+        if (
+            clause.asks
+            or not rest
+            or any(self._words.asks_something(k) for key in names for k in key.split())
+        ):
+            return False
+        if capitalised and not (rest[0][:1].isupper() and rest[0][1:].islower()):
+            return False
+        # The name, then at most where they come from and what they are at the event.
+        unknown = [
+            key
+            for key in names[1:]
+            if not all(self._words.plain(k) or self._words.role(k) for k in key.split())
+        ]
+        return len(unknown) <= 3 and (not unknown or bool({"from", "se", "سے"} & set(names)))
+
+    def _says_role(self, clause: _Clause) -> bool:
+        """ "one of the speakers from Madrid", "a delegate from NUST": said after an
+        introduction. At most three other words, after "from" or "at"."""
+        keys = clause.keys
+        if clause.asks or not any(self._words.role(k) for k in keys):
+            return False
+        if any(self._words.asks_something(k) for k in keys):
+            return False
+        marks = [i for i, k in enumerate(keys) if k in ("from", "at", "se")]
+        after = keys[marks[0] :] if marks else []
+        others = [k for k in keys if not (self._words.plain(k) or self._words.role(k))]
+        return len(others) <= 3 and all(k in after for k in others)
 
     def _rude_clause(self, keys: Sequence[str]) -> bool:
         """A rude word or complaint phrase, with nothing around it but filler words."""

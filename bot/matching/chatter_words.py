@@ -24,7 +24,7 @@ question to the bot (help, is anyone there, rudeness, "how are you").
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
 
 import snowballstemmer
@@ -48,7 +48,7 @@ _SIGNALS: dict[str, str] = {
         "appreciate appreciated appreciation helped helpful helps shukriya shukria "
         "shukriyah shukr meherbani mehrbani meharbani nawazish jazakallah jazakallahu jazak "
         "jzk jzakallah khair khairan mamnoon merci danke gracias shukran rakhe lifesaver obliged "
-        "shukar legend needed شکر جزا مشکور "
+        "shukar legend needed bless blessed blessings شکر جزا مشکور "
         "شکریہ شكريہ مہربانی نوازش جزاک جزاکم خیر خیرا ممنون رکھے"
     ),
     "acknowledgement": (
@@ -77,10 +77,64 @@ _SIGNALS: dict[str, str] = {
         "seriously ridiculous bad zaya zaaya ضائع برا "
         "bekar bekaar faltu fazool poor bura buri bure ضیاع "
         "shut ghatiya wahiyat nikamma nikammi bewakoof bewaqoof pagal kachra ullu "
-        "بکواس بیکار فضول گھٹیا واہیات نکما نکمی بےوقوف پاگل کچرا ناقص مایوس"
+        "disgusting shameful shame sharam sharm besharam embarrassing mismanagement "
+        "mismanaged chaos chaotic hopeless substandard unprofessional lousy rude badtameez "
+        "ganda gandi gande "
+        "بکواس بیکار فضول گھٹیا واہیات نکما نکمی بےوقوف پاگل کچرا ناقص مایوس بری برے شرم "
+        "شرمناک بدانتظامی بدتمیز گندا گندی"
     ),
-    "nonsense": "test testing tst bla blah oye hoye uff xd xyz abc abcd lolz lmao rofl",
+    "nonsense": "bla blah oye hoye uff xd xyz abc abcd lolz lmao rofl",
 }
+# Judgements strong enough to make a complaint of a clause that names something at the
+# event ("pathetic wifi", "wifi is pathetic", "khana bohat ghatiya tha"); the rest of the
+# rudeness words ("slow", "kharab", "nobody", "seriously") also report a state the
+# organisers may act on, which stays a question. Said before a thing without a verb
+# ("terrible food"), only the STRONG ones: "worst case", "poor man's fuzzing" name talks.
+# Not "bad": squashed, it is also "baad" (after), as in "lunch ke baad kaunsa session hai".
+_JUDGEMENTS = (
+    "useless garbage trash rubbish terrible horrible awful worst pathetic stupid dumb "
+    "idiotic nonsense crap sucks disappointing unacceptable ridiculous poor bakwas "
+    "bekar faltu fazool ghatiya wahiyat bura buri bure kachra disgusting shameful "
+    "embarrassing mismanaged chaotic hopeless substandard unprofessional lousy rude "
+    "ganda gandi gande بکواس بیکار فضول گھٹیا واہیات برا بری برے ناقص شرمناک گندا گندی"
+)
+_STRONG = (
+    "useless garbage trash rubbish terrible horrible awful pathetic crap sucks "
+    "unacceptable ridiculous bakwas bekar faltu fazool ghatiya wahiyat kachra disgusting "
+    "shameful embarrassing chaotic hopeless substandard unprofessional lousy "
+    "بکواس بیکار فضول گھٹیا واہیات شرمناک"
+)
+# "the queue is a joke", "mazaq bana rakha hai": a joke only as what something is.
+_JOKE = "joke mazak mazaq mazaaq مذاق"
+_COPULA = "is are was were am be been hai hain tha thi the thay he h hy ہے ہیں تھا تھی تھے"
+# A request in a complaint makes it a question: "wifi is pathetic, please fix it".
+_REQUEST = (
+    "please kindly fix repair solve resolve sort improve arrange provide send bhejo need "
+    "want chahiye dijiye kijiye karwa karwao karwain karein kardein kardo karo krdo kro "
+    "theek help madad batao bata btao tell give ٹھیک کریں کیجیے دیجیے چاہیے مدد بتائیں"
+)
+# What a statement next to a complaint says happened: "line bohat lambi hai", "lunch was
+# cold", "wifi nahi chal raha", "standing for 45 mins".
+_STATES = (
+    "raha rahi rahe rha rhi gaya gayi gaye gya gyi hua hui huye hogaya hogayi hogya "
+    "werent wasnt isnt arent dont didnt doesnt cant couldnt wont got "
+    "رہا رہی رہے گیا گئی گئے ہوا ہوئی"
+)
+_DURATION = "min mins minute minutes hr hrs hour hours ghante ghanta gante ghantay mint منٹ گھنٹے"
+# Testing the bot: "test", "testing 123", "bot test", "ٹیسٹ".
+_TESTING = "test testing tst ٹیسٹ"
+# The bot being up: "bot online hai?", "is the bot live", "bot active hai".
+_ALIVE = "active live zinda alive online up running run chalu chaalu"
+# Knowing: "kuch nahi pata tumhe", "تم کچھ نہیں جانتے".
+_KNOWS = "aata aati jante janta pata know جانتے جانتا آتا"
+# Found what they looked for: "found it", "thanks, found it".
+_FOUND = "found مل"
+# Who attendees say they are: "one of the speakers from Madrid".
+_ROLES = (
+    "speaker speakers attendee attendees participant participants delegate delegates "
+    "student students volunteer volunteers panelist panelists presenter presenters trainer "
+    "trainers guest guests visitor visitors"
+)
 # Someone, and being there: "koi hai?", "anyone reading these", "کوئی موجود ہے".
 _SOMEONE = "anyone anybody someone somebody koi kisi کوئی کسی"
 _PRESENCE = (
@@ -106,18 +160,23 @@ _PEOPLE = (
     "real asal asli انسان بندہ بندے ایڈمن آرگنائزر آرگنائزرز ٹیم اصل منتظمین انتظامیہ نمائندے "
     "نمائندہ شخص منتظم والنٹیئر"
 )
+# Desks are people only to reach ("put me through to the helpdesk"), otherwise a place to
+# ask about ("is anyone at the helpdesk right now", "madad ke liye helpdesk kahan hai").
+_DESKS = "helpdesk reception"
 _LONE_PEOPLE = "human humans operator agent insaan insan انسان"
 _REACH = (
     "talk speak chat contact rabta connect transfer put through forward touch escalate "
-    "call bhej bhejo bulao bulaen baat baaat milao milwao milwa milwado milwadein karao "
-    "karwao karwa karwain chahiye "
+    "call relay convey inform bhej bhejo bulao bulaen baat baaat milao milwao milwa "
+    "milwado milwadein karao karwao karwa karwain chahiye "
     "want need get reach message msg bata batao btao karwayen karwaein karayen bolo "
+    "pohncha pohnchao pohncha pahuncha pahunchao puhncha pohancha "
     "بات رابطہ ملائیں ملاؤ کرائیں کروائیں کرواؤ چاہیے بلائیں کروا بھیج کرا پہنچا"
 )
 # The bot itself: "this", "you", "bot".
 _ABOUT_BOT = (
     "bot chatbot robot machine ai you u ur your yours youre this app system ye yeh isko "
-    "isay tum tu tumse tujhe tumhara aap ap aapko apko یہ اس اسے آپ تم بوٹ"
+    "isay tum tu tumse tujhe tumhe tumhein tumko tujhko tmhe tumhari aap ap aapko apko "
+    "یہ اس اسے آپ تم تمہیں تجھے بوٹ"
 )
 _BOTS = "bot chatbot robot machine ai automated بوٹ"
 _ME = "i me my mujhe mujh main mein hum humein مجھے میں ہم ہمیں"
@@ -152,7 +211,7 @@ _FUNCTION = (
     "krden kare mujhse ge fi inshallah catch new hota it dimagh man buht know liye end jo "
     "urgently urgent regarding query keep giving af proper properly hogi our asked thats "
     "around million exactly check out mila ill mind honge log able info information waiting "
-    "hour "
+    "hour tak "
     "وہاں سکتا سکتی سکتے اللہ بخیر و عرض کرتا کرتی کرتے کرنا کیجیے کیجئے درکار محترم بیٹا "
     "گزار کروں فرمائیں دیجیے دار انتہائی دے گا ہوگی دیتے وقت انتظام خدا چیز لیے تک "
     "میں مجھے میرا میری میرے ہم ہمارا ہے ہیں ہو ہوں تھا تھی تھے کا کی کے کو سے نے پر "
@@ -167,7 +226,8 @@ _PLACES = "conference event venue feb february day days ncsc ceremony closing ke
 _WH = (
     "what whats wat wht where whr when wen who whom whose which why how hw kab kahan "
     "kahaan kidhar kaise kia kya kis kesay kaisay kese kitna kitne kitni kaun kon konsa "
-    "konsi kyun kyon kyu کیا کب کہاں کدھر کیسے کتنا کتنے کتنی کون کونسا کونسی کیوں کس کن"
+    "konsi konse kaunsa kaunsi kaunse kyun kyon kyu "
+    "کیا کب کہاں کدھر کیسے کتنا کتنے کتنی کون کونسا کونسی کیوں کس کن"
 )
 # "How are you": kaisa, kese... with nothing else is a greeting.
 _HOW_ARE_YOU = "kaisa kaisi kaise kese kesa kesi kaisay kesay کیسا کیسی کیسے"
@@ -185,10 +245,19 @@ _WRONG = "wrong galat غلط"  # wrong answers are a complaint, a wrong room is 
 # management"): plain words only next to a rudeness word, otherwise a topic to ask about.
 _EVENT = (
     "arrangements arrangement management organisation organization intizam intizamat "
-    "event conference انتظام انتظامات"
+    "intezam intezamat event conference انتظام انتظامات"
 )
 # Whether the bot runs: "ye bot chal raha hai?", "کیا یہ بوٹ کام کر رہا ہے".
-_RUNS = "chal chalta chalti kaam کام چل چلتا"
+_RUNS = "chal chalta chalti kaam running کام چل چلتا"
+# Management itself, which "koi intezam nahi" / "no arrangements at all" says is missing.
+_MANAGEMENT = (
+    "arrangements arrangement management organisation organization intizam intizamat "
+    "intezam intezamat انتظام انتظامات"
+)
+# "pass"/"send" reach someone only when what follows is the message: "pass this to the
+# team", "send it to someone"; "pass for my team" is a ticket.
+_PASSES = "pass send"
+_PASSED = "this it these my on along kar kr karo kardo krdo karein kardein"
 _PROGRESSIVE = "raha rahi rha rhi رہا رہی"
 _UNDERSTAND = "samajh samjh understand سمجھ"
 # Asking WHOM to reach ("whom do I contact for help", "kis se rabta karun", "مدد کے لیے کس
@@ -253,6 +322,26 @@ class _Tables:
     well: frozenset[str]
     time: frozenset[str]
     waste: frozenset[str]
+    judgements: frozenset[str]
+    strong: frozenset[str]
+    joke: frozenset[str]
+    copula: frozenset[str]
+    request: frozenset[str]
+    states: frozenset[str]
+    duration: frozenset[str]
+    testing: frozenset[str]
+    alive: frozenset[str]
+    found: frozenset[str]
+    roles: frozenset[str]
+    desks: frozenset[str]
+    management: frozenset[str]
+    passes: frozenset[str]
+    passed: frozenset[str]
+    shame: frozenset[str]
+    contrast: frozenset[str]
+    work: frozenset[str]
+    actions: frozenset[str]
+    pending: frozenset[str]
     fuzzy: tuple[str, ...]
 
 
@@ -264,6 +353,10 @@ class _Seen:
     keys: frozenset[str]
     order: Sequence[str]
     unknown: list[str]
+    # Words known only as part of a two-word kind ("bot" + "chal raha", "found" + "it"):
+    # when no kind comes of them they may carry a question, like unknown words.
+    pending: list[str] = field(default_factory=list)
+    used: set[str] = field(default_factory=set)  # the pending words a two-word kind used
     how_are_you: bool = False  # its only wh-words are "how" in "how are you"
     people: bool = False
     reach: bool = False
@@ -343,7 +436,7 @@ class WordReader:
             escalate=folded("escalate"),
             asked=folded("asked"),
             about=folded("about regarding concerning baare mutaliq متعلق بارے"),
-            knows=folded("aata aati jante janta pata know جانتے جانتا آتا"),
+            knows=folded(_KNOWS),
             aux=folded(_AUX),
             stems=stems,
             asking=folded(
@@ -356,6 +449,30 @@ class WordReader:
             well=folded("well fine good theek khairiyat خیریت ٹھیک"),
             time=folded("time"),
             waste=folded("waste"),
+            judgements=folded(_JUDGEMENTS),
+            strong=folded(_STRONG),
+            joke=folded(_JOKE),
+            copula=folded(_COPULA),
+            request=folded(_REQUEST),
+            states=folded(_STATES),
+            duration=folded(_DURATION),
+            testing=folded(_TESTING),
+            alive=folded(_ALIVE),
+            found=folded(_FOUND),
+            roles=folded(_ROLES),
+            desks=folded(_DESKS),
+            management=folded(_MANAGEMENT),
+            passes=folded(_PASSES),
+            passed=folded(_PASSED),
+            shame=folded("sharam sharm شرم"),
+            work=folded("work works working worked"),
+            actions=folded("fix repair solve resolve sort improve arrange provide"),
+            contrast=folded("but lekin magar par however though لیکن مگر"),
+            pending=folded(
+                " ".join(
+                    (_RUNS, _PROGRESSIVE, _JOKE, _TESTING, _ALIVE, _FOUND, _MANAGEMENT, _KNOWS)
+                )
+            ),
             fuzzy=tuple(k for k in signals if len(k) >= _FUZZY_MIN_LENGTH and k.isascii()),
         )
 
@@ -363,13 +480,19 @@ class WordReader:
         """The clause's chatter kinds; [] when it holds only words that ask nothing (a form
         of address, pronouns); None when it may be a question."""
         seen = self._classify(keys)
-        if seen is None:
+        if seen is None or self._works_for(keys):
             return None
         found = self._combine(seen, asks)
-        if seen.unknown and not self._said_from(seen, found, keys, asks):
+        # Words known only as part of a two-word kind that did not come: maybe a question
+        # ("running late", "wifi chal raha hai?").
+        seen.unknown.extend(k for k in seen.pending if k not in seen.used)
+        complains = self._complains(seen, found, asks)
+        if seen.unknown and not complains and not self._said_from(seen, found, keys, asks):
             return None
-        if seen.keys & self._t.places and not {"greeting", "goodbye", "ask_for_person"} & set(
-            found
+        if (
+            seen.keys & self._t.places
+            and not {"greeting", "goodbye", "ask_for_person"} & set(found)
+            and not complains
         ):
             return None  # "any evening event on day 2": the event is what they ask about
         if not found:
@@ -416,8 +539,12 @@ class WordReader:
                 seen.found.append(kind)
             elif key in t.people:
                 seen.people = True
-            elif key in t.reach:
-                seen.reach = True
+            elif key in t.reach or (
+                key in t.passes and position + 1 < len(keys) and keys[position + 1] in t.passed
+            ):
+                seen.reach = True  # "pass this to the team"
+            elif key in t.desks and key_set & t.reach:
+                seen.people = True  # "put me through to the helpdesk"
             elif key in t.soft_help:
                 seen.soft_help = True
             elif key in t.wh and key in t.how_are_you and not seen.wh:
@@ -438,6 +565,8 @@ class WordReader:
                 or (key in t.event and "rudeness" in {t.signals.get(k) for k in key_set})
             ):
                 pass
+            elif key in t.pending:
+                seen.pending.append(key)
             elif (near := self._near(key)) is not None:
                 seen.found.append(near)
             elif (known := self._inflected(key)) is not None:
@@ -474,7 +603,25 @@ class WordReader:
             found.append("anyone_there")  # "am i talking to a bot", "bot hai ya insaan"
         if about_bot and (keys & t.working or keys >= t.thing_on):
             found.append("anyone_there")  # "is this working", "is this thing on"
+        if keys & t.testing and not seen.wh and seen.order[0] not in t.aux:
+            # "test", "testing 123", "bot test": trying whether the bot answers; "is there
+            # a test?" asks about one.
+            found = [*(k for k in found if k != "nonsense"), "anyone_there"]
+            seen.used |= keys & t.testing
+        if bots and keys & t.alive and not negated:
+            found.append("anyone_there")  # "bot online hai?", "is the bot live"
+            seen.used |= keys & t.alive
+        if keys & t.found and not negated and not seen.wh:
+            found.append("acknowledgement")  # "found it", "ok found it"
+            seen.used |= keys & t.found
+        if keys & t.joke and keys & t.copula and not seen.wh:
+            found.append("rudeness")  # "the queue is a joke", "mazaq hai ye"
+            seen.used |= keys & t.joke
+        if keys & t.management and negated and not seen.wh and not asks:
+            found.append("rudeness")  # "koi intezam nahi", "no arrangements at all"
+            seen.used |= keys & t.management
         if bots and keys & t.runs and keys & t.progressive and not keys & t.how_are_you:
+            seen.used |= keys & (t.runs | t.progressive)
             # "ye bot chal raha hai?", "کیا یہ بوٹ کام کر رہا ہے": is it on, not how to use it
             found = [*(k for k in found if k != "help"), "anyone_there"]
         if (
@@ -494,6 +641,7 @@ class WordReader:
             found.append("goodbye")  # "see ya tomorrow", "see u soon"
         if negated and about_bot and keys & t.knows:
             found.append("rudeness")  # "kuch nahi aata tujhe", "تم کچھ نہیں جانتے"
+            seen.used |= keys & t.knows
         if negated and keys & t.asked:
             found.append("rudeness")  # "that's not what I asked"
         if keys & t.wrong and (about_bot or keys & t.answers):
@@ -527,6 +675,78 @@ class WordReader:
         ):
             found = ["greeting"]  # "aap kaise hain", "kaisa hai", "کیسے ہیں آپ"
         return found
+
+    def _works_for(self, keys: Sequence[str]) -> bool:
+        """ "who do you work for", "are you working for me": whose bot this is, which the
+        FAQ may answer (the organisers), not whether it works or how to use it."""
+        return any(
+            key in self._t.work and tuple(keys[i + 1 : i + 2]) == ("for",)
+            for i, key in enumerate(keys)
+        )
+
+    def _complains(self, seen: _Seen, found: list[ChatterKind], asks: bool) -> bool:
+        """ "wifi is pathetic", "khana bohat ghatiya tha", "the queue is a joke": a
+        judgement on something at the event (up to three words the reading does not know,
+        the thing), asking and requesting nothing. A plain report ("AC kharab hai", "wifi
+        is slow") stays a question: the organisers may act on it."""
+        t, keys = self._t, seen.keys
+        if asks or seen.wh or len(seen.unknown) > 3:
+            return False
+        if "rudeness" not in found or not set(found) <= {"rudeness", "acknowledgement"}:
+            return False  # "bilkul bakwas" is no nod
+        if seen.order[0] in t.aux or _negated(seen.order, t.negations):
+            return False  # "is the food bad", "food is not bad"
+        if self.requests(seen.order):
+            return False  # "wifi is pathetic please fix it"
+        if seen.soft_help or keys & t.contrast:
+            return False  # "useless question maybe but is there an atm nearby"
+        judged = keys & t.judgements
+        said = bool(keys & t.copula)  # a judgement said of the thing, not a talk's title
+        return bool(judged & t.strong) or bool(judged and said) or bool(keys & t.joke and said)
+
+    def requests(self, keys: Sequence[str]) -> bool:
+        """A request ("please fix", "theek karo", "chahiye"); "sharam karo" is none."""
+        t = self._t
+        return any(
+            key in t.request and not (i and keys[i - 1] in t.shame) for i, key in enumerate(keys)
+        )
+
+    def states(self, keys: Sequence[str], asks: bool) -> bool:
+        """A clause that tells what happened to someone else's thing and asks nothing: "line
+        bohat lambi hai", "lunch was cold", "wifi nahi chal raha", "standing for 45 mins".
+        Next to a complaint it is part of the complaint; alone it stays a question."""
+        t = self._t
+        if asks or not keys or len(keys) > 15 or keys[0] in t.aux:
+            return False  # "is the queue always this long"
+        if any(key in t.wh or key in t.me for key in keys) or self.requests(keys):
+            return False  # "where do I complain", "I can't find my bag": theirs to answer
+        timed = any(k.isdigit() for k in keys) and any(k in t.duration for k in keys)
+        return timed or any(
+            key in t.copula or key in t.states or key in t.negations for key in keys
+        )
+
+    def acts(self, keys: Sequence[str]) -> bool:
+        """Asks the organisers to do something: "please fix it", "kuch arrange karo"."""
+        return bool(set(keys) & self._t.actions)
+
+    def about_bot(self, keys: Sequence[str]) -> bool:
+        return bool(set(keys) & self._t.about_bot)
+
+    def plain(self, key: str) -> bool:
+        """A word that asks nothing on its own: function words, forms of address."""
+        return key in self._t.plain
+
+    def role(self, key: str) -> bool:
+        """Who an attendee says they are: "speaker", "delegate", "student"."""
+        return key in self._t.roles
+
+    def greets(self, key: str) -> bool:
+        return self._t.signals.get(key) == "greeting"
+
+    def asks_something(self, key: str) -> bool:
+        """A wh-word, a negation or a request word: an introduction never holds one."""
+        t = self._t
+        return key in t.wh or key in t.negations or key in t.request or key in t.aux
 
     def _about_something(self, keys: Sequence[str]) -> bool:
         """ "about"/"regarding" with a word after it: asking for a person about a topic."""

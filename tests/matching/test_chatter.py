@@ -52,7 +52,6 @@ KNOWN_MISREADS = {
     "🤝",
     "got it, ty",
     "Kindly put me in touch with the registration desk team.",
-    "bas aise hi",
     "kuch nahi",
     "pata nahi kya likhun",
     "کچھ نہیں",
@@ -71,14 +70,6 @@ KNOWN_MISREADS = {
     # From the seventh held-out set (moved here after its one look).
     "Respected sir, I want to talk to a registration team member",
     "I don't want a bot, I want a person",
-    # From the eighth held-out set (moved here after its one look).
-    "🫡",
-    "testing",
-    "put me through to the helpdesk",
-    "wifi is pathetic",
-    "the registration queue is a joke, standing for 45 mins",
-    "lunch was cold and there weren't enough plates. very poor management",
-    "khana khatam ho gaya humari bari aate aate, sharam karo",
 }
 
 
@@ -161,6 +152,149 @@ def test_set_seven_classes(reader: ChatterReader, text: str, kind: str) -> None:
 )
 def test_their_look_alike_questions_stay_questions(reader: ChatterReader, text: str) -> None:
     assert reader.read(text).question is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # A judgement on something at the event, nothing asked or requested.
+        ("the food is terrible", "rudeness"),
+        ("wifi is useless", "rudeness"),
+        ("terrible food", "rudeness"),
+        ("the parking is a joke", "rudeness"),
+        ("the sound in hall A was horrible", "rudeness"),
+        ("the volunteers were so rude", "rudeness"),
+        ("registration system bilkul bakwas hai", "rudeness"),
+        ("khana bohat ghatiya tha", "rudeness"),
+        ("parking ka intezam bekar hai", "rudeness"),
+        ("ye queue mazaq hai", "rudeness"),
+        ("وائی فائی بالکل بکواس ہے", "rudeness"),
+        ("کھانا بہت برا تھا", "rudeness"),
+        # Management missing.
+        ("no arrangements at all", "rudeness"),
+        ("koi intezam nahi hai yahan", "rudeness"),
+        ("کوئی انتظام نہیں", "rudeness"),
+        # What went wrong, then the complaint.
+        ("the AC is not working, pathetic", "rudeness"),
+        ("wifi kaam nahi kar raha, bekar intezam", "rudeness"),
+        ("pani khatam ho gaya, sharam karo", "rudeness"),
+        ("پانی ختم ہو گیا، شرم کرو", "rudeness"),
+        ("hall bohat garam hai 😡", "rudeness"),
+        ("kuch nahi aata tumhe", "rudeness"),
+        # Trying whether the bot answers.
+        ("bot test", "anyone_there"),
+        ("testing 123", "anyone_there"),
+        ("ٹیسٹ", "anyone_there"),
+        ("is the bot live?", "anyone_there"),
+        ("bot online hai?", "anyone_there"),
+        ("کیا بوٹ چل رہا ہے؟", "anyone_there"),
+        # Passing the message on to someone.
+        ("forward this to the organisers", "ask_for_person"),
+        ("pass my message to the team", "ask_for_person"),
+        ("please put me through to reception", "ask_for_person"),
+        ("ye message organisers ko pass kar do", "ask_for_person"),
+        ("mera message team tak pohncha do", "ask_for_person"),
+        # A greeting with who is writing; thanks with a remark; a salute; long salams.
+        ("Hello, I am Ayesha from Karachi", "greeting"),
+        ("hi, my name is Bilal, a student from FAST", "greeting"),
+        ("salam, mera naam Usman hai", "greeting"),
+        ("السلام علیکم، میرا نام احمد ہے", "greeting"),
+        ("aslamualaikum wa rahmatullah", "greeting"),
+        ("thanks, found it", "thanks"),
+        ("ok found it", "acknowledgement"),
+        ("شکریہ، مل گیا", "thanks"),
+        ("may Allah bless you sir", "thanks"),
+        ("God bless you", "thanks"),
+        ("🫡🫡", "acknowledgement"),
+        ("waise hi", "nonsense"),
+        ("ؤؤ", "nonsense"),
+        ("سدفگحج", "nonsense"),
+    ],
+)
+def test_set_eight_classes(reader: ChatterReader, text: str, kind: str) -> None:
+    """The kinds of chatter the eighth blind set found missing, in other words than its own.
+
+    By the readings: the learned second opinion may still send a message it has never seen
+    the like of to the matcher ("the parking is a joke": P(question) >= 0.9), the safe side.
+    """
+    reading = reader.read_by_rules(text)
+    assert (reading.kind, reading.question) == (kind, None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wifi not working, what is the password?",
+        "AC kab theek hoga",
+        "is the queue always this long?",
+        "where do I complain about the food",
+        "the wifi is not working",
+        "AC kharab hai",
+        "wifi is slow",
+        "line bohat lambi hai",
+        "khana khatam ho gaya",
+        "وائی فائی نہیں چل رہا",
+        "is the wifi bad in hall B?",
+        "why is the wifi so bad",
+        "food was bad, is there a cafe nearby",
+        "bad actors workshop",
+        "worst case scenarios talk kab hai",
+        "lunch ke baad kaunsa session hai",
+        "useless question maybe but is there an atm nearby",
+        "AC theek karo, bohat garmi hai",
+        "koi intezam hai parking ka?",
+        "koi intezam nahi hai parking ka",
+        "waited 2 hours for my badge, ridiculous",
+        "is there a test?",
+        "CTF test kab hai",
+        "pen testing workshop",
+        "wifi chal raha hai?",
+        "is the registration portal live?",
+        "pass for my team",
+        "I need a pass for my colleague",
+        "is anyone at the helpdesk right now",
+        "madad ke liye helpdesk kahan hai",
+        "I am looking for the registration desk",
+        "my name is wrong on the badge",
+        "mera naam list mein nahi hai",
+        "found a wallet near hall B",
+        "lost and found kahan hai",
+        "who do you work for",
+        "are you working for me",
+    ],
+)
+def test_set_eight_look_alike_questions_stay_questions(reader: ChatterReader, text: str) -> None:
+    assert reader.read_by_rules(text).question is not None
+    assert reader.read(text).question is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "question"),
+    [
+        ("the food is terrible, where else can I eat?", "rudeness", "where else can I eat?"),
+        ("wifi bakwas hai, password kya hai?", "rudeness", "password kya hai?"),
+        # A complaint with a request asks the organisers to act: all of it reaches them.
+        ("wifi is pathetic, please fix it", "rudeness", "wifi is pathetic, please fix it"),
+        (
+            "the AC is not working, pathetic, fix it",
+            "rudeness",
+            "the AC is not working, pathetic, fix it",
+        ),
+        ("I'm Daniel, where is the speakers lounge?", "greeting", "where is the speakers lounge?"),
+        ("hi I am stuck at gate 2", "greeting", "hi I am stuck at gate 2"),
+        ("thanks, found it. where is hall C?", "thanks", "where is hall C?"),
+    ],
+)
+def test_a_complaint_or_introduction_keeps_its_question(
+    reader: ChatterReader, text: str, kind: str, question: str
+) -> None:
+    reading = reader.read(text)
+    assert (reading.kind, reading.question) == (kind, question)
+
+
+def test_a_complaint_about_the_bot_with_fix_it_stays_a_complaint(reader: ChatterReader) -> None:
+    """The organisers cannot fix the bot during the event: no question for them."""
+    assert reader.read("this bot is trash, fix it").is_chatter
 
 
 @pytest.mark.parametrize(
@@ -267,7 +401,7 @@ def test_a_request_for_a_person_with_more_in_it_stays_a_question(reader: Chatter
         ("how does this bot work", "help"),
         ("mujhe samajh nahi aa raha ye kaise chalta hai", "help"),
         ("see ya tomorrow", "goodbye"),
-        ("test 123", "nonsense"),
+        ("test 123", "anyone_there"),
         ("ضصثق", "nonsense"),
         ("🐸", "nonsense"),
     ],
