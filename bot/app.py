@@ -328,6 +328,7 @@ class RetryingLimiter(BaseRateLimiter[None]):
         while True:
             attempt += 1
             await self._respect_pause(chat_id)
+            started_epoch = self.watch.epoch if self.watch is not None else 0
             try:
                 if self.on_send is None or endpoint not in PACED_METHODS:
                     return await callback(*args, **kwargs)
@@ -355,19 +356,31 @@ class RetryingLimiter(BaseRateLimiter[None]):
                 # Telegram may have acted on it: repeat only what is harmless to repeat.
                 if endpoint not in RETRY_ON_TIMEOUT:
                     raise
-                if not await self._may_retry(endpoint, attempt, patience_until, exc):
+                if not await self._may_retry(endpoint, attempt, patience_until, exc, started_epoch):
                     raise
             except NetworkError as exc:
-                if not await self._may_retry(endpoint, attempt, patience_until, exc):
+                if not await self._may_retry(endpoint, attempt, patience_until, exc, started_epoch):
                     raise
 
     async def _may_retry(
-        self, endpoint: str, attempt: int, patience_until: float, exc: Exception
+        self,
+        endpoint: str,
+        attempt: int,
+        patience_until: float,
+        exc: Exception,
+        started_epoch: int,
     ) -> bool:
         """Whether to try once more, after waiting; a retry's log line is DEBUG in an
-        outage (bot.health.LinkWatch logged it once), a WARNING otherwise."""
+        outage (bot.health.LinkWatch logged it once), a WARNING otherwise.
+
+        An attempt that began before an outage was seen to end (`started_epoch` below the
+        watch's epoch) failed with that outage, even though the API is up again by the time
+        its failure arrives: a stalled connection is dropped as the API comes back. It is
+        the outage's, so it gets the outage's patience; judged as a fresh failure after
+        the attempts ran out, an attendee's answer was dropped just as it could be sent.
+        """
         watch = self.watch
-        outage = watch is not None and watch.down
+        outage = watch is not None and (watch.down or watch.epoch > started_epoch)
         if attempt >= self.policy.attempts:
             if not outage or endpoint in SHORT_LIVED:
                 return False

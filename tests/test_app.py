@@ -16,6 +16,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 
 from bot import app, render
 from bot.app import RetryingLimiter, RetryPolicy
+from bot.health import LinkWatch
 from bot.logs import JsonFormatter, TextFormatter, bind_update
 from tests.content_builder import AGENDA
 from tests.fake_telegram import FakeTelegram, iter_buttons
@@ -209,6 +210,37 @@ async def test_limiter_gives_up_after_the_attempts_and_never_retries_bad_request
     with pytest.raises(BadRequest):
         await limiter.process_request(callback, (), {}, "sendMessage", {}, None)
     assert len(calls) == 1
+
+
+async def test_a_send_that_fails_as_its_outage_ends_is_sent_again_not_dropped():
+    """A stalled send is cut off as the Bot API comes back, after its attempts ran out.
+
+    Its failure arrives when the outage is already over, but it belongs to the outage, so
+    it is tried again: the attendee's answer is sent, not dropped at the very moment it
+    could be (this happened under load in the stalled-outage test).
+    """
+    limiter = RetryingLimiter(RetryPolicy(attempts=2, backoff=0, max_backoff=0.05))
+    watch = LinkWatch()
+    limiter.watch = watch
+    watch.failed("sendMessage", "no answer in time")
+    calls: list[int] = []
+
+    async def callback() -> dict:
+        calls.append(1)
+        if len(calls) == 1:
+            raise NetworkError("Bad Gateway")  # during the outage
+        if len(calls) == 2:
+            watch.answered("sendMessage")  # the API is back while this attempt hangs...
+            raise NetworkError("Server disconnected")  # ...and the stalled call is cut
+        return {"ok": True}
+
+    assert await limiter.process_request(callback, (), {}, "sendMessage", {}, None) == {"ok": True}
+    assert len(calls) == 3
+    # A failure with no outage around it still gives up after the attempts.
+    calls_after, failing_callback = failing([NetworkError("Bad Gateway")] * 3)
+    with pytest.raises(NetworkError):
+        await limiter.process_request(failing_callback, (), {}, "sendMessage", {}, None)
+    assert len(calls_after) == 2
 
 
 @pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
