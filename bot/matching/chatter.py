@@ -1181,6 +1181,8 @@ class ChatterReader:
         kinds: list[ChatterKind] = [_EMOJI_KINDS[e] for e in clause.emoji if e in _EMOJI_KINDS]
         keys = clause.keys
         if not keys:
+            if clause.asks and clause.emoji and not kinds:
+                return None  # "🕌?", "🅿️?": a place or thing shown by its picture, asked about
             return kinds or ["nonsense"]  # an emoji we have no meaning for: "🐸", "🍕🍕"
         covered = self._cover(keys)
         if covered is not None:
@@ -1377,6 +1379,8 @@ def second_opinion(
         if kind != reading.kind and sure >= limits.change_kind:
             return _as_kind(reading, cast(ChatterKind, kind))
         return reading
+    if not _keys(text):
+        return reading  # no words for it to read: "🕌?" asks about the prayer room
     needed = limits.to_person if kind == "ask_for_person" else limits.to_chatter
     if sure >= needed and not unknown_words:
         return _as_kind(reading, cast(ChatterKind, kind))
