@@ -34,6 +34,7 @@ from functools import lru_cache
 from typing import Literal, cast, get_args
 
 from bot.matching.analyzer import Analyzer
+from bot.matching.chatter_formulas import Formulas
 from bot.matching.chatter_model import QUESTION, ChatterModel, features, shipped_model
 from bot.matching.chatter_words import ALONE, WordReader
 from bot.matching.normalize import fold, squash
@@ -376,6 +377,36 @@ _PHRASES: dict[ChatterKind, tuple[str, ...]] = {
         "کیا یہ بوٹ ہے",
         "یہ بوٹ ہے",
         "آپ انسان ہیں",
+        # Checking the line, as on a call: "hello hello can you hear me", "jawab do".
+        "can you hear me",
+        "do you hear me",
+        "can anyone hear me",
+        "can anybody hear me",
+        "are you listening",
+        "is anyone listening",
+        "sun rahe ho",
+        "sun rahe hain",
+        "aap sun rahe hain",
+        "kya aap sun rahe hain",
+        "کیا آپ سن رہے ہیں",
+        "reply",
+        "reply me",
+        "reply do",
+        "reply karo",
+        "reply karein",
+        "reply kardo",
+        "reply kar do",
+        "respond",
+        "answer me",
+        "jawab do",
+        "jawab dein",
+        "jawab dijiye",
+        "jawab do na",
+        "jawab to do",
+        "koi jawab do",
+        "جواب دو",
+        "جواب دیں",
+        "جواب دیجیے",
     ),
     "ask_for_person": (
         "talk to a human",
@@ -448,6 +479,12 @@ _PHRASES: dict[ChatterKind, tuple[str, ...]] = {
         "ایسے ہی",
         "ویسے ہی",
         "بس ایسے ہی",
+        # "Nothing" in answer to "what do you need?", or before "sent it by mistake".
+        "kuch nahi",
+        "kuch bhi",
+        "nothing",
+        "کچھ نہیں",
+        "کچھ بھی نہیں",
     ),
     "rudeness": (
         "not helpful",
@@ -872,7 +909,7 @@ _KEYBOARD_ROWS = (
 _HAMZA_MASH = frozenset("ءویا")
 _VOWELS = frozenset("aeiouy")
 _INITIALS = re.compile(r"(?<![\w.])(?:[A-Za-z]\.){2,}[A-Za-z]?(?![\w.])")
-_HELLOS = "hi hey hello helo hellow hii yo salam"
+_HELLOS = "hi hey hello helo hellow hii yo salam ہیلو ہائے"
 _WORD_CATEGORIES = frozenset({"Lu", "Ll", "Lt", "Lo", "Nd", "Nl", "No", "Lm"})
 _MAX_PHRASE = 8
 # How attendees introduce themselves, and whether the name after it must be capitalised.
@@ -1080,6 +1117,8 @@ class ChatterReader:
         self._salam = _salam_keys()
         self._person_qualifiers = _person_qualifier_keys()
         self._words = WordReader(_keys, self._filler)
+        words = self._words
+        self._formulas = Formulas(_keys, words.plain, words.wh, words.negation)
         self._hellos = frozenset(k for w in _HELLOS.split() for k in _keys(w))
 
     def read(self, text: str) -> Reading:
@@ -1189,6 +1228,9 @@ class ChatterReader:
             if clause.asks and set(covered) == {"greeting"} and set(keys) <= self._hellos:
                 return [*kinds, "anyone_there"]  # "hello??", "hi?": is anyone there?
             return kinds + covered
+        formula = self._formulas.kind(keys, clause.words, clause.asks)
+        if formula is not None:
+            return [*kinds, formula]  # "Dear Sir", "Ramzan Mubarak", "great event guys"
         if self._rude_clause(keys):
             return [*kinds, "rudeness"]
         if all(_is_mash(word) for word in clause.words):

@@ -160,6 +160,15 @@ _PEOPLE = (
     "real asal asli انسان بندہ بندے ایڈمن آرگنائزر آرگنائزرز ٹیم اصل منتظمین انتظامیہ نمائندے "
     "نمائندہ شخص منتظم والنٹیئر"
 )
+# Parts of the organisers' side, people only with someone to reach: "talk to someone from
+# registration", "connect me with the CTF team", "registration walon se baat karwa dein";
+# otherwise a topic ("registration kab band hogi").
+_DEPARTMENTS = (
+    "registration accreditation media press security ctf finance accounts logistics "
+    "hospitality transport protocol sponsorship exhibition "
+    "رجسٹریشن میڈیا سیکیورٹی"
+)
+_STAFFED = "walon wale walay walo والوں والے"
 # Desks are people only to reach ("put me through to the helpdesk"), otherwise a place to
 # ask about ("is anyone at the helpdesk right now", "madad ke liye helpdesk kahan hai").
 _DESKS = "helpdesk reception"
@@ -334,6 +343,9 @@ class _Tables:
     found: frozenset[str]
     roles: frozenset[str]
     desks: frozenset[str]
+    departments: frozenset[str]
+    very: frozenset[str]
+    staffed: frozenset[str]
     management: frozenset[str]
     passes: frozenset[str]
     passed: frozenset[str]
@@ -461,6 +473,9 @@ class WordReader:
             found=folded(_FOUND),
             roles=folded(_ROLES),
             desks=folded(_DESKS),
+            departments=folded(_DEPARTMENTS),
+            very=folded("very so too really quite extremely pretty"),
+            staffed=folded(_STAFFED + " " + _PEOPLE + " " + _SOMEONE),
             management=folded(_MANAGEMENT),
             passes=folded(_PASSES),
             passed=folded(_PASSED),
@@ -539,6 +554,8 @@ class WordReader:
                 seen.found.append(kind)
             elif key in t.people:
                 seen.people = True
+            elif key in t.departments and key_set & t.reach and key_set & t.staffed:
+                seen.people = True  # "someone from registration", "registration walon se"
             elif key in t.reach or (
                 key in t.passes and position + 1 < len(keys) and keys[position + 1] in t.passed
             ):
@@ -701,6 +718,10 @@ class WordReader:
         if seen.soft_help or keys & t.contrast:
             return False  # "useless question maybe but is there an atm nearby"
         judged = keys & t.judgements
+        order = seen.order
+        if any(k == "bad" and i and order[i - 1] in t.very for i, k in enumerate(order)):
+            # "very bad", "so bad": English, so not "baad" (after), which follows "ke".
+            judged = judged | {"bad"}
         said = bool(keys & t.copula)  # a judgement said of the thing, not a talk's title
         return bool(judged & t.strong) or bool(judged and said) or bool(keys & t.joke and said)
 
@@ -735,6 +756,12 @@ class WordReader:
     def plain(self, key: str) -> bool:
         """A word that asks nothing on its own: function words, forms of address."""
         return key in self._t.plain
+
+    def wh(self, key: str) -> bool:
+        return key in self._t.wh
+
+    def negation(self, key: str) -> bool:
+        return key in self._t.negations
 
     def role(self, key: str) -> bool:
         """Who an attendee says they are: "speaker", "delegate", "student"."""

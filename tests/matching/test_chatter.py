@@ -51,44 +51,22 @@ def test_no_set_holds_a_text_twice(messages: list[dict[str, str]]) -> None:
 KNOWN_MISREADS = {
     "🤝",
     "got it, ty",
-    "kuch nahi",
     "pata nahi kya likhun",
-    "کچھ نہیں",
     "😂😂😂",
     "tumse kuch nahi hota",
     "🤣🤣",
     "ye bot kis cheez ke liye hai",
     "noted with thanks",
     "Could you put me in touch with the conference secretariat regarding our delegation?",
-    "kuch bhi",
     # From the sixth held-out set (moved here after its one look).
     "😂",
     # From the seventh held-out set (moved here after its one look).
     "I don't want a bot, I want a person",
     # From the ninth held-out set (moved here after its one look).
-    "Dear Sir",
-    "Respected Sir",
-    "Ramzan Mubarak",
-    "thanks, found the prayer room",
-    "Thank you so much for organising such a wonderful event. The session on deepfakes was excellent. Looking forward to next year",
-    "MashaAllah bohat acha intezam hai",
-    "start",
-    "hello hello can you hear me",
-    "jawab do",
-    "reply karo plz",
-    "ہیلو؟",
-    "I want to talk to someone from registration",
-    "Please ask the organizers to contact me, my number is 0300-1234567",
     "I want to talk to Dr Imran Shahid",
-    "sir mera number 0333-7654321 hai please call karein",
-    "registration walon se baat karwa dein",
-    "sound in Hall B is very bad, can't hear the speaker",
     "The food was cold and there was no veg option",
     "2 ghante se line mein khara hun, ye kya intezam hai",
-    "یہ کیا جواب ہے؟ میں نے کچھ اور پوچھا تھا",
     "Mm hmm yeah so the",
-    "oops wrong chat",
-    "غلطی سے بھیج دیا",
 }
 
 
@@ -463,3 +441,113 @@ def test_a_picture_with_a_meaning_or_no_question_mark_stays_chatter(
     reader: ChatterReader, text: str, kind: str
 ) -> None:
     assert (reader.read(text).kind, reader.read(text).question) == (kind, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # A letter's opening, festive and patriotic wishes.
+        ("Dear all", "greeting"),
+        ("Respected organisers", "greeting"),
+        ("محترم جناب", "greeting"),
+        ("Eid Mubarak to all", "greeting"),
+        ("jummah mubarak sir", "greeting"),
+        ("happy independence day", "greeting"),
+        ("عید مبارک", "greeting"),
+        ("pakistan zindabad", "greeting"),
+        ("پاکستان زندہ باد", "greeting"),
+        # Praise of the event, in other words than the set's.
+        ("amazing sessions today", "thanks"),
+        ("well organised conference", "thanks"),
+        ("zabardast intezam tha", "thanks"),
+        ("بہترین انتظامات", "thanks"),
+        ("the keynote on ransomware was brilliant", "thanks"),
+        ("looking forward to the next edition", "thanks"),
+        ("thank you, found it", "thanks"),
+        ("found the parking, thanks", "thanks"),
+        # Checking the line, asking for a reply.
+        ("can anyone hear me", "anyone_there"),
+        ("aap sun rahe hain?", "anyone_there"),
+        ("reply please", "anyone_there"),
+        ("jawab dein", "anyone_there"),
+        ("جواب دیں", "anyone_there"),
+        # Someone from a part of the organisers' side; a callback.
+        ("I need to speak to someone from accreditation", "ask_for_person"),
+        ("media team se baat karwa dein", "ask_for_person"),
+        ("connect me to the security team", "ask_for_person"),
+        ("please call me", "ask_for_person"),
+        ("mujh se rabta karein, mera number 03211234567 hai", "ask_for_person"),
+        ("my whatsapp is +92 300 1234567", "ask_for_person"),
+        # A complaint with nothing asked.
+        ("the sound is so bad", "rudeness"),
+        ("ye kya jawab hai", "rudeness"),
+        ("what kind of arrangement is this", "rudeness"),
+        ("I asked something else", "rudeness"),
+        ("maine kuch aur poocha tha", "rudeness"),
+        # Sent by mistake, a bare start, "nothing".
+        ("sorry wrong group", "nonsense"),
+        ("galti se bhej diya", "nonsense"),
+        ("oops", "nonsense"),
+        ("sent by mistake, please ignore", "nonsense"),
+        ("kuch nahi", "nonsense"),
+        ("lets start", "help"),
+        ("شروع کریں", "help"),
+    ],
+)
+def test_set_nine_classes(reader: ChatterReader, text: str, kind: str) -> None:
+    """The kinds of chatter the ninth blind set found missing, in other words than its own.
+
+    The learned model keeps its veto: a few of these ("the keynote on ransomware was
+    brilliant") use words no dev chatter has, and it still sends them on as questions."""
+    assert (reader.read_by_rules(text).kind, reader.read_by_rules(text).question) == (kind, None)
+    assert reader.read(text).kind == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is the food vegetarian?",
+        "what number do I call for registration?",
+        "sound in Hall B?",
+        "is the keynote good?",
+        "best talks on ai security",
+        "start time?",
+        "when does it start",
+        "registration kab band hogi",
+        "need registration help",
+        "talk to someone from the cloud panel",
+        "security team ka number?",
+        "Mubarak Ali ka session kab hai",
+        "eid ki chutti hai?",
+        "the food is good",
+        "call for papers deadline",
+        "I found a wallet in hall B",
+        "what kind of system is this",
+        "wrong room?",
+        "I registered by mistake for two workshops, can I cancel one?",
+        "jawab do ke lunch kab hai",
+        "reply to my email about visa",
+        "lunch ke baad kaunsa session hai",
+        "is the sound very bad in hall b",
+        "great event but where is the certificate",
+        "which workshop was the best",
+    ],
+)
+def test_set_nine_look_alikes_stay_questions(reader: ChatterReader, text: str) -> None:
+    assert reader.read_by_rules(text).question is not None
+    assert reader.read(text).question is not None
+
+
+def test_a_callback_about_a_topic_asks_for_a_person(reader: ChatterReader) -> None:
+    """A callback is the organisers' to give, whatever it is about; "talk to someone about
+    volunteering" keeps its topic for the FAQ."""
+    assert reader.read_by_rules("can someone call me about my registration?").kind == (
+        "ask_for_person"
+    )
+    assert reader.read("can i talk to someone about volunteering").question is not None
+
+
+def test_a_thing_volunteers_get_is_no_department(reader: ChatterReader) -> None:
+    """ "get" reaches someone and volunteers are people, but a certificate is a thing."""
+    text = "do volunteers get a certificate or just a thank you"
+    assert reader.read_by_rules(text).question == text
