@@ -308,7 +308,10 @@ def _with_reader(
         elif reading.kind == "ask_for_person":
             posts += 1  # a handoff the attendee asked for: wanted, not noise
             handoffs += 1
-            noise += message.kind != "ask_for_person"
+            # Noise only when pure chatter of another kind (a greeting) is taken for one. A
+            # real question read as a request for a person ("kisi insaan se baat karni
+            # hai", labelled a question in questions.yaml) still reaches the organisers.
+            noise += message.pure_chatter and message.kind != "ask_for_person"
     return posts, noise, handoffs
 
 

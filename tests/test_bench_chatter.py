@@ -1,0 +1,35 @@
+"""bench/chatter.py: how the mixed event counts organisers' posts that are not real questions.
+
+The bench replays real data; this pins the counting rule on hand-made messages, so a post a
+real question causes is never counted as noise, whatever the reader calls it.
+"""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+
+from chatter import BENCH_NOW, Message, _with_reader  # bench/ is no package: found through sys.path
+
+from bot.answering import Answerer
+from bot.clock import Clock
+from bot.content import load_content
+from bot.matching.chatter import ChatterReader
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_a_handoff_counts_as_noise_only_for_pure_chatter_of_another_kind() -> None:
+    content = load_content(ROOT / "agenda.yaml", ROOT / "faq")
+    answerer = Answerer(content, Clock(content.conference.timezone, BENCH_NOW))
+    reader = ChatterReader()
+    person = "kisi insaan se baat karni hai"
+    assert reader.read(person).kind == "ask_for_person"
+    as_question = Message(person, "question", "ru", person)
+    as_request = Message(person, "ask_for_person", "ru", None)
+    as_greeting = Message(person, "greeting", "ru", None)  # a mislabel, for the rule's sake
+    assert _with_reader(reader, answerer, [as_question]) == (1, 0, 1)
+    assert _with_reader(reader, answerer, [as_request]) == (1, 0, 1)
+    assert _with_reader(reader, answerer, [as_greeting]) == (1, 1, 1)
+    # Pure chatter the reader keeps from the matcher is no post at all.
+    assert _with_reader(reader, answerer, [Message("thanks", "thanks", "en", None)]) == (0, 0, 0)
