@@ -1,11 +1,12 @@
-"""A class-based out-of-scope guard for the meaning layer, measured (tune_semantic.py --guard).
+"""The meaning layer's out-of-scope guard, measured (tune_semantic.py --guard).
 
 With the layer, more out-of-scope questions get an answer than with the lexical matcher,
 and they come through the same fused routes as the layer's gain ("what's the best hotel
 in lahore" answered with the nearby-hotels entry, "nut allergy" with the dietary one):
 no score separates them (`--oos`). What the out-of-scope ones have is a word naming
 something the entry does not say: a place (lahore, murree), a thing (source code), an
-attribute (rates). The guard tested here:
+attribute (rates). The guard (the bot's own: `MeaningLayer.pull` and
+`FusionSettings.pull_guard` in bot/matching/fusion.py):
 
 - a word of the question is *uncovered* by an entry when none of its terms (as the
   analyser reads it, resolved by the index) is among the entry's own terms or those of
@@ -21,13 +22,13 @@ attribute (rates). The guard tested here:
 
 Everything is counted on the dev half and the tuning set (and CLINC150 training
 utterances), never on the held-out half, with bench/choosing.py's rule and its
-cross-validation. The guard lives here, not in bot/, because it did not qualify for the
-bot: see docs/matching.md ("The out-of-scope guard").
+cross-validation. This module only replays: each question's fused decision once without
+the guard, and again as buttons for the promotions a delta holds back.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from choosing import Limits, Tally, choose, cross_validate, tally
@@ -42,124 +43,63 @@ from tune_semantic import (
     outcome,
 )
 
-from bot.matching.fusion import FusionSettings, MeaningLayer, offer_both
-from bot.matching.matcher import Candidate, Matcher, MatchResult
-from bot.matching.normalize import fold
+from bot.matching.fusion import FusionSettings
+from bot.matching.matcher import Matcher, MatchResult
+from bot.matching.pull import NO_PULL
 
 DELTAS: tuple[float, ...] = (0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.1)
-NO_PULL = -1.0  # an entry that covers every word of the question
-
-Pulls = dict[str, dict[str, float]]  # question -> entry key -> largest pull
 
 
-def covered_terms(matcher: Matcher) -> dict[str, frozenset[str]]:
-    """Per entry key: its own terms and those of the entries answered with it."""
-    own = {d.target.key: frozenset(d.term_weight) for d in matcher.index.documents}
-    return {
-        key: frozenset().union(*(own.get(k, frozenset()) for k in matcher.index.related[key]))
-        for key in own
-    }
-
-
-def word_terms(matcher: Matcher, word: str) -> list[str]:
-    """A word's content terms as the index knows them (filler left out)."""
-    index = matcher.index
-    return [index.resolve(t) or t for t, filler in matcher.analyzer.analyse(word) if not filler]
-
-
-def word_pulls(
-    matcher: Matcher,
-    question: str,
-    candidates: Sequence[Candidate],
-    covered: dict[str, frozenset[str]],
-) -> dict[str, dict[str, float]]:
-    """Per shortlisted entry, each word it does not cover, with how much the entry's
-    meaning score rises when that one word is left out of the question (negative: the
-    word brought the question closer to the entry, as a synonym does).
-
-    One encoding per content word of the question, shared by every candidate."""
-    layer = matcher.meaning
-    assert layer is not None
-    words = fold(question).split()
-    base = layer.meaning_scores(" ".join(words), candidates)
-    found: dict[str, dict[str, float]] = {c.target.key: {} for c in candidates}
-    for number, word in enumerate(words):
-        terms = word_terms(matcher, word)
-        rest = " ".join(words[:number] + words[number + 1 :])
-        if not terms or not rest:
-            continue
-        without = layer.meaning_scores(rest, candidates)
-        for candidate, before, after in zip(candidates, base, without, strict=True):
-            key = candidate.target.key
-            if any(t in covered.get(key, frozenset()) for t in terms):
-                continue
-            found[key][word] = max(found[key].get(word, NO_PULL), after - before)
-    return found
-
-
-def pulls(
-    matcher: Matcher,
-    question: str,
-    candidates: Sequence[Candidate],
-    covered: dict[str, frozenset[str]],
-) -> dict[str, float]:
-    """Per shortlisted entry, its strongest pull (NO_PULL when it covers every word)."""
-    found = word_pulls(matcher, question, candidates, covered)
-    return {key: max(words.values(), default=NO_PULL) for key, words in found.items()}
-
-
-def all_pulls(matcher: Matcher, scored: Iterable[Scored]) -> Pulls:
-    covered = covered_terms(matcher)
-    return {
-        s.item.question: pulls(matcher, s.item.question, s.candidates, covered)
-        for s in scored
-        if s.fixed is None and s.candidates
-    }
-
-
-def guarded(
-    matcher: Matcher, layer: MeaningLayer, scored: Scored, pull: Pulls, delta: float
-) -> MatchResult:
-    """The fused decision, with a promotion whose answer has a word pulling at least
-    `delta` away from it turned into buttons."""
-    result = decided(matcher, layer, scored)
+def strongest_pull(matcher: Matcher, layer: Replayed, scored: Scored) -> float | None:
+    """The pull on the answer the layer promotes without the guard (None: not a promotion,
+    the guard never looks)."""
+    if scored.fixed is not None or not scored.candidates:
+        return None
+    result = guarded(matcher, layer, scored, None)
     best = result.best
-    question = scored.item.question
     if result.decision != "answer" or best is None:
-        return result
-    if pull[question].get(best.target.key, NO_PULL) < delta:
-        return result
-    if matcher.decide(question, scored.candidates).decision == "answer":
-        return result  # the lexical matcher's own answer: never the guard's business
-    related = matcher.index.related
-    opinion = layer.opinion(question, scored.candidates, related)
-    buttons = matcher.decide(question, opinion.candidates, layer.settings.decision, False)
-    return offer_both(buttons, opinion, related)
+        return None
+    if matcher.decide(scored.item.question, scored.candidates).decision == "answer":
+        return None  # the lexical matcher's own answer: never the guard's business
+    return layer.pull(scored.item.question, best.target.key)
+
+
+def guarded(matcher: Matcher, layer: Replayed, scored: Scored, delta: float | None) -> MatchResult:
+    """The bot's fused decision on one question with the guard at `delta`."""
+    saved = layer.settings
+    layer.settings = replace(saved, pull_guard=delta)
+    try:
+        return decided(matcher, layer, scored)
+    finally:
+        layer.settings = saved
 
 
 def letters(
     matcher: Matcher,
     layer: Replayed,
     everything: Sequence[Scored],
-    pull: Pulls,
     deltas: Sequence[float | None],
 ) -> list[str]:
     """Each question's outcome letter under the layer's current settings, per delta
-    (None: no guard). The fused decision runs once per question; only promotions whose
-    pull reaches a delta are decided again, as buttons."""
+    (None: no guard). The fused decision runs once per question without the guard; only
+    promotions are decided again, with every pull held back (the bot's own code), and a
+    delta takes that outcome where the promotion's pull reaches it."""
+    saved = layer.settings
     base: list[str] = []
     trips: dict[int, tuple[float, str]] = {}
-    for number, s in enumerate(everything):
-        base.append(letter(matcher, layer, s))
-        if s.fixed is not None or not s.candidates or base[-1] not in "RW":
-            continue
-        result = decided(matcher, layer, s)
-        best = result.best
-        if best is None or matcher.decide(s.item.question, s.candidates).decision == "answer":
-            continue
-        strongest = pull[s.item.question].get(best.target.key, NO_PULL)
-        buttons = guarded(matcher, layer, s, pull, strongest)
-        trips[number] = (strongest, outcome(buttons, s.item.expected))
+    try:
+        layer.settings = replace(saved, pull_guard=None)
+        for number, s in enumerate(everything):
+            base.append(letter(matcher, layer, s))
+            strongest = strongest_pull(matcher, layer, s) if base[-1] in "RW" else None
+            if strongest is not None:
+                trips[number] = (strongest, "")
+        layer.settings = replace(saved, pull_guard=NO_PULL)  # every promotion held back
+        for number, (strongest, _) in trips.items():
+            s = everything[number]
+            trips[number] = (strongest, outcome(decided(matcher, layer, s), s.item.expected))
+    finally:
+        layer.settings = saved
     codes = []
     for delta in deltas:
         code = list(base)
@@ -233,7 +173,6 @@ def guard_report(matcher: Matcher, layer: Replayed, sets: dict[str, Sequence[Sco
     in_scope = [bool(s.item.expected) for s in everything]
     size = len(next(iter(sets.values())))
     limits = Limits(206, 44, wrong_cap=0.03, oos_floor=0.9)  # the held-out half's size
-    pull = all_pulls(matcher, everything)
     saved = layer.settings
     lexical = "".join(
         outcome(matcher.decide(s.item.question, s.candidates), s.item.expected)
@@ -241,16 +180,16 @@ def guard_report(matcher: Matcher, layer: Replayed, sets: dict[str, Sequence[Sco
         else letter(matcher, layer, s)
         for s in everything
     )
-    defaults = FusionSettings()
+    defaults = replace(FusionSettings(), pull_guard=None)
     layer.settings = defaults
-    at_defaults = letters(matcher, layer, everything, pull, (None, *DELTAS))
+    at_defaults = letters(matcher, layer, everything, (None, *DELTAS))
     print("out-of-scope questions the layer answers (defaults), and the word pulling most:")
     for s, code in zip(everything, at_defaults[0], strict=True):
         if s.item.expected or code not in "RW" or s.fixed is not None:
             continue
         best = decided(matcher, layer, s).best
         assert best is not None
-        strongest = pull[s.item.question].get(best.target.key, NO_PULL)
+        strongest = layer.pull(s.item.question, best.target.key)
         lexical_too = matcher.decide(s.item.question, s.candidates).decision == "answer"
         print(
             f"  {s.item.question!r} -> {best.target.key}: pull {strongest:+.2f}"
@@ -275,7 +214,7 @@ def guard_report(matcher: Matcher, layer: Replayed, sets: dict[str, Sequence[Sco
     for settings in grid:
         layer.settings = settings
         for delta, code in zip(
-            (None, *DELTAS), letters(matcher, layer, everything, pull, (None, *DELTAS)), strict=True
+            (None, *DELTAS), letters(matcher, layer, everything, (None, *DELTAS)), strict=True
         ):
             names.append(name(settings, delta))
             codes.append(code)
@@ -328,20 +267,7 @@ def clinc_check(
         assert matcher.meaning is not None
         layer = Replayed(matcher.meaning, group)
         layer.settings = fusion
-        pull = all_pulls_with(matcher, group, fusion)
         in_scope = [bool(s.item.expected) for s in group]
-        without, with_guard = letters(matcher, layer, group, pull, (None, delta))
+        without, with_guard = letters(matcher, layer, group, (None, delta))
         print(f"  {label:<24} no guard {short(tally(without, in_scope))}")
         print(f"  {'':<24} guard    {short(tally(with_guard, in_scope))}")
-
-
-def all_pulls_with(matcher: Matcher, scored: Sequence[Scored], fusion: FusionSettings) -> Pulls:
-    """Pulls measured with the entry score `fusion` uses (best text or centroid)."""
-    layer = matcher.meaning
-    assert layer is not None
-    saved = layer.settings
-    layer.settings = replace(saved, entry_score=fusion.entry_score)
-    try:
-        return all_pulls(matcher, scored)
-    finally:
-        layer.settings = saved

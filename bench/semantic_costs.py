@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from importlib import metadata
 from pathlib import Path
 from typing import TypeVar
@@ -147,6 +148,7 @@ def costs(
 ) -> None:
     """Section 4: what the layer costs, with the lexical matcher's figures beside it."""
     # The extra is installed: a model loaded.
+    from bot.matching.fusion import FusionSettings
     from bot.matching.semantic import VectorCache
     from bot.storage.vectors import VectorStore
 
@@ -205,6 +207,11 @@ def costs(
     )
     restarted = VectorCache(encoder, stored())
     _, edited_start = timed(lambda: Matcher(docs, Analyzer(), vectors=restarted))
+    # The same layer without the out-of-scope guard, on a cache of its own (its question
+    # memory starts empty too): what the guard's extra encodes cost.
+    unguarded_settings = replace(FusionSettings(), pull_guard=None)
+    unguarded_cache = VectorCache(encoder, stored())
+    unguarded = Matcher(docs, Analyzer(), vectors=unguarded_cache, fusion=unguarded_settings)
     print(
         f"  restart with 5% of the phrasings not in the store: {edited_start:.2f} s "
         f"({restarted.encoded:,} phrasings encoded, {restarted.restored:,} from the store)"
@@ -218,7 +225,11 @@ def costs(
         f"({settled / len(questions):.0%}); the layer judges the rest"
     )
     rates = {}
-    for name, matcher in (("lexical", lexical), ("with layer", fused)):
+    for name, matcher in (
+        ("lexical", lexical),
+        ("with layer", fused),
+        ("layer, no guard", unguarded),
+    ):
         wall, cpu = time.perf_counter(), time.process_time()
         for question in questions:
             matcher.match(question)
@@ -226,11 +237,16 @@ def costs(
         rates[name] = (len(questions) / wall, len(questions) / cpu)
     for name, (wall_rate, cpu_rate) in rates.items():
         print(
-            f"  {name:<10}: {wall_rate:,.0f} questions/s wall clock, {cpu_rate:,.0f}/s per "
+            f"  {name:<15}: {wall_rate:,.0f} questions/s wall clock, {cpu_rate:,.0f}/s per "
             f"CPU second ({len(questions):,} questions; target with the layer >= 500/s)"
         )
     slower = rates["lexical"][1] / rates["with layer"][1]
     print(f"  the layer makes each question {slower:.1f}x as expensive in CPU time")
+    guard_share = rates["layer, no guard"][1] / rates["with layer"][1]
+    print(
+        f"  the out-of-scope guard (pull_guard {fused.meaning.settings.pull_guard}): "
+        f"{guard_share:.2f}x the CPU time of the layer without it"
+    )
     cpu = time.process_time()
     for question in questions:
         fused.match(question)

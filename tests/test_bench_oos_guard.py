@@ -1,11 +1,9 @@
 """bench/oos_guard.py (tune_semantic.py --guard): the out-of-scope guard, with the tiny model.
 
 The benchmark measures the guard on the dev half and the tuning set with the real model;
-here the four-intent FAQ of the CLINC test checks what the guard reads and does: which
-words an entry does not cover, which of them pull the question away from it (a word the
-tiny model puts on a topic no entry has) and which bring it closer (a word of the entry's topic it
-never uses), that a promotion pulled away becomes buttons while a lexical answer never
-does, and that the report runs end to end.
+here the four-intent FAQ of the CLINC test checks that the replay decides as the bot's
+guard does (tests/matching/test_pull_guard.py tests the guard itself): a promotion pulled
+away becomes buttons while a lexical answer never does, and the report runs end to end.
 """
 
 from __future__ import annotations
@@ -29,6 +27,7 @@ from bot.matching.analyzer import Analyzer
 from bot.matching.fusion import FusionSettings
 from bot.matching.index import Document, Field, Target
 from bot.matching.matcher import Matcher, MatchSettings
+from bot.matching.pull import NO_PULL
 from bot.matching.semantic import VectorCache, load_encoder
 from tests.matching.tiny_model import build_tiny_model
 from tests.test_bench_tune_clinc import INTENTS, QUESTIONS
@@ -68,37 +67,26 @@ def scored_one(matcher: Matcher, question: str, key: str | None) -> tune_semanti
     return tune_semantic.score_all(matcher, [item], None)[0]
 
 
-def test_a_word_naming_something_else_pulls_and_a_word_of_the_topic_does_not(shy: Matcher):
-    candidates = shy.score("lunch hungry keynote")
-    covered = oos_guard.covered_terms(shy)
-    found = oos_guard.word_pulls(shy, "lunch hungry keynote", candidates, covered)["faq:lunch"]
-    assert "lunch" not in found  # the entry's own word: covered, never a pull
-    assert found["keynote"] > 0.05  # a topic no entry has: the question asks about more
-    assert found["hungry"] < 0.0  # the food topic, though the entry never says it
-    strongest = oos_guard.pulls(shy, "lunch hungry keynote", candidates, covered)["faq:lunch"]
-    assert strongest == found["keynote"]
-    everything_covered = oos_guard.pulls(shy, "lunch", shy.score("lunch"), covered)
-    assert everything_covered["faq:lunch"] == oos_guard.NO_PULL
-
-
 def test_a_pulled_promotion_becomes_buttons_that_still_offer_the_entry(shy: Matcher):
     assert shy.meaning is not None
     scored = scored_one(shy, "lunch hungry keynote", None)
     layer = tune_semantic.Replayed(shy.meaning, [scored])
-    pull = oos_guard.all_pulls(shy, [scored])
-    promoted = tune_semantic.decided(shy, layer, scored)
+    promoted = oos_guard.guarded(shy, layer, scored, None)
     assert promoted.decision == "answer" and promoted.best is not None
     assert promoted.best.target.key == "faq:lunch"
-    strongest = pull["lunch hungry keynote"]["faq:lunch"]
-    kept = oos_guard.guarded(shy, layer, scored, pull, strongest + 0.01)
+    strongest = oos_guard.strongest_pull(shy, layer, scored)
+    assert strongest is not None and strongest > 0.05  # "keynote": the bot's own pull
+    assert strongest == shy.meaning.pull("lunch hungry keynote", "faq:lunch")
+    kept = oos_guard.guarded(shy, layer, scored, strongest + 0.01)
     assert kept.decision == "answer"
-    held = oos_guard.guarded(shy, layer, scored, pull, strongest)
+    held = oos_guard.guarded(shy, layer, scored, strongest)
     assert held.decision == "suggest"
     assert "faq:lunch" in {c.target.key for c in held.suggestions}
     no_guard, low, high = oos_guard.letters(
-        shy, layer, [scored], pull, (None, strongest, strongest + 0.01)
+        shy, layer, [scored], (None, strongest, strongest + 0.01)
     )
     assert no_guard == high == "W" and low == "s"
+    assert layer.settings == shy.meaning.settings  # left as found
 
 
 def test_the_lexical_matchers_own_answer_is_never_guarded(matcher: Matcher):
@@ -106,11 +94,11 @@ def test_the_lexical_matchers_own_answer_is_never_guarded(matcher: Matcher):
     scored = scored_one(matcher, "wifi password keynote", "wifi")
     assert matcher.decide(scored.item.question, scored.candidates).decision == "answer"
     layer = tune_semantic.Replayed(matcher.meaning, [scored])
-    pull = oos_guard.all_pulls(matcher, [scored])
-    assert pull["wifi password keynote"]["faq:wifi"] > 0.0
-    result = oos_guard.guarded(matcher, layer, scored, pull, -1.0)
+    assert matcher.meaning.pull("wifi password keynote", "faq:wifi") > 0.0
+    assert oos_guard.strongest_pull(matcher, layer, scored) is None
+    result = oos_guard.guarded(matcher, layer, scored, NO_PULL)
     assert result.decision == "answer" and result.best is not None
-    assert oos_guard.letters(matcher, layer, [scored], pull, (None, -1.0)) == ["R", "R"]
+    assert oos_guard.letters(matcher, layer, [scored], (None, NO_PULL)) == ["R", "R"]
 
 
 def test_the_report_judges_the_guard_with_the_rule_and_leaves_the_layer_as_found(

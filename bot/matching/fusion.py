@@ -18,6 +18,8 @@ questions, stay in charge.
   strong lexical answer (score >= `settled_answer`) was as good as the fused decision:
   the layer changed about 1 such decision in 160, as often for the worse as for the
   better (bench/tune_semantic.py --bands prints the measurement per lexical band).
+- A promotion is held back to buttons when a word of the question names something the
+  answer does not say (see `MeaningLayer.pull`): the layer's out-of-scope guard.
 """
 
 from __future__ import annotations
@@ -26,10 +28,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from bot.matching.analyzer import Analyzer
-from bot.matching.index import Document
+from bot.matching.index import Document, Index
 from bot.matching.lexicon import ROMAN_URDU_MARKERS
 from bot.matching.matcher import Candidate, Matcher, MatchResult, MatchSettings
 from bot.matching.normalize import fold, is_urdu_script
+from bot.matching.pull import NO_PULL, covered_terms, word_terms
 from bot.matching.semantic import EntryScore, EntryVectors, VectorCache
 
 
@@ -65,6 +68,10 @@ class FusionSettings:
     # An entry's meaning score: its best single text, or the centroid of its texts (see
     # EntryVectors). "best" suits this bot's mixed entries; tuned on the conference sets.
     entry_score: EntryScore = "best"
+    # The out-of-scope guard: a promotion the lexical matcher did not make becomes buttons
+    # when a word of the question the answer does not cover raises the answer's meaning
+    # score by at least this much when left out (None: no guard). See MeaningLayer.pull.
+    pull_guard: float | None = 0.04
     decision: MatchSettings = field(default_factory=_fused_decision)
 
 
@@ -113,14 +120,18 @@ class MeaningLayer:
         cache: VectorCache,
         documents: Sequence[Document],
         analyzer: Analyzer,
+        index: Index,
         settings: FusionSettings | None = None,
     ) -> None:
         self.settings = settings or FusionSettings()
         self.cache = cache
         self.analyzer = analyzer
+        self.index = index
         self._numbers = {doc.target.key: number for number, doc in enumerate(documents)}
         # Encoded now, at content load or reload, never per question.
         self.vectors = EntryVectors.build(cache, [meaning_texts(d) for d in documents])
+        # Likewise the terms each entry covers, for the out-of-scope guard.
+        self.covered = covered_terms(index)
 
     @property
     def description(self) -> str:
@@ -175,7 +186,56 @@ class MeaningLayer:
             and best.score >= decision.suggest_threshold
         ):
             result = MatchResult(question, "answer", tuple(opinion.candidates[:5]))
+        if lexical.decision != "answer" and self.pulled_away(question, result):
+            # The same buttons the layer offers when the two opinions disagree.
+            result = matcher.decide(question, opinion.candidates, decision, False)
         return offer_both(result, opinion, related)
+
+    def pulled_away(self, question: str, result: MatchResult) -> bool:
+        """Whether the guard holds back this answer (see `pull`)."""
+        guard = self.settings.pull_guard
+        best = result.best
+        if guard is None or result.decision != "answer" or best is None:
+            return False
+        return self.pull(question, best.target.key) >= guard
+
+    def pull(self, question: str, key: str) -> float:
+        """How far the strongest word of `question` that entry `key` does not cover pulls
+        the question away from it: the rise of the entry's meaning score when that one
+        word is left out (NO_PULL when the entry covers every word).
+
+        Why: with the layer, more out-of-scope questions got an answer than with the
+        lexical matcher alone ("what's the best hotel in lahore" -> nearby hotels), through
+        the same routes as the layer's gain, and no fused score told them apart. What they
+        have is a word naming something the entry does not say (a place, a thing, an
+        attribute): leaving it out brings the question closer to the entry. A synonym the
+        entry's meaning covers ("nursing" for the quiet room) does the opposite. Measured
+        on the dev half and the tuning set at the default settings (bench/tune_semantic.py
+        --guard), a guard at 0.04 left 96.7% of out-of-scope questions alone instead of
+        92.6% and answered 0.9% wrong instead of 1.2%; the right answers it costs become
+        buttons that still offer the right entry (docs/matching.md).
+
+        Only the words `key` does not cover are encoded again, one question text each,
+        through the question memory, so a repeated question costs nothing.
+        """
+        covered = self.covered.get(key, frozenset())
+        words = fold(question).split()
+        numbers = [self._numbers[key]]
+        strongest = NO_PULL
+        base: float | None = None
+        for position, word in enumerate(words):
+            terms = word_terms(self.index, self.analyzer, word)
+            rest = " ".join(words[:position] + words[position + 1 :])
+            if not terms or not rest or any(t in covered for t in terms):
+                continue
+            if base is None:
+                base = self._text_score(" ".join(words), numbers)
+            strongest = max(strongest, self._text_score(rest, numbers) - base)
+        return strongest
+
+    def _text_score(self, text: str, numbers: list[int]) -> float:
+        vectors = self.cache.question_vectors(self.question_texts(text))
+        return self.vectors.similarity(vectors, numbers, self.settings.entry_score)[0]
 
     def opinion(
         self,

@@ -216,7 +216,8 @@ def test_disagreement_turns_a_confident_lexical_answer_into_buttons():
 
 
 # Explicit settings: these tests are about the plumbing, not the tuned defaults.
-PLUMBING = FusionSettings(weight=0.5, decision=MatchSettings())
+# The fusion plumbing alone: the out-of-scope guard has tests of its own.
+PLUMBING = FusionSettings(weight=0.5, decision=MatchSettings(), pull_guard=None)
 
 
 def test_meaning_settles_a_lexical_near_tie(cache):
@@ -313,7 +314,8 @@ def test_a_settled_lexical_answer_does_not_ask_the_layer(counting):
     assert strong.best.score >= FusionSettings().settled_answer
     assert strong == lexical and counting.texts == []  # the lexical decision, as it was
     matcher.match("hungry for lunch")  # not settled: the layer judges it
-    assert counting.texts == ["hungry for lunch"]
+    # ... and promotes it, so the guard reads it without the word "lunch" does not cover.
+    assert counting.texts == ["hungry for lunch", "for lunch"]
     always = FusionSettings(settled_answer=2.0)
     judged = Matcher(docs, Analyzer(), vectors=VectorCache(counting), fusion=always)
     counting.texts.clear()
