@@ -912,6 +912,10 @@ _INITIALS = re.compile(r"(?<![\w.])(?:[A-Za-z]\.){2,}[A-Za-z]?(?![\w.])")
 _HELLOS = "hi hey hello helo hellow hii yo salam ہیلو ہائے"
 _WORD_CATEGORIES = frozenset({"Lu", "Ll", "Lt", "Lo", "Nd", "Nl", "No", "Lm"})
 _MAX_PHRASE = 8
+# A question word alone, asked: "kya??", "hain??", "what??", "کیا؟" (folded spellings).
+_BARE_ASKS = frozenset(
+    {"kya", "kia", "kiya", "kyaa", "what", "wat", "wut", "hain", "huh", "کیا", "ہیں"}
+)
 # How attendees introduce themselves, and whether the name after it must be capitalised.
 _INTRODUCTIONS = (
     ("my name is", False),
@@ -1215,6 +1219,11 @@ class ChatterReader:
 
     def _clause_kinds(self, clause: _Clause) -> list[ChatterKind] | None:
         """The chatter kinds a clause consists of, or None for a question clause."""
+        if len(clause.words) == 1 and clause.asks and clause.words[0] in _BARE_ASKS:
+            # "kya??", "hain??", "what??": a question word and nothing it asks about. The
+            # matcher has nothing to match and the organisers nothing to answer; a hint
+            # does more. "what time??", "kya time??" name something, so stay questions.
+            return ["nonsense"]
         if len(clause.words) == 1 and clause.words[0] in ALONE and not clause.emoji:
             return [cast(ChatterKind, ALONE[clause.words[0]])]  # "hy", "g"
         kinds: list[ChatterKind] = [_EMOJI_KINDS[e] for e in clause.emoji if e in _EMOJI_KINDS]
@@ -1231,6 +1240,8 @@ class ChatterReader:
         formula = self._formulas.kind(keys, clause.words, clause.asks)
         if formula is not None:
             return [*kinds, formula]  # "Dear Sir", "Ramzan Mubarak", "great event guys"
+        if self._words.nobody_answering(keys):
+            return [*kinds, "anyone_there"]  # "no one is answering": is anyone there?
         if self._rude_clause(keys):
             return [*kinds, "rudeness"]
         if all(_is_mash(word) for word in clause.words):

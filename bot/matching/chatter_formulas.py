@@ -97,6 +97,14 @@ _ELSE = "else aur different dusra doosra اور دوسرا"
 _ASKED_REST = (
     "i something maine mene main kuch tha was had question sawal me about ne میں نے کچھ تھا سوال"
 )
+# A newcomer saying so: "first time using this", "pehli dafa use kar raha hun", "پہلی بار
+# استعمال کر رہا ہوں": who they are (like "I'm Ahmed from NUST"), nothing asked.
+_FIRST = "first pehli pehla pehle pehlay پہلی پہلا پہلے"
+_TIMES = "time dafa dafaa dfa bar baar martaba bari دفعہ بار مرتبہ"
+_NEWCOMER = (
+    "using use used istemal istamal isteamal here yahan bot app chatbot service it this "
+    "kar raha rahi rha rhi hun hoon hu ho ki kiya kr استعمال یہاں بوٹ ایپ کر رہا رہی ہوں ہو"
+)
 _START = "start begin shuru شروع"
 _STARTS = "start begin shuru get started lets let us karo karein kardo شروع کریں"
 
@@ -133,6 +141,8 @@ class Formulas:
         self._asked, self._else = folded(_ASKED), folded(_ELSE)
         self._asked_rest = folded(_ASKED_REST)
         self._start, self._starts = folded(_START), folded(_STARTS)
+        self._first, self._times = folded(_FIRST), folded(_TIMES)
+        self._newcomer = folded(_NEWCOMER)
         self._copula = folded("is are was were hai hain tha thi thay ہے ہیں تھا تھی تھے")
         self._contrast = folded("but lekin magar however though لیکن مگر")
         self._found = folded("found")
@@ -154,6 +164,7 @@ class Formulas:
             return "ask_for_person"
         checks: tuple[tuple[Callable[[Sequence[str]], bool], ChatterKind], ...] = (
             (self._addressed, "greeting"),
+            (self._first_time, "greeting"),
             (self._festive, "greeting"),
             (self._praising, "thanks"),
             (self._looking_forward, "thanks"),
@@ -208,6 +219,17 @@ class Formulas:
             and bool(found & self._copula)
             and bool(marks)
             and all(i > marks[0] for i in unknown)
+        )
+
+    def _first_time(self, keys: Sequence[str]) -> bool:
+        """ "first time using this", "pehli dafa use kar raha hun": a newcomer's hello. Only
+        with a word of using or being here: "first time" alone may name a session."""
+        found = set(keys)
+        return (
+            bool(found & self._first)
+            and bool(found & self._times)
+            and bool(found & (self._newcomer - self._this))
+            and self._all(keys, self._first, self._times, self._newcomer)
         )
 
     def _looking_forward(self, keys: Sequence[str]) -> bool:

@@ -135,6 +135,25 @@ _ROLES = (
     "student students volunteer volunteers panelist panelists presenter presenters trainer "
     "trainers guest guests visitor visitors"
 )
+# How long something has lasted, in words: "for two hours", "do ghante se", "دو گھنٹے سے".
+_NUMBER_WORDS = (
+    "one two three four five six seven eight nine ten half an ek do teen char chaar panch "
+    "paanch aadha adha ایک دو تین چار پانچ آدھا"
+)
+# Waiting in a queue, said by the attendee of themselves: "I have been standing in the
+# queue for two hours", "do ghante se line mein khara hun". Not "waited 2 hours for my
+# badge": their own thing (my, mera) is theirs to ask about.
+_WAITING = "standing stood queue line khara khari kharay قطار لائن کھڑا کھڑی"
+_MINE = "my mine mera meri mere apna apni apne میرا میری میرے اپنا اپنی اپنے"
+# How a person is to be reached, dropped from a request for one: "phone pe", "on the phone".
+_MEDIUM = "phone fone call whatsapp فون کال"
+_MEDIUM_AFTER = "pe par pay per pr پر پہ"
+_MEDIUM_BEFORE = "on over via by the a"
+# "no one is answering", "nobody is replying here": waiting for a reply, said now.
+_NOBODY_WORDS = (
+    "nobody noone no one is are s answering replying responding reading here yet still "
+    "right now abhi"
+)
 # Someone, and being there: "koi hai?", "anyone reading these", "کوئی موجود ہے".
 _SOMEONE = "anyone anybody someone somebody koi kisi کوئی کسی"
 _PRESENCE = (
@@ -338,6 +357,14 @@ class _Tables:
     request: frozenset[str]
     states: frozenset[str]
     duration: frozenset[str]
+    nobody_words: frozenset[str]
+    nobody: frozenset[str]
+    medium: frozenset[str]
+    medium_after: frozenset[str]
+    medium_before: frozenset[str]
+    number_words: frozenset[str]
+    waiting: frozenset[str]
+    mine: frozenset[str]
     testing: frozenset[str]
     alive: frozenset[str]
     found: frozenset[str]
@@ -468,6 +495,14 @@ class WordReader:
             request=folded(_REQUEST),
             states=folded(_STATES),
             duration=folded(_DURATION),
+            nobody_words=folded(_NOBODY_WORDS),
+            nobody=folded("nobody noone"),
+            medium=folded(_MEDIUM),
+            medium_after=folded(_MEDIUM_AFTER),
+            medium_before=folded(_MEDIUM_BEFORE),
+            number_words=folded(_NUMBER_WORDS),
+            waiting=folded(_WAITING),
+            mine=folded(_MINE),
             testing=folded(_TESTING),
             alive=folded(_ALIVE),
             found=folded(_FOUND),
@@ -494,6 +529,7 @@ class WordReader:
     def kinds(self, keys: Sequence[str], asks: bool) -> list[ChatterKind] | None:
         """The clause's chatter kinds; [] when it holds only words that ask nothing (a form
         of address, pronouns); None when it may be a question."""
+        keys = self._without_medium(keys)
         seen = self._classify(keys)
         if seen is None or self._works_for(keys):
             return None
@@ -594,6 +630,19 @@ class WordReader:
             seen.wh = True  # "organizers se contact kaise karun": how, not how are you
         return seen
 
+    def _waiting(self, seen: _Seen) -> bool:
+        """Nobody is answering right now ("koi jawab nahi de raha", "no one is replying",
+        "کوئی جواب نہیں دے رہا"): progressive, with no duration ("2 ghante se"), no
+        digits and no rude word, so what is said is "is anyone there", not a complaint."""
+        t, keys = self._t, seen.keys
+        now = bool(keys & t.progressive) or any(k.endswith("ing") for k in keys & t.presence)
+        return (
+            now
+            and not keys & t.duration
+            and not any(k.isdigit() for k in keys)
+            and not keys & t.judgements
+        )
+
     def _combine(self, seen: _Seen, asks: bool) -> list[ChatterKind]:
         """The kinds that need two words, added to (or taking over from) the single ones."""
         t, keys, found = self._t, seen.keys, seen.found
@@ -648,8 +697,11 @@ class WordReader:
             and (keys & t.presence or asks or keys & t.is_there)
         ):
             # "koi hai?", "anyone reading these"; "2 ghante se koi jawab nahi" (nobody
-            # answers) is a complaint, "koi jawab kyun nahi de raha" asks if anyone is there.
-            found.append("rudeness" if negated and not seen.wh else "anyone_there")
+            # answers) is a complaint, "koi jawab kyun nahi de raha" asks if anyone is there,
+            # and so does "koi jawab nahi de raha" / "no one is answering" said now, with
+            # no time it has lasted: the attendee waits for a reply, not to complain.
+            waiting = self._waiting(seen)
+            found.append("rudeness" if negated and not seen.wh and not waiting else "anyone_there")
         if keys & t.hal and keys & t.how_is and not found:
             found.append("greeting")  # "kia haal hy", "کیا حال چال ہیں"
         if keys & t.hope and keys & t.well:
@@ -739,12 +791,56 @@ class WordReader:
         t = self._t
         if asks or not keys or len(keys) > 15 or keys[0] in t.aux:
             return False  # "is the queue always this long"
-        if any(key in t.wh or key in t.me for key in keys) or self.requests(keys):
-            return False  # "where do I complain", "I can't find my bag": theirs to answer
-        timed = any(k.isdigit() for k in keys) and any(k in t.duration for k in keys)
+        timed = any(k.isdigit() or k in t.number_words for k in keys) and any(
+            k in t.duration for k in keys
+        )
+        # The attendee's own wait, timed, is what went wrong too: "I have been standing in
+        # the queue for two hours and nobody is guiding anyone".
+        waited = timed and bool(set(keys) & t.waiting) and not set(keys) & t.mine
+        if any(key in t.wh for key in keys) or self.requests(keys):
+            return False  # "where do I complain"
+        if any(key in t.me for key in keys) and not waited:
+            return False  # "I can't find my bag": theirs to answer
         return timed or any(
             key in t.copula or key in t.states or key in t.negations for key in keys
         )
+
+    def _without_medium(self, keys: Sequence[str]) -> Sequence[str]:
+        """Drop how a person is to be reached ("phone pe", "on the phone", "فون پر") from a
+        request for a person: "kisi organiser se phone pe baat karwa dein" asks for an
+        organiser like "kisi organiser se baat karwa dein". Only with a person of the
+        organisers' side to reach and a way to reach them, so "phone pe baat ho sakti
+        hai?" and "registration desk ka phone number" keep their words."""
+        t = self._t
+        kept = list(keys)
+        for i, key in enumerate(keys):
+            if key not in t.medium:
+                continue
+            after = keys[i + 1] if i + 1 < len(keys) else ""
+            before = [k for k in keys[max(0, i - 2) : i] if k in t.medium_before]
+            if after in t.medium_after:
+                kept[i] = kept[i + 1] = ""
+            elif before and keys[i - 1] in t.medium_before:
+                kept[i] = ""
+                for j in range(i - 1, max(-1, i - 3), -1):
+                    if keys[j] not in t.medium_before:
+                        break
+                    kept[j] = ""
+        rest = [k for k in kept if k]
+        if len(rest) == len(keys):
+            return keys
+        # A person of the organisers' side, named: "talk to someone on the phone" may be
+        # a call the attendee wants to make.
+        return tuple(rest) if set(rest) & t.people and set(rest) & t.reach else keys
+
+    def nobody_answering(self, keys: Sequence[str]) -> bool:
+        """ "no one is answering", "nobody is replying here": the English form of "koi jawab
+        nahi de raha", said while waiting for a reply (anyone there?), not a complaint.
+        Only these words: a place, a thing or a time ("... at the registration desk
+        phone", "nobody has replied in 2 hours") leaves the clause to the other readings."""
+        rest = [k for k in keys if k not in self._t.nobody_words]
+        said_nobody = bool(set(keys) & self._t.nobody) or ("no" in keys and "one" in keys)
+        return said_nobody and not rest and any(k.endswith("ing") for k in keys)
 
     def acts(self, keys: Sequence[str]) -> bool:
         """Asks the organisers to do something: "please fix it", "kuch arrange karo"."""
