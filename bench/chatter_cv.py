@@ -76,7 +76,10 @@ def blind_reader(revision: str, into: Path) -> ChatterReader:
     package = into / name
     package.mkdir()
     (package / "__init__.py").write_text("")
-    for module in ("chatter", "chatter_words"):
+    # Every module of the readings: a revision's chatter.py imports its helpers by package
+    # path, and one not copied here would come from TODAY's tree (set 10's blind reader
+    # got this round's chatter_formulas.py that way before this list held it).
+    for module in ("chatter", "chatter_words", "chatter_formulas"):
         try:
             source = subprocess.run(
                 ["git", "show", f"{revision}:bot/matching/{module}.py"],
@@ -87,7 +90,8 @@ def blind_reader(revision: str, into: Path) -> ChatterReader:
             ).stdout
         except subprocess.CalledProcessError:
             continue  # before the word reading existed
-        source = source.replace("bot.matching.chatter_words", f"{name}.chatter_words")
+        for helper in ("chatter_words", "chatter_formulas"):
+            source = source.replace(f"bot.matching.{helper}", f"{name}.{helper}")
         (package / f"{module}.py").write_text(source)
     if str(into) not in sys.path:
         sys.path.insert(0, str(into))
