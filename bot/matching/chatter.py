@@ -1432,8 +1432,14 @@ def second_opinion(
         if kind != reading.kind and sure >= limits.change_kind:
             return _as_kind(reading, cast(ChatterKind, kind))
         return reading
-    if not _keys(text):
+    words = _keys(text)
+    if not words:
         return reading  # no words for it to read: "🕌?" asks about the prayer room
+    if len(words) == 1 and text.rstrip().endswith(("?", "؟")):
+        # One word asked about ("lunch?", "لنچ؟", "wifi?") names what the attendee wants:
+        # the readings know the chatter words that can stand so ("hello?", "ok?"); the
+        # model, reading letters, once took the Urdu "لنچ؟" for keyboard mash.
+        return reading
     needed = limits.to_person if kind == "ask_for_person" else limits.to_chatter
     if sure >= needed and not unknown_words:
         return _as_kind(reading, cast(ChatterKind, kind))

@@ -313,6 +313,22 @@ def test_asking_whom_to_contact_is_a_question(reader: ChatterReader, text: str) 
     assert "help" not in reading.kinds and not reading.is_chatter
 
 
+@pytest.mark.parametrize("text", ["لنچ؟", "lunch?", "wifi?", "نماز؟", "parking?", "چائے؟"])
+def test_one_word_asked_about_is_a_question(reader: ChatterReader, text: str) -> None:
+    """Set 11 lost "لنچ؟": the learned model took the Urdu word for keyboard mash. A word
+    with a question mark names what the attendee wants; only the readings' own chatter
+    words ("hello?", "ok?") may stand so as chatter."""
+    reading = reader.read(text)
+    assert not reading.is_chatter and reading.question == text
+
+
+@pytest.mark.parametrize(("text", "kind"), [("hello?", "anyone_there"), ("ok?", "acknowledgement")])
+def test_chatter_words_with_a_question_mark_stay_chatter(
+    reader: ChatterReader, text: str, kind: str
+) -> None:
+    assert reader.read(text).kind == kind
+
+
 def test_thanks_for_something_that_asks_is_a_question(reader: ChatterReader) -> None:
     reading = reader.read("thanks for the wifi info, but is there a prayer room")
     assert reading.kind == "thanks"
