@@ -23,14 +23,10 @@ import oos_guard  # bench/ is no package: found through sys.path
 import tune_semantic
 from matching import Labelled
 
-from bot.matching.analyzer import Analyzer
 from bot.matching.fusion import FusionSettings
-from bot.matching.index import Document, Field, Target
 from bot.matching.matcher import Matcher, MatchSettings
 from bot.matching.pull import NO_PULL
-from bot.matching.semantic import VectorCache, load_encoder
-from tests.matching.tiny_model import build_tiny_model
-from tests.test_bench_tune_clinc import INTENTS, QUESTIONS
+from tests.test_bench_tune_clinc import QUESTIONS, intent_matcher
 
 # The layer judges every question and answers whatever it agrees on.
 EAGER = replace(
@@ -43,13 +39,7 @@ SHY = MatchSettings(answer_threshold=2.0, clear_threshold=2.0)
 
 
 def build(tmp_path_factory: pytest.TempPathFactory, settings: MatchSettings) -> Matcher:
-    model = build_tiny_model(tmp_path_factory.mktemp("tiny-model"))
-    docs = [
-        Document(Target("faq", key, texts[0]), [Field(t, 1.0, phrasing=True) for t in texts])
-        for key, texts in INTENTS.items()
-    ]
-    vectors = VectorCache(load_encoder(str(model)))
-    return Matcher(docs, Analyzer(), settings, vectors=vectors, fusion=EAGER)
+    return intent_matcher(tmp_path_factory, settings, EAGER)
 
 
 @pytest.fixture(scope="module")

@@ -26,7 +26,7 @@ from matching import Labelled
 from bot.matching.analyzer import Analyzer
 from bot.matching.fusion import FusionSettings
 from bot.matching.index import Document, Field, Target
-from bot.matching.matcher import Matcher
+from bot.matching.matcher import Matcher, MatchSettings
 from bot.matching.semantic import VectorCache, load_encoder
 from tests.matching.tiny_model import build_tiny_model
 
@@ -50,14 +50,25 @@ QUESTIONS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def matcher(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
+def intent_matcher(
+    tmp_path_factory: pytest.TempPathFactory,
+    settings: MatchSettings | None = None,
+    fusion: FusionSettings | None = None,
+) -> Matcher:
+    """The four intents as FAQ entries, with the tiny model's meaning layer (the bench
+    tests of tune_semantic.py and oos_guard.py share it)."""
     model = build_tiny_model(tmp_path_factory.mktemp("tiny-model"))
     docs = [
         Document(Target("faq", key, texts[0]), [Field(t, 1.0, phrasing=True) for t in texts])
         for key, texts in INTENTS.items()
     ]
-    return Matcher(docs, Analyzer(), vectors=VectorCache(load_encoder(str(model))))
+    vectors = VectorCache(load_encoder(str(model)))
+    return Matcher(docs, Analyzer(), settings, vectors=vectors, fusion=fusion)
+
+
+@pytest.fixture(scope="module")
+def matcher(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
+    return intent_matcher(tmp_path_factory)
 
 
 def tuning() -> list[Labelled]:

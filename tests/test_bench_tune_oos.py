@@ -22,25 +22,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import tune_semantic  # bench/ is no package: found through sys.path
 from matching import Labelled
 
-from bot.matching.analyzer import Analyzer
 from bot.matching.fusion import FusionSettings
-from bot.matching.index import Document, Field, Target
+from bot.matching.index import Target
 from bot.matching.matcher import Candidate, Matcher, MatchResult
-from bot.matching.semantic import VectorCache, load_encoder
-from tests.matching.tiny_model import build_tiny_model
-from tests.test_bench_tune_clinc import INTENTS, QUESTIONS
+from tests.test_bench_tune_clinc import QUESTIONS, intent_matcher
 
 ANSWERING = {"settled", "taught", "confident", "clear", "sure"}
 
 
 @pytest.fixture(scope="module")
 def matcher(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
-    model = build_tiny_model(tmp_path_factory.mktemp("tiny-model"))
-    docs = [
-        Document(Target("faq", key, texts[0]), [Field(t, 1.0, phrasing=True) for t in texts])
-        for key, texts in INTENTS.items()
-    ]
-    return Matcher(docs, Analyzer(), vectors=VectorCache(load_encoder(str(model))))
+    return intent_matcher(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
