@@ -27,7 +27,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from bot.matching.analyzer import Analyzer
 from bot.matching.index import Document, Index
 from bot.matching.lexicon import ROMAN_URDU_MARKERS
 from bot.matching.matcher import Candidate, Matcher, MatchResult, MatchSettings
@@ -119,14 +118,13 @@ class MeaningLayer:
         self,
         cache: VectorCache,
         documents: Sequence[Document],
-        analyzer: Analyzer,
         index: Index,
         settings: FusionSettings | None = None,
     ) -> None:
         self.settings = settings or FusionSettings()
         self.cache = cache
-        self.analyzer = analyzer
         self.index = index
+        self.analyzer = index.analyzer  # the one the index read the entries with
         self._numbers = {doc.target.key: number for number, doc in enumerate(documents)}
         # Encoded now, at content load or reload, never per question.
         self.vectors = EntryVectors.build(cache, [meaning_texts(d) for d in documents])
@@ -224,7 +222,7 @@ class MeaningLayer:
         strongest = NO_PULL
         base: float | None = None
         for position, word in enumerate(words):
-            terms = word_terms(self.index, self.analyzer, word)
+            terms = word_terms(self.index, word)
             rest = " ".join(words[:position] + words[position + 1 :])
             if not terms or not rest or any(t in covered for t in terms):
                 continue

@@ -126,7 +126,7 @@ class Matcher:
         if vectors is not None:
             from bot.matching.fusion import MeaningLayer
 
-            self.meaning = MeaningLayer(vectors, documents, analyzer, self.index, fusion)
+            self.meaning = MeaningLayer(vectors, documents, self.index, fusion)
 
     def _query_terms(self, question: str) -> tuple[list[tuple[str, float, bool]], str]:
         """Unique terms with weight and whether the index knows them; the sorted term string."""

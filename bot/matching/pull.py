@@ -8,7 +8,6 @@ question.
 
 from __future__ import annotations
 
-from bot.matching.analyzer import Analyzer
 from bot.matching.index import Index
 
 NO_PULL = -1.0  # an entry that covers every word of the question
@@ -27,7 +26,7 @@ def covered_terms(index: Index) -> dict[str, frozenset[str]]:
     }
 
 
-def word_terms(index: Index, analyzer: Analyzer, word: str) -> list[str]:
-    """A word's content terms as the index knows them (filler left out); a word the
-    index does not know stands for itself."""
-    return [index.resolve(t) or t for t, filler in analyzer.analyse(word) if not filler]
+def word_terms(index: Index, word: str) -> list[str]:
+    """A word's content terms as the index knows them (read by the index's own analyser,
+    filler left out); a word the index does not know stands for itself."""
+    return [index.resolve(t) or t for t, filler in index.analyzer.analyse(word) if not filler]
