@@ -522,6 +522,12 @@ def venue(content: Content, language: str) -> Rendered:
 # --- organiser messages -------------------------------------------------------------------
 
 
+def _sender(name: str, user_id: int) -> dict[str, object]:
+    """How every organisers' post names the attendee: one line, never empty, with the id
+    organisers reply to."""
+    return {"name": one_line(name) or "?", "user_id": user_id}
+
+
 def organiser_post(
     question_id: int,
     name: str,
@@ -541,8 +547,7 @@ def organiser_post(
         "organiser_post",
         language,
         id=question_id,
-        name=one_line(name) or "?",
-        user_id=user_id,
+        **_sender(name, user_id),
         question=quote(text),
         guess=guess,
     )
@@ -562,8 +567,7 @@ def organiser_downvoted(
         "organiser_post_downvoted",
         language,
         id=question_id,
-        name=one_line(name) or "?",
-        user_id=user_id,
+        **_sender(name, user_id),
         question=quote(text),
         label=one_line(label),
     )
@@ -718,8 +722,7 @@ def organiser_handoff(
         "organiser_handoff",
         language,
         id=question_id,
-        name=one_line(name) or "?",
-        user_id=user_id,
+        **_sender(name, user_id),
         message=quote(message_text),
         question=question,
     )
@@ -758,8 +761,7 @@ def organiser_batch(
         "organiser_batch",
         language,
         count=len(items),
-        name=one_line(name) or "?",
-        user_id=user_id,
+        **_sender(name, user_id),
         minutes=minutes,
         items=Safe("\n".join(lines)),
     )
