@@ -136,6 +136,7 @@ EN: dict[str, str] = {
         "🙋 I've asked the organisers to get in touch with you; they'll reply here. "
         "If you have a question for them, send it now and they'll see it too."
     ),
+    "chatter.handoff_meanwhile": "Meanwhile, to reach them yourself:",
     "chatter.rudeness": (
         "I'm sorry I couldn't help. 🙏 I've passed your feedback to the organisers. Try "
         "asking in other words, e.g. <i>where is the prayer room?</i>, or write "
@@ -1048,6 +1049,7 @@ _UR_SOURCE: dict[str, str] = {
         "🙋 میں نے منتظمین سے کہہ دیا ہے کہ وہ آپ سے رابطہ کریں؛ وہ یہیں جواب دیں گے۔ "
         "ان کے لیے کوئی سوال ہو تو ابھی بھیج دیں، وہ بھی ان تک پہنچ جائے گا۔"
     ),
+    "chatter.handoff_meanwhile": "اس دوران آپ خود بھی رابطہ کر سکتے ہیں۔",
     "chatter.rudeness": (
         "معذرت کہ میں مدد نہ کر سکا۔ 🙏 میں نے آپ کی رائے منتظمین تک پہنچا دی ہے۔ سوال "
         "دوسرے الفاظ میں پوچھ کر دیکھیں، مثلاً <i>نماز کی جگہ کہاں ہے؟</i>، یا منتظمین سے "

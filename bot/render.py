@@ -704,6 +704,20 @@ def chatter_reply(key: str, language: str, conference: str, *, menu: bool) -> Re
     return rendered(text, menu_keyboard(language) if menu else None)
 
 
+def handoff_reply(content: Content, language: str) -> Rendered:
+    """ "talk to a human" gets the promise, and how to reach the organisers meanwhile.
+
+    The answer is the FAQ entry marked `handoff: yes` (the helpdesk's phone and desk): an
+    attendee who wants a person now can call or walk over instead of waiting for a reply.
+    """
+    text = html_text("chatter.handoff", language)
+    entry = content.handoff_entry
+    if entry is None:
+        return rendered(text)
+    meanwhile = html_text("chatter.handoff_meanwhile", language)
+    return rendered(f"{text}\n\n{meanwhile}\n{answer_text.faq_text(entry, HTML, language)}")
+
+
 def with_first_line(reply: Rendered, line: str) -> Rendered:
     """A reply with a line before it ("Wa alaikum assalam!" before the answer)."""
     return Rendered((Safe(f"{line}\n\n{reply.texts[0]}"), *reply.texts[1:]), reply.markup)

@@ -9,7 +9,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
-from chatter import BENCH_NOW, Message, _with_reader  # bench/ is no package: found through sys.path
+from chatter import (
+    BENCH_NOW,
+    Message,
+    _with_reader,
+    handoff_answers,
+    is_lost,
+)  # bench/ is no package: found through sys.path
 
 from bot.answering import Answerer
 from bot.clock import Clock
@@ -33,3 +39,19 @@ def test_a_handoff_counts_as_noise_only_for_pure_chatter_of_another_kind() -> No
     assert _with_reader(reader, answerer, [as_greeting]) == (1, 1, 1)
     # Pure chatter the reader keeps from the matcher is no post at all.
     assert _with_reader(reader, answerer, [Message("thanks", "thanks", "en", None)]) == (0, 0, 0)
+
+
+def test_a_question_for_the_handoff_entry_read_as_asking_for_a_person_is_not_lost() -> None:
+    """The handoff reply carries the `handoff: yes` entry's answer (the helpdesk contact)."""
+    reader = ChatterReader()
+    person = "kisi insaan se baat karni hai"  # labelled faq:helpdesk-contact, test half
+    assert person in handoff_answers("test")
+    reading = reader.read(person)
+    assert reading.kind == "ask_for_person" and reading.question is None
+    assert not is_lost(reading, person, handoff_answers("test"))
+    # Without the entry's answer in the reply, the same reading loses the question ...
+    assert is_lost(reading, person, set())
+    # ... and so does another chatter kind, whose reply carries no answer.
+    assert is_lost(reader.read("shukriya"), "shukriya", {"shukriya"})
+    # A question read as a question is never lost.
+    assert not is_lost(reader.read("where is lunch"), "where is lunch", set())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import string
+from dataclasses import replace
 
 import pytest
 
@@ -188,3 +189,22 @@ def test_the_downvoted_post_escapes_the_label_and_the_question(sample_content: C
     )
     assert "#1 👎 did not help: the bot answered with E <1>" in shown(batch.text)
     assert "#2 🙋 asked for a person" in shown(batch.text)
+
+
+@pytest.mark.parametrize("language", ["en", "ur"])
+def test_the_handoff_reply_says_how_to_reach_the_organisers_meanwhile(
+    sample_content: Content, language: str
+):
+    entry = sample_content.handoff_entry
+    assert entry is not None and entry.id == "helpdesk-contact"
+    text = render.handoff_reply(sample_content, language).text
+    assert text.startswith(messages.html_text("chatter.handoff", language))
+    assert messages.html_text("chatter.handoff_meanwhile", language) in text
+    assert "+92 51 290 2027" in shown(text)
+
+
+def test_without_a_handoff_entry_the_reply_is_the_promise_alone(sample_content: Content):
+    faq = tuple(replace(e, handoff=False) for e in sample_content.faq)
+    content = replace(sample_content, faq=faq, _by_id={})
+    assert content.handoff_entry is None
+    assert render.handoff_reply(content, "en").text == messages.html_text("chatter.handoff")

@@ -50,7 +50,7 @@ SESSION_KEYS = {
 }
 _TRUE, _FALSE = {"yes", "true", "on", "1"}, {"no", "false", "off", "0"}
 FAQ_FILE_KEYS = {"topic", "synonyms", "entries"}
-FAQ_ENTRY_KEYS = {"id", "question", "variants", "answer", "answer_ur", "tags"}
+FAQ_ENTRY_KEYS = {"id", "question", "variants", "answer", "answer_ur", "tags", "handoff"}
 
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 # Whitespace and control characters have no place in a link (they hide what it does).
@@ -510,6 +510,9 @@ def _load_faq_entry(
             )
     variants = check.text_list(item, "variants", eid)
     tags = tuple(t.lower() for t in check.text_list(item, "tags", eid))
+    handoff = (check.text(item, "handoff", entry=eid) or "no").lower()
+    if handoff not in _TRUE | _FALSE:
+        check.add("write yes or no", item.key_lines.get("handoff"), eid, "handoff")
     if not (eid and question and answer):
         return None
     return FaqEntry(
@@ -521,7 +524,27 @@ def _load_faq_entry(
         tags=tags,
         answer_ur=answer_ur,
         source_file=file,
+        handoff=handoff in _TRUE,
     )
+
+
+def _handoff_problems(faq: list[FaqEntry]) -> list[Problem]:
+    """A request for a person gets one entry's answer: a second `handoff: yes` is a problem.
+
+    Picking one silently would send attendees whichever file sorts first; the organiser
+    who marked the second one expects theirs.
+    """
+    marked = [entry for entry in faq if entry.handoff]
+    return [
+        Problem(
+            entry.source_file,
+            f"only one FAQ entry can be marked handoff: yes; '{marked[0].id}' "
+            f"({Path(marked[0].source_file).name}) already is",
+            entry=entry.id,
+            field="handoff",
+        )
+        for entry in marked[1:]
+    ]
 
 
 def _faq_files(faq_dir: Path, problems: list[Problem]) -> list[Path]:
@@ -578,6 +601,7 @@ def load_content(
                 entries, groups = _load_faq_file(path, problems, seen, budget)
                 faq.extend(entries)
                 synonyms.extend(groups)
+            problems.extend(_handoff_problems(faq))
     except BudgetExceeded as exc:
         problems.append(Problem(str(reading), f"{exc}; the rest was not read"))
         raise ContentError(problems) from None

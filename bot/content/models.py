@@ -94,6 +94,9 @@ class FaqEntry:
     tags: tuple[str, ...] = ()
     answer_ur: str | None = None
     source_file: str = ""
+    # `handoff: yes` in the file: this answer (how to reach the organisers yourself) goes
+    # with the bot's reply to everyone who asks for a person, while they wait for one.
+    handoff: bool = False
     # Phrasings the bot learned while running (organisers' teaching, attendees' picks):
     # not in the files, stored in the database (bot.learning), added at index time.
     learned: tuple[str, ...] = ()
@@ -134,6 +137,11 @@ class Content:
     def faq_entry(self, entry_id: str) -> FaqEntry | None:
         found = self._by_id.get(f"faq:{entry_id}")
         return found if isinstance(found, FaqEntry) else None
+
+    @property
+    def handoff_entry(self) -> FaqEntry | None:
+        """The entry marked `handoff: yes` (the loader allows at most one), if any."""
+        return next((entry for entry in self.faq if entry.handoff), None)
 
     def session(self, session_id: str) -> Session | None:
         found = self._by_id.get(f"session:{session_id}")

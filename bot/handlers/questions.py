@@ -166,7 +166,9 @@ async def on_chatter(update: Update, context: BotContext, reading: Reading, text
         await _thanks_as_vote(st, user.id)
     if action.handoff:
         await _hand_off(update, context, text)
-    if action.help:
+    if action.handoff:
+        await respond(update, context, render.handoff_reply(st.content, lang))
+    elif action.help:
         organiser = st.is_organiser(user.id)
         await respond(update, context, render.help_text(lang, st.username, organiser=organiser))
     elif action.reply is not None:

@@ -162,3 +162,44 @@ def test_check_says_why_a_map_url_is_refused(tmp_path, monkeypatch):
     err = io.StringIO()
     assert main(["check"], out=io.StringIO(), err=err) == 1
     assert "map_url must start with https:// (or http://)" in err.getvalue()
+
+
+def test_one_faq_entry_can_be_the_handoff_answer(tmp_path):
+    faq = FAQ.replace(
+        "    answer: Parking is free in the east car park.\n",
+        "    answer: Parking is free in the east car park.\n    handoff: yes\n",
+    )
+    agenda_path, faq_dir = write_content(tmp_path, faq={"venue.yaml": faq})
+    content = load_content(agenda_path, faq_dir)
+    assert content.handoff_entry is not None and content.handoff_entry.id == "parking"
+    assert [e.id for e in content.faq if e.handoff] == ["parking"]
+
+
+def test_without_a_handoff_entry_there_is_none(tmp_path):
+    agenda_path, faq_dir = write_content(tmp_path)
+    assert load_content(agenda_path, faq_dir).handoff_entry is None
+
+
+def test_handoff_takes_yes_or_no_and_only_one_entry(tmp_path):
+    unclear = FAQ.replace(
+        "    answer: Parking is free in the east car park.\n",
+        "    answer: Parking is free in the east car park.\n    handoff: maybe\n",
+    )
+    problems = problems_for(tmp_path, faq={"venue.yaml": unclear})
+    assert any(
+        "entry 'parking'" in p and "field 'handoff'" in p and "yes or no" in p for p in problems
+    )
+    first = FAQ.replace(
+        "    answer: Parking is free in the east car park.\n",
+        "    answer: Parking is free in the east car park.\n    handoff: yes\n",
+    )
+    second = (
+        "entries:\n  - id: helpdesk\n    question: How do I reach you?\n"
+        "    answer: Call 0300-0000000.\n    handoff: yes\n"
+    )
+    problems = problems_for(tmp_path, faq={"venue.yaml": first, "zz-contacts.yaml": second})
+    assert problems == [
+        next(p for p in problems if "entry 'helpdesk'" in p and "field 'handoff'" in p)
+    ]
+    assert "only one FAQ entry can be marked handoff: yes; 'parking' (venue.yaml)" in problems[0]
+    assert "zz-contacts.yaml" in problems[0]

@@ -129,6 +129,9 @@ async def test_asking_for_a_person_hands_off_with_the_last_question(harness: Har
     after = h.fake.mark()
     reply = await h.say(ATTENDEE, "kisi insaan se baat karao", first_name="Sana")
     assert "I've asked the organisers to get in touch" in reply["text"]
+    # ... and how to reach them meanwhile: the FAQ entry marked `handoff: yes`.
+    assert "Meanwhile, to reach them yourself:" in reply["text"]
+    assert "+92 51 290 2027" in reply["text"]
     post = await h.fake.wait_for_message(ORGANISER_CHAT, after=after)
     assert post["text"].startswith("🙋 Handoff #") and "Sana" in post["text"]
     assert "kisi insaan se baat karao" in post["text"] and asked in post["text"]
@@ -156,6 +159,20 @@ async def test_asking_for_a_person_hands_off_with_the_last_question(harness: Har
         q for q in await h.store.export_questions() if q.normalized == handoff_key(ATTENDEE)
     ]
     assert [q.status for q in handoffs] == ["answered"]
+
+
+async def test_asking_for_a_person_in_urdu_gets_the_helpdesk_in_the_reply(
+    harness: Harness,
+) -> None:
+    h = harness
+    after = h.fake.mark()
+    reply = await h.say(ATTENDEE, "کسی انسان سے بات کرنی ہے", language_code="ur")
+    assert reply["text"].startswith("🙋 میں نے منتظمین سے کہہ دیا ہے")
+    assert "اس دوران آپ خود بھی رابطہ کر سکتے ہیں۔" in reply["text"]
+    assert "+92 51 290 2027" in reply["text"]
+    post = await h.fake.wait_for_message(ORGANISER_CHAT, after=after)
+    assert post["text"].startswith("🙋 Handoff #")
+    await h.until_post_stored(post)
 
 
 async def test_a_burst_of_handoffs_is_one_post_from_the_third(harness: Harness) -> None:
