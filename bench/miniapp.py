@@ -39,9 +39,10 @@ from bot.clock import Clock  # noqa: E402
 from bot.content import load_content  # noqa: E402
 from bot.content.models import Content, Room, Session, Speaker  # noqa: E402
 from bot.storage import NewQuestion, Store  # noqa: E402
+from bot.web.api import WebHost  # noqa: E402
 from bot.web.initdata import sign  # noqa: E402
 from bot.web.programme import ProgrammeCache  # noqa: E402
-from bot.web.server import WebHost, create_app  # noqa: E402
+from bot.web.server import create_app  # noqa: E402
 
 TOKEN = "123456:bench-token-not-a-real-one"
 ORGANISER = 9001

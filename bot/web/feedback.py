@@ -20,17 +20,17 @@ from bot import messages
 from bot.feedback import MAX_STARS, SessionFeedback, feedback_summaries, session_summary
 from bot.feedback_export import COLUMNS, rating_row, session_object
 from bot.web import charts
-from bot.web.initdata import WebUser
-from bot.web.server import (
+from bot.web.api import (
     PREFIX,
     SESSION_ID,
-    _error,
-    _host,
-    _language,
-    _link_user,
-    _signed_link,
+    error,
+    host_of,
+    link_user,
     organisers_only,
+    signed_link,
+    user_language,
 )
+from bot.web.initdata import WebUser
 
 LINK_PURPOSE = "feedback-csv"
 
@@ -57,7 +57,7 @@ def _row(summary: SessionFeedback, tz: tzinfo) -> dict[str, object]:
 @organisers_only
 async def table(request: web.Request, user: WebUser) -> web.Response:
     """Every session closed for feedback or rated, in programme order, with the totals."""
-    host = _host(request)
+    host = host_of(request)
     content = host.content()
     tz = content.conference.timezone
     summaries = await feedback_summaries(host.store(), content)
@@ -74,15 +74,15 @@ async def table(request: web.Request, user: WebUser) -> web.Response:
 @organisers_only
 async def one_session(request: web.Request, user: WebUser) -> web.Response:
     """One session: the export's numbers, its distribution as a chart, comments newest first."""
-    host = _host(request)
+    host = host_of(request)
     session_id = request.match_info["session"]
     if not SESSION_ID.fullmatch(session_id):
-        return _error(404, "no_feedback")
+        return error(404, "no_feedback")
     content = host.content()
     summary = await session_summary(host.store(), content, session_id)
     if summary is None:
-        return _error(404, "no_feedback")
-    language = _language(request, user)
+        return error(404, "no_feedback")
+    language = user_language(request, user)
     tz = content.conference.timezone
     stars = range(MAX_STARS, 0, -1)  # 5 ⭐ on top, as in /feedback SESSION
     chart = charts.bars(
@@ -101,19 +101,19 @@ async def one_session(request: web.Request, user: WebUser) -> web.Response:
 @organisers_only
 async def csv_link(request: web.Request, user: WebUser) -> web.Response:
     """A short-lived signed link to the ratings CSV (downloads inside Telegram go by URL)."""
-    link = _signed_link(_host(request), LINK_PURPOSE, user.id)
+    link = signed_link(host_of(request), LINK_PURPOSE, user.id)
     return web.json_response({"path": f"desk/feedback/{link}.csv"})
 
 
 async def csv_download(request: web.Request) -> web.Response:
     """Every rating, the columns of `python -m bot feedback --format csv`; the link's
     organiser is checked against ORGANISER_IDS again at download time."""
-    host = _host(request)
-    user_id = _link_user(request, LINK_PURPOSE)
+    host = host_of(request)
+    user_id = link_user(request, LINK_PURPOSE)
     if user_id is None:
-        return _error(401, "auth")
+        return error(401, "auth")
     if user_id not in host.organiser_ids:
-        return _error(403, "organisers_only")
+        return error(403, "organisers_only")
     content = host.content()
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")

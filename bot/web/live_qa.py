@@ -20,18 +20,18 @@ from bot.content.models import Session
 from bot.live_qa import MAX_CHARS
 from bot.live_qa_service import MODERATIONS, Moderation, Refused, TopQuestions
 from bot.storage import LiveQuestion
-from bot.web.initdata import WebUser
-from bot.web.server import (
+from bot.web.api import (
     PREFIX,
     SESSION_ID,
     WebHost,
-    _error,
-    _host,
-    _json_body,
-    _language,
-    _question_id,
     authenticated,
+    body_question_id,
+    error,
+    host_of,
+    json_body,
+    user_language,
 )
+from bot.web.initdata import WebUser
 
 SHOWN = 100  # questions per request; the page asks for more ("Show more") up to MOST
 MOST = 1000
@@ -128,26 +128,26 @@ def _session(host: WebHost, raw: object) -> Session | None:
 async def questions(request: web.Request, user: WebUser) -> web.Response:
     """A session's Top questions: ranked by votes then time, answered last, hidden never
     (except to its moderators, who also get the names and the counts)."""
-    host = _host(request)
+    host = host_of(request)
     session = _session(host, request.match_info["session"])
     if session is None:
-        return _error(404, "no_session")
+        return error(404, "no_session")
     return web.json_response(await _view(host, session, user, _limit(request.query.get("limit"))))
 
 
 @authenticated
 async def ask(request: web.Request, user: WebUser) -> web.Response:
-    body = await _json_body(request, user)
+    body = await json_body(request, user)
     if isinstance(body, web.Response):
         return body
-    host = _host(request)
+    host = host_of(request)
     text, show = body.get("text"), body.get("show_name", False)
     if not isinstance(text, str) or not isinstance(show, bool):
-        return _error(400, "bad_request")
+        return error(400, "bad_request")
     session = _session(host, body.get("session"))
     if session is None:
-        return _error(404, "no_session")
-    language = _language(request, user)
+        return error(404, "no_session")
+    language = user_language(request, user)
     name = service.asker_name(user.first_name, user.last_name, user.username)
     asked = await service.ask(host.store(), session, user.id, name, text, host.now())
     if isinstance(asked, Refused):
@@ -163,14 +163,14 @@ async def ask(request: web.Request, user: WebUser) -> web.Response:
 @authenticated
 async def vote(request: web.Request, user: WebUser) -> web.Response:
     """Upvote a question, or take the vote back: the chat's 👍, the same unique key."""
-    body = await _json_body(request, user)
+    body = await json_body(request, user)
     if isinstance(body, web.Response):
         return body
-    host = _host(request)
-    question_id = _question_id(body)
+    host = host_of(request)
+    question_id = body_question_id(body)
     if question_id is None:
-        return _error(400, "bad_request")
-    language = _language(request, user)
+        return error(400, "bad_request")
+    language = user_language(request, user)
     voted = await service.vote(host.store(), question_id, user.id, host.now())
     if isinstance(voted, Refused):
         return _refused(voted, language)
@@ -187,14 +187,14 @@ async def vote(request: web.Request, user: WebUser) -> web.Response:
 @authenticated
 async def show_name(request: web.Request, user: WebUser) -> web.Response:
     """The asker shows their name with their own question, or hides it again."""
-    body = await _json_body(request, user)
+    body = await json_body(request, user)
     if isinstance(body, web.Response):
         return body
-    host = _host(request)
-    question_id, show = _question_id(body), body.get("show")
+    host = host_of(request)
+    question_id, show = body_question_id(body), body.get("show")
     if question_id is None or not isinstance(show, bool):
-        return _error(400, "bad_request")
-    language = _language(request, user)
+        return error(400, "bad_request")
+    language = user_language(request, user)
     shown = await service.show_name(host.store(), question_id, user.id, show)
     if isinstance(shown, Refused):
         return _refused(shown, language)
@@ -212,15 +212,15 @@ async def show_name(request: web.Request, user: WebUser) -> web.Response:
 async def moderate(request: web.Request, user: WebUser) -> web.Response:
     """Answered / hide / pin: only the session's moderators and the organisers, checked
     against the question's own session on every call (the body names only the question)."""
-    body = await _json_body(request, user)
+    body = await json_body(request, user)
     if isinstance(body, web.Response):
         return body
-    host = _host(request)
-    question_id, action = _question_id(body), body.get("action")
+    host = host_of(request)
+    question_id, action = body_question_id(body), body.get("action")
     if question_id is None or action not in MODERATIONS:
-        return _error(400, "bad_request")
+        return error(400, "bad_request")
     wanted: Moderation = action
-    language = _language(request, user)
+    language = user_language(request, user)
     done = await service.moderate(
         host.store(), host.content(), host.organiser_ids, question_id, wanted, user.id, host.now()
     )

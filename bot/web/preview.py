@@ -35,8 +35,9 @@ from telegram.ext import Application
 from bot.config import Settings
 from bot.content import Content
 from bot.render import visible
+from bot.web.api import PREFIX
 from bot.web.initdata import sign
-from bot.web.server import PREFIX, SECURITY_HEADERS, STATIC, add_routes
+from bot.web.server import SECURITY_HEADERS, STATIC, add_routes
 from bot.web.telegram_side import web_host
 
 logger = logging.getLogger(__name__)

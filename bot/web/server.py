@@ -1,8 +1,9 @@
 """The Mini App's HTTP server: pages, static files and the JSON API, with its security.
 
 Every API call carries Telegram's initData in the `X-Telegram-Init-Data` header and is
-refused with 401 unless its signature checks out (bot.web.initdata); the user is taken from
-that verified data only. Desk calls check ORGANISER_IDS on every call (403 otherwise).
+refused with 401 unless its signature checks out (bot.web.initdata, checked by the
+decorators in bot.web.api, which every route module shares); the user is taken from that
+verified data only. Desk calls check ORGANISER_IDS on every call (403 otherwise).
 State changes are POST with a JSON body carrying a one-time nonce (bot.web.guard). Every
 response gets a Content-Security-Policy without inline script, nosniff and no-referrer;
 the pages set all content with textContent, never as HTML, except the desk's charts,
@@ -12,41 +13,37 @@ which are SVG built and escaped on the server.
 from __future__ import annotations
 
 import hashlib
-import hmac
-import json
-import logging
 import re
-import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 from aiohttp import web
 
-from bot import messages
 from bot.calendar import calendar_ics
-from bot.content.models import Content
-from bot.learning import Learner
 from bot.reminders import DEFAULT_MINUTES, MAX_MINUTES
-from bot.storage import Store
-from bot.web import desk, teach
-from bot.web.guard import NonceCache, RateLimiter
-from bot.web.initdata import InitDataError, WebUser, secret_key, verify
-from bot.web.programme import ProgrammeCache, strings
+from bot.web import desk, feedback, live_qa, teach
+from bot.web.api import (
+    HOST,
+    MAX_BODY,
+    PREFIX,
+    SESSION_ID,
+    Handler,
+    WebHost,
+    authenticated,
+    body_question_id,
+    error,
+    host_of,
+    json_body,
+    link_user,
+    organisers_only,
+    signed_link,
+    user_language,
+)
+from bot.web.initdata import WebUser
+from bot.web.programme import strings
 
-logger = logging.getLogger(__name__)
-
-PREFIX = "/app"
-INIT_DATA_HEADER = "X-Telegram-Init-Data"
-MAX_BODY = 16 * 1024
 MAX_ANSWER = 3500  # leaves room for the quoted question within Telegram's 4,096
 REMINDER_CHOICES = (5, 10, 15, 30, 60)
-USER_LIMIT = (120, 60.0)  # requests per user per minute
-ADDRESS_LIMIT = (600, 60.0)  # requests per client address per minute, before any check
-SESSION_ID = re.compile(r"[A-Za-z0-9_.:-]{1,100}")
 
 TELEGRAM_FRAMES = "https://web.telegram.org https://*.telegram.org"
 CSP = (
@@ -61,51 +58,9 @@ SECURITY_HEADERS = {
 }
 
 
-def _no_learner() -> Learner | None:
-    return None
-
-
 def static_dir() -> Path:
     """The pages, scripts and styles, installed as package data."""
     return Path(str(resources.files("bot.web") / "static"))
-
-
-@dataclass(slots=True)
-class WebHost:
-    """What the server needs from whoever runs it: the bot, the preview, or a test."""
-
-    content: Callable[[], Content]
-    now: Callable[[], datetime]  # the conference clock (BOT_NOW rehearsals included)
-    store: Callable[[], Store]
-    token: str
-    organiser_ids: frozenset[int]
-    language_of: Callable[[int, str | None], str]
-    relay: desk.Relay | None = None
-    # Told the session id after every live Q&A change made on the page, so the
-    # moderators' live lists in Telegram are edited as after a change made in the chat.
-    live_changed: Callable[[str], None] | None = None
-    # The bot's Learner, for the teach offer after a desk answer (None: no offer, as in
-    # the preview, which runs no learner).
-    learner: Callable[[], Learner | None] = _no_learner
-    preview: bool = False
-    wall_clock: Callable[[], float] = time.time  # for auth_date: real time, never BOT_NOW
-    programme: ProgrammeCache = field(default_factory=ProgrammeCache)
-    nonces: NonceCache = field(default_factory=NonceCache)
-    per_user: RateLimiter = field(default_factory=lambda: RateLimiter(*USER_LIMIT))
-    per_address: RateLimiter = field(default_factory=lambda: RateLimiter(*ADDRESS_LIMIT))
-
-    def warm(self) -> None:
-        """Build the programme for every language ahead of the first attendee (blocking)."""
-        for language in messages.CATALOGUES:
-            self.programme.body(self.content(), language)
-
-
-HOST: web.AppKey[WebHost] = web.AppKey("host", WebHost)
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
-
-def _error(status: int, reason: str) -> web.Response:
-    return web.json_response({"error": reason}, status=status)
 
 
 COMPRESS_FROM = 1024  # bytes; smaller bodies are not worth gzip's header
@@ -132,77 +87,14 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
     return response
 
 
-def _host(request: web.Request) -> WebHost:
-    return request.app[HOST]
-
-
-def authenticated(
-    handler: Callable[[web.Request, WebUser], Awaitable[web.StreamResponse]],
-) -> Handler:
-    """401 without valid initData, 429 over the rate limit; the handler gets the user."""
-
-    async def checked(request: web.Request) -> web.StreamResponse:
-        host = _host(request)
-        now = host.wall_clock()
-        if not host.per_address.allow(request.remote, now):
-            return _error(429, "slow_down")
-        try:
-            user = verify(request.headers.get(INIT_DATA_HEADER), host.token, now)
-        except InitDataError as exc:
-            logger.info("web: refused %s %s: %s", request.method, request.path, exc)
-            return _error(401, "auth")
-        if not host.per_user.allow(user.id, now):
-            return _error(429, "slow_down")
-        return await handler(request, user)
-
-    return checked
-
-
-def organisers_only(
-    handler: Callable[[web.Request, WebUser], Awaitable[web.StreamResponse]],
-) -> Handler:
-    """ORGANISER_IDS, checked on every desk call (after the initData check)."""
-
-    async def checked(request: web.Request, user: WebUser) -> web.StreamResponse:
-        if user.id not in _host(request).organiser_ids:
-            logger.info("web: refused the desk to user %s", user.id)
-            return _error(403, "organisers_only")
-        return await handler(request, user)
-
-    return authenticated(checked)
-
-
-async def _json_body(request: web.Request, user: WebUser) -> dict[str, Any] | web.Response:
-    """A JSON object with a fresh nonce, or the error response to send instead."""
-    if request.content_type != "application/json":
-        return _error(415, "json_only")
-    if request.content_length is not None and request.content_length > MAX_BODY:
-        return _error(413, "too_large")
-    try:
-        body = json.loads(await request.content.read(MAX_BODY + 1) or b"null")
-    except (ValueError, UnicodeDecodeError):
-        return _error(400, "bad_json")
-    if not isinstance(body, dict):
-        return _error(400, "bad_json")
-    host = _host(request)
-    if not host.nonces.use(user.id, body.get("nonce"), host.wall_clock()):
-        logger.info("web: refused a replayed or nonce-less POST from user %s", user.id)
-        return _error(401, "replayed")
-    return body
-
-
-def _language(request: web.Request, user: WebUser) -> str:
-    return _host(request).language_of(user.id, user.language_code)
-
-
 # --- attendee API ---------------------------------------------------------------------------
 
 
 @authenticated
 async def programme(request: web.Request, user: WebUser) -> web.Response:
     """The programme (public text only), gzipped once per content snapshot and language."""
-    host = _host(request)
-    plain, packed = host.programme.body(host.content(), _language(request, user))
+    host = host_of(request)
+    plain, packed = host.programme.body(host.content(), user_language(request, user))
     if "gzip" in request.headers.get("Accept-Encoding", ""):
         response = web.Response(body=packed, content_type="application/json")
         response.headers["Content-Encoding"] = "gzip"
@@ -230,8 +122,8 @@ async def _me(host: WebHost, user: WebUser) -> dict[str, object]:
 @authenticated
 async def me(request: web.Request, user: WebUser) -> web.Response:
     """The reader's own stars and reminder; with ?strings=1 also the page texts (the desk)."""
-    found = await _me(_host(request), user)
-    language = _language(request, user)
+    found = await _me(host_of(request), user)
+    language = user_language(request, user)
     found["lang"], found["dir"] = language, "rtl" if language == "ur" else "ltr"
     if request.query.get("strings") == "1":
         found["strings"] = strings(language)
@@ -241,15 +133,15 @@ async def me(request: web.Request, user: WebUser) -> web.Response:
 @authenticated
 async def star(request: web.Request, user: WebUser) -> web.Response:
     """Set (not toggle: a double tap must not undo itself) the star on one session."""
-    body = await _json_body(request, user)
+    body = await json_body(request, user)
     if isinstance(body, web.Response):
         return body
-    host = _host(request)
+    host = host_of(request)
     session_id, wanted = body.get("session"), body.get("starred")
     if not isinstance(session_id, str) or not isinstance(wanted, bool):
-        return _error(400, "bad_request")
+        return error(400, "bad_request")
     if host.content().session(session_id) is None:
-        return _error(404, "no_session")
+        return error(404, "no_session")
     store = host.store()
     current = session_id in await store.starred_sessions(user.id)
     if current != wanted:
@@ -259,15 +151,15 @@ async def star(request: web.Request, user: WebUser) -> web.Response:
 
 @authenticated
 async def reminder(request: web.Request, user: WebUser) -> web.Response:
-    body = await _json_body(request, user)
+    body = await json_body(request, user)
     if isinstance(body, web.Response):
         return body
     minutes = body.get("minutes")
     if minutes is not None and (
         isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= MAX_MINUTES
     ):
-        return _error(400, "bad_request")
-    host = _host(request)
+        return error(400, "bad_request")
+    host = host_of(request)
     await host.store().set_reminder_minutes(user.id, minutes)
     return web.json_response(await _me(host, user))
 
@@ -283,41 +175,14 @@ def _ics(content: bytes, filename: str) -> web.Response:
 
 async def session_ics(request: web.Request) -> web.Response:
     """One session's .ics: public, like the session's text (a plain link works everywhere)."""
-    host = _host(request)
+    host = host_of(request)
     session_id = request.match_info["session"]
     content = host.content()
     session = content.session(session_id) if SESSION_ID.fullmatch(session_id) else None
     if session is None:
-        return _error(404, "no_session")
+        return error(404, "no_session")
     safe = re.sub(r"[^A-Za-z0-9_-]+", "-", session.id)
     return _ics(calendar_ics(content, [session], now=host.now()), f"{safe}.ics")
-
-
-LINK_SECONDS = 10 * 60
-LINK = re.compile(r"(\d{1,20})-(\d{1,12})-([0-9a-f]{32})")
-
-
-def _link_signature(host: WebHost, purpose: str, user_id: int, expires: int) -> str:
-    message = f"{purpose}:{user_id}:{expires}".encode()
-    return hmac.new(secret_key(host.token), message, hashlib.sha256).hexdigest()[:32]
-
-
-def _signed_link(host: WebHost, purpose: str, user_id: int) -> str:
-    expires = int(host.wall_clock()) + LINK_SECONDS
-    return f"{user_id}-{expires}-{_link_signature(host, purpose, user_id, expires)}"
-
-
-def _link_user(request: web.Request, purpose: str) -> int | None:
-    """The user a download link was signed for, if it is genuine and not expired."""
-    host = _host(request)
-    match = LINK.fullmatch(request.match_info["link"])
-    if match is None:
-        return None
-    user_id, expires = int(match[1]), int(match[2])
-    expected = _link_signature(host, purpose, user_id, expires)
-    if not hmac.compare_digest(expected, match[3]) or expires < host.wall_clock():
-        return None
-    return user_id
 
 
 @authenticated
@@ -328,15 +193,15 @@ async def my_ics_link(request: web.Request, user: WebUser) -> web.Response:
     system browser), which cannot send the initData header. The link names only its owner,
     expires in ten minutes and is signed with a key derived from the token.
     """
-    link = _signed_link(_host(request), "my-ics", user.id)
+    link = signed_link(host_of(request), "my-ics", user.id)
     return web.json_response({"path": f"ics/mine/{link}.ics"})
 
 
 async def my_ics(request: web.Request) -> web.Response:
-    host = _host(request)
-    user_id = _link_user(request, "my-ics")
+    host = host_of(request)
+    user_id = link_user(request, "my-ics")
     if user_id is None:
-        return _error(401, "auth")
+        return error(401, "auth")
     content = host.content()
     ids = await host.store().starred_sessions(user_id)
     sessions = [s for s in (content.session(i) for i in ids) if s is not None]
@@ -350,33 +215,26 @@ async def my_ics(request: web.Request) -> web.Response:
 async def desk_questions(request: web.Request, user: WebUser) -> web.Response:
     status = request.query.get("status", "open")
     if status not in desk.DESK_STATUSES:
-        return _error(400, "bad_status")
-    host = _host(request)
+        return error(400, "bad_status")
+    host = host_of(request)
     tz = host.content().conference.timezone
     found = await desk.groups(host.store(), status, tz)
     return web.json_response({"status": status, "groups": found})
 
 
-def _question_id(body: dict[str, Any]) -> int | None:
-    raw = body.get("id")
-    if isinstance(raw, bool) or not isinstance(raw, int) or not 0 < raw < 2**63:
-        return None
-    return raw
-
-
 @organisers_only
 async def desk_answer(request: web.Request, user: WebUser) -> web.Response:
-    body = await _json_body(request, user)
+    body = await json_body(request, user)
     if isinstance(body, web.Response):
         return body
-    question_id, text = _question_id(body), body.get("text")
+    question_id, text = body_question_id(body), body.get("text")
     if question_id is None or not isinstance(text, str) or not text.strip():
-        return _error(400, "bad_request")
+        return error(400, "bad_request")
     if len(text) > MAX_ANSWER:
-        return _error(400, "too_long")
-    relay = _host(request).relay
+        return error(400, "too_long")
+    relay = host_of(request).relay
     if relay is None:
-        return _error(503, "no_relay")
+        return error(503, "no_relay")
     result = await relay.answer(question_id, text.strip(), user.id)
     found: dict[str, object] = {
         "outcome": result.outcome,
@@ -384,7 +242,7 @@ async def desk_answer(request: web.Request, user: WebUser) -> web.Response:
         "total": result.total,
     }
     if result.outcome == "sent":
-        offered = await _teach_offer(_host(request), question_id, more=False)
+        offered = await _teach_offer(host_of(request), question_id, more=False)
         if offered is not None:
             found["offer"] = offered
     return web.json_response(found)
@@ -405,26 +263,26 @@ async def desk_teach_more(request: web.Request, user: WebUser) -> web.Response:
     raw = request.query.get("id", "")
     question_id = int(raw) if raw.isdigit() and 0 < int(raw) < 2**63 else None
     if question_id is None:
-        return _error(400, "bad_request")
-    offered = await _teach_offer(_host(request), question_id, more=True)
+        return error(400, "bad_request")
+    offered = await _teach_offer(host_of(request), question_id, more=True)
     if offered is None:
-        return _error(404, "no_question")
+        return error(404, "no_question")
     return web.json_response(offered)
 
 
 @organisers_only
 async def desk_teach(request: web.Request, user: WebUser) -> web.Response:
     """One tap of the teach offer: an entry, a new entry, or no (the Learner decides)."""
-    body = await _json_body(request, user)
+    body = await json_body(request, user)
     if isinstance(body, web.Response):
         return body
-    question_id, choice = _question_id(body), teach.parse_choice(body.get("choice"))
+    question_id, choice = body_question_id(body), teach.parse_choice(body.get("choice"))
     if question_id is None or choice is None:
-        return _error(400, "bad_request")
-    host = _host(request)
+        return error(400, "bad_request")
+    host = host_of(request)
     learner = host.learner()
     if learner is None:
-        return _error(503, "no_learner")
+        return error(503, "no_learner")
     found = await teach.teach(
         learner,
         host.store(),
@@ -432,32 +290,32 @@ async def desk_teach(request: web.Request, user: WebUser) -> web.Response:
         choice,
         (user.id, user.first_name or None),
         host.now(),
-        _language(request, user),
+        user_language(request, user),
     )
     return web.json_response(found)
 
 
 @organisers_only
 async def desk_dismiss(request: web.Request, user: WebUser) -> web.Response:
-    body = await _json_body(request, user)
+    body = await json_body(request, user)
     if isinstance(body, web.Response):
         return body
-    question_id = _question_id(body)
+    question_id = body_question_id(body)
     if question_id is None:
-        return _error(400, "bad_request")
-    relay = _host(request).relay
+        return error(400, "bad_request")
+    relay = host_of(request).relay
     if relay is None:
-        return _error(503, "no_relay")
+        return error(503, "no_relay")
     result = await relay.dismiss(question_id, user.id)
     return web.json_response({"outcome": result.outcome, "sent": 0, "total": result.total})
 
 
 @organisers_only
 async def desk_stats(request: web.Request, user: WebUser) -> web.Response:
-    host = _host(request)
+    host = host_of(request)
     content = host.content()
     numbers = await desk.stats(
-        host.store(), content, content.conference.timezone, _language(request, user)
+        host.store(), content, content.conference.timezone, user_language(request, user)
     )
     return web.json_response(numbers)
 
@@ -466,18 +324,18 @@ async def desk_stats(request: web.Request, user: WebUser) -> web.Response:
 async def desk_csv_link(request: web.Request, user: WebUser) -> web.Response:
     """A short-lived signed link to the CSV (downloads inside Telegram go by URL)."""
     return web.json_response(
-        {"path": f"desk/log/{_signed_link(_host(request), 'csv', user.id)}.csv"}
+        {"path": f"desk/log/{signed_link(host_of(request), 'csv', user.id)}.csv"}
     )
 
 
 async def desk_csv(request: web.Request) -> web.Response:
     """The log as CSV; the link's organiser is checked against ORGANISER_IDS again."""
-    host = _host(request)
-    user_id = _link_user(request, "csv")
+    host = host_of(request)
+    user_id = link_user(request, "csv")
     if user_id is None:
-        return _error(401, "auth")
+        return error(401, "auth")
     if user_id not in host.organiser_ids:
-        return _error(403, "organisers_only")
+        return error(403, "organisers_only")
     rows = await host.store().desk_log()
     return web.Response(
         body=desk.csv_bytes(rows),
@@ -562,11 +420,6 @@ def add_routes(app: web.Application, host: WebHost) -> None:
     app.router.add_get(f"{PREFIX}/api/desk/csv-link", desk_csv_link)
     app.router.add_get(f"{PREFIX}/desk/log/{{link}}.csv", desk_csv)
     app.router.add_get(f"{PREFIX}/static/{{name}}", _static)
-    # Imported here: bot.web.live_qa and bot.web.feedback build on this module's checks
-    # (authenticated, organisers_only, the JSON body with its nonce, signed links), so
-    # they cannot be imported at the top.
-    from bot.web import feedback, live_qa
-
     live_qa.add_routes(app)
     feedback.add_routes(app)
 

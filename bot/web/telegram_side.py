@@ -23,8 +23,9 @@ from bot.handlers.live_qa import moderators_pacer
 from bot.handlers.unanswered import deliver_answer
 from bot.render import DESK_PATH, MINI_APP_PATH
 from bot.state import BotState
+from bot.web.api import WebHost
 from bot.web.desk import RelayResult
-from bot.web.server import WebHost, add_routes
+from bot.web.server import add_routes
 
 logger = logging.getLogger(__name__)
 
