@@ -69,6 +69,10 @@ KNOWN_MISREADS = {
     # From the tenth held-out set (moved here after its one look).
     "okkkkkkkkkkkkk kjh",
     "😂😂",
+    # From the eleventh held-out set (moved here after its one look).
+    "still waiting",
+    "kisi team member ka number de dein",
+    "🤣",
 }
 
 
