@@ -125,8 +125,8 @@ _DURATION = "min mins minute minutes hr hrs hour hours ghante ghanta gante ghant
 _TESTING = "test testing tst ٹیسٹ"
 # The bot being up: "bot online hai?", "is the bot live", "bot active hai".
 _ALIVE = "active live zinda alive online up running run chalu chaalu"
-# Knowing: "kuch nahi pata tumhe", "تم کچھ نہیں جانتے".
-_KNOWS = "aata aati jante janta pata know جانتے جانتا آتا"
+# Knowing: "kuch nahi pata tumhe", "تم کچھ نہیں جانتے", "تمہیں کچھ نہیں پتا", "kuch maloom nahi".
+_KNOWS = "aata aati jante janta pata know maloom malum جانتے جانتا آتا پتا پتہ معلوم"
 # Found what they looked for: "found it", "thanks, found it".
 _FOUND = "found مل"
 # Who attendees say they are: "one of the speakers from Madrid".
@@ -154,6 +154,29 @@ _NOBODY_WORDS = (
     "nobody noone no one is are s answering replying responding reading here yet still "
     "right now abhi"
 )
+# A reply awaited, said now: "still waiting", "any response?", "reply kyun nahi kar rahe",
+# "abhi tak jawab nahi aya", "جواب کیوں نہیں دے رہے". The attendee asks whether anyone is
+# there, with or without a "koi" (someone); timed, judged or about how well it answers
+# ("2 ghante se koi jawab nahi", "not answering anything properly") it is a complaint.
+_REPLIES = (
+    "reply replies replied replying respond responds responding response responses answer "
+    "answers answering jawab جواب"
+)
+_AWAITING = "waiting intezar intizar intezaar intzar انتظار"
+_STILL = "still yet abhi tak ابھی تک"
+_CAME = "aya aaya ayi aayi aye mila mili received came ایا آیا آئی ملا ملی"
+_WHY = "why kyun kyon kyu کیوں"
+_NOW = "raha rahi rahe rha rhi rhe رہا رہی رہے"
+_HOW_WELL = "properly proper anything sahi theek thik correct correctly clearly"
+# The same answer over and over ("same answer again and again", "baar baar wohi jawab",
+# "ہر بار وہی جواب"): a complaint about the bot, like "wrong answer".
+_SAME = "same wohi wahi vohi yehi yahi وہی یہی"
+_AGAIN = "again bar baar har every time dobara phir ہر بار پھر"
+# A number to reach someone of the organisers' side by: "kisi team member ka number de
+# dein", "the number of someone from the team". Only for SOME person ("kisi", "someone"):
+# "organisers ka number chahiye" asks for the contact the FAQ has.
+_NUMBER = "number numbr nmbr phone fone mobile cell whatsapp نمبر فون"
+_SOME_ONE = "kisi someone somebody کسی"
 # Someone, and being there: "koi hai?", "anyone reading these", "کوئی موجود ہے".
 _SOMEONE = "anyone anybody someone somebody koi kisi کوئی کسی"
 _PRESENCE = (
@@ -177,7 +200,7 @@ _PEOPLE = (
     "operator representative volunteer volunteers management committee manager member "
     "officer actual secretariat incharge انچارج افسر ذمہ "
     "real asal asli انسان بندہ بندے ایڈمن آرگنائزر آرگنائزرز ٹیم اصل منتظمین انتظامیہ نمائندے "
-    "نمائندہ شخص منتظم والنٹیئر"
+    "نمائندہ شخص منتظم والنٹیئر ممبر"
 )
 # Parts of the organisers' side, people only with someone to reach: "talk to someone from
 # registration", "connect me with the CTF team", "registration walon se baat karwa dein";
@@ -262,7 +285,10 @@ _HOW_ARE_YOU = "kaisa kaisi kaise kese kesa kesi kaisay kesay کیسا کیسی 
 _HAAL = "hal chal حال چال"  # "hal" is also "hall" squashed: a greeting only with kya/kaisa
 # Kinds that may come with a wh-word: they are questions to the bot, not about the event.
 _ASKING_KINDS = frozenset({"help", "anyone_there", "rudeness", "greeting"})
-_NEGATIONS = "not no nahi nhi nai nahin na dont didnt doesnt isnt cant wont never نہیں نہ"
+_NEGATIONS = (
+    "not no nahi nhi nai nahin na dont didnt doesnt isnt arent wasnt werent havent hasnt cant "
+    "wont never نہیں نہ"
+)
 # "not helpful", "not answering anything": complaints.
 _HELPFUL = (
     "help helpful helping helped useful kaam faida fayda answer answering answered replying فائدہ"
@@ -341,6 +367,17 @@ class _Tables:
     asked: frozenset[str]
     about: frozenset[str]
     knows: frozenset[str]
+    replies: frozenset[str]
+    awaiting: frozenset[str]
+    still: frozenset[str]
+    came: frozenset[str]
+    why: frozenset[str]
+    now: frozenset[str]
+    how_well: frozenset[str]
+    same: frozenset[str]
+    again: frozenset[str]
+    number: frozenset[str]
+    some_one: frozenset[str]
     aux: frozenset[str]
     stems: dict[str, str]
     asking: frozenset[str]
@@ -476,6 +513,17 @@ class WordReader:
             asked=folded("asked"),
             about=folded("about regarding concerning baare mutaliq متعلق بارے"),
             knows=folded(_KNOWS),
+            replies=folded(_REPLIES),
+            awaiting=folded(_AWAITING),
+            still=folded(_STILL),
+            came=folded(_CAME),
+            why=folded(_WHY),
+            now=folded(_NOW),
+            how_well=folded(_HOW_WELL),
+            same=folded(_SAME),
+            again=folded(_AGAIN),
+            number=folded(_NUMBER),
+            some_one=folded(_SOME_ONE),
             aux=folded(_AUX),
             stems=stems,
             asking=folded(
@@ -520,7 +568,10 @@ class WordReader:
             contrast=folded("but lekin magar par however though لیکن مگر"),
             pending=folded(
                 " ".join(
-                    (_RUNS, _PROGRESSIVE, _JOKE, _TESTING, _ALIVE, _FOUND, _MANAGEMENT, _KNOWS)
+                    (
+                        *(_RUNS, _PROGRESSIVE, _JOKE, _TESTING, _ALIVE, _FOUND, _MANAGEMENT),
+                        *(_KNOWS, _AWAITING, _STILL, _CAME, _SAME, _AGAIN),
+                    )
                 )
             ),
             fuzzy=tuple(k for k in signals if len(k) >= _FUZZY_MIN_LENGTH and k.isascii()),
@@ -590,6 +641,15 @@ class WordReader:
                 seen.found.append(kind)
             elif key in t.people:
                 seen.people = True
+            elif (
+                key in t.number
+                and key_set & t.some_one
+                and key_set & t.people
+                and not key_set & t.mine
+            ):
+                # "kisi team member ka number de dein": how to reach someone of theirs; not
+                # "the number of someone in my team" (the attendee's own people).
+                seen.reach = True
             elif key in t.departments and key_set & t.reach and key_set & t.staffed:
                 seen.people = True  # "someone from registration", "registration walon se"
             elif key in t.reach or (
@@ -702,6 +762,16 @@ class WordReader:
             # no time it has lasted: the attendee waits for a reply, not to complain.
             waiting = self._waiting(seen)
             found.append("rudeness" if negated and not seen.wh and not waiting else "anyone_there")
+        if self._awaits_reply(seen):
+            # "still waiting", "any response?", "reply kyun nahi kar rahe", "koi jawab nahi
+            # aya": a reply awaited now, not how well the bot answers ("not helping") nor
+            # what it is for ("answer" asks for help only about the bot).
+            drop = ("rudeness", "help", "nonsense", "acknowledgement")
+            found = [*(k for k in found if k not in drop), "anyone_there"]
+            seen.used |= keys & (t.awaiting | t.still | t.came)
+        if self._same_answer(seen):
+            found.append("rudeness")  # "same answer again and again", "baar baar wohi jawab"
+            seen.used |= keys & (t.same | t.again)
         if keys & t.hal and keys & t.how_is and not found:
             found.append("greeting")  # "kia haal hy", "کیا حال چال ہیں"
         if keys & t.hope and keys & t.well:
@@ -744,6 +814,42 @@ class WordReader:
         ):
             found = ["greeting"]  # "aap kaise hain", "kaisa hai", "کیسے ہیں آپ"
         return found
+
+    def _awaits_reply(self, seen: _Seen) -> bool:
+        """A reply awaited, said now: waiting ("still waiting", "intezar kar raha hun"), "any"
+        reply ("any response?"), or no reply, asked why, going on or still ("reply kyun nahi
+        kar rahe", "abhi tak jawab nahi aya"). Not with a person named (the readings of a
+        person decide), a time it has lasted, a judgement or how well it answers: those
+        are complaints ("2 ghante se koi jawab nahi", "not answering anything properly")."""
+        t, keys = self._t, seen.keys
+        if seen.people or seen.order[0] in t.aux or keys & t.duration:
+            return False  # "is there any response from the organisers", "waiting 2 hours"
+        if any(k.isdigit() for k in keys) or keys & (t.judgements | t.wrong | t.how_well):
+            return False
+        if any(t.signals.get(k) == "rudeness" for k in keys):
+            return False  # "nobody replied", "slow reply"
+        if any(k in t.wh and k not in t.why for k in keys):
+            return False  # "when will i get a reply"
+        replies = bool(keys & t.replies)
+        if keys & t.awaiting or (replies and "any" in keys):
+            return True
+        going_on = bool(keys & (t.why | t.now | t.still | t.came)) or any(
+            k.endswith("ing") for k in keys & t.replies
+        )
+        return replies and going_on and _negated(seen.order, t.negations)
+
+    def _same_answer(self, seen: _Seen) -> bool:
+        """The same answer over and over: "same answer again and again", "you keep giving
+        the same reply", "baar baar wohi jawab", "ہر بار وہی جواب". Needs an answer and
+        a "same" or a repeated "again"/"baar"; asked with "when" or "is ..." it stays a
+        question ("is the answer the same for students?" has a word of its own anyway)."""
+        t, keys, order = self._t, seen.keys, seen.order
+        if not keys & t.replies or seen.people or order[0] in t.aux:
+            return False
+        if any(k in t.wh and k not in t.why for k in keys):
+            return False
+        repeated = any(order.count(k) > 1 for k in keys & t.again)
+        return bool(keys & t.same) or repeated
 
     def _works_for(self, keys: Sequence[str]) -> bool:
         """ "who do you work for", "are you working for me": whose bot this is, which the
