@@ -12,6 +12,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from chatter import (
     BENCH_NOW,
     Message,
+    _at_most,
+    _share,
     _with_reader,
     handoff_answers,
     is_lost,
@@ -55,3 +57,11 @@ def test_a_question_for_the_handoff_entry_read_as_asking_for_a_person_is_not_los
     assert is_lost(reader.read("shukriya"), "shukriya", {"shukriya"})
     # A question read as a question is never lost.
     assert not is_lost(reader.read("where is lunch"), "where is lunch", set())
+
+
+def test_targets_are_judged_on_the_exact_share_not_the_printed_one() -> None:
+    assert _share(2, 381) == "0.5%" and _share(2, 381, 2) == "0.52%"
+    assert _at_most(2, 381, 0.005) == "missed"
+    assert _at_most(1, 381, 0.005) == "met"
+    assert _at_most(0, 45, 0.02) == "met" and _at_most(1, 45, 0.02) == "missed"
+    assert _at_most(0, 0, 0.02) == "missed"  # nothing measured is not a pass
