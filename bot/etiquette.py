@@ -9,11 +9,14 @@ handlers only carry them out. Nothing here imports `telegram`.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Literal
 
+from bot.answering.decide import Answered
 from bot.matching.chatter import ChatterKind, Reading
+from bot.storage.questions import Rejection
 
 # The same unanswered question again within this time gets "still waiting", not a new post.
 REPEAT_WINDOW = timedelta(minutes=30)
@@ -95,6 +98,49 @@ def ask_organisers_outcome(
     if vote != -1:
         return "helpful"
     return "with_organisers" if open_repeat else "pass_on"
+
+
+def withhold_rejected(answered: Answered, rejections: Collection[Rejection]) -> Answered | None:
+    """What an attendee with answers passed on after a 👎 gets for a new question.
+
+    `rejections` are the attendee's own, still open and passed on within `REPEAT_WINDOW`
+    (`Store.open_rejections`). None means "still waiting": the question would be answered
+    with the entry they rejected, so it is the same question again in the same or other
+    words, already with the organisers, and it gets the reply a question typed twice while
+    open gets, with nothing posted again. Once the organisers answer or dismiss it, or
+    the window is over, the rejection is no longer open and the bot answers normally.
+
+    An agenda list (the sessions for a time, a room or a topic) is named by its first
+    session only, which "what's on now" and "day 1" may share; a list is withheld only for
+    the same words (grouping key) as the rejected question, not for any list starting
+    with the same session.
+
+    "Did you mean" buttons drop the rejected entry (first choice or not): offering the
+    answer the attendee just said did not help, while the organisers have their question,
+    would be the bot ignoring them. The other choices stay, as does "None of these"; if
+    none is left, it is "still waiting" too. Anything else (another entry's answer, a
+    question the bot cannot answer) goes on as usual: the rule is about the rejected answer,
+    not about the attendee.
+    """
+    if not rejections:
+        return answered
+    reply = answered.reply
+    rejected = {rejection.key for rejection in rejections}
+    if answered.decision == "answer" and reply.best is not None:
+        key = reply.best.target.key
+        if reply.agenda_view is None:
+            same = key in rejected
+        else:
+            same = any(r.key == key and r.normalized == answered.grouping_key for r in rejections)
+        return None if same else answered
+    if answered.decision == "suggest":
+        kept = tuple(c for c in reply.suggestions if c.target.key not in rejected)
+        if len(kept) == len(reply.suggestions):
+            return answered
+        if not kept:
+            return None
+        return replace(answered, reply=replace(reply, suggestions=kept))
+    return answered
 
 
 def greeting_line(reading: Reading) -> str | None:

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from bot.etiquette import HandoffCounter, action_for, ask_organisers_outcome, greeting_line
+from bot.agenda import AgendaView
+from bot.answering.decide import Answered, Reply
+from bot.etiquette import (
+    HandoffCounter,
+    action_for,
+    ask_organisers_outcome,
+    greeting_line,
+    withhold_rejected,
+)
+from bot.matching.decision import Decision
+from bot.matching.index import Target
+from bot.matching.matcher import Candidate
+from bot.storage import Rejection
 from bot.matching.chatter import CHATTER_KINDS, ChatterKind, ChatterReader, Reading
 
 
@@ -61,3 +73,71 @@ def test_ask_the_organisers_passes_on_only_a_thumbs_down_on_the_bots_answer() ->
         assert outcome(status, -1, "faq:wifi", False) == "with_organisers"
     assert outcome("suggested", -1, None, False) == "expired"
     assert outcome("answered_by_bot", -1, None, False) == "expired"
+
+
+# --- the same question again after a 👎 passed on (withhold_rejected) ----------------------
+
+
+def _target(key: str) -> Candidate:
+    kind, ident = key.split(":")
+    return Candidate(Target(kind, ident, ident.title()), 0.9)  # type: ignore[arg-type]
+
+
+def _answered(
+    decision: Decision,
+    best: str | None,
+    suggestions: tuple[str, ...] = (),
+    *,
+    grouping_key: str = "password wifi",
+    agenda_list: bool = False,
+) -> Answered:
+    candidates = tuple(_target(key) for key in ((best,) if best else ()) + suggestions)
+    view = AgendaView("Now", ()) if agenda_list else None
+    reply = Reply("q", decision, candidates, tuple(_target(k) for k in suggestions), view)
+    return Answered(
+        reply, decision, "<b>answer</b>" if decision == "answer" else None, grouping_key
+    )
+
+
+WIFI = Rejection("faq:wifi", "password wifi")
+
+
+def test_an_answer_with_the_rejected_entry_is_still_waiting_whatever_the_words() -> None:
+    assert withhold_rejected(_answered("answer", "faq:wifi"), [WIFI]) is None
+    other_words = _answered("answer", "faq:wifi", grouping_key="connect how wifi")
+    assert withhold_rejected(other_words, [WIFI]) is None
+
+
+def test_other_answers_and_attendees_without_rejections_are_untouched() -> None:
+    parking = _answered("answer", "faq:parking")
+    assert withhold_rejected(parking, [WIFI]) is parking
+    wifi = _answered("answer", "faq:wifi")
+    assert withhold_rejected(wifi, []) is wifi
+    handed_off = _answered("none", "faq:wifi")  # the repeat rule by words covers these
+    assert withhold_rejected(handed_off, [WIFI]) is handed_off
+
+
+def test_an_agenda_list_is_withheld_only_for_the_same_words() -> None:
+    now = Rejection("session:keynote", "now what")
+    same = _answered("answer", "session:keynote", grouping_key="now what", agenda_list=True)
+    assert withhold_rejected(same, [now]) is None
+    day_one = _answered("answer", "session:keynote", grouping_key="day1", agenda_list=True)
+    assert withhold_rejected(day_one, [now]) is day_one
+    single = _answered("answer", "session:keynote", grouping_key="keynot when")
+    assert withhold_rejected(single, [now]) is None  # that session's own answer
+
+
+def test_did_you_mean_drops_the_rejected_entry_and_none_left_is_still_waiting() -> None:
+    close = _answered("suggest", None, ("faq:wifi", "faq:internet", "faq:helpdesk"))
+    kept = withhold_rejected(close, [WIFI])
+    assert kept is not None and kept.decision == "suggest"
+    assert [c.target.key for c in kept.reply.suggestions] == ["faq:internet", "faq:helpdesk"]
+    assert close.reply.suggestions[0].target.key == "faq:wifi"  # the shared answer unchanged
+    second = _answered("suggest", None, ("faq:internet", "faq:wifi"))
+    kept = withhold_rejected(second, [WIFI])
+    assert kept is not None and [c.target.key for c in kept.reply.suggestions] == ["faq:internet"]
+    only = _answered("suggest", None, ("faq:wifi", "faq:internet"))
+    both = [WIFI, Rejection("faq:internet", "internet")]
+    assert withhold_rejected(only, both) is None
+    unrelated = _answered("suggest", None, ("faq:lunch", "faq:snacks"))
+    assert withhold_rejected(unrelated, [WIFI]) is unrelated

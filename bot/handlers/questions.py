@@ -109,6 +109,13 @@ async def ask(update: Update, context: BotContext, raw: str) -> None:
         return
     answerer = st.answerer  # one snapshot for the whole update, even across a /reload
     answered = st.answers.answer(answerer, question, lang)
+    if answered.decision != "none":  # an answer they passed on after a 👎 is not given again
+        since = st.now() - etiquette.REPEAT_WINDOW
+        kept = etiquette.withhold_rejected(answered, await st.store.open_rejections(user.id, since))
+        if kept is None:
+            await respond(update, context, render.message("still_waiting", lang))
+            return
+        answered = kept
     reply, decision = answered.reply, answered.decision
     best = reply.best
     if decision == "none" and await st.store.open_repeat(
@@ -284,7 +291,7 @@ async def on_ask_organisers(update: Update, context: BotContext) -> None:
     repeat = await st.store.open_repeat(question.user_id, question.normalized, since)
     outcome = etiquette.ask_organisers_outcome(question.status, vote, key, repeat is not None)
     if outcome == "pass_on" and key is not None:
-        if await st.store.pass_on_rejected(question.id, key):
+        if await st.store.pass_on_rejected(question.id, key, st.now()):
             await _passed_on(update, context, question, key)
             return
         outcome = "with_organisers"  # a double press got there first

@@ -73,6 +73,7 @@ from bot.storage.questions import (
     QuestionGroup,
     Questions,
     QuestionStatus,
+    Rejection,
     handoff_key,
 )
 from bot.storage.schedule import ReminderCandidate, Schedules
@@ -114,6 +115,7 @@ __all__ = [
     "Question",
     "QuestionGroup",
     "QuestionStatus",
+    "Rejection",
     "QueuedPrompt",
     "RateOutcome",
     "Rating",

@@ -66,6 +66,8 @@ class Question:
     answered_by: int | None
     # The answer the attendee rejected (👎, then "Ask the organisers"), as a 'kind:id' key.
     rejected_key: str | None = None
+    # When they passed it on (the repeat window after a rejection starts here).
+    rejected_at: datetime | None = None
 
     @property
     def best_key(self) -> str | None:
@@ -73,6 +75,18 @@ class Question:
         if self.best_kind is None or self.best_id is None:
             return None
         return f"{self.best_kind}:{self.best_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """An answer an attendee rejected and passed on (👎, "Ask the organisers"), still open.
+
+    `key` is the rejected entry ('faq:wifi'), `normalized` the grouping key of the question
+    it answered: `bot.etiquette.withhold_rejected` needs both.
+    """
+
+    key: str
+    normalized: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,20 +209,36 @@ class Questions(Database):
             (question_id,),
         )
 
-    async def pass_on_rejected(self, question_id: int, rejected_key: str) -> bool:
+    async def pass_on_rejected(self, question_id: int, rejected_key: str, now: datetime) -> bool:
         """The attendee pressed 👎 and then "Ask the organisers": reopen it for them.
 
         Like "None of these" (`mark_unanswered`): the question becomes an open, unanswered
         one (decision 'none', so /stats and the desk count it with the others passed on)
         and the pick it had is dropped, so it no longer counts as that entry's answer or
         as support for a learned phrasing; the rejected entry is kept in `rejected_key`.
-        True only on the transition, so a double press posts once.
+        `now` starts the repeat window (`open_rejections`). True only on the transition, so
+        a double press posts once.
         """
         return await self._changed(
             "UPDATE questions SET status = 'open', decision = 'none', chosen_key = NULL, "
-            "rejected_key = ? WHERE id = ? AND status = 'answered_by_bot'",
-            (rejected_key, question_id),
+            "rejected_key = ?, rejected_at = ? WHERE id = ? AND status = 'answered_by_bot'",
+            (rejected_key, _ts(now), question_id),
         )
+
+    async def open_rejections(self, user_id: int, since: datetime) -> list[Rejection]:
+        """The attendee's answers passed on after a 👎 since `since` and still open.
+
+        Read for every question the bot answers or suggests on, so it is one lookup in the
+        partial index `questions_open_rejections` (schema v9), which holds only the open
+        rejections of all attendees: nearly always no row, whatever the attendee's history.
+        """
+        rows = await self._select(
+            "SELECT rejected_key, normalized FROM questions "
+            "WHERE user_id = ? AND rejected_key IS NOT NULL AND status = 'open' "
+            "AND rejected_at >= ? ORDER BY rejected_at DESC, id DESC",
+            (user_id, _ts(since)),
+        )
+        return [Rejection(row["rejected_key"], row["normalized"]) for row in rows]
 
     async def set_organiser_post(self, question_id: int, chat_id: int, message_id: int) -> bool:
         """Remember the organiser-chat message for a question, so a reply to it finds it."""

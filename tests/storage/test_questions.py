@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage import Question, Store
+from bot.storage import Question, Rejection, Store
 from tests.storage.support import ask, at, raw, starred_by, stored_user
+
+WIFI = ("faq", "wifi", "Wi-Fi")
 
 
 async def test_recorded_question_is_committed_before_return(store: Store, db_path: Path) -> None:
@@ -92,8 +94,8 @@ async def test_passing_on_an_answer_after_a_thumbs_down(store: Store) -> None:
     assert await store.vote_of(qid, 1) is None
     assert await store.record_vote(qid, 1, "faq:dates", -1, at(1)) is True
     assert await store.vote_of(qid, 1) == -1 and await store.vote_of(qid, 2) is None
-    assert await store.pass_on_rejected(qid, "faq:dates") is True
-    assert await store.pass_on_rejected(qid, "faq:dates") is False  # double press: once
+    assert await store.pass_on_rejected(qid, "faq:dates", at(1)) is True
+    assert await store.pass_on_rejected(qid, "faq:dates", at(1)) is False  # double press: once
     q = await store.get_question(qid)
     assert q is not None and (q.status, q.decision, q.rejected_key) == ("open", "none", "faq:dates")
     assert [g.representative_id for g in await store.open_groups(10, 0)] == [qid]
@@ -104,16 +106,52 @@ async def test_passing_on_an_answer_after_a_thumbs_down(store: Store) -> None:
     # A picked suggestion loses its pick; "None of these" and closed questions stay as they are.
     picked = await ask(store, 1, "food?", decision="suggest", best=("faq", "lunch", "Lunch"))
     await store.set_chosen(picked, "faq:lunch")
-    assert await store.pass_on_rejected(picked, "faq:lunch") is True
+    assert await store.pass_on_rejected(picked, "faq:lunch", at(1)) is True
     q = await store.get_question(picked)
     assert q is not None and (q.chosen_key, q.rejected_key) == (None, "faq:lunch")
     nothing = await ask(store, 1, "bowling?", decision="suggest", minute=2)
     await store.mark_unanswered(nothing)
-    assert await store.pass_on_rejected(nothing, "faq:x") is False
+    assert await store.pass_on_rejected(nothing, "faq:x", at(1)) is False
     await store.mark_answered([qid], "09:30, Hall A", organiser_id=9, now=at(5))
-    assert await store.pass_on_rejected(qid, "faq:dates") is False
+    assert await store.pass_on_rejected(qid, "faq:dates", at(1)) is False
     q = await store.get_question(nothing)
     assert q is not None and q.rejected_key is None
+
+
+async def test_open_rejections_are_the_attendees_own_open_ones_in_the_window(
+    store: Store,
+) -> None:
+    """Read for every answered question: only open rejections count, from the pass-on time."""
+    wifi = await ask(store, 1, "wifi?", "password wifi", decision="answer", best=WIFI)
+    assert await store.open_rejections(1, at(-30)) == []
+    assert await store.pass_on_rejected(wifi, "faq:wifi", at(20)) is True  # 20 min later
+    assert await store.open_rejections(1, at(-10)) == [Rejection("faq:wifi", "password wifi")]
+    assert await store.open_rejections(1, at(19)) == [Rejection("faq:wifi", "password wifi")]
+    assert await store.open_rejections(1, at(21)) == []  # passed on before the window
+    assert await store.open_rejections(2, at(-10)) == []  # someone else's
+    q = await store.get_question(wifi)
+    assert q is not None and q.rejected_at == at(20)
+    # Open questions without a rejection ("None of these", unanswerable) are not listed.
+    await ask(store, 1, "bowling?", "bowl", minute=21)
+    assert len(await store.open_rejections(1, at(0))) == 1
+    await store.dismiss([wifi], organiser_id=9, now=at(25))
+    assert await store.open_rejections(1, at(0)) == []
+
+
+async def test_the_open_rejections_lookup_uses_its_partial_index(
+    store: Store, db_path: Path
+) -> None:
+    conn = raw(db_path)
+    try:
+        plan = conn.execute(
+            "EXPLAIN QUERY PLAN SELECT rejected_key, normalized FROM questions "
+            "WHERE user_id = ? AND rejected_key IS NOT NULL AND status = 'open' "
+            "AND rejected_at >= ?",
+            (1, at(0).isoformat()),
+        ).fetchall()
+    finally:
+        conn.close()
+    assert "questions_open_rejections" in " ".join(str(row[-1]) for row in plan)
 
 
 async def test_grouping_counts_order_and_paging(store: Store) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage import BUSY_TIMEOUT_MS, MIGRATIONS, NewQuestion, Store, schema
+from bot.storage import BUSY_TIMEOUT_MS, MIGRATIONS, NewQuestion, Rejection, Store, schema
 from tests.storage.released_schema import RELEASED
 from tests.storage.support import PKT, ask, at, raw, stored_user
 
@@ -183,6 +183,31 @@ async def test_database_from_an_earlier_release_opens_and_works(
         assert (await s.get_broadcast(new)).late is True  # type: ignore[union-attr]
         assert await s.forget_user(1) is True
         assert (await s.stats()).attendees == 0
+
+
+async def test_v9_starts_the_window_of_earlier_rejections_at_their_asking(db_path: Path) -> None:
+    """Questions passed on under v8 had no pass-on time: their asking time stands in."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(db_path)
+    try:
+        for script in MIGRATIONS[:8]:
+            for statement in schema.split_statements(script):
+                conn.execute(statement)
+        conn.execute("PRAGMA user_version = 8")
+        stamp = at(0).isoformat(timespec="microseconds")
+        with conn:
+            conn.execute(
+                "INSERT INTO questions (user_id, chat_id, message_id, text, normalized, "
+                "asked_at, decision, status, rejected_key) VALUES (1, 1, 10, 'wifi?', "
+                "'wifi', ?, 'none', 'open', 'faq:wifi')",
+                (stamp,),
+            )
+    finally:
+        conn.close()
+    async with await Store.open(db_path) as s:
+        assert await s.schema_version() == len(MIGRATIONS)
+        assert await s.open_rejections(1, at(-1)) == [Rejection("faq:wifi", "wifi")]
+        assert await s.open_rejections(1, at(1)) == []
 
 
 async def test_readonly_open_reads_without_migrating_or_creating(db_path: Path) -> None:
