@@ -621,6 +621,8 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
             st.chosen_languages[user_id] = chosen
         if code is not None:
             st.client_languages[user_id] = messages.language_for(code)
+    # Answers passed on after a 👎 before a restart are still not given again.
+    st.passed_on.load(await st.store.open_rejections(None, st.now() - st.passed_on.window))
     st.username = application.bot.username or ""
     st.bot_id = application.bot.id
     # What was learned before a restart is in effect before the first question is read.

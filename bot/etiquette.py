@@ -9,7 +9,7 @@ handlers only carry them out. Nothing here imports `telegram`.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Collection
+from collections.abc import Awaitable, Callable, Collection, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Literal
@@ -141,6 +141,78 @@ def withhold_rejected(answered: Answered, rejections: Collection[Rejection]) -> 
             return None
         return replace(answered, reply=replace(reply, suggestions=kept))
     return answered
+
+
+# Reads an attendee's open rejections since a moment (`Store.open_rejections`).
+RejectionLookup = Callable[[int, datetime], Awaitable[list[Rejection]]]
+
+
+class PassedOn:
+    """Who has an answer passed on after a 👎 still open: kept in memory, confirmed in the DB.
+
+    Why not just ask the database: the check runs for every question the bot answers or
+    suggests on, and through aiosqlite even an indexed lookup that finds nothing costs about
+    a tenth of what deciding and storing the question costs, while a dict lookup is free
+    (bench/retype.py prints both). Why not only memory: a rejection stops counting when the
+    organisers answer or dismiss it (in the chat, /unanswered or the desk), when /forget or
+    a purge removes it; following every one of those paths here would be a second record
+    to keep right. So memory is a filter that may say "maybe" too often but never misses:
+    a rejection is added when the attendee passes it on (`note`), the whole record is
+    rebuilt from the database at start (`load`, so a restart forgets nothing) and entries
+    leave once their `REPEAT_WINDOW` is over. Only when it says "maybe" for the answer at
+    hand is the database asked, and what it no longer holds is dropped here too.
+    """
+
+    def __init__(self, window: timedelta = REPEAT_WINDOW) -> None:
+        self.window = window
+        self._open: dict[int, list[Rejection]] = {}
+
+    def load(self, rejections: Iterable[Rejection]) -> None:
+        """Rebuild from the database's open rejections (at start)."""
+        self._open.clear()
+        for rejection in rejections:
+            self._open.setdefault(rejection.user_id, []).append(rejection)
+
+    def note(self, rejection: Rejection) -> None:
+        """The attendee just passed an answer on (after the database took it)."""
+        self.prune(rejection.at)
+        self._open.setdefault(rejection.user_id, []).append(rejection)
+
+    def recent(self, user_id: int, now: datetime) -> list[Rejection]:
+        """The attendee's rejections this record still holds within the window."""
+        held = self._open.get(user_id)
+        if not held:
+            return []
+        since = now - self.window
+        kept = [rejection for rejection in held if rejection.at >= since]
+        if len(kept) != len(held):
+            self._set(user_id, kept)
+        return kept
+
+    def prune(self, now: datetime) -> None:
+        """Drop what is past the window (keeps memory flat all event)."""
+        for user_id in list(self._open):
+            self.recent(user_id, now)
+
+    async def withhold(
+        self, answered: Answered, user_id: int, now: datetime, lookup: RejectionLookup
+    ) -> Answered | None:
+        """`withhold_rejected` for this attendee, asking the database only on a "maybe"."""
+        maybe = self.recent(user_id, now)
+        if not maybe or withhold_rejected(answered, maybe) is answered:
+            return answered
+        confirmed = await lookup(user_id, now - self.window)
+        gone = [rejection for rejection in maybe if rejection not in confirmed]
+        if gone:  # answered, dismissed or removed since: no longer a rejection to honour
+            held = self._open.get(user_id, [])
+            self._set(user_id, [rejection for rejection in held if rejection not in gone])
+        return withhold_rejected(answered, confirmed)
+
+    def _set(self, user_id: int, rejections: list[Rejection]) -> None:
+        if rejections:
+            self._open[user_id] = rejections
+        else:
+            self._open.pop(user_id, None)
 
 
 def greeting_line(reading: Reading) -> str | None:

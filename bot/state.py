@@ -22,6 +22,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.content import Content, Problem
 from bot.content.reloader import ContentReloader
+from bot.etiquette import PassedOn
 from bot.feedback import CommentWaits
 from bot.learning import Learner
 from bot.live_qa import EditPacer, PendingAsks
@@ -52,6 +53,8 @@ class BotState:
     username: str = ""
     bot_id: int = 0
     answers: RecentAnswers = field(default_factory=RecentAnswers)
+    # Attendees with an answer passed on after a 👎 still open (rebuilt in post_init).
+    passed_on: PassedOn = field(default_factory=PassedOn)
     questions_: QuestionLog | None = None
     poster: OrganiserPoster | None = None
     chatter: ChatterReader = field(default_factory=ChatterReader)

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from bot.agenda import AgendaView
 from bot.answering.decide import Answered, Reply
 from bot.etiquette import (
+    REPEAT_WINDOW,
     HandoffCounter,
+    PassedOn,
     action_for,
     ask_organisers_outcome,
     greeting_line,
     withhold_rejected,
 )
+from bot.matching.chatter import CHATTER_KINDS, ChatterKind, ChatterReader, Reading
 from bot.matching.decision import Decision
 from bot.matching.index import Target
 from bot.matching.matcher import Candidate
 from bot.storage import Rejection
-from bot.matching.chatter import CHATTER_KINDS, ChatterKind, ChatterReader, Reading
 
 
 @pytest.mark.parametrize("kind", CHATTER_KINDS)
@@ -99,7 +103,8 @@ def _answered(
     )
 
 
-WIFI = Rejection("faq:wifi", "password wifi")
+PASSED_AT = datetime(2027, 2, 16, 11, 0, tzinfo=UTC)
+WIFI = Rejection(1, "faq:wifi", "password wifi", PASSED_AT)
 
 
 def test_an_answer_with_the_rejected_entry_is_still_waiting_whatever_the_words() -> None:
@@ -118,7 +123,7 @@ def test_other_answers_and_attendees_without_rejections_are_untouched() -> None:
 
 
 def test_an_agenda_list_is_withheld_only_for_the_same_words() -> None:
-    now = Rejection("session:keynote", "now what")
+    now = Rejection(1, "session:keynote", "now what", PASSED_AT)
     same = _answered("answer", "session:keynote", grouping_key="now what", agenda_list=True)
     assert withhold_rejected(same, [now]) is None
     day_one = _answered("answer", "session:keynote", grouping_key="day1", agenda_list=True)
@@ -137,7 +142,55 @@ def test_did_you_mean_drops_the_rejected_entry_and_none_left_is_still_waiting() 
     kept = withhold_rejected(second, [WIFI])
     assert kept is not None and [c.target.key for c in kept.reply.suggestions] == ["faq:internet"]
     only = _answered("suggest", None, ("faq:wifi", "faq:internet"))
-    both = [WIFI, Rejection("faq:internet", "internet")]
+    both = [WIFI, Rejection(1, "faq:internet", "internet", PASSED_AT)]
     assert withhold_rejected(only, both) is None
     unrelated = _answered("suggest", None, ("faq:lunch", "faq:snacks"))
     assert withhold_rejected(unrelated, [WIFI]) is unrelated
+
+
+class _Database:
+    """What `Store.open_rejections` would return, and how often it was asked."""
+
+    def __init__(self, *held: Rejection) -> None:
+        self.held = list(held)
+        self.asked = 0
+
+    async def lookup(self, user_id: int, since: datetime) -> list[Rejection]:
+        self.asked += 1
+        return [r for r in self.held if r.user_id == user_id and r.at >= since]
+
+
+async def test_passed_on_asks_the_database_only_when_the_answer_may_be_withheld() -> None:
+    record, db = PassedOn(), _Database(WIFI)
+    now = PASSED_AT + timedelta(minutes=5)
+    wifi, parking = _answered("answer", "faq:wifi"), _answered("answer", "faq:parking")
+    assert await record.withhold(wifi, 1, now, db.lookup) is wifi  # nothing noted yet
+    record.note(WIFI)
+    assert await record.withhold(parking, 1, now, db.lookup) is parking
+    assert await record.withhold(wifi, 2, now, db.lookup) is wifi  # another attendee
+    assert db.asked == 0
+    assert await record.withhold(wifi, 1, now, db.lookup) is None
+    assert db.asked == 1
+
+
+async def test_passed_on_drops_what_the_database_no_longer_holds() -> None:
+    record, db = PassedOn(), _Database(WIFI)
+    record.note(WIFI)
+    db.held = []  # the organisers answered it (in the chat, the desk or /unanswered)
+    wifi, now = _answered("answer", "faq:wifi"), PASSED_AT + timedelta(minutes=5)
+    assert await record.withhold(wifi, 1, now, db.lookup) is wifi
+    assert await record.withhold(wifi, 1, now, db.lookup) is wifi
+    assert db.asked == 1 and record.recent(1, now) == []
+
+
+async def test_passed_on_forgets_after_the_window_and_is_rebuilt_at_start() -> None:
+    record, db = PassedOn(), _Database(WIFI)
+    record.load(await db.lookup(1, PASSED_AT - REPEAT_WINDOW))  # as post_init does
+    assert record.recent(1, PASSED_AT + REPEAT_WINDOW) == [WIFI]
+    later = PASSED_AT + REPEAT_WINDOW + timedelta(seconds=1)
+    wifi = _answered("answer", "faq:wifi")
+    assert await record.withhold(wifi, 1, later, db.lookup) is wifi
+    assert db.asked == 1  # the lookup at start only
+    other = Rejection(2, "faq:lunch", "lunch", later)
+    record.note(other)  # noting prunes everyone's expired entries
+    assert record.recent(2, later) == [other] and record.recent(1, PASSED_AT) == []

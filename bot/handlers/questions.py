@@ -37,7 +37,7 @@ from bot.handlers.stars import stars_for_key
 from bot.matching.chatter import Reading
 from bot.messages import html_text, plain
 from bot.state import BotState
-from bot.storage import NewChatter, NewQuestion, Question, handoff_key
+from bot.storage import NewChatter, NewQuestion, Question, Rejection, handoff_key
 
 logger = logging.getLogger(__name__)
 
@@ -110,8 +110,7 @@ async def ask(update: Update, context: BotContext, raw: str) -> None:
     answerer = st.answerer  # one snapshot for the whole update, even across a /reload
     answered = st.answers.answer(answerer, question, lang)
     if answered.decision != "none":  # an answer they passed on after a 👎 is not given again
-        since = st.now() - etiquette.REPEAT_WINDOW
-        kept = etiquette.withhold_rejected(answered, await st.store.open_rejections(user.id, since))
+        kept = await st.passed_on.withhold(answered, user.id, st.now(), st.store.open_rejections)
         if kept is None:
             await respond(update, context, render.message("still_waiting", lang))
             return
@@ -291,7 +290,9 @@ async def on_ask_organisers(update: Update, context: BotContext) -> None:
     repeat = await st.store.open_repeat(question.user_id, question.normalized, since)
     outcome = etiquette.ask_organisers_outcome(question.status, vote, key, repeat is not None)
     if outcome == "pass_on" and key is not None:
-        if await st.store.pass_on_rejected(question.id, key, st.now()):
+        now = st.now()
+        if await st.store.pass_on_rejected(question.id, key, now):
+            st.passed_on.note(Rejection(question.user_id, key, question.normalized, now))
             await _passed_on(update, context, question, key)
             return
         outcome = "with_organisers"  # a double press got there first

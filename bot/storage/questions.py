@@ -82,11 +82,13 @@ class Rejection:
     """An answer an attendee rejected and passed on (👎, "Ask the organisers"), still open.
 
     `key` is the rejected entry ('faq:wifi'), `normalized` the grouping key of the question
-    it answered: `bot.etiquette.withhold_rejected` needs both.
+    it answered (`bot.etiquette.withhold_rejected` needs both), `at` when it was passed on.
     """
 
+    user_id: int
     key: str
     normalized: str
+    at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,20 +227,31 @@ class Questions(Database):
             (rejected_key, _ts(now), question_id),
         )
 
-    async def open_rejections(self, user_id: int, since: datetime) -> list[Rejection]:
-        """The attendee's answers passed on after a 👎 since `since` and still open.
+    async def open_rejections(self, user_id: int | None, since: datetime) -> list[Rejection]:
+        """Answers passed on after a 👎 since `since` and still open: one attendee's, or all.
 
-        Read for every question the bot answers or suggests on, so it is one lookup in the
-        partial index `questions_open_rejections` (schema v9), which holds only the open
-        rejections of all attendees: nearly always no row, whatever the attendee's history.
+        The bot reads one attendee's only when its record in memory says they may have one
+        (`bot.etiquette.PassedOn`), and everyone's once at start to rebuild that record. The
+        partial index `questions_open_rejections` (schema v9) holds only open rejections,
+        so either read touches those rows and no attendee's history.
         """
-        rows = await self._select(
-            "SELECT rejected_key, normalized FROM questions "
-            "WHERE user_id = ? AND rejected_key IS NOT NULL AND status = 'open' "
-            "AND rejected_at >= ? ORDER BY rejected_at DESC, id DESC",
-            (user_id, _ts(since)),
+        query = (
+            "SELECT user_id, rejected_key, normalized, rejected_at FROM questions "
+            "WHERE rejected_key IS NOT NULL AND status = 'open' AND rejected_at >= ?"
         )
-        return [Rejection(row["rejected_key"], row["normalized"]) for row in rows]
+        params: tuple[object, ...] = (_ts(since),)
+        if user_id is not None:
+            query, params = f"{query} AND user_id = ?", (*params, user_id)
+        rows = await self._select(f"{query} ORDER BY rejected_at, id", params)
+        return [
+            Rejection(
+                row["user_id"],
+                row["rejected_key"],
+                row["normalized"],
+                datetime.fromisoformat(row["rejected_at"]),
+            )
+            for row in rows
+        ]
 
     async def set_organiser_post(self, question_id: int, chat_id: int, message_id: int) -> bool:
         """Remember the organiser-chat message for a question, so a reply to it finds it."""

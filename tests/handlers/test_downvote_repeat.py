@@ -11,14 +11,17 @@ English and Urdu.
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from bot import messages
+from bot.answering import Answerer
 from bot.etiquette import REPEAT_WINDOW
 from bot.matching.decision import Decision
+from tests.fake_telegram import FakeTelegram
 from tests.handlers.asking import OTHER, labels
 from tests.handlers.test_downvote import ASK_EN, ASK_UR, URDU_USER, latest, vote
 from tests.handlers.test_learning import reply_in_organisers_chat
-from tests.harness import ATTENDEE, NOW, ORGANISER, ORGANISER_CHAT, Harness
+from tests.harness import ATTENDEE, NOW, ORGANISER, ORGANISER_CHAT, Harness, bot_running
 
 STILL_WAITING = messages.EN["still_waiting"]
 
@@ -143,3 +146,15 @@ async def test_urdu_attendee_hears_still_waiting_in_urdu(harness: Harness) -> No
     again = await h.say(URDU_USER, question, language_code="ur")
     assert again["text"] == messages.UR["still_waiting"] and labels(again) == []
     assert len(h.fake.messages_to(ORGANISER_CHAT)) == 1
+
+
+async def test_a_restart_does_not_forget_what_was_passed_on(
+    fake: FakeTelegram, tmp_path: Path, sample_answerer: Answerer
+) -> None:
+    async with bot_running(fake, tmp_path, sample_answerer) as h:
+        question, other_words = wifi_questions(h)
+        await pass_on(h, ATTENDEE, question)
+    async with bot_running(fake, tmp_path, sample_answerer) as h:
+        again = await h.say(ATTENDEE, other_words)
+        assert again["text"] == STILL_WAITING and labels(again) == []
+        assert len(h.fake.messages_to(ORGANISER_CHAT)) == 1

@@ -125,8 +125,12 @@ async def test_open_rejections_are_the_attendees_own_open_ones_in_the_window(
     wifi = await ask(store, 1, "wifi?", "password wifi", decision="answer", best=WIFI)
     assert await store.open_rejections(1, at(-30)) == []
     assert await store.pass_on_rejected(wifi, "faq:wifi", at(20)) is True  # 20 min later
-    assert await store.open_rejections(1, at(-10)) == [Rejection("faq:wifi", "password wifi")]
-    assert await store.open_rejections(1, at(19)) == [Rejection("faq:wifi", "password wifi")]
+    assert await store.open_rejections(1, at(-10)) == [
+        Rejection(1, "faq:wifi", "password wifi", at(20))
+    ]
+    assert await store.open_rejections(1, at(19)) == [
+        Rejection(1, "faq:wifi", "password wifi", at(20))
+    ]
     assert await store.open_rejections(1, at(21)) == []  # passed on before the window
     assert await store.open_rejections(2, at(-10)) == []  # someone else's
     q = await store.get_question(wifi)
@@ -138,17 +142,38 @@ async def test_open_rejections_are_the_attendees_own_open_ones_in_the_window(
     assert await store.open_rejections(1, at(0)) == []
 
 
-async def test_the_open_rejections_lookup_uses_its_partial_index(
-    store: Store, db_path: Path
-) -> None:
-    conn = raw(db_path)
+async def test_everyones_open_rejections_for_the_start(store: Store) -> None:
+    first = await ask(store, 1, "wifi?", "password wifi", decision="answer", best=WIFI)
+    second = await ask(store, 2, "wifi pls", "wifi", decision="answer", best=WIFI)
+    old = await ask(store, 3, "wifi", "wifi", decision="answer", best=WIFI)
+    await store.pass_on_rejected(old, "faq:wifi", at(-60))
+    await store.pass_on_rejected(second, "faq:wifi", at(2))
+    await store.pass_on_rejected(first, "faq:wifi", at(1))
+    found = await store.open_rejections(None, at(-30))
+    assert [(r.user_id, r.at) for r in found] == [(1, at(1)), (2, at(2))]  # oldest first
+
+
+def test_the_open_rejections_lookup_uses_its_partial_index() -> None:
+    """The SQL of `open_rejections` for one attendee, as the planner runs it on schema v9.
+
+    (Everyone's, read once at start, goes through the open questions by status.)
+    """
+    import sqlite3
+
+    from bot.storage.schema import MIGRATIONS, split_statements
+
+    conn = sqlite3.connect(":memory:")
     try:
-        plan = conn.execute(
-            "EXPLAIN QUERY PLAN SELECT rejected_key, normalized FROM questions "
-            "WHERE user_id = ? AND rejected_key IS NOT NULL AND status = 'open' "
-            "AND rejected_at >= ?",
-            (1, at(0).isoformat()),
-        ).fetchall()
+        for script in MIGRATIONS:
+            for statement in split_statements(script):
+                conn.execute(statement)
+        query = (
+            "EXPLAIN QUERY PLAN SELECT user_id, rejected_key, normalized, rejected_at "
+            "FROM questions WHERE rejected_key IS NOT NULL AND status = 'open' "
+            "AND rejected_at >= ?"
+        )
+        params = (at(0).isoformat(), 1)
+        plan = conn.execute(f"{query} AND user_id = ? ORDER BY rejected_at, id", params).fetchall()
     finally:
         conn.close()
     assert "questions_open_rejections" in " ".join(str(row[-1]) for row in plan)

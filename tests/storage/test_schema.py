@@ -206,7 +206,7 @@ async def test_v9_starts_the_window_of_earlier_rejections_at_their_asking(db_pat
         conn.close()
     async with await Store.open(db_path) as s:
         assert await s.schema_version() == len(MIGRATIONS)
-        assert await s.open_rejections(1, at(-1)) == [Rejection("faq:wifi", "wifi")]
+        assert await s.open_rejections(1, at(-1)) == [Rejection(1, "faq:wifi", "wifi", at(0))]
         assert await s.open_rejections(1, at(1)) == []
 
 
