@@ -295,6 +295,7 @@ EN: dict[str, str] = {
     ),
     "unanswered_item": "<b>#{id}</b>{times} · {when}\n{question}",
     "unanswered_times": " ×{count}",
+    "unanswered_rejected": "👎 did not help: the bot answered with <b>{label}</b>",
     "unanswered_footer": (
         "Answer with <code>/answer ID text</code> or close with <code>/dismiss ID</code>."
     ),
@@ -769,6 +770,7 @@ EN: dict[str, str] = {
     "web.answered": "Answered",
     "web.dismissed": "Dismissed",
     "web.asked_times": "asked {count}× by {askers}",
+    "web.rejected": "👎 did not help: the bot answered with {label}",
     "web.answer_placeholder": "Type the answer for everyone who asked",
     "web.send_answer": "Send answer",
     "web.dismiss": "Dismiss",
@@ -1212,6 +1214,7 @@ _UR_SOURCE: dict[str, str] = {
     ),
     "unanswered_item": "<b>#{id}</b>{times} · {when}\n{question}",
     "unanswered_times": " ×{count}",
+    "unanswered_rejected": "👎 کام نہیں آیا: بوٹ نے <b>{label}</b> سے جواب دیا تھا",
     "unanswered_footer": (
         "جواب کے لیے <code>/answer ID متن</code> اور بند کرنے کے لیے "
         "<code>/dismiss ID</code> لکھیں۔"
@@ -1697,6 +1700,7 @@ _UR_SOURCE: dict[str, str] = {
     "web.answered": "جواب دیا گیا",
     "web.dismissed": "خارج",
     "web.asked_times": "{askers} افراد نے {count} بار پوچھا",
+    "web.rejected": "👎 کام نہیں آیا: بوٹ نے {label} سے جواب دیا تھا",
     "web.answer_placeholder": "پوچھنے والے سب افراد کے لیے جواب لکھیں",
     "web.send_answer": "جواب بھیجیں",
     "web.dismiss": "خارج کریں",

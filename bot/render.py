@@ -554,9 +554,9 @@ def organiser_post(
 
 
 def rejected_label(content: Content, key: str, fallback: str | None) -> str:
-    """What the organisers' post calls the answer an attendee rejected: the entry's label
-    now, else the one stored with the question (the entry may have been reloaded away)."""
-    return answer_text.target_label(content, key) or fallback or key
+    """What the organisers' post calls the answer an attendee rejected (see
+    `bot.answering.text.rejected_label`: the same for /unanswered and the desk)."""
+    return answer_text.rejected_label(content, key, fallback)
 
 
 def organiser_downvoted(
@@ -585,8 +585,15 @@ def answered_report(question_id: int, sent: int, total: int, language: str) -> R
 
 
 def unanswered_page(
-    groups: Sequence[QuestionGroup], offset: int, total: int, tz: tzinfo, language: str
+    groups: Sequence[QuestionGroup],
+    offset: int,
+    total: int,
+    tz: tzinfo,
+    language: str,
+    content: Content,
 ) -> Rendered:
+    """A page of /unanswered; a group passed on after a 👎 says which answer did not help,
+    as its post in the organisers' chat did."""
     if not groups:
         return message("unanswered_empty", language)
     lines: list[str] = [
@@ -610,6 +617,10 @@ def unanswered_page(
                 question=quote(group.text, 300),
             )
         )
+        if group.rejected:
+            labels = (rejected_label(content, r.key, r.stored_label) for r in group.rejected)
+            shown = "; ".join(truncate(one_line(label), 120) for label in labels)
+            lines.append(html_text("unanswered_rejected", language, label=shown))
     lines.append("")
     lines.append(html_text("unanswered_footer", language))
     return rendered("\n".join(lines), pager_keyboard(offset, total, language))

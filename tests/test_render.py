@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 import string
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import pytest
 
 from bot import messages, render
 from bot.answering.text import key_for_token, key_token
 from bot.content import Content
+from bot.storage import QuestionGroup, RejectedAnswer
 from tests.fake_telegram import parse_html, utf16_len
 
 
@@ -189,6 +191,31 @@ def test_the_downvoted_post_escapes_the_label_and_the_question(sample_content: C
     )
     assert "#1 👎 did not help: the bot answered with E <1>" in shown(batch.text)
     assert "#2 🙋 asked for a person" in shown(batch.text)
+
+
+@pytest.mark.parametrize("language", ["en", "ur"])
+def test_unanswered_marks_a_group_passed_on_after_a_thumbs_down(
+    sample_content: Content, language: str
+) -> None:
+    group = QuestionGroup(
+        "password wifi",
+        7,
+        "wifi <password>?",
+        2,
+        (7, 6),
+        (1, 2),
+        datetime(2027, 2, 16, 6, 0, tzinfo=UTC),
+        (RejectedAnswer("faq:wifi", None), RejectedAnswer("faq:gone", "Fees <& dates>")),
+    )
+    plain_group = replace(group, representative_id=8, rejected=())
+    tz = sample_content.conference.timezone
+    page = render.unanswered_page([group, plain_group], 0, 2, tz, language, sample_content)
+    text = shown("".join(page.text))
+    wifi = sample_content.faq_entry("wifi").question  # type: ignore[union-attr]
+    mark = messages.template("unanswered_rejected", language).split("<b>")[0]
+    assert text.count(mark) == 1  # only the group passed on after a 👎
+    assert f"{wifi}; Fees <& dates>" in text and "wifi <password>?" in text
+    assert "Fees &lt;&amp; dates&gt;" in "".join(page.text)
 
 
 @pytest.mark.parametrize("language", ["en", "ur"])

@@ -187,6 +187,13 @@ def target_text(
     return None
 
 
+def rejected_label(content: Content, key: str, stored_label: str | None) -> str:
+    """What the organisers see as the answer an attendee rejected: the entry's label now,
+    else the one stored with the question (the entry may have been reloaded away), else the
+    key itself."""
+    return target_label(content, key) or stored_label or key
+
+
 def target_label(content: Content, key: str) -> str | None:
     """What a button or a stats line calls a target: FAQ question, session title, name."""
     kind, _, ident = key.partition(":")

@@ -244,7 +244,8 @@ async def _unanswered_page(st: BotState, offset: int, lang: str) -> render.Rende
     if offset >= total:
         offset = max(0, (total - 1) // UNANSWERED_PAGE * UNANSWERED_PAGE)
     groups = await st.store.open_groups(limit=UNANSWERED_PAGE, offset=offset)
-    return render.unanswered_page(groups, offset, total, st.content.conference.timezone, lang)
+    content = st.content
+    return render.unanswered_page(groups, offset, total, content.conference.timezone, lang, content)
 
 
 @organiser_only

@@ -73,6 +73,7 @@ from bot.storage.questions import (
     QuestionGroup,
     Questions,
     QuestionStatus,
+    RejectedAnswer,
     Rejection,
     handoff_key,
 )
@@ -118,6 +119,7 @@ __all__ = [
     "QueuedPrompt",
     "RateOutcome",
     "Rating",
+    "RejectedAnswer",
     "Rejection",
     "ReminderCandidate",
     "Stats",

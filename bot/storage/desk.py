@@ -6,12 +6,14 @@ so the desk stays fast with thousands of logged questions.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
 from bot.matching.decision import Decision
 from bot.storage.connection import Database, _dt
+from bot.storage.questions import RejectedAnswer, rejected_answers
 
 DeskStatus = Literal["open", "answered", "dismissed"]
 
@@ -27,6 +29,8 @@ class DeskGroup:
     newest_asked_at: datetime
     answer_text: str | None
     answered_at: datetime | None
+    # Answers members were passed on after a 👎 with (the desk marks the group so).
+    rejected: tuple[RejectedAnswer, ...] = ()
 
 
 class Desk(Database):
@@ -34,13 +38,15 @@ class Desk(Database):
         """Questions with this status grouped by normalized key, newest group first.
 
         SQLite returns the bare columns of the row holding MAX(asked_at), so the newest
-        wording and its id come with the counts in one pass over the status index.
+        wording and its id come with the counts in one pass over the status index. The
+        members passed on after a 👎 come from a second query over the same status (few
+        rows: only those with a rejected answer), so the groups they belong to are marked.
         """
         if status not in ("open", "answered", "dismissed"):
             raise ValueError(f"unknown desk status {status!r}")
         rows = await self._select(
             """
-            SELECT id, text, answer_text, answered_at, MAX(asked_at) AS newest,
+            SELECT id, normalized, text, answer_text, answered_at, MAX(asked_at) AS newest,
                    COUNT(*) AS n, COUNT(DISTINCT user_id) AS askers
             FROM questions WHERE status = ?
             GROUP BY normalized
@@ -49,6 +55,14 @@ class Desk(Database):
             """,
             (status, limit),
         )
+        marked = await self._select(
+            "SELECT normalized, rejected_key, best_kind, best_id, best_label FROM questions "
+            "WHERE status = ? AND rejected_key IS NOT NULL ORDER BY asked_at DESC, id DESC",
+            (status,),
+        )
+        by_group: dict[str, list[sqlite3.Row]] = {}
+        for row in marked:
+            by_group.setdefault(row["normalized"], []).append(row)
         return [
             DeskGroup(
                 question_id=row["id"],
@@ -58,6 +72,7 @@ class Desk(Database):
                 newest_asked_at=datetime.fromisoformat(row["newest"]),
                 answer_text=row["answer_text"],
                 answered_at=_dt(row["answered_at"]),
+                rejected=rejected_answers(by_group.get(row["normalized"], ())),
             )
             for row in rows
         ]
@@ -73,7 +88,7 @@ class Desk(Database):
             SELECT id, asked_at, user_id, text, status, decision, best_label,
                    CASE WHEN best_kind IS NOT NULL AND best_id IS NOT NULL
                         THEN best_kind || ':' || best_id END,
-                   score, answer_text, answered_at
+                   score, answer_text, answered_at, rejected_key
             FROM questions ORDER BY id
             """
         )

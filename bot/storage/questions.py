@@ -4,7 +4,7 @@ and whether the answer helped."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -110,6 +110,31 @@ class NewQuestion:
 
 
 @dataclass(frozen=True, slots=True)
+class RejectedAnswer:
+    """An answer shown to the organisers as one an attendee passed on after a 👎.
+
+    `stored_label` is the label kept with the question when that entry was the bot's best
+    match: the entry may have been reloaded away since, and its label should still show.
+    """
+
+    key: str
+    stored_label: str | None
+
+
+def rejected_answers(rows: Iterable[sqlite3.Row]) -> tuple[RejectedAnswer, ...]:
+    """The distinct rejected answers among question rows (with `rejected_key`, `best_kind`,
+    `best_id`, `best_label`), in the rows' order."""
+    found: dict[str, RejectedAnswer] = {}
+    for row in rows:
+        key = row["rejected_key"]
+        if key is None or key in found:
+            continue
+        best = f"{row['best_kind']}:{row['best_id']}" if row["best_kind"] else None
+        found[key] = RejectedAnswer(key, row["best_label"] if best == key else None)
+    return tuple(found.values())
+
+
+@dataclass(frozen=True, slots=True)
 class QuestionGroup:
     """Open questions sharing a normalized key, so organisers answer a repeat only once."""
 
@@ -120,6 +145,8 @@ class QuestionGroup:
     question_ids: tuple[int, ...]  # newest first
     user_ids: tuple[int, ...]  # distinct askers, newest first
     newest_asked_at: datetime
+    # Answers members were passed on after a 👎 with (/unanswered marks the group so).
+    rejected: tuple[RejectedAnswer, ...] = ()
 
 
 class Questions(Database):
@@ -331,8 +358,9 @@ class Questions(Database):
             for head in heads:
                 members[head["normalized"]] = await self._all(
                     db,
-                    "SELECT id, user_id FROM questions "
-                    "WHERE status = 'open' AND normalized = ? ORDER BY asked_at DESC, id DESC",
+                    "SELECT id, user_id, rejected_key, best_kind, best_id, best_label "
+                    "FROM questions WHERE status = 'open' AND normalized = ? "
+                    "ORDER BY asked_at DESC, id DESC",
                     (head["normalized"],),
                 )
         groups: list[QuestionGroup] = []
@@ -347,6 +375,7 @@ class Questions(Database):
                     question_ids=tuple(row["id"] for row in rows),
                     user_ids=tuple(dict.fromkeys(row["user_id"] for row in rows)),
                     newest_asked_at=datetime.fromisoformat(head["asked_at"]),
+                    rejected=rejected_answers(rows),
                 )
             )
         return groups

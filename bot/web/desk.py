@@ -16,6 +16,7 @@ from datetime import datetime, tzinfo
 from typing import Literal, Protocol
 
 from bot import messages
+from bot.answering.text import rejected_label
 from bot.content.models import Content
 from bot.export import COLUMNS, defuse
 from bot.storage import DeskStatus, Store
@@ -44,8 +45,13 @@ class Relay(Protocol):
     async def dismiss(self, question_id: int, organiser_id: int) -> RelayResult: ...
 
 
-async def groups(store: Store, status: DeskStatus, tz: tzinfo) -> list[dict[str, object]]:
-    """The log for one status, near-duplicates grouped with counts, newest first."""
+async def groups(store: Store, status: DeskStatus, content: Content) -> list[dict[str, object]]:
+    """The log for one status, near-duplicates grouped with counts, newest first.
+
+    `rejected` lists the answers a group's members were passed on after a 👎 with (by the
+    entry's label, as the chat post names them); the page shows them as text, never HTML.
+    """
+    tz = content.conference.timezone
     found = await store.desk_groups(status, GROUPS_SHOWN)
     return [
         {
@@ -55,6 +61,7 @@ async def groups(store: Store, status: DeskStatus, tz: tzinfo) -> list[dict[str,
             "askers": g.askers,
             "asked_at": g.newest_asked_at.astimezone(tz).strftime("%d %b %H:%M"),
             "answer": g.answer_text,
+            "rejected": [rejected_label(content, r.key, r.stored_label) for r in g.rejected],
         }
         for g in found
     ]

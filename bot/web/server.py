@@ -217,8 +217,7 @@ async def desk_questions(request: web.Request, user: WebUser) -> web.Response:
     if status not in desk.DESK_STATUSES:
         return error(400, "bad_status")
     host = host_of(request)
-    tz = host.content().conference.timezone
-    found = await desk.groups(host.store(), status, tz)
+    found = await desk.groups(host.store(), status, host.content())
     return web.json_response({"status": status, "groups": found})
 
 

@@ -102,6 +102,8 @@ async def test_asking_the_organisers_posts_once_with_the_rejected_answer(
     # It is in the unanswered queue, and /stats counts it among those passed on.
     [listing] = await organiser_says(h, "/unanswered")
     assert f"#{stored.id}" in listing["text"] and question in listing["text"]
+    # Marked, as the post is, with the answer that did not help.
+    assert f"👎 did not help: the bot answered with {stored.best_label}" in listing["text"]
     [stats] = await organiser_says(h, "/stats")
     assert "passed to organisers: 1 (100%)" in stats["text"]
     assert "of them after a 👎 on the bot's answer: 1" in stats["text"]
@@ -169,6 +171,11 @@ async def test_urdu_attendee_gets_the_offer_and_replies_in_urdu(harness: Harness
     assert post["text"].startswith(f"👎 Answer that did not help #{stored.id}")
     await h.until_post_stored(post)
     assert len(h.fake.messages_to(ORGANISER_CHAT)) == 1
+    # An organiser reading /unanswered in Urdu sees the mark in Urdu.
+    await h.say(ORGANISER, "/lang ur", language_code="ur")
+    [listing] = await organiser_says(h, "/unanswered", language_code="ur")
+    label = stored.best_label
+    assert f"👎 کام نہیں آیا: بوٹ نے {label} سے جواب دیا تھا" in listing["text"]
     after = h.fake.mark()
     await reply_in_organisers_chat(h, post, "پاس ورڈ بیج کی پشت پر ہے۔")
     delivered = await h.fake.wait_for_message(URDU_USER, after=after, method="sendMessage")

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage import Question, Rejection, Store
+from bot.export import COLUMNS
+from bot.storage import Question, RejectedAnswer, Rejection, Store
 from tests.storage.support import ask, at, raw, starred_by, stored_user
 
 WIFI = ("faq", "wifi", "Wi-Fi")
@@ -211,6 +212,34 @@ async def test_grouping_counts_order_and_paging(store: Store) -> None:
     members = await store.group_members(a)
     assert [m.id for m in members] == [c, b, a]
     assert all(m.status == "open" for m in members)
+
+
+async def test_groups_passed_on_after_a_thumbs_down_carry_the_rejected_answers(
+    store: Store,
+) -> None:
+    """/unanswered and the desk mark such a group with the answer that did not help."""
+    wifi = await ask(store, 1, "wifi?", "password wifi", decision="answer", best=WIFI)
+    await store.pass_on_rejected(wifi, "faq:wifi", at(1))
+    again = await ask(store, 2, "wifi pw", "password wifi", minute=2, decision="answer", best=WIFI)
+    await store.set_chosen(again, "faq:network")  # they picked another entry, then 👎
+    await store.pass_on_rejected(again, "faq:network", at(3))
+    await ask(store, 3, "wifi password?", "password wifi", minute=4)  # plainly unanswered
+    await ask(store, 4, "bowling?", "bowl", minute=5)
+    rejected = (RejectedAnswer("faq:network", None), RejectedAnswer("faq:wifi", "Wi-Fi"))
+
+    bowling, wifi_group = await store.open_groups(10, 0)
+    assert bowling.rejected == () and wifi_group.rejected == rejected  # newest first
+    desk_bowling, desk_wifi = await store.desk_groups("open")
+    assert desk_bowling.rejected == () and desk_wifi.rejected == rejected
+    await store.dismiss([wifi], organiser_id=9, now=at(6))
+    [dismissed] = await store.desk_groups("dismissed")
+    assert dismissed.rejected == (RejectedAnswer("faq:wifi", "Wi-Fi"),)
+    [_, still] = await store.open_groups(10, 0)
+    assert still.rejected == (RejectedAnswer("faq:network", None),)
+    # The desk's CSV has the export's columns, the rejected entry last.
+    log = await store.desk_log()
+    assert all(len(row) == len(COLUMNS) for row in log)
+    assert [row[-1] for row in log] == ["faq:wifi", "faq:network", None, None]
 
 
 async def test_answering_a_group(store: Store) -> None:

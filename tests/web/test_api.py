@@ -306,6 +306,9 @@ async def test_the_desk_never_teaches_the_entry_an_attendee_rejected(
         await h.until(lambda: _is_open(h, asked.id))
         desk = headers(fake.token, ORGANISER)
         async with aiohttp.ClientSession() as http:
+            listed = await (await http.get(base + "api/desk/questions", headers=desk)).json()
+            [group] = listed["groups"]
+            assert group["rejected"] == [asked.best_label]  # the desk marks it, as the post
             response = await http.post(
                 base + "api/desk/answer",
                 json=body(id=asked.id, text="On your badge."),

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bot.answering import Answerer
 from bot.config import Settings
+from bot.storage import NewQuestion
 from tests.fake_telegram import FakeTelegram
 from tests.harness import ATTENDEE, ORGANISER, ROOT
 from tests.web.browser import chromium, launch_url
@@ -211,6 +212,46 @@ async def test_the_desk_answers_and_the_attendee_receives_it(
         await browser.until("document.querySelectorAll('#charts svg').length === 4")
         assert await browser.fits_width()
         await browser.screenshot("desk-stats")
+
+
+def rejected_mark(label: str) -> str:
+    return f"👎 did not help: the bot answered with {label}"
+
+
+async def test_the_desk_marks_questions_passed_on_after_a_thumbs_down(
+    fake: FakeTelegram, tmp_path: Path, sample_answerer: Answerer
+):
+    """Like the chat post, the desk says which answer did not help, as text, never HTML."""
+    async with web_bot(fake, tmp_path, sample_answerer) as (h, base), chromium() as browser:
+        answer = await h.say(ATTENDEE, "wifi password")
+        [asked] = await h.store.export_questions()
+        assert asked.decision == "answer" and asked.best_label
+        await h.press(ATTENDEE, answer, data=f"vote:{asked.id}:-1")
+        down = await fake.wait_for_message(ATTENDEE, method="editMessageReplyMarkup")
+        await h.press(ATTENDEE, down, button_text="🙋 Ask the organisers")
+        # An entry reloaded away since: the label stored with the question shows, as text.
+        now = h.state.now()
+        hostile = '<img src=x onerror="document.title=1">Fees & <b>dates</b>'
+        [gone] = await h.store.record_questions(
+            [NewQuestion(1002, 1002, 50, "fees?", "fee", "answer", now, "faq", "gone", hostile)]
+        )
+        assert await h.store.pass_on_rejected(gone, "faq:gone", now)
+        await h.say(1003, "can I bring my pet iguana to the gala")  # not after a 👎
+        await browser.open(launch_url(base + "desk", init_data(fake.token, ORGANISER)))
+        assert await browser.ready() == "true"
+        await browser.until("document.querySelectorAll('[data-question]').length === 3")
+        marks = await browser.js(
+            "return Array.from(document.querySelectorAll('[data-rejected]'), e => e.textContent)"
+        )
+        assert sorted(marks) == sorted([rejected_mark(asked.best_label), rejected_mark(hostile)])
+        card = f"[data-question='{asked.id}'] [data-rejected]"
+        assert await browser.text(card) == rejected_mark(asked.best_label)
+        assert (
+            await browser.js("return document.querySelectorAll('.card img, .card b').length") == 0
+        )
+        assert await browser.js("return document.title") != "1"
+        assert await browser.fits_width()
+        await browser.screenshot("desk-downvoted")
 
 
 async def test_the_desk_refuses_attendees_and_bad_init_data(

@@ -33,6 +33,11 @@
       el('div', { class: 'q' }, group.text),
       el('div', { class: 'meta' }, '#' + group.id + ' · ' + group.asked_at + ' · ' +
         format(S.asked_times, { count: group.count, askers: group.askers })));
+    // Passed on after a 👎: which answer did not help, as the organisers' chat post says.
+    if (group.rejected && group.rejected.length) {
+      card.append(el('div', { class: 'meta rejected', 'data-rejected': '' },
+        format(S.rejected, { label: group.rejected.join('; ') })));
+    }
     if (group.answer) card.append(el('div', { class: 'answer' }, group.answer));
     if (state.status === 'open') {
       const box = el('textarea', { 'aria-label': S.answer_placeholder, placeholder: S.answer_placeholder, maxlength: '3500' });
