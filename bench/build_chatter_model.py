@@ -80,7 +80,7 @@ MIN_WEIGHT = 0.05  # a feature whose weights all stay closer than this to their 
 class Example:
     text: str
     label: str  # a chatter kind or QUESTION
-    source: str  # "chatter-0".."chatter-11" (the set each dev text came from), "questions",
+    source: str  # "chatter-0".."chatter-12" (the set each dev text came from), "questions",
     # "tuning", "clinc"
     weight: float = 1.0
 

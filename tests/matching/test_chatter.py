@@ -71,6 +71,23 @@ KNOWN_MISREADS = {
     "😂😂",
     # From the eleventh held-out set (moved here after its one look).
     "🤣",
+    # From the twelfth held-out set (moved here after its one look).
+    "sorry wrong chat",
+    "never mind",
+    ":)",
+    "✌️",
+    "🌙😴",
+    "👀?",
+    "🤖?",
+    "📞👤",
+    "wifi is not working at all!!!",
+    "stop sending me buttons",
+    "why do you keep saying you passed it to the organisers, nobody replied",
+    "wifi bilkul nahi chal raha",
+    "itni lambi line hai registration pe, kya intezam hai",
+    "ammi main pohanch gaya hun, 6 baje tak aunga",
+    "bhai gari gate 2 pe khari kar di hai aa jao",
+    "امی میں پہنچ گیا ہوں",
 }
 
 
