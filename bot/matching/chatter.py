@@ -8,7 +8,7 @@ Rasa); here it is done in English, Roman Urdu and Urdu script with a phrase list
 than a model, because the kinds are few, the phrases are short, and a wrong guess must
 fall on the safe side: **when in doubt, a message is a question**.
 
-How: the message is cut into clauses at punctuation (", . ! ? ؟ ۔ ،" and new lines).
+How: the message is cut into clauses at punctuation (", . ! ? ؟ ۔ ،", "❓" and new lines).
 A clause is chatter when every word in it is part of a known chatter phrase or a filler
 word ("sir", "bhai", "ji", "so much"), when it is "thanks for <something>" with no
 question in it, when it is keyboard mash, when the word-by-word reading finds chatter
@@ -35,7 +35,13 @@ from typing import Literal, cast, get_args
 
 from bot.matching.analyzer import Analyzer
 from bot.matching.chatter_formulas import Formulas
-from bot.matching.chatter_model import QUESTION, ChatterModel, features, shipped_model
+from bot.matching.chatter_model import (
+    QUESTION,
+    QUESTION_MARKS,
+    ChatterModel,
+    features,
+    shipped_model,
+)
 from bot.matching.chatter_words import ALONE, WordReader
 from bot.matching.normalize import fold, squash
 
@@ -874,6 +880,20 @@ _EMOJI_KINDS: dict[str, ChatterKind] = {
 _EMOJI_MODIFIERS = re.compile("[\ufe0e\ufe0f\u200d\U0001f3fb-\U0001f3ff]")
 
 
+def _names_a_thing(symbol: str) -> bool:
+    """An emoji that may show what the attendee looks for ("🕌", "🅿", "🍽"): one without
+    a chatter meaning that is not a face or a hand ("🤔", "😅" ask nothing by themselves)."""
+    if symbol in _EMOJI_KINDS or len(symbol) != 1 or unicodedata.category(symbol) != "So":
+        return False
+    point = ord(symbol)
+    return not any(low <= point <= high for low, high in _FACES_AND_HANDS)
+
+
+# Smileys, gestures and hands (Unicode's emoticons and the faces of the supplemental
+# symbols): they show a mood, never a place or a thing.
+_FACES_AND_HANDS = ((0x1F600, 0x1F64F), (0x1F90C, 0x1F92F), (0x1F970, 0x1F97F), (0x1F44A, 0x1F450))
+
+
 def _split_words(block: str) -> list[str]:
     return block.split()
 
@@ -889,8 +909,9 @@ _QUESTION_WORDS = frozenset(
     )
 )
 
-# Clause boundaries, in both scripts.
-_CLAUSE_BREAK = re.compile(r"[,.!?;:\n\r،۔؟؛…]+")
+# Clause boundaries, in both scripts; a colon or point between digits is part of a time or
+# a number ("lunch 1:30 pe khatam", "2.5 ghante"), not a boundary.
+_CLAUSE_BREAK = re.compile(r"(?:[,!?;\n\r،۔؟؛…？❓❔]|(?<!\d)[.:]|[.:](?!\d))+")
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[^\w\s]", re.UNICODE)
 _KEYBOARD_ROWS = (
     "qwertyuiop",
@@ -1045,6 +1066,21 @@ def _salam_keys() -> frozenset[str]:
     return frozenset(k for word in words.split() for k in _keys(word))
 
 
+@lru_cache(maxsize=1)
+def _runs_out() -> frozenset[str]:
+    """Words for a thing run out or over: "khatam", "finished", "ختم"."""
+    words = "khatam khtm khatm finished ended over ختم"
+    return frozenset(k for word in words.split() for k in _keys(word))
+
+
+_PLAIN_REPORT_WORDS = 6  # "lunch khatam ho gaya hai kya": the thing and its running out
+
+
+def _reports_run_out(words: Sequence[str]) -> bool:
+    """A short report that a thing ran out: "khana khatam ho gaya", "chai khatam"."""
+    return len(words) <= _PLAIN_REPORT_WORDS and bool(set(words) & _runs_out())
+
+
 def _joined(clause: _Clause) -> _Clause:
     """The clause with its one-letter words run together: "a.o.a" is "aoa"."""
     word = "".join(clause.words)
@@ -1157,8 +1193,8 @@ class ChatterReader:
                 found, introduced = ["greeting"], True  # "I'm Daniel", "mera naam Ali hai"
             if found is None:
                 question_clauses.append(clause)
-                # Leading chatter words are still greetings: "hi where is lunch".
-                found = self._leading_kinds(clause)
+                # Leading chatter words are still greetings: "hi where is lunch", "👋 🕌❓".
+                found = self._leading_kinds(clause) or self._emoji_kinds(clause)
             elif "rudeness" in found:
                 complaints.append(clause)
             elif not found and self._words.acts(clause.keys):
@@ -1209,7 +1245,7 @@ class ChatterReader:
                     symbol = _EMOJI_MODIFIERS.sub("", raw)
                     if symbol:
                         emoji.append(symbol)
-            asks = match is not None and ("?" in match.group() or "؟" in match.group())
+            asks = match is not None and any(q in match.group() for q in QUESTION_MARKS)
             stop = match.end() if match is not None and asks else end
             clauses.append(_Clause(position, end, piece, keys, words, emoji, asks, stop))
             if match is None:
@@ -1228,9 +1264,11 @@ class ChatterReader:
             return [cast(ChatterKind, ALONE[clause.words[0]])]  # "hy", "g"
         kinds: list[ChatterKind] = [_EMOJI_KINDS[e] for e in clause.emoji if e in _EMOJI_KINDS]
         keys = clause.keys
+        if clause.asks and any(_names_a_thing(e) for e in clause.emoji):
+            # "🕌?", "🅿️❓", "👋 🕌❓", "hi 🕌❓": a place or thing shown by its picture,
+            # asked about, after a greeting or not
+            return None
         if not keys:
-            if clause.asks and clause.emoji and not kinds:
-                return None  # "🕌?", "🅿️?": a place or thing shown by its picture, asked about
             return kinds or ["nonsense"]  # an emoji we have no meaning for: "🐸", "🍕🍕"
         covered = self._cover(keys)
         if covered is not None:
@@ -1321,6 +1359,10 @@ class ChatterReader:
                     break
                 i += 1
         return kinds
+
+    def _emoji_kinds(self, clause: _Clause) -> list[ChatterKind]:
+        """The kinds of the emoji of a question clause without words ("👋" in "👋 🕌❓")."""
+        return [] if clause.keys else [_EMOJI_KINDS[e] for e in clause.emoji if e in _EMOJI_KINDS]
 
     def _introduces(self, clause: _Clause) -> bool:
         """ "I'm Daniel", "hi I am Sara from Lahore", "my name is Ali", "mera naam Ali hai",
@@ -1435,10 +1477,18 @@ def second_opinion(
     words = _keys(text)
     if not words:
         return reading  # no words for it to read: "🕌?" asks about the prayer room
-    if len(words) == 1 and text.rstrip().endswith(("?", "؟")):
+    if any(q in text for q in QUESTION_MARKS) and any(_names_a_thing(ch) for ch in text):
+        return reading  # "السلام علیکم 🕌؟": the words greet, the picture is asked about
+    if len(words) == 1 and text.rstrip().endswith(tuple(QUESTION_MARKS)):
         # One word asked about ("lunch?", "لنچ؟", "wifi?") names what the attendee wants:
         # the readings know the chatter words that can stand so ("hello?", "ok?"); the
         # model, reading letters, once took the Urdu "لنچ؟" for keyboard mash.
+        return reading
+    if kind == "rudeness" and "rudeness" not in reading.kinds and _reports_run_out(words):
+        # "khana khatam ho gaya": a thing run out, reported plainly, is for the organisers
+        # to act on (the readings keep plain reports as questions); the model, having read
+        # "chai khatam ho gayi 11 baje hi, bohat bura intezam" as a complaint, may not make
+        # one of it. Judged by the readings ("..., bohat bura intezam") it is one already.
         return reading
     needed = limits.to_person if kind == "ask_for_person" else limits.to_chatter
     if sure >= needed and not unknown_words:

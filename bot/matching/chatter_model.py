@@ -52,6 +52,11 @@ def words_of(text: str, keys: Keys) -> list[str]:
     return list(keys(text))
 
 
+# Question marks as attendees type them: ASCII, Urdu, full-width, and the emoji ones
+# ("🕌❓" asks about the prayer room as "🕌?" does).
+QUESTION_MARKS = "?؟？❓❔"
+
+
 def features(text: str, keys: Keys) -> list[str]:
     """The names of the features one message has (each counts once).
 
@@ -69,7 +74,7 @@ def features(text: str, keys: Keys) -> list[str]:
     for first, second in zip(["<s>", *tokens], [*tokens, "</s>"], strict=True):
         found.add(f"b:{first}_{second}")
     found.update(f"e:{symbol}" for symbol in _emoji(text))
-    if "?" in text or "؟" in text:
+    if any(mark in text for mark in QUESTION_MARKS):
         found.add("p:?")
     if "!" in text:
         found.add("p:!")

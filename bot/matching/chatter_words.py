@@ -114,11 +114,12 @@ _REQUEST = (
     "theek help madad batao bata btao tell give ٹھیک کریں کیجیے دیجیے چاہیے مدد بتائیں"
 )
 # What a statement next to a complaint says happened: "line bohat lambi hai", "lunch was
-# cold", "wifi nahi chal raha", "standing for 45 mins".
+# cold", "wifi nahi chal raha", "standing for 45 mins", "lunch 1:30 pe khatam".
 _STATES = (
     "raha rahi rahe rha rhi gaya gayi gaye gya gyi hua hui huye hogaya hogayi hogya "
     "werent wasnt isnt arent dont didnt doesnt cant couldnt wont got "
-    "رہا رہی رہے گیا گئی گئے ہوا ہوئی"
+    "khatam khtm finished over ended "
+    "رہا رہی رہے گیا گئی گئے ہوا ہوئی ختم"
 )
 _DURATION = "min mins minute minutes hr hrs hour hours ghante ghanta gante ghantay mint منٹ گھنٹے"
 # Testing the bot: "test", "testing 123", "bot test", "ٹیسٹ".

@@ -465,12 +465,53 @@ def test_a_word_that_may_carry_a_question_keeps_it_a_question(
     assert reader.read(text).question is not None
 
 
-@pytest.mark.parametrize("text", ["🕌?", "🅿️?", "🚻 ?", "🕌 ؟", "☕?"])
+@pytest.mark.parametrize(
+    "text",
+    ["🕌?", "🅿️?", "🚻 ?", "🕌 ؟", "☕?", "🕌❓", "🅿️❔", "🚻？", "🍽️⏰❓", "📶❓❓", "🕌 ?!"],
+)
 def test_a_picture_asked_about_is_a_question(reader: ChatterReader, text: str) -> None:
-    """An emoji with no chatter meaning and a question mark names what they look for (the
-    prayer room, parking): a question, even though the learned model has no words to read."""
-    reading = reader.read(text)
-    assert reading.question == text and not reading.is_chatter
+    """An emoji with no chatter meaning and a question mark, in any of its forms (ASCII,
+    Urdu, full-width, the emoji ❓ and ❔), names what they look for (the prayer room,
+    parking): a question, even though the learned model has no words to read."""
+    for read in (reader.read_by_rules, reader.read):
+        reading = read(text)
+        assert reading.question == text and not reading.is_chatter
+
+
+@pytest.mark.parametrize(
+    "text", ["👋 🕌❓", "👋🕌?", "🙋‍♂️ 🅿️？", "🙏 🚻❔", "hi 🕌❓", "salam, 🕌❓", "السلام علیکم 🕌؟"]
+)
+def test_a_picture_asked_about_after_chatter_is_a_question(
+    reader: ChatterReader, text: str
+) -> None:
+    """Set 12 lost "👋 🕌❓": the greeting's emoji made the whole clause chatter."""
+    for read in (reader.read_by_rules, reader.read):
+        assert read(text).question is not None
+
+
+@pytest.mark.parametrize("text", ["❓", "❔❔", "？", "hello❓", "👍❓", "ok❓", "thanks ❓"])
+def test_the_emoji_question_marks_ask_as_the_typed_ones(reader: ChatterReader, text: str) -> None:
+    """❓ alone is "?" alone (a hint, nothing asked), "hello❓" is "hello?"."""
+    typed = text.replace("❓", "?").replace("❔", "?").replace("？", "?")
+    assert reader.read(text).kind == reader.read(typed).kind
+    assert reader.read(text).question is None
+
+
+def test_a_time_is_no_clause_boundary(reader: ChatterReader) -> None:
+    """ "1:30" is one time: cut at its colon, "lunch 1" was left asking something."""
+    assert reader.read_by_rules("lunch 1:30 pe khatam, ye kya tareeqa hai").question is None
+    reading = reader.read("lunch 1:30 pe hai? thanks")
+    assert (reading.kind, reading.question) == ("thanks", "lunch 1:30 pe hai?")
+
+
+@pytest.mark.parametrize(
+    "text", ["khana khatam ho gaya", "chai khatam", "پانی ختم ہو گیا", "the coffee is finished"]
+)
+def test_a_thing_run_out_reported_plainly_stays_a_question(
+    reader: ChatterReader, text: str
+) -> None:
+    """The organisers can restock: the learned model may not make a complaint of it."""
+    assert reader.read(text).question is not None
 
 
 @pytest.mark.parametrize(("text", "kind"), [("👍?", "acknowledgement"), ("🐸", "nonsense")])
