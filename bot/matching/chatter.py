@@ -245,6 +245,19 @@ _PHRASES: dict[ChatterKind, tuple[str, ...]] = {
         "اوکے",
         "صحیح",
         "درست",
+        # Taking back what they were about to ask: "never mind", "koi baat nahi", "رہنے دیں".
+        "never mind",
+        "nevermind",
+        "nvm",
+        "never mind then",
+        "no worries",
+        "koi baat nahi",
+        "rehne do",
+        "rehne dein",
+        "chalo rehne do",
+        "کوئی بات نہیں",
+        "رہنے دیں",
+        "رہنے دو",
     ),
     "goodbye": (
         "bye",
@@ -270,6 +283,12 @@ _PHRASES: dict[ChatterKind, tuple[str, ...]] = {
         "see you tomorrow",
         "see you later",
         "see you there",
+        "see you next year",
+        "see you next time",
+        "see you next year inshallah",
+        "agle saal milenge",
+        "agle saal milenge inshallah",
+        "اگلے سال ملیں گے",
         "see you at the event",
         "see you at the conference",
         "take care",
@@ -515,6 +534,17 @@ _PHRASES: dict[ChatterKind, tuple[str, ...]] = {
         "غلط جواب",
         "کسی کام کا نہیں",
         "کسی کام کے نہیں",
+        # Nobody cares: "line bohat lambi hai, koi poochne wala nahi".
+        "koi poochne wala nahi",
+        "koi puchne wala nahi",
+        "koi pochne wala nahi",
+        "koi sunne wala nahi",
+        "koi dekhne wala nahi",
+        "nobody cares",
+        "no one cares",
+        "کوئی پوچھنے والا نہیں",
+        "کوئی سننے والا نہیں",
+        "کوئی دیکھنے والا نہیں",
     ),
 }
 
@@ -702,6 +732,11 @@ _VARIANTS = {
     "accha": "acha",
     "acchha": "acha",
     "achaa": "acha",
+    "sai": "sahi",  # "sai hai"
+    "agayi": "aa gayi",  # "samajh agayi"
+    "agaya": "aa gaya",
+    "agya": "aa gaya",
+    "agyi": "aa gayi",
     "thik": "theek",
     "thek": "theek",
     "thk": "theek",
@@ -872,10 +907,21 @@ _EMOJI_KINDS: dict[str, ChatterKind] = {
     "🙄": "rudeness",
     "😒": "rudeness",
     "🆘": "help",
+    "✌": "goodbye",  # peace, leaving
+    "🌙": "goodbye",  # good night
+    "😴": "goodbye",
+    "💤": "goodbye",
+    "🤖": "anyone_there",  # "🤖?": are you a bot?
+    "👀": "anyone_there",  # "👀?": anyone looking?
     "💩": "rudeness",
     "🖕": "rudeness",
     "😤": "rudeness",
 }
+# A phone and a person, as pictures ("📞👤", "☎️👨‍💼"): put me through to someone.
+_PHONES = frozenset("📞☎📱")
+_PERSONS = frozenset("👤👥🧑👨👩🧍💁")
+# Typed smileys, read as the emoji they stand for: ":)", ":-)", ":D", "=)".
+_SMILEYS = re.compile(r"(?<!\S)[:;=]-?[)\]DPp](?!\S)")
 # Emoji modifiers that say nothing on their own: variation selectors, skin tones, joiner.
 _EMOJI_MODIFIERS = re.compile("[\ufe0e\ufe0f\u200d\U0001f3fb-\U0001f3ff]")
 
@@ -1067,6 +1113,21 @@ def _salam_keys() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _family_keys() -> frozenset[str]:
+    words = (
+        "ammi ami amma ammu ammy abbu abu abba abbi papa mama mom mum mommy dad daddy baji "
+        "apa api امی امی‌جان اماں ابو ابا باجی آپی"
+    )
+    return frozenset(k for word in words.split() for k in _keys(word))
+
+
+@lru_cache(maxsize=1)
+def _first_person_keys() -> frozenset[str]:
+    words = "main mein i im ive hum ham میں ہم"
+    return frozenset(k for word in words.split() for k in _keys(word))
+
+
+@lru_cache(maxsize=1)
 def _runs_out() -> frozenset[str]:
     """Words for a thing run out or over: "khatam", "finished", "ختم"."""
     words = "khatam khtm khatm finished ended over ختم"
@@ -1123,6 +1184,16 @@ def _is_mash(word: str) -> bool:
     return False
 
 
+def _is_row_run(word: str) -> bool:
+    """ "kjh", "sdf", "vbn": three neighbouring keys of one row, no vowel."""
+    return (
+        len(word) == 3
+        and word.isascii()
+        and not _VOWELS & set(word)
+        and any(word in row or word in row[::-1] for row in _KEYBOARD_ROWS[:3])
+    )
+
+
 @dataclass(slots=True)
 class _Clause:
     start: int
@@ -1175,11 +1246,14 @@ class ChatterReader:
     def read_by_rules(self, text: str) -> Reading:
         """The phrase and word readings alone (without the learned second opinion)."""
         text = _INITIALS.sub(lambda m: m.group().replace(".", ""), text)  # "A.O.A" is "AOA"
+        text = _SMILEYS.sub("🙂", text)  # ":)" is "🙂": a nod
         if not text.isascii():
             # Vowel marks ("السَّلَامُ", "شُکریہ") would cut words in two; the matcher's
             # folding drops them too.
             text = "".join(ch for ch in text if not unicodedata.combining(ch))
         clauses = self._clauses(text)
+        if self._to_family(clauses):
+            return Reading("nonsense", None, ("nonsense",))
         kinds: list[ChatterKind] = []
         salam = introduced = False
         complaints: list[_Clause] = []
@@ -1215,6 +1289,11 @@ class ChatterReader:
             # "wifi bilkul nahi chal raha, bakwas intezam", "line bohat lambi hai, koi intezam
             # nahi": what went wrong, then the complaint; nothing asked or requested.
             question_clauses = []
+        elif self._stated_then_exclaimed(clauses, question_clauses):
+            # "itni lambi line hai registration pe, kya intezam hai": the same, the complaint
+            # said as "what arrangement (is this)", with no question mark anywhere.
+            question_clauses = []
+            kinds.append("rudeness")
         ordered = tuple(k for k in _PRIORITY if k in kinds)
         if question_clauses:
             question = text[question_clauses[0].start : question_clauses[-1].stop].strip()
@@ -1263,6 +1342,8 @@ class ChatterReader:
         if len(clause.words) == 1 and clause.words[0] in ALONE and not clause.emoji:
             return [cast(ChatterKind, ALONE[clause.words[0]])]  # "hy", "g"
         kinds: list[ChatterKind] = [_EMOJI_KINDS[e] for e in clause.emoji if e in _EMOJI_KINDS]
+        if set(clause.emoji) & _PHONES and set(clause.emoji) & _PERSONS:
+            kinds.append("ask_for_person")  # "📞👤"
         keys = clause.keys
         if clause.asks and any(_names_a_thing(e) for e in clause.emoji):
             # "🕌?", "🅿️❓", "👋 🕌❓", "hi 🕌❓": a place or thing shown by its picture,
@@ -1284,6 +1365,8 @@ class ChatterReader:
             return [*kinds, "rudeness"]
         if all(_is_mash(word) for word in clause.words):
             return [*kinds, "nonsense"]
+        if not clause.asks and self._mash_among_nods(clause.words):
+            return [*kinds, "nonsense"]  # "sdfg yar", "okkkkkkkkkkkkk kjh"
         if len(keys) > 1 and all(len(key) == 1 for key in keys):
             joined = self._clause_kinds(_joined(clause))  # "A.O.A", "t y"
             if joined:
@@ -1311,6 +1394,22 @@ class ChatterReader:
         # Words that ask nothing, like a form of address ("Respected Sir,"): no kind of
         # chatter of its own, and no question either.
         return None if by_word is None else []
+
+    def _mash_among_nods(self, words: Sequence[str]) -> bool:
+        """Keyboard mash with nothing else but words that ask nothing or nod: "sdfg yar",
+        "ok asdfgh", "okkkkkkkkkkkkk kjh" (a three-letter run of one keyboard row without a
+        vowel counts as mash here, beside such words)."""
+        mashed = [w for w in words if _is_mash(w) or _is_row_run(w)]
+        if not mashed or len(mashed) == len(words):
+            return False
+        return all(
+            word in mashed
+            or all(
+                self._words.plain(k) or self._phrases.get((k,)) == "acknowledgement"
+                for k in _key(word).split()
+            )
+            for word in words
+        )
 
     def _cover(self, keys: Sequence[str]) -> list[ChatterKind] | None:
         """Kinds of the phrases that, with filler words, make up all of `keys`; else None."""
@@ -1359,6 +1458,34 @@ class ChatterReader:
                     break
                 i += 1
         return kinds
+
+    def _stated_then_exclaimed(
+        self, clauses: Sequence[_Clause], question_clauses: Sequence[_Clause]
+    ) -> bool:
+        """A problem stated, then "kya intezam hai" (see Formulas.bare_rhetoric); nothing
+        asked anywhere ("line lambi hai, kya intezam hai?" may ask what is arranged)."""
+        if any(c.asks for c in clauses):
+            return False
+        bare = [c for c in question_clauses if self._formulas.bare_rhetoric(c.keys)]
+        stated = [c for c in question_clauses if c not in bare]
+        return (
+            bool(bare) and bool(stated) and all(self._words.states(c.keys, c.asks) for c in stated)
+        )
+
+    def _to_family(self, clauses: Sequence[_Clause]) -> bool:
+        """A message meant for someone at home: "ammi main pohanch gaya hun, 6 baje tak
+        aunga", "امی میں پہنچ گیا ہوں", "mom I'm here". Said to a mother, father or sister
+        first (then "I" or a break), asking nothing: sent to the wrong chat. "ammi ke liye
+        wheelchair chahiye" names her; "abbu kahan hain?" asks."""
+        spoken = [c for c in clauses if not c.empty]
+        if not spoken or any(c.asks for c in clauses):
+            return False
+        first = spoken[0].keys
+        if not first or first[0] not in _family_keys():
+            return False
+        if len(first) > 1 and first[1] not in _first_person_keys():
+            return False
+        return not any(self._words.wh(k) for c in spoken for k in c.keys)
 
     def _emoji_kinds(self, clause: _Clause) -> list[ChatterKind]:
         """The kinds of the emoji of a question clause without words ("👋" in "👋 🕌❓")."""

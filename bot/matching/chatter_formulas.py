@@ -43,7 +43,8 @@ _CHEERED = "pakistan ncsc quaid army cyber team پاکستان"
 _PRAISE = (
     "great amazing wonderful excellent awesome fantastic brilliant superb outstanding "
     "fabulous marvellous marvelous nice good best informative insightful impressive "
-    "loved enjoyed organised organized managed arranged acha zabardast kamal shandar "
+    "loved enjoyed organise organize organised organized managed arranged acha zabardast "
+    "kamal shandar "
     "shaandar behtareen behtreen umda mashalah mashaalah maza mazay "
     "شاندار بہترین اچھا اچھی اچھے عمدہ زبردست کمال ماشاءاللہ ماشااللہ مزہ"
 )
@@ -91,6 +92,14 @@ _RHETORIC_OF = (
     "جواب انتظام انتظامات طریقہ مذاق تماشا بکواس"
 )
 _RHETORIC_REST = "is hai tha was kind of sort type ka ki ke ہے تھا کا کی کے"
+# Without "this" ("kya intezam hai"), only arrangements: the matcher's "what is the
+# arrangement" may be a real question ("parking ka kya intezam hai"), so the reader takes it
+# for a complaint only after a stated problem and with nothing asked (see `bare_rhetoric`).
+_RHETORIC_ARRANGED = (
+    "intezam intezamat intizam intizamat arrangement arrangements management tareeqa tarika "
+    "mazaq mazak tamasha انتظام انتظامات طریقہ مذاق تماشا"
+)
+_RHETORIC_BARE = "kya kia what کیا hai tha is was ہے تھا sir bhai yaar yar"
 # "I asked something else", "maine kuch aur poocha tha", "میں نے کچھ اور پوچھا تھا".
 _ASKED = "asked pocha poocha pucha puchha poochha پوچہا پوچھا"
 _ELSE = "else aur different dusra doosra اور دوسرا"
@@ -138,6 +147,7 @@ class Formulas:
         self._about = folded("about regarding concerning baare bare mutaliq متعلق بارے")
         self._what, self._this = folded(_RHETORIC_WHAT), folded(_RHETORIC_THIS)
         self._rhetoric_of, self._rhetoric_rest = folded(_RHETORIC_OF), folded(_RHETORIC_REST)
+        self._arranged, self._bare = folded(_RHETORIC_ARRANGED), folded(_RHETORIC_BARE)
         self._asked, self._else = folded(_ASKED), folded(_ELSE)
         self._asked_rest = folded(_ASKED_REST)
         self._start, self._starts = folded(_START), folded(_STARTS)
@@ -296,6 +306,16 @@ class Formulas:
             return False
         allowed = self._what | self._this | self._rhetoric_of | self._rhetoric_rest
         return all(k in allowed or k in {"sir", "bhai", "yaar", "yar"} for k in keys)
+
+    def bare_rhetoric(self, keys: Sequence[str]) -> bool:
+        """ "kya intezam hai", "ye kya tareeqa" without a "this": "what (kind of) arrangement
+        is this", said of a problem stated before it; no topic ("parking ka") may follow."""
+        found = set(keys)
+        return (
+            bool(found & self._what)
+            and bool(found & self._arranged)
+            and all(k in self._bare or k in self._arranged for k in keys)
+        )
 
     def _asked_else(self, keys: Sequence[str]) -> bool:
         """ "I asked something else", "maine kuch aur poocha tha"."""

@@ -178,6 +178,11 @@ _AGAIN = "again bar baar har every time dobara phir ہر بار پھر"
 # "organisers ka number chahiye" asks for the contact the FAQ has.
 _NUMBER = "number numbr nmbr phone fone mobile cell whatsapp نمبر فون"
 _SOME_ONE = "kisi someone somebody کسی"
+# Telling the bot to stop its buttons: "stop sending me buttons", "buttons mat bhejo",
+# "بٹن مت بھیجیں". Known only together ("stop" alone, "options" alone may ask).
+_STOP = "stop mat band بند مت"
+_BUTTONS = "button buttons options suggestions choices بٹن"
+_SENDING = "sending giving showing bhejna bhejte dikhana dikhao بھیجنا بھیجیں بھیجو"
 # Someone, and being there: "koi hai?", "anyone reading these", "کوئی موجود ہے".
 _SOMEONE = "anyone anybody someone somebody koi kisi کوئی کسی"
 _PRESENCE = (
@@ -237,7 +242,7 @@ _ME = "i me my mujhe mujh main mein hum humein مجھے میں ہم ہمیں"
 _FUNCTION = (
     "i im me my mine we us our is are am was were be been being its the a an to as "
     "of for from about into via in on at with by and or but so very really too just "
-    "totally absolutely actually quite all ever even still now rn then again any much "
+    "totally absolutely actually quite extremely all ever even still now rn then again any much "
     "many lot lots bunch big such do does did doing done have has had having will would "
     "can could should shall may might must not no dont didnt isnt arent cant wont never "
     "nothing anything thing things stuff one other side good gud great nice well please "
@@ -250,7 +255,7 @@ _FUNCTION = (
     "itna itni bari bara thori thora sm "
     "kar karo kardo karein kardein karna karni karne kr krdo krde krdein krein krna krni krne "
     "kiya raha rahi rahe gaya gayi gaye "
-    "gya gyi diya de do dein dena dene aata aati aaya aayi ab abhi phir fir kal "
+    "gya gyi diya de do dein dena dene deta deti dete aata aati aaya aayi ab abhi phir fir kal "
     "ya aur lekin magar bas sirf wala wali wale karega karegi karenge karta karti karte "
     "karun karoon karu karen hoga hogi hoge hogaya hogayi sakta sakti sakte sakein lo "
     "lein le dijiye dijye kijiye kijye chahta chahti chahte guzar guzaar r id ive like "
@@ -377,6 +382,9 @@ class _Tables:
     how_well: frozenset[str]
     same: frozenset[str]
     again: frozenset[str]
+    stop: frozenset[str]
+    buttons: frozenset[str]
+    sending: frozenset[str]
     number: frozenset[str]
     some_one: frozenset[str]
     aux: frozenset[str]
@@ -523,6 +531,9 @@ class WordReader:
             how_well=folded(_HOW_WELL),
             same=folded(_SAME),
             again=folded(_AGAIN),
+            stop=folded(_STOP),
+            buttons=folded(_BUTTONS),
+            sending=folded(_SENDING),
             number=folded(_NUMBER),
             some_one=folded(_SOME_ONE),
             aux=folded(_AUX),
@@ -572,6 +583,7 @@ class WordReader:
                     (
                         *(_RUNS, _PROGRESSIVE, _JOKE, _TESTING, _ALIVE, _FOUND, _MANAGEMENT),
                         *(_KNOWS, _AWAITING, _STILL, _CAME, _SAME, _AGAIN),
+                        *(_STOP, _BUTTONS, _SENDING),
                     )
                 )
             ),
@@ -663,6 +675,8 @@ class WordReader:
                 seen.soft_help = True
             elif key in t.wh and key in t.how_are_you and not seen.wh:
                 seen.how_are_you = True
+            elif key == "how" and tuple(keys[position + 1 : position + 3]) == ("are", "you"):
+                seen.how_are_you = not seen.wh  # "how are you doing today": a greeting
             elif key in t.wh:
                 seen.wh = True
                 seen.how_are_you = False
@@ -770,6 +784,9 @@ class WordReader:
             drop = ("rudeness", "help", "nonsense", "acknowledgement")
             found = [*(k for k in found if k not in drop), "anyone_there"]
             seen.used |= keys & (t.awaiting | t.still | t.came)
+        if keys & t.stop and keys & t.buttons and not seen.wh:
+            found.append("rudeness")  # "stop sending me buttons", "buttons mat bhejo"
+            seen.used |= keys & (t.stop | t.buttons | t.sending)
         if self._same_answer(seen):
             found.append("rudeness")  # "same answer again and again", "baar baar wohi jawab"
             seen.used |= keys & (t.same | t.again)

@@ -67,27 +67,17 @@ KNOWN_MISREADS = {
     "The food was cold and there was no veg option",
     "Mm hmm yeah so the",
     # From the tenth held-out set (moved here after its one look).
-    "okkkkkkkkkkkkk kjh",
     "😂😂",
     # From the eleventh held-out set (moved here after its one look).
     "🤣",
-    # From the twelfth held-out set (moved here after its one look).
+    # From the twelfth held-out set (moved here after its one look). "sorry wrong chat" is
+    # nonsense as set 9's "oops wrong chat" is here; the wifi complaints stay questions (as
+    # "the wifi is not working" is here), which get the Wi-Fi entry's button.
     "sorry wrong chat",
-    "never mind",
-    ":)",
-    "✌️",
-    "🌙😴",
-    "👀?",
-    "🤖?",
-    "📞👤",
     "wifi is not working at all!!!",
-    "stop sending me buttons",
     "why do you keep saying you passed it to the organisers, nobody replied",
     "wifi bilkul nahi chal raha",
-    "itni lambi line hai registration pe, kya intezam hai",
-    "ammi main pohanch gaya hun, 6 baje tak aunga",
     "bhai gari gate 2 pe khari kar di hai aa jao",
-    "امی میں پہنچ گیا ہوں",
 }
 
 
@@ -802,3 +792,104 @@ def test_set_eleven_look_alikes_stay_questions(reader: ChatterReader, text: str)
 def test_a_reply_awaited_keeps_the_question_after_it(reader: ChatterReader) -> None:
     reading = reader.read("jawab nahi mila, refund kab hoga")
     assert (reading.kind, reading.question) == ("anyone_there", "refund kab hoga")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # A problem stated, then "what arrangement (is this)", nothing asked.
+        ("itni lambi line hai registration pe, kya intezam hai", "rudeness"),
+        ("chai phir khatam ho gayi, kya tareeqa hai yaar", "rudeness"),
+        ("لائن بہت لمبی ہے، کیا انتظام ہے", "rudeness"),
+        ("the hall is so cold, what management", "rudeness"),
+        # Nobody cares.
+        ("لائن بہت لمبی ہے، کوئی پوچھنے والا نہیں", "rudeness"),
+        ("line bohat lambi hai, koi puchne wala nahi", "rudeness"),
+        ("the queue is not moving, nobody cares", "rudeness"),
+        # Nobody ever answers (habitual, not "right now").
+        ("koi jawab hi nahi deta yahan", "rudeness"),
+        # Telling the bot to stop its buttons.
+        ("stop sending me buttons", "rudeness"),
+        ("buttons mat bhejo", "rudeness"),
+        ("بٹن مت بھیجیں", "rudeness"),
+        # A message meant for someone at home: the wrong chat.
+        ("ammi main pohanch gaya hun, 6 baje tak aunga", "nonsense"),
+        ("abbu main gate 2 pe hun", "nonsense"),
+        ("امی میں پہنچ گیا ہوں", "nonsense"),
+        ("mom I'm here", "nonsense"),
+        # Keyboard mash beside words that ask nothing or nod.
+        ("sdfg yar", "nonsense"),
+        ("ok asdfgh", "nonsense"),
+        ("bhai ضصثقف", "nonsense"),
+        ("okkkkkkkkkkkkk kjh", "nonsense"),
+        # Taking back what they meant to ask.
+        ("never mind", "acknowledgement"),
+        ("nvm", "acknowledgement"),
+        ("koi baat nahi", "acknowledgement"),
+        ("رہنے دیں", "acknowledgement"),
+        # Pictures and typed smileys.
+        (":)", "acknowledgement"),
+        (":-)", "acknowledgement"),
+        ("✌️", "goodbye"),
+        ("🌙😴", "goodbye"),
+        ("🤖?", "anyone_there"),
+        ("👀?", "anyone_there"),
+        ("📞👤", "ask_for_person"),
+        ("☎️👨‍💼", "ask_for_person"),
+        # "how are you" with more words after it.
+        ("hi, how are you doing today?", "greeting"),
+        ("how are you doing today sir", "greeting"),
+        ("Very poor management. Extremely disappointed.", "rudeness"),
+        # Everyday spellings: "sai" is "sahi", "agayi" is "aa gayi".
+        ("sai hai", "acknowledgement"),
+        ("acha ji samajh agayi", "acknowledgement"),
+        # Until next year.
+        ("it was a great event, see you next year inshallah", "goodbye"),
+        ("agle saal milenge", "goodbye"),
+        ("اگلے سال ملیں گے", "goodbye"),
+    ],
+)
+def test_set_twelve_classes(reader: ChatterReader, text: str, kind: str) -> None:
+    """The kinds of chatter the twelfth blind set found missing, in other words than its own."""
+    assert (reader.read_by_rules(text).kind, reader.read_by_rules(text).question) == (kind, None)
+    assert (reader.read(text).kind, reader.read(text).question) == (kind, None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "itni lambi line hai registration pe, kya intezam hai?",
+        "parking ka kya intezam hai",
+        "line lambi hai, parking ka kya intezam hai",
+        "bohat garmi hai, paani ka kya intezam hai?",
+        "وائی فائی نہیں چل رہا، کیا انتظام ہے؟",
+        "what arrangements are there for lunch",
+        "wifi nahi chal raha, password kya hai?",
+        "wifi nahi chal raha, kya karun",
+        "koi poochne wala hai registration desk pe?",
+        "does anyone care to share the slides",
+        "how do i stop the buttons",
+        "can i choose other options for the workshop",
+        "stop by the stall in hall b?",
+        "is the hall band today",
+        "ammi ke liye wheelchair chahiye",
+        "abbu kahan hain, main gate pe hun",
+        "mom and dad can come too?",
+        "mama ko bhi la sakta hun?",
+        "dsa workshop kab hai",
+        "sdf kya hai",
+        "never mind the badge, where is lunch",
+        "koi baat nahi hui organisers se, refund kab hoga",
+        "📞?",
+        "👤 badge kahan milega",
+        "how are you handling refunds",
+        "how are you doing the registration",
+        "wifi agaya?",
+        "sai jagah kahan hai",
+        "will we see you next year too?",
+        "agle saal bhi conference hogi?",
+    ],
+)
+def test_set_twelve_look_alikes_stay_questions(reader: ChatterReader, text: str) -> None:
+    assert reader.read_by_rules(text).question is not None
+    assert reader.read(text).question is not None
