@@ -111,7 +111,7 @@ async def serve(base_url: str, token: str, database: str) -> None:
         assert st.pacer is not None
         stats = {
             "granted": {p.name: n for p, n in sorted(st.pacer.granted.items())},
-            "vote_batches": st.live_votes.batches,
+            "vote_batches": st.live.votes.batches,
             "lends": st.update_slots.lends if st.update_slots is not None else 0,
         }
     print(json.dumps(stats), flush=True)

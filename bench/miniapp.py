@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 from bot.clock import Clock  # noqa: E402
 from bot.content import load_content  # noqa: E402
 from bot.content.models import Content, Room, Session, Speaker  # noqa: E402
+from bot.live_qa_service import LiveBatches  # noqa: E402
 from bot.storage import NewQuestion, Store  # noqa: E402
 from bot.web.api import WebHost  # noqa: E402
 from bot.web.initdata import sign  # noqa: E402
@@ -176,6 +177,7 @@ async def main() -> None:
     store = await Store.open(Path(workdir.name) / "bench.sqlite3")
     await fill_log(store)
     clock = Clock(sample.conference.timezone, datetime(2027, 2, 16, 11, 30))
+    live = LiveBatches(store)
     hosts = {}
     for name, content in (("sample", sample), ("300 sessions", big)):
         hosts[name] = WebHost(
@@ -185,6 +187,7 @@ async def main() -> None:
             token=TOKEN,
             organiser_ids=frozenset({ORGANISER}),
             language_of=lambda user_id, code: "en",
+            live=lambda: live,
         )
         hosts[name].per_user.limit = hosts[name].per_address.limit = 10**9  # not under test
     runners = []

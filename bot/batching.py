@@ -53,6 +53,11 @@ class Batcher(Generic[Item, Result]):
         self._writer: asyncio.Task[None] | None = None
         self.batches = 0  # how many transactions were used (benchmarks and tests)
 
+    @property
+    def waiting(self) -> int:
+        """Items handed in and not yet in a batch being written: the next batch so far."""
+        return len(self._pending)
+
     async def submit(self, item: Item) -> Result:
         """Hand the item to the next batch; its result once that batch is done (committed)."""
         future: asyncio.Future[Result] = asyncio.get_running_loop().create_future()

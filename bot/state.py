@@ -16,7 +16,6 @@ from datetime import datetime
 from bot import messages
 from bot.answering import Answerer
 from bot.answering.recent import RecentAnswers
-from bot.batching import Batcher
 from bot.change_notices import ChangeReviewer
 from bot.clock import Clock
 from bot.config import Settings
@@ -26,12 +25,13 @@ from bot.etiquette import PassedOn
 from bot.feedback import CommentWaits
 from bot.learning import Learner
 from bot.live_qa import EditPacer, PendingAsks
+from bot.live_qa_service import LiveBatches
 from bot.matching.chatter import ChatterReader
 from bot.matching.learned import Learned, with_learned
 from bot.organiser_poster import OrganiserPoster, Post
 from bot.pacing import Pacer
 from bot.question_log import QuestionLog
-from bot.storage import LiveSnapshot, Store, VoteOutcome, VotePress
+from bot.storage import Store
 from bot.update_slots import UpdateSlots
 
 logger = logging.getLogger(__name__)
@@ -81,8 +81,7 @@ class BotState:
     live_pacer: EditPacer | None = None
     live_view_pacer: EditPacer | None = None  # an attendee's own list after their votes
     live_shown: dict[tuple[int, int], int] = field(default_factory=dict)  # (chat, msg) → hash
-    live_votes_: Batcher[VotePress, VoteOutcome] | None = None
-    live_reads_: Batcher[tuple[str, int | None], LiveSnapshot] | None = None
+    live_: LiveBatches | None = None
     # Feedback: who is writing the comment on their rating now (bot.feedback).
     feedback_waits: CommentWaits = field(default_factory=CommentWaits)
 
@@ -106,25 +105,13 @@ class BotState:
         return self.update_slots.lent()
 
     @property
-    def live_votes(self) -> Batcher[VotePress, VoteOutcome]:
-        """Upvotes with group commit: a burst of presses shares transactions, and each
-        press is answered once its own vote is committed."""
-        if self.live_votes_ is None:
-            self.live_votes_ = Batcher(
-                self.store.toggle_live_votes, "vote(s)", while_waiting=self._lend_slot
-            )
-        return self.live_votes_
-
-    @property
-    def live_reads(self) -> Batcher[tuple[str, int | None], LiveSnapshot]:
-        """(session, reader) → the session's questions and the reader's votes, for the
-        live lists: lists refreshing at one moment share one read (each still sees every
-        write committed before it asked)."""
-        if self.live_reads_ is None:
-            self.live_reads_ = Batcher(
-                self.store.live_snapshots, "live list read(s)", while_waiting=self._lend_slot
-            )
-        return self.live_reads_
+    def live(self) -> LiveBatches:
+        """Upvotes with group commit (a burst of presses shares transactions, each press
+        answered once its own vote is committed) and the live lists' shared reads; the
+        Mini App's votes and lists go through the same ones (bot.web.telegram_side)."""
+        if self.live_ is None:
+            self.live_ = LiveBatches(self.store, while_waiting=self._lend_slot)
+        return self.live_
 
     @property
     def learner(self) -> Learner:
@@ -294,9 +281,8 @@ class BotState:
     async def close_live(self) -> None:
         """Finish writing pending votes; drop the live lists' pending edits (they are
         redone on the next change)."""
-        for batcher in (self.live_votes_, self.live_reads_):
-            if batcher is not None:
-                await batcher.close()
+        if self.live_ is not None:
+            await self.live_.close()
         for pacer in (self.live_pacer, self.live_view_pacer):
             if pacer is not None:
                 await pacer.close()

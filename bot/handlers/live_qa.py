@@ -37,7 +37,7 @@ from bot.live_qa import (
 from bot.messages import plain
 from bot.pacing import Priority, sends_at
 from bot.state import BotState
-from bot.storage import LivePanel, VotePress
+from bot.storage import LivePanel
 
 logger = logging.getLogger(__name__)
 
@@ -171,7 +171,7 @@ async def _top_view(
     st: BotState, session: Session, page: int, user_id: int, private: bool, lang: str
 ) -> render.Rendered:
     """An attendee's Top questions page; their own ✅ votes only in their private chat."""
-    snapshot = await st.live_reads.submit((session.id, user_id if private else None))
+    snapshot = await st.live.reads.submit((session.id, user_id if private else None))
     questions = ranked(snapshot.questions)
     shown, page, pages = page_of(questions, page)
     voted = set(snapshot.voted)
@@ -202,13 +202,12 @@ async def _vote_button(update: Update, context: BotContext, question_id: int, pa
     button's answer is not)."""
     query, _ = pressed(update)
     st, lang = context.state, context.lang
-    press = VotePress(question_id, query.from_user.id, st.now())
-    outcome = await st.live_votes.submit(press)
-    if outcome.voted is None:
-        await answer_query(query, plain("cb.qa_vote_refused", lang), alert=True)
+    outcome = await live_qa_service.vote(st.live, question_id, query.from_user.id, st.now())
+    if isinstance(outcome, live_qa_service.Refused):
+        await answer_query(query, plain(outcome.key, lang, **outcome.values), alert=True)
         return
     await answer_query(query, plain("cb.qa_voted" if outcome.voted else "cb.qa_unvoted", lang))
-    session = st.content.session(outcome.session_id) if outcome.session_id else None
+    session = st.content.session(outcome.session_id)
     if session is None:
         return
     _pacer(context).request(session.id)
@@ -275,7 +274,7 @@ async def cmd_moderate(update: Update, context: BotContext) -> None:
 
 
 async def _moderation_view(st: BotState, session: Session, page: int, lang: str) -> render.Rendered:
-    everything = (await st.live_reads.submit((session.id, None))).questions
+    everything = (await st.live.reads.submit((session.id, None))).questions
     counts = tuple(sum(q.status == s for q in everything) for s in ("open", "answered", "hidden"))
     shown, page, pages = page_of(ranked(everything, hidden=True), page)
     return render.qa_moderation(

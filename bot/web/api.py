@@ -25,6 +25,7 @@ from aiohttp import web
 from bot import messages
 from bot.content.models import Content
 from bot.learning import Learner
+from bot.live_qa_service import LiveBatches
 from bot.storage import Store
 from bot.web import desk
 from bot.web.guard import NonceCache, RateLimiter
@@ -55,6 +56,9 @@ class WebHost:
     token: str
     organiser_ids: frozenset[int]
     language_of: Callable[[int, str | None], str]
+    # Live Q&A's vote batches and shared list reads: the running bot's own (the chat's
+    # 👍 and the page's vote share transactions), or a standalone one over `store`.
+    live: Callable[[], LiveBatches]
     relay: desk.Relay | None = None
     # Told the session id after every live Q&A change made on the page, so the
     # moderators' live lists in Telegram are edited as after a change made in the chat.

@@ -105,9 +105,7 @@ def _page(top: TopQuestions, user: WebUser, limit: int) -> dict[str, object]:
 
 
 async def _view(host: WebHost, session: Session, user: WebUser, limit: int) -> dict[str, object]:
-    top = await service.top_questions(
-        host.store(), session, user.id, host.organiser_ids, host.now()
-    )
+    top = await service.top_questions(host.live(), session, user.id, host.organiser_ids, host.now())
     return _page(top, user, limit)
 
 
@@ -171,17 +169,18 @@ async def vote(request: web.Request, user: WebUser) -> web.Response:
     if question_id is None:
         return error(400, "bad_request")
     language = user_language(request, user)
-    voted = await service.vote(host.store(), question_id, user.id, host.now())
+    # The chat's path: this press joins the 👍 presses (and other pages' votes) arriving
+    # meanwhile in one transaction, and is answered once that is committed.
+    voted = await service.vote(host.live(), question_id, user.id, host.now())
     if isinstance(voted, Refused):
         return _refused(voted, language)
-    question = await host.store().live_question(question_id)
-    session = host.content().session(question.session_id) if question is not None else None
-    if session is None:  # forgotten between the vote and now
+    session = host.content().session(voted.session_id)
+    if session is None:  # no longer in the programme (a reload since it was asked)
         return _refused(Refused("cb.qa_gone"), language)
     _done(host, session.id)
     view = await _view(host, session, user, _limit(body.get("limit")))
-    text = messages.plain("cb.qa_voted" if voted else "cb.qa_unvoted", language)
-    return web.json_response({**view, "voted": voted, "message": text})
+    text = messages.plain("cb.qa_voted" if voted.voted else "cb.qa_unvoted", language)
+    return web.json_response({**view, "voted": voted.voted, "message": text})
 
 
 @authenticated

@@ -71,6 +71,7 @@ def web_host(
         token=st.settings.token,
         organiser_ids=st.settings.organiser_ids,
         language_of=st.language_of,
+        live=lambda: st.live,
         relay=TelegramRelay(application.bot, st),
         live_changed=live_changed,
         learner=lambda: st.learner_,

@@ -99,4 +99,4 @@ async def test_a_burst_of_votes_shares_transactions_and_counts_exactly(
         assert texts.count(plain("cb.qa_unvoted", "en")) == len(voters) // 2
         [stored] = await h.store.live_questions(SESSION)
         assert stored.votes == len(voters) // 2
-        assert h.state.live_votes.batches < len(presses)  # shared transactions
+        assert h.state.live.votes.batches < len(presses)  # shared transactions

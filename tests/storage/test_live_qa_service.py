@@ -6,7 +6,16 @@ import asyncio
 from datetime import timedelta
 
 from bot.content import load_content
-from bot.live_qa_service import Refused, ask, asker_name, moderate, show_name, vote
+from bot.live_qa_service import (
+    LiveBatches,
+    Refused,
+    Voted,
+    ask,
+    asker_name,
+    moderate,
+    show_name,
+    vote,
+)
 from bot.storage import Store
 from tests.harness import ROOT
 
@@ -34,8 +43,9 @@ async def test_refusals_name_their_reason(store: Store):
     )
     question = await ask(store, SESSION, 1, "A", "In the window?", DURING)
     assert isinstance(question, int)
-    assert await vote(store, question, 1, DURING) == Refused("cb.qa_vote_refused")
-    assert await vote(store, question, 2, DURING) is True
+    live = LiveBatches(store)
+    assert await vote(live, question, 1, DURING) == Refused("cb.qa_vote_refused")
+    assert await vote(live, question, 2, DURING) == Voted(True, SESSION.id)
     assert await show_name(store, question, 2, True) == Refused("cb.qa_gone")
     assert await show_name(store, question, 1, True) is True
     refused = await moderate(store, CONTENT, {99}, question, "hidden", 2, DURING)
