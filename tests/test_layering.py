@@ -94,6 +94,24 @@ def test_the_mini_app_core_stays_apart_from_telegram_and_the_handlers():
     assert offenders == []
 
 
+def test_web_route_modules_share_the_api_module_not_the_servers_private_helpers():
+    """The checks every Mini App route needs live in bot/web/api.py, public: a route module
+    (live Q&A, feedback, the desk, ...) imports them from there, never the server itself nor
+    another web module's underscore helpers, so a check is never wired twice."""
+    offenders = []
+    for path in sorted((BOT / "web").glob("*.py")):
+        route_module = path.name != "server.py" and (
+            path.relative_to(BOT).as_posix() not in WEB_BRIDGES
+        )
+        for name in imported_modules(path):
+            parent, _, attribute = name.rpartition(".")
+            private = attribute.startswith("_") and not attribute.startswith("__")
+            server = name == "bot.web.server" and route_module
+            if (parent.startswith("bot.web") and private) or server:
+                offenders.append(f"{path.name}: {name}")
+    assert offenders == []
+
+
 # SQL lives in bot/storage/ only: the schema, its migrations and every query in one package,
 # so a change of table is found (and reviewed) in one place.
 STORAGE = BOT / "storage"
