@@ -294,7 +294,7 @@ class Bench:
         if page is not None:
             status, answer = await page.post("api/qa/vote", id=question_id)
             self.latencies["page"].append(time.monotonic() - started)
-            if status != 200:
+            if status != 200 and answer.get("error") != "vote_refused":
                 self.page_errors[status] += 1
             return "page", status == 200 and answer.get("voted") is True
         marker = self.fake.request_mark()
@@ -334,8 +334,8 @@ class Bench:
         await done_asking.wait()
         while user not in self.lists:  # the attendee's list is open first
             await asyncio.sleep(0.1)
-        mine = {q.id for q in await self.store.live_questions(SESSION) if q.user_id == user}
-        others = [q.id for q in await self.store.live_questions(SESSION) if q.id not in mine]
+        # One read: with two, a question the attendee asked in between was "another's".
+        others = [q.id for q in await self.store.live_questions(SESSION) if q.user_id != user]
         await self.vote(user, self.rng.sample(others, min(10, len(others))))
 
     async def close(self) -> None:
