@@ -7,8 +7,10 @@ import secrets
 from pathlib import Path
 
 import aiohttp
+import pytest
 
 from bot.answering import Answerer
+from bot.web import api
 from bot.web.server import CSP
 from tests.fake_telegram import FakeTelegram
 from tests.harness import ATTENDEE, ORGANISER
@@ -330,3 +332,25 @@ async def test_the_desk_never_teaches_the_entry_an_attendee_rejected(
 async def _is_open(h: object, question_id: int) -> bool:
     question = await h.store.get_question(question_id)  # type: ignore[attr-defined]
     return question is not None and question.status == "open"
+
+
+async def test_a_hall_behind_one_address_is_never_refused_for_each_others_traffic(
+    fake: FakeTelegram, tmp_path: Path, sample_answerer: Answerer, monkeypatch: pytest.MonkeyPatch
+):
+    """Verified attendees count per user only; refused initData counts per address."""
+    monkeypatch.setattr(api, "ADDRESS_LIMIT", (20, 60.0))  # 600 a minute, scaled down
+    async with (
+        web_bot(fake, tmp_path, sample_answerer) as (_, base),
+        aiohttp.ClientSession() as http,
+    ):
+        # 30 attendees on the venue's Wi-Fi: one address, more requests than its limit.
+        for user in range(5000, 5030):
+            me = await http.get(base + "api/me", headers=headers(fake.token, user))
+            assert me.status == 200
+        # Forged initData from that address: refused, then cut off at the limit.
+        forged = {"X-Telegram-Init-Data": "user=%7B%22id%22%3A1%7D&hash=00"}
+        statuses = [(await http.get(base + "api/me", headers=forged)).status for _ in range(25)]
+        assert statuses == [401] * 20 + [429] * 5
+        # ... which does not lock the hall out.
+        me = await http.get(base + "api/me", headers=headers(fake.token, 5031))
+        assert me.status == 200
