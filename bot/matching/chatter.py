@@ -1073,6 +1073,11 @@ def _keys(text: str) -> tuple[str, ...]:
     return tuple(part for word in fold(text).split() for part in _key(word).split())
 
 
+def _key_set(words: Iterable[str]) -> frozenset[str]:
+    """Every reading key of a word list, for the readings' set lookups (built once each)."""
+    return frozenset(k for word in words for k in _keys(word))
+
+
 def reading_keys(text: str) -> tuple[str, ...]:
     """The words of a text as the readings see them: folded, squashed, variants joined
     ("Shukriyaa", "shukria" and "shukriya" are one word). The learned model uses them too."""
@@ -1086,8 +1091,8 @@ def _tables() -> tuple[dict[tuple[str, ...], ChatterKind], frozenset[str], froze
     for kind, texts in _PHRASES.items():
         for text in texts:
             phrases.setdefault(_keys(text), kind)
-    filler = frozenset(k for word in _FILLER for k in _keys(word))
-    rude = frozenset(k for word in _RUDE_WORDS for k in _keys(word))
+    filler = _key_set(_FILLER)
+    rude = _key_set(_RUDE_WORDS)
     return phrases, filler, rude
 
 
@@ -1098,18 +1103,18 @@ def _introductions() -> tuple[tuple[tuple[str, ...], bool], ...]:
 
 @lru_cache(maxsize=1)
 def _person_qualifier_keys() -> frozenset[str]:
-    return frozenset(k for word in _PERSON_QUALIFIERS for k in _keys(word))
+    return _key_set(_PERSON_QUALIFIERS)
 
 
 @lru_cache(maxsize=1)
 def _rude_filler() -> frozenset[str]:
-    return frozenset(k for word in _RUDE_FILLER for k in _keys(word))
+    return _key_set(_RUDE_FILLER)
 
 
 @lru_cache(maxsize=1)
 def _salam_keys() -> frozenset[str]:
     words = "salam assalam assalamualaikum assalamoalaikum aoa slm alaikum السلام اسلام سلام علیکم"
-    return frozenset(k for word in words.split() for k in _keys(word))
+    return _key_set(words.split())
 
 
 @lru_cache(maxsize=1)
@@ -1118,20 +1123,20 @@ def _family_keys() -> frozenset[str]:
         "ammi ami amma ammu ammy abbu abu abba abbi papa mama mom mum mommy dad daddy baji "
         "apa api امی امی‌جان اماں ابو ابا باجی آپی"
     )
-    return frozenset(k for word in words.split() for k in _keys(word))
+    return _key_set(words.split())
 
 
 @lru_cache(maxsize=1)
 def _first_person_keys() -> frozenset[str]:
     words = "main mein i im ive hum ham میں ہم"
-    return frozenset(k for word in words.split() for k in _keys(word))
+    return _key_set(words.split())
 
 
 @lru_cache(maxsize=1)
 def _runs_out() -> frozenset[str]:
     """Words for a thing run out or over: "khatam", "finished", "ختم"."""
     words = "khatam khtm khatm finished ended over ختم"
-    return frozenset(k for word in words.split() for k in _keys(word))
+    return _key_set(words.split())
 
 
 _PLAIN_REPORT_WORDS = 6  # "lunch khatam ho gaya hai kya": the thing and its running out
