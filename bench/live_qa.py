@@ -79,7 +79,8 @@ from bot.live_qa import EDIT_FLOOR_SECONDS, ranked  # noqa: E402
 from bot.storage import Store  # noqa: E402
 from tests.fake_telegram import FakeTelegram  # noqa: E402
 from tests.harness import NOW, ORGANISER, ORGANISER_CHAT, running  # noqa: E402
-from tests.web.support import free_port, init_data  # noqa: E402
+from tests.ports import free_port  # noqa: E402
+from tests.web.support import init_data  # noqa: E402
 
 SESSION = "soc-on-a-budget"
 FIRST_ID = 200_000

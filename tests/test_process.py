@@ -13,7 +13,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -26,6 +25,7 @@ import pytest
 from bot.storage import Store
 from tests.fake_telegram import FakeTelegram
 from tests.harness import ATTENDEE, ORGANISER, ROOT
+from tests.ports import free_port
 
 TIMEOUT = 60.0
 
@@ -194,12 +194,6 @@ async def test_sighup_reloads_and_sigterm_finishes_the_reply_in_flight(
     assert all({"time", "level", "logger", "message"} <= set(r) for r in records)
     assert fake.token not in bot.output and fake.token.split(":")[1] not in bot.output
     assert "zorbing?" not in bot.output and "wifi password" not in bot.output
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def post_until_listening(

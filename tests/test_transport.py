@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -25,12 +24,7 @@ from bot.app import build_application
 from bot.transport import AiohttpRequest
 from tests.fake_telegram import DEFAULT_TOKEN, FakeTelegram
 from tests.harness import make_settings
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from tests.ports import free_port
 
 
 @asynccontextmanager

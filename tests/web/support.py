@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -14,14 +13,9 @@ from bot.answering import Answerer
 from bot.web.initdata import sign
 from tests.fake_telegram import FakeTelegram
 from tests.harness import Harness, bot_running
+from tests.ports import free_port
 
 WEB_URL = "https://bot.example.org"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def init_data(

@@ -12,8 +12,9 @@ from bot.config import Settings
 from bot.storage import NewQuestion
 from tests.fake_telegram import FakeTelegram
 from tests.harness import ATTENDEE, ORGANISER, ROOT
+from tests.ports import free_port
 from tests.web.browser import chromium, launch_url
-from tests.web.support import free_port, init_data, web_bot
+from tests.web.support import init_data, web_bot
 
 DARK = '{"bg_color":"#17212b","text_color":"#f5f5f5","button_color":"#5288c1"}'
 

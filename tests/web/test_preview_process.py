@@ -12,7 +12,7 @@ from pathlib import Path
 import aiohttp
 
 from tests.harness import ROOT
-from tests.web.support import free_port
+from tests.ports import free_port
 
 TIMEOUT = 30.0
 
