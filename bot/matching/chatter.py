@@ -1235,7 +1235,7 @@ class ChatterReader:
         self._words = WordReader(_keys, self._filler)
         words = self._words
         self._formulas = Formulas(_keys, words.plain, words.wh, words.negation)
-        self._hellos = frozenset(k for w in _HELLOS.split() for k in _keys(w))
+        self._hellos = _key_set(_HELLOS.split())
 
     def read(self, text: str) -> Reading:
         reading = self.read_by_rules(text)
