@@ -35,7 +35,7 @@ from bot.answering import text as answer_text
 from bot.answering.decide import Answerer, Reply
 from bot.answering.text import HTML
 from bot.content import Content
-from bot.content.models import Session, Speaker
+from bot.content.models import FaqEntry, Session, Speaker
 from bot.feedback import SessionFeedback
 from bot.matching.learned import Refusal
 from bot.matching.matcher import Candidate
@@ -709,24 +709,20 @@ def with_chatter_stats(
     return rendered(reply.text + extra, reply.markup) if extra else reply
 
 
-def chatter_reply(key: str, language: str, conference: str, *, menu: bool) -> Rendered:
-    """A reply to chatter, with the /start menu buttons for greetings."""
-    text = html_text(key, language, conference=conference)
-    return rendered(text, menu_keyboard(language) if menu else None)
+def chatter_reply(
+    key: str, language: str, conference: str, *, menu: bool, meanwhile: FaqEntry | None = None
+) -> Rendered:
+    """A reply to chatter, with the /start menu buttons for greetings.
 
-
-def handoff_reply(content: Content, language: str) -> Rendered:
-    """ "talk to a human" gets the promise, and how to reach the organisers meanwhile.
-
-    The answer is the FAQ entry marked `handoff: yes` (the helpdesk's phone and desk): an
-    attendee who wants a person now can call or walk over instead of waiting for a reply.
+    `meanwhile` goes with a request for a person: the FAQ entry marked `handoff: yes` (the
+    helpdesk's phone and desk), so an attendee who wants a person now can call or walk
+    over instead of waiting for the organisers' reply.
     """
-    text = html_text("chatter.handoff", language)
-    entry = content.handoff_entry
-    if entry is None:
-        return rendered(text)
-    meanwhile = html_text("chatter.handoff_meanwhile", language)
-    return rendered(f"{text}\n\n{meanwhile}\n{answer_text.faq_text(entry, HTML, language)}")
+    text = html_text(key, language, conference=conference)
+    if meanwhile is not None:
+        how = answer_text.faq_text(meanwhile, HTML, language)
+        text = Safe(f"{text}\n\n{html_text('chatter.handoff_meanwhile', language)}\n{how}")
+    return rendered(text, menu_keyboard(language) if menu else None)
 
 
 def with_first_line(reply: Rendered, line: str) -> Rendered:

@@ -224,7 +224,9 @@ def test_the_handoff_reply_says_how_to_reach_the_organisers_meanwhile(
 ):
     entry = sample_content.handoff_entry
     assert entry is not None and entry.id == "helpdesk-contact"
-    text = render.handoff_reply(sample_content, language).text
+    text = render.chatter_reply(
+        "chatter.handoff", language, "NCSC", menu=False, meanwhile=entry
+    ).text
     assert text.startswith(messages.html_text("chatter.handoff", language))
     assert messages.html_text("chatter.handoff_meanwhile", language) in text
     assert "+92 51 290 2027" in shown(text)
@@ -234,4 +236,7 @@ def test_without_a_handoff_entry_the_reply_is_the_promise_alone(sample_content: 
     faq = tuple(replace(e, handoff=False) for e in sample_content.faq)
     content = replace(sample_content, faq=faq, _by_id={})
     assert content.handoff_entry is None
-    assert render.handoff_reply(content, "en").text == messages.html_text("chatter.handoff")
+    reply = render.chatter_reply(
+        "chatter.handoff", "en", "NCSC", menu=False, meanwhile=content.handoff_entry
+    )
+    assert reply.text == messages.html_text("chatter.handoff")

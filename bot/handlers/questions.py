@@ -172,17 +172,16 @@ async def on_chatter(update: Update, context: BotContext, reading: Reading, text
         await _thanks_as_vote(st, user.id)
     if action.handoff:
         await _hand_off(update, context, text)
-    if action.handoff:
-        await respond(update, context, render.handoff_reply(st.content, lang))
-    elif action.help:
+    if action.help:
         organiser = st.is_organiser(user.id)
         await respond(update, context, render.help_text(lang, st.username, organiser=organiser))
     elif action.reply is not None:
         conference = st.content.conference.display_name
         menu = action.menu and is_private(update.effective_chat)  # groups get no menu
-        await respond(
-            update, context, render.chatter_reply(action.reply, lang, conference, menu=menu)
-        )
+        # A request for a person also says how to reach the organisers meanwhile.
+        meanwhile = st.content.handoff_entry if action.handoff else None
+        reply = render.chatter_reply(action.reply, lang, conference, menu=menu, meanwhile=meanwhile)
+        await respond(update, context, reply)
 
 
 async def _thanks_as_vote(st: BotState, user_id: int) -> None:
