@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.answering import Answerer  # noqa: E402
 from bot.clock import Clock  # noqa: E402
-from bot.content import load_content  # noqa: E402
+from bot.content import Content, load_content  # noqa: E402
 from bot.matching.chatter import ChatterReader, Reading  # noqa: E402
 
 CHATTER = ROOT / "tests" / "data" / "chatter.yaml"  # dev: tuned on
@@ -182,14 +182,14 @@ def real_questions(split: str) -> tuple[list[str], list[str]]:
     return kept, set_aside
 
 
-def handoff_answers(split: str) -> set[str]:
+def handoff_answers(split: str, content: Content) -> set[str]:
     """The held-out questions whose expected answer is the FAQ entry marked `handoff: yes`.
 
     Read as asking for a person ("kisi insaan se baat karni hai", labelled the helpdesk's
     contact entry), such a question is not lost: the handoff reply carries that entry's
     answer, and the organisers get the handoff besides.
     """
-    entry = load_content(ROOT / "agenda.yaml", ROOT / "faq").handoff_entry
+    entry = content.handoff_entry
     if entry is None:
         return set()
     return {text for text, expect in load_questions(split) if expect == f"faq:{entry.id}"}
@@ -286,10 +286,10 @@ def is_lost(reading: Reading, question: str, handoff: set[str]) -> bool:
     return not (question in handoff and reading.kind == "ask_for_person")
 
 
-def questions_lost(reader: ChatterReader, split: str) -> None:
+def questions_lost(reader: ChatterReader, split: str, content: Content) -> None:
     kept, set_aside = real_questions(split)
     inside = [m for m in load_chatter(split) if not m.pure_chatter]
-    handoff = handoff_answers(split)
+    handoff = handoff_answers(split, content)
     readings = {q: reader.read(q) for q in kept}
     lost_held = [q for q in kept if is_lost(readings[q], q, handoff)]
     answered_by_handoff = [q for q in kept if readings[q].question is None and q not in lost_held]
@@ -352,8 +352,7 @@ def _with_reader(
     return posts, noise, handoffs
 
 
-def replay(reader: ChatterReader, split: str) -> None:
-    content = load_content(ROOT / "agenda.yaml", ROOT / "faq")
+def replay(reader: ChatterReader, split: str, content: Content) -> None:
     answerer = Answerer(content, Clock(content.conference.timezone, BENCH_NOW))
     questions = [Message(t, "question", "?", t) for t, _ in load_questions(split)]
     # As attendees send it: a text that several attendees send is drawn that often.
@@ -395,7 +394,7 @@ def replay(reader: ChatterReader, split: str) -> None:
     )
 
 
-def through_the_reader(reader: ChatterReader, split: str) -> None:
+def through_the_reader(reader: ChatterReader, split: str, content: Content) -> None:
     """Section 1's figures for the held-out questions as the bot now sees them.
 
     In the bot the reader runs first and the matcher gets the question it leaves ("Hi, my
@@ -404,7 +403,6 @@ def through_the_reader(reader: ChatterReader, split: str) -> None:
     """
     from matching import HEADER, evaluate, load_labelled, matcher_system  # bench/ on sys.path
 
-    content = load_content(ROOT / "agenda.yaml", ROOT / "faq")
     answerer = Answerer(content, Clock(content.conference.timezone, BENCH_NOW))
     alone = matcher_system(answerer)
 
@@ -422,15 +420,16 @@ def through_the_reader(reader: ChatterReader, split: str) -> None:
 
 def run(split: str = "test") -> None:
     reader = ChatterReader()
+    content = load_content(ROOT / "agenda.yaml", ROOT / "faq")
     print(
         f"\n5. Chatter ({chatter_file(split).relative_to(ROOT)}, {split} half"
         f"{' - held out' if split == 'test' else ' - tuned on'})"
     )
     recognition(reader, split)
-    questions_lost(reader, split)
+    questions_lost(reader, split, content)
     clinc_questions_lost(reader)
-    through_the_reader(reader, split)
-    replay(reader, split)
+    through_the_reader(reader, split, content)
+    replay(reader, split, content)
 
 
 def main() -> None:

@@ -47,10 +47,11 @@ def test_a_question_for_the_handoff_entry_read_as_asking_for_a_person_is_not_los
     """The handoff reply carries the `handoff: yes` entry's answer (the helpdesk contact)."""
     reader = ChatterReader()
     person = "kisi insaan se baat karni hai"  # labelled faq:helpdesk-contact, test half
-    assert person in handoff_answers("test")
+    content = load_content(ROOT / "agenda.yaml", ROOT / "faq")
+    assert person in handoff_answers("test", content)
     reading = reader.read(person)
     assert reading.kind == "ask_for_person" and reading.question is None
-    assert not is_lost(reading, person, handoff_answers("test"))
+    assert not is_lost(reading, person, handoff_answers("test", content))
     # Without the entry's answer in the reply, the same reading loses the question ...
     assert is_lost(reading, person, set())
     # ... and so does another chatter kind, whose reply carries no answer.
