@@ -12,6 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from chatter import (
     BENCH_NOW,
     Message,
+    _at_least,
     _at_most,
     _share,
     _with_reader,
@@ -66,3 +67,5 @@ def test_targets_are_judged_on_the_exact_share_not_the_printed_one() -> None:
     assert _at_most(1, 381, 0.005) == "met"
     assert _at_most(0, 45, 0.02) == "met" and _at_most(1, 45, 0.02) == "missed"
     assert _at_most(0, 0, 0.02) == "missed"  # nothing measured is not a pass
+    assert _at_least(95, 100, 0.95) == "met" and _at_least(94, 100, 0.95) == "missed"
+    assert _at_least(0, 0, 0.95) == "missed"
